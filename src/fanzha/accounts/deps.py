@@ -1,0 +1,71 @@
+"""FastAPI dependencies: the session, the principal behind a request, permission checks."""
+
+import hmac
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from fanzha.accounts import service
+from fanzha.accounts.principal import Principal
+from fanzha.accounts.roles import Perm
+from fanzha.core.db import get_session
+from fanzha.core.errors import Forbidden, NotAuthenticated
+
+SESSION_COOKIE = "fanzha_session"
+CSRF_HEADER = "x-csrf-token"
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+# scope="function": commit before the response is sent, so a client never sees success
+# for a transaction that then fails to commit.
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
+
+
+async def _csrf_ok(request: Request, expected: str) -> bool:
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get("csrf_token")
+        sent = value if isinstance(value, str) else None
+    return sent is not None and hmac.compare_digest(sent, expected)
+
+
+async def optional_principal(request: Request, session: DbSession) -> Principal | None:
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return service.principal_from_api_key(session, auth[7:].strip())
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    principal = service.principal_from_session_token(session, token)
+    if principal is None:
+        return None
+    if request.method not in _SAFE_METHODS and not await _csrf_ok(request, principal.csrf_token or ""):
+        raise Forbidden("页面已过期（CSRF 校验失败），请刷新后重试")
+    return principal
+
+
+async def current_principal(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Principal:
+    if principal is None:
+        raise NotAuthenticated()
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+def requires(perm: Perm) -> Callable[[Principal], Principal]:
+    """Dependency factory: the principal, after checking it holds ``perm``."""
+
+    def check(principal: CurrentPrincipal) -> Principal:
+        principal.require(perm)
+        return principal
+
+    check.__name__ = f"requires_{perm.value.replace('.', '_')}"
+    return check

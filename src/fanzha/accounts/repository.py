@@ -1,0 +1,74 @@
+"""Queries on the accounts tables."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fanzha.accounts.models import ApiKey, LoginFailure, LoginSession, User
+from fanzha.jurisdiction.models import Node, Unit
+from fanzha.jurisdiction.scope import within
+
+
+def user_by_username(session: Session, username: str) -> User | None:
+    return session.scalars(select(User).where(User.username == username)).one_or_none()
+
+
+def user_by_id(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def users_within(session: Session, path: str) -> Sequence[User]:
+    stmt = (
+        select(User)
+        .join(Unit, User.unit_id == Unit.id)
+        .join(Node, Unit.node_id == Node.id)
+        .where(within(Node.path, path))
+        .order_by(User.username)
+    )
+    return session.scalars(stmt).all()
+
+
+def on_duty_users(session: Session, unit_id: int, roles: Sequence[str]) -> Sequence[User]:
+    stmt = select(User).where(
+        User.unit_id == unit_id, User.on_duty.is_(True), User.active.is_(True), User.role.in_(roles)
+    )
+    return session.scalars(stmt.order_by(User.id)).all()
+
+
+def live_session(session: Session, digest: str, now: datetime) -> LoginSession | None:
+    stmt = select(LoginSession).where(
+        LoginSession.token_digest == digest,
+        LoginSession.revoked_at.is_(None),
+        LoginSession.expires_at > now,
+    )
+    return session.scalars(stmt).one_or_none()
+
+
+def failures_since(session: Session, username: str, since: datetime) -> int:
+    stmt = select(func.count()).where(LoginFailure.username == username, LoginFailure.at >= since)
+    return session.scalar(stmt) or 0
+
+
+def api_key_by_digest(session: Session, digest: str) -> ApiKey | None:
+    return session.scalars(select(ApiKey).where(ApiKey.token_digest == digest)).one_or_none()
+
+
+def api_key_by_id(session: Session, key_id: int) -> ApiKey | None:
+    return session.get(ApiKey, key_id)
+
+
+def api_key_by_name(session: Session, name: str) -> ApiKey | None:
+    return session.scalars(select(ApiKey).where(ApiKey.name == name)).one_or_none()
+
+
+def api_keys_within(session: Session, path: str) -> Sequence[ApiKey]:
+    stmt = (
+        select(ApiKey)
+        .join(Unit, ApiKey.unit_id == Unit.id)
+        .join(Node, Unit.node_id == Node.id)
+        .where(within(Node.path, path))
+        .order_by(ApiKey.name)
+    )
+    return session.scalars(stmt).all()

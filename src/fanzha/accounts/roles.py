@@ -1,0 +1,84 @@
+"""Roles from the centre's staffing (domain.md) and the permissions each one holds."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    COMMANDER = "commander"
+    WARNING_ANALYST = "warning_analyst"
+    DISSUADER = "dissuader"
+    COMMUNITY_POLICE = "community_police"
+    GRID_WORKER = "grid_worker"
+    BANK_LIAISON = "bank_liaison"
+    TELECOM_LIAISON = "telecom_liaison"
+    ANALYST = "analyst"
+    PREVENTION_OFFICER = "prevention_officer"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.COMMANDER: "指挥长/管理员",
+    Role.WARNING_ANALYST: "预警研判员",
+    Role.DISSUADER: "专职劝阻员",
+    Role.COMMUNITY_POLICE: "社区民警",
+    Role.GRID_WORKER: "网格员",
+    Role.BANK_LIAISON: "银行驻点人员",
+    Role.TELECOM_LIAISON: "运营商驻点人员",
+    Role.ANALYST: "统计分析员",
+    Role.PREVENTION_OFFICER: "宣传民警",
+}
+
+
+class Perm(StrEnum):
+    WARNINGS_READ = "warnings.read"
+    WARNINGS_INTAKE = "warnings.intake"
+    WARNINGS_WORK = "warnings.work"
+    WARNINGS_ROUTE = "warnings.route"
+    WARNINGS_FEEDBACK = "warnings.feedback"
+    CASES_READ = "cases.read"
+    CASES_WRITE = "cases.write"
+    FUNDS_REQUEST = "funds.request"
+    FUNDS_APPROVE = "funds.approve"
+    FUNDS_BANK = "funds.bank"
+    FUNDS_CHECK = "funds.check"
+    DETECT_USE = "detect.use"
+    STATS_READ = "stats.read"
+    PREVENTION_WRITE = "prevention.write"
+    ADMIN_TREE = "admin.tree"
+    ADMIN_USERS = "admin.users"
+    ADMIN_KEYS = "admin.keys"
+    ADMIN_SETTINGS = "admin.settings"
+    AUDIT_READ = "audit.read"
+    PII_REVEAL = "pii.reveal"
+
+
+_P = Perm
+ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.COMMANDER: frozenset(set(Perm) - {_P.FUNDS_BANK, _P.WARNINGS_INTAKE, _P.WARNINGS_FEEDBACK,
+                                           _P.FUNDS_CHECK, _P.PII_REVEAL}),
+    Role.WARNING_ANALYST: frozenset({_P.WARNINGS_READ, _P.WARNINGS_ROUTE, _P.WARNINGS_WORK,
+                                     _P.CASES_READ, _P.CASES_WRITE, _P.DETECT_USE, _P.STATS_READ}),
+    Role.DISSUADER: frozenset({_P.WARNINGS_READ, _P.WARNINGS_WORK, _P.CASES_READ, _P.CASES_WRITE,
+                               _P.DETECT_USE}),
+    Role.COMMUNITY_POLICE: frozenset({_P.WARNINGS_READ, _P.WARNINGS_WORK, _P.CASES_READ,
+                                      _P.CASES_WRITE, _P.FUNDS_REQUEST, _P.FUNDS_APPROVE,
+                                      _P.DETECT_USE, _P.STATS_READ}),
+    Role.GRID_WORKER: frozenset({_P.WARNINGS_READ, _P.WARNINGS_WORK, _P.DETECT_USE}),
+    Role.BANK_LIAISON: frozenset({_P.FUNDS_BANK, _P.DETECT_USE}),
+    Role.TELECOM_LIAISON: frozenset({_P.DETECT_USE, _P.STATS_READ}),
+    Role.ANALYST: frozenset({_P.STATS_READ, _P.WARNINGS_READ, _P.CASES_READ, _P.DETECT_USE}),
+    Role.PREVENTION_OFFICER: frozenset({_P.STATS_READ, _P.CASES_READ, _P.PREVENTION_WRITE,
+                                        _P.DETECT_USE}),
+}  # fmt: skip
+
+# Full personal data is a separate, per-user grant; these roles get it by default because
+# they must phone or visit the person. Every full read is audited regardless.
+PII_BY_DEFAULT = frozenset({Role.COMMANDER, Role.WARNING_ANALYST, Role.DISSUADER,
+                            Role.COMMUNITY_POLICE})  # fmt: skip
+
+# What a machine client's API key may be scoped to.
+CLIENT_SCOPES = frozenset({_P.WARNINGS_INTAKE, _P.WARNINGS_FEEDBACK, _P.DETECT_USE, _P.FUNDS_BANK,
+                           _P.FUNDS_CHECK})  # fmt: skip

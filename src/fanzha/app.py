@@ -1,0 +1,48 @@
+"""The FastAPI application: API under /api/v1, health probes, and the web console."""
+
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import text
+
+from fanzha import __version__
+from fanzha.accounts.deps import DbSession
+from fanzha.accounts.routes import router as accounts_router
+from fanzha.audit.routes import router as audit_router
+from fanzha.core.errors import FanzhaError, install_error_handlers
+from fanzha.jurisdiction.routes import router as jurisdiction_router
+from fanzha.migrations.runner import pending_heads
+
+API_ROUTERS: list[APIRouter] = [accounts_router, jurisdiction_router, audit_router]
+
+health = APIRouter(tags=["health"])
+
+
+@health.get("/health", summary="存活检查")
+def liveness() -> dict[str, str]:
+    return {"status": "ok", "version": __version__}
+
+
+@health.get("/ready", summary="就绪检查（数据库可用且已迁移）")
+def readiness(session: DbSession) -> dict[str, str]:
+    session.execute(text("SELECT 1"))
+    pending = pending_heads(session.connection())
+    if pending:
+        raise FanzhaError(f"数据库尚未迁移到最新版本：{', '.join(pending)}", [], 503, "not_ready")
+    return {"status": "ready"}
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="fanzha 反诈平台 API",
+        version=__version__,
+        description="预警指令接收、分流、劝阻、止付冻结、案件与通报。所有时间以 UTC 存储。",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    app.include_router(health)
+    api = APIRouter(prefix="/api/v1")
+    for router in API_ROUTERS:
+        api.include_router(router)
+    app.include_router(api)
+    return app

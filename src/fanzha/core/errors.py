@@ -1,0 +1,139 @@
+"""Domain errors and the single handler that renders them.
+
+Every error a user can hit is a ``FanzhaError`` subclass carrying its HTTP status, a
+stable machine code and a Chinese message for the officer reading it. The API answers
+with one JSON shape; a browser gets an HTML page with the same content.
+"""
+
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+@dataclass
+class FanzhaError(Exception):
+    message: str
+    fields: list[FieldError] = field(default_factory=list)
+    status: int = 400
+    code: str = "bad_request"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationFailed(FanzhaError):
+    def __init__(self, message: str, fields: list[FieldError] | None = None) -> None:
+        super().__init__(message, fields or [], 422, "validation_failed")
+
+    @classmethod
+    def on(cls, field_name: str, message: str) -> "ValidationFailed":
+        return cls(f"{field_name}：{message}", [FieldError(field_name, message)])
+
+
+class NotFound(FanzhaError):
+    def __init__(self, message: str = "记录不存在或不在您的管辖范围内") -> None:
+        super().__init__(message, [], 404, "not_found")
+
+
+class Conflict(FanzhaError):
+    def __init__(self, message: str, fields: list[FieldError] | None = None) -> None:
+        super().__init__(message, fields or [], 409, "conflict")
+
+
+class NotAuthenticated(FanzhaError):
+    def __init__(self, message: str = "请先登录") -> None:
+        super().__init__(message, [], 401, "not_authenticated")
+
+
+class Forbidden(FanzhaError):
+    def __init__(self, message: str = "您没有执行此操作的权限") -> None:
+        super().__init__(message, [], 403, "forbidden")
+
+
+class TooManyRequests(FanzhaError):
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message, [], 429, "too_many_requests")
+        self.retry_after_s = retry_after_s
+
+
+def error_body(err: FanzhaError) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": err.code,
+            "message": err.message,
+            "fields": [{"field": f.field, "message": f.message} for f in err.fields],
+        }
+    }
+
+
+def _wants_html(request: Request) -> bool:
+    if request.url.path.startswith("/api/"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def render_error(request: Request, err: FanzhaError) -> Response:
+    headers = {}
+    if isinstance(err, TooManyRequests):
+        headers["Retry-After"] = str(err.retry_after_s)
+    if _wants_html(request):
+        items = "".join(f"<li>{escape(f.field)}：{escape(f.message)}</li>" for f in err.fields)
+        page = (
+            '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+            f"<title>出错了 · 反诈平台</title></head><body><main class='error'>"
+            f"<h1>{err.status}</h1><p class='error-message'>{escape(err.message)}</p>"
+            f"<ul>{items}</ul><p><a href='/'>返回首页</a></p></main></body></html>"
+        )
+        return HTMLResponse(page, status_code=err.status, headers=headers)
+    return JSONResponse(error_body(err), status_code=err.status, headers=headers)
+
+
+_LOC_SKIP = {"body", "query", "path", "header", "cookie", "form"}
+
+
+def _from_validation(exc: RequestValidationError) -> FanzhaError:
+    fields = []
+    for item in exc.errors():
+        loc = [str(p) for p in item.get("loc", ()) if str(p) not in _LOC_SKIP]
+        fields.append(FieldError(".".join(loc) or "body", str(item.get("msg", "无效"))))
+    summary = "；".join(f"{f.field}：{f.message}" for f in fields[:5])
+    return ValidationFailed(f"输入有误：{summary}", fields)
+
+
+_HTTP_CODES = {
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def on_domain(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, FanzhaError)
+        return render_error(request, exc)
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        return render_error(request, _from_validation(exc))
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        message = "页面不存在" if exc.status_code == 404 else str(exc.detail)
+        err = FanzhaError(message, [], exc.status_code, _HTTP_CODES.get(exc.status_code, "error"))
+        return render_error(request, err)
+
+    app.add_exception_handler(FanzhaError, on_domain)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)

@@ -1,0 +1,36 @@
+"""Password hashing (argon2) and opaque tokens for sessions and API keys."""
+
+import hashlib
+import secrets
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from fanzha.core.config import get_settings
+
+
+@lru_cache
+def _hasher() -> PasswordHasher:
+    s = get_settings()
+    return PasswordHasher(time_cost=s.password_time_cost, memory_cost=s.password_memory_cost_kib)
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_token(nbytes: int = 32) -> str:
+    return secrets.token_urlsafe(nbytes)
+
+
+def token_digest(token: str) -> str:
+    """Sessions and API keys are high-entropy, so a plain SHA-256 is enough to store them."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,1 @@
+"""A realistic, deterministic demo city. Capabilities add their own data as steps."""

@@ -1,0 +1,57 @@
+"""Queries on the jurisdiction tables."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fanzha.jurisdiction.models import Node, Unit
+from fanzha.jurisdiction.scope import within
+
+
+def node_by_code(session: Session, code: str) -> Node | None:
+    return session.scalars(select(Node).where(Node.code == code)).one_or_none()
+
+
+def node_by_id(session: Session, node_id: int) -> Node | None:
+    return session.get(Node, node_id)
+
+
+def nodes_by_codes(session: Session, codes: Sequence[str]) -> dict[str, Node]:
+    if not codes:
+        return {}
+    rows = session.scalars(select(Node).where(Node.code.in_(list(codes))))
+    return {n.code: n for n in rows}
+
+
+def subtree(session: Session, path: str, max_level: int | None = None) -> Sequence[Node]:
+    stmt = select(Node).where(within(Node.path, path)).order_by(Node.path)
+    if max_level is not None:
+        stmt = stmt.where(Node.level <= max_level)
+    return session.scalars(stmt).all()
+
+
+def children(session: Session, node_id: int) -> Sequence[Node]:
+    return session.scalars(select(Node).where(Node.parent_id == node_id).order_by(Node.code)).all()
+
+
+def roots(session: Session) -> Sequence[Node]:
+    return session.scalars(select(Node).where(Node.parent_id.is_(None)).order_by(Node.code)).all()
+
+
+def unit_by_id(session: Session, unit_id: int) -> Unit | None:
+    return session.get(Unit, unit_id)
+
+
+def unit_by_name(session: Session, name: str) -> Unit | None:
+    return session.scalars(select(Unit).where(Unit.name == name)).one_or_none()
+
+
+def units_within(session: Session, path: str) -> Sequence[Unit]:
+    stmt = select(Unit).join(Node, Unit.node_id == Node.id).where(within(Node.path, path))
+    return session.scalars(stmt.order_by(Node.path, Unit.name)).all()
+
+
+def unit_for_node(session: Session, node_id: int, kinds: Sequence[str]) -> Unit | None:
+    stmt = select(Unit).where(Unit.node_id == node_id, Unit.kind.in_(list(kinds))).order_by(Unit.id)
+    return session.scalars(stmt.limit(1)).first()

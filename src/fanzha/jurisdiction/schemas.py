@@ -1,0 +1,76 @@
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from fanzha.jurisdiction.models import Level, UnitKind
+
+_LEVEL_NAMES = {
+    "city": Level.CITY, "市": Level.CITY,
+    "district": Level.DISTRICT, "区县": Level.DISTRICT, "区": Level.DISTRICT, "县": Level.DISTRICT,
+    "station": Level.STATION, "派出所": Level.STATION, "镇街": Level.STATION,
+    "grid": Level.GRID, "社区": Level.GRID, "村": Level.GRID, "警格": Level.GRID,
+}  # fmt: skip
+
+
+def parse_level(value: object) -> Level:
+    """Accepts 1–4, the English names or the Chinese names used in bulletins."""
+    text = str(value).strip().lower()
+    if text.isdigit() and int(text) in {1, 2, 3, 4}:
+        return Level(int(text))
+    if text in _LEVEL_NAMES:
+        return _LEVEL_NAMES[text]
+    raise ValueError("层级必须是 1–4 或 city/district/station/grid（市/区县/派出所/社区）")
+
+
+class NodeIn(BaseModel):
+    code: Annotated[str, Field(min_length=6, max_length=20, description="行政区划式编码")]
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    level: Level
+    parent_code: str | None = None
+    population: Annotated[int | None, Field(ge=0)] = None
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level(cls, v: object) -> Level:
+        return parse_level(v)
+
+    @field_validator("code")
+    @classmethod
+    def _digits(cls, v: str) -> str:
+        if not v.isdigit():
+            raise ValueError("编码只能包含数字")
+        return v
+
+    @field_validator("parent_code", mode="before")
+    @classmethod
+    def _blank_parent(cls, v: object) -> object:
+        return None if v in ("", None) else v
+
+
+class NodeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    name: str
+    level: int
+    path: str
+    population: int | None
+    parent_id: int | None
+
+
+class UnitIn(BaseModel):
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    kind: UnitKind
+    node_code: str
+    bank_code: Annotated[str | None, Field(max_length=20)] = None
+
+
+class UnitOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    kind: str
+    node_id: int
+    bank_code: str | None

@@ -1,0 +1,28 @@
+"""Running migrations programmatically (CLI, tests, readiness probe)."""
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+
+HERE = Path(__file__).parent
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(HERE))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str) -> None:
+    command.upgrade(alembic_config(url), "heads")
+
+
+def pending_heads(connection: Connection) -> list[str]:
+    script = ScriptDirectory.from_config(alembic_config(str(connection.engine.url)))
+    current = set(MigrationContext.configure(connection).get_current_heads())
+    return sorted(set(script.get_heads()) - current)

@@ -1,0 +1,8 @@
+"""Every capability's tables, imported in one place for Alembic and the test set-up."""
+
+from fanzha.accounts import models as accounts_models
+from fanzha.audit import models as audit_models
+from fanzha.core.db import Base
+from fanzha.jurisdiction import models as jurisdiction_models
+
+__all__ = ["Base", "accounts_models", "audit_models", "jurisdiction_models"]
