@@ -5,6 +5,7 @@ stable machine code and a Chinese message for the officer reading it. The API an
 with one JSON shape; a browser gets an HTML page with the same content.
 """
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -101,12 +102,64 @@ def render_error(request: Request, err: FanzhaError) -> Response:
 
 _LOC_SKIP = {"body", "query", "path", "header", "cookie", "form"}
 
+# Pydantic error types → Chinese messages for the officer; ctx values fill the braces.
+_MESSAGES = {
+    "missing": "必填",
+    "string_too_short": "至少 {min_length} 个字符",
+    "string_too_long": "最多 {max_length} 个字符",
+    "string_pattern_mismatch": "格式不正确",
+    "string_type": "必须是文本",
+    "int_parsing": "必须是整数",
+    "int_type": "必须是整数",
+    "float_parsing": "必须是数字",
+    "decimal_parsing": "必须是数字",
+    "decimal_max_places": "小数位数最多 {decimal_places} 位",
+    "bool_parsing": "必须是 true 或 false",
+    "greater_than": "必须大于 {gt}",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than": "必须小于 {lt}",
+    "less_than_equal": "不能大于 {le}",
+    "enum": "必须是以下之一：{expected}",
+    "literal_error": "必须是以下之一：{expected}",
+    "datetime_parsing": "时间格式不正确（例：2026-11-20T09:30:00+08:00）",
+    "datetime_from_date_parsing": "时间格式不正确（例：2026-11-20T09:30:00+08:00）",
+    "date_parsing": "日期格式不正确（例：2026-11-20）",
+    "list_type": "必须是列表",
+    "too_short": "至少 {min_length} 项",
+    "too_long": "最多 {max_length} 项",
+    "dict_type": "必须是对象",
+    "model_type": "必须是对象",
+    "json_invalid": "不是有效的 JSON",
+    "extra_forbidden": "不允许的字段",
+    "url_parsing": "网址格式不正确",
+}
+
+
+def describe_pydantic_error(error: Mapping[str, Any]) -> str:
+    """A Chinese message for one Pydantic error; our own validators already speak Chinese."""
+    kind = str(error.get("type", ""))
+    if kind in ("value_error", "assertion_error"):
+        return str(error.get("msg", "无效")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    template = _MESSAGES.get(kind)
+    if template is None:
+        return f"无效（{error.get('msg', kind)}）"
+    try:
+        return template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return template
+
+
+def field_errors(errors: Iterable[Mapping[str, Any]], prefix: str = "") -> list[FieldError]:
+    result = []
+    for item in errors:
+        loc = [str(p) for p in item.get("loc", ()) if str(p) not in _LOC_SKIP]
+        name = ".".join(loc) or "body"
+        result.append(FieldError(f"{prefix}{name}", describe_pydantic_error(item)))
+    return result
+
 
 def _from_validation(exc: RequestValidationError) -> FanzhaError:
-    fields = []
-    for item in exc.errors():
-        loc = [str(p) for p in item.get("loc", ()) if str(p) not in _LOC_SKIP]
-        fields.append(FieldError(".".join(loc) or "body", str(item.get("msg", "无效"))))
+    fields = field_errors(exc.errors())
     summary = "；".join(f"{f.field}：{f.message}" for f in fields[:5])
     return ValidationFailed(f"输入有误：{summary}", fields)
 

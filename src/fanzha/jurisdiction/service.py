@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from fanzha.audit import service as audit
-from fanzha.core.errors import FieldError, NotFound, ValidationFailed
+from fanzha.core.errors import FieldError, NotFound, ValidationFailed, field_errors
 from fanzha.jurisdiction import repository as repo
 from fanzha.jurisdiction.models import CODE_LENGTH, Level, Node, Unit
 from fanzha.jurisdiction.schemas import NodeIn, UnitIn
@@ -43,9 +43,7 @@ def _parse_rows(rows: Sequence[dict[str, Any]]) -> tuple[list[NodeIn], list[Fiel
         try:
             items.append(NodeIn.model_validate(row))
         except ValidationError as exc:
-            for e in exc.errors():
-                name = ".".join(str(p) for p in e["loc"]) or "row"
-                errors.append(FieldError(f"第{index}行.{name}", str(e["msg"])))
+            errors.extend(field_errors(exc.errors(), prefix=f"第{index}行."))
     return items, errors
 
 

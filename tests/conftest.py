@@ -1,0 +1,114 @@
+"""Test harness: a migrated database per run, each test inside a rolled-back transaction.
+
+SQLite by default; set FANZHA_TEST_DATABASE_URL (e.g. postgresql+psycopg://root@127.0.0.1/test)
+to run the same suite on PostgreSQL. The schema there is dropped and re-migrated first.
+"""
+
+import os
+
+os.environ.setdefault("FANZHA_PASSWORD_TIME_COST", "1")
+os.environ.setdefault("FANZHA_PASSWORD_MEMORY_COST_KIB", "1024")
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from fanzha.app import create_app
+from fanzha.cli import use_database
+from fanzha.core import db
+from fanzha.migrations.runner import upgrade
+from tests.factories import World, build_world
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def _reset_postgres(url: str) -> None:
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("FANZHA_TEST_DATABASE_URL")
+    if url:
+        _reset_postgres(url)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'fanzha-test.db'}"
+    upgrade(url)
+    use_database(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Engine:
+    return db.get_engine()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session whose commits are savepoints inside one transaction rolled back at the end."""
+    connection = engine.connect()
+    outer = connection.begin()
+    s = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield s
+    finally:
+        s.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def app(session: Session) -> FastAPI:
+    application = create_app()
+
+    def test_session() -> Iterator[Session]:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    application.dependency_overrides[db.get_session] = test_session
+    return application
+
+
+@pytest.fixture
+def client(app: FastAPI) -> TestClient:
+    return TestClient(app)
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    return build_world(session)
+
+
+@pytest.fixture
+def login(app: FastAPI):  # type: ignore[no-untyped-def]
+    """Returns a function giving a logged-in client (with its CSRF header) for a username."""
+
+    def as_user(username: str, password: str = "correct-horse-1") -> TestClient:
+        c = TestClient(app)
+        r = c.post("/api/v1/auth/login", json={"username": username, "password": password})
+        assert r.status_code == 200, r.text
+        c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+        return c
+
+    return as_user
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not present on this machine")
+    return SHARED

@@ -1,0 +1,76 @@
+"""Logins, throttling, CSRF, roles and API keys."""
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.factories import PASSWORD, World
+
+
+def test_login_sets_session_and_me_shows_scope(client: TestClient, world: World) -> None:
+    r = client.post("/api/v1/auth/login", json={"username": "police_a", "password": PASSWORD})
+    assert r.status_code == 200
+    me = client.get("/api/v1/auth/me").json()
+    assert me["role"] == "community_police"
+    assert me["scope_path"] == "/369900/369901/369901001/"
+    assert "warnings.work" in me["permissions"]
+
+
+def test_wrong_password_then_lockout(client: TestClient, world: World) -> None:
+    for _ in range(5):
+        r = client.post("/api/v1/auth/login", json={"username": "analyst", "password": "nope"})
+        assert r.status_code == 401
+        assert r.json()["error"]["message"] == "用户名或密码错误"
+    r = client.post("/api/v1/auth/login", json={"username": "analyst", "password": PASSWORD})
+    assert r.status_code == 429
+    assert int(r.headers["retry-after"]) > 0
+
+
+def test_cookie_writes_need_the_csrf_token(login, world: World) -> None:  # type: ignore[no-untyped-def]
+    c: TestClient = login("commander")
+    body = {"name": "新密钥", "unit_id": world.units["centre"].id, "scopes": ["detect.use"]}
+    token = c.headers.pop("X-CSRF-Token")
+    r = c.post("/api/v1/api-keys", json=body)
+    assert r.status_code == 403
+    assert "CSRF" in r.json()["error"]["message"]
+    r = c.post("/api/v1/api-keys", json=body, headers={"X-CSRF-Token": token})
+    assert r.status_code == 201
+
+
+def test_revoked_api_key_stops_working(login, world: World) -> None:  # type: ignore[no-untyped-def]
+    admin: TestClient = login("commander")
+    r = admin.post("/api/v1/api-keys", json={"name": "临时客户端", "unit_id": world.units["centre"].id,
+                                              "scopes": ["warnings.intake"]})  # fmt: skip
+    key = r.json()
+    machine = TestClient(admin.app)
+    auth = {"Authorization": f"Bearer {key['token']}"}
+    assert machine.get("/api/v1/auth/me", headers=auth).json()["kind"] == "client"
+    assert admin.post(f"/api/v1/api-keys/{key['id']}/revoke").json()["revoked_at"] is not None
+    r = machine.get("/api/v1/auth/me", headers=auth)
+    assert r.status_code == 401
+    assert "吊销" in r.json()["error"]["message"]
+
+
+def test_api_key_scope_limits_endpoints(client: TestClient, world: World) -> None:
+    auth = {"Authorization": f"Bearer {world.keys['feed']}"}
+    assert client.get("/api/v1/users", headers=auth).status_code == 403
+
+
+def test_machine_clients_cannot_hold_admin_scopes(login, world: World) -> None:  # type: ignore[no-untyped-def]
+    c: TestClient = login("commander")
+    r = c.post("/api/v1/api-keys", json={"name": "管理密钥", "unit_id": world.units["centre"].id,
+                                         "scopes": ["admin.users"]})  # fmt: skip
+    assert r.status_code == 422
+    assert r.json()["error"]["fields"][0]["field"] == "scopes"
+
+
+def test_station_admin_cannot_create_users_elsewhere(login, session: Session, world: World) -> None:  # type: ignore[no-untyped-def]
+    c: TestClient = login("police_a")
+    r = c.post("/api/v1/users", json={"username": "x1", "display_name": "x", "password": "12345678",
+                                      "role": "dissuader", "unit_id": world.units["station_b"].id})  # fmt: skip
+    assert r.status_code == 403  # community police hold no admin.users at all
+
+
+def test_user_list_is_limited_to_subtree(login, world: World) -> None:  # type: ignore[no-untyped-def]
+    c: TestClient = login("commander")
+    names = {u["username"] for u in c.get("/api/v1/users").json()}
+    assert {"police_a", "police_b", "bank_icbc"} <= names

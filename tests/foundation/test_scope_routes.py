@@ -1,0 +1,33 @@
+"""A station's user cannot read or change another station's records through any endpoint."""
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session
+
+from fanzha.app import create_app
+from tests.factories import World
+from tests.scope_registry import EXEMPT, ROUTES
+
+
+def _api_routes_with_params(app: FastAPI) -> set[str]:
+    found = set()
+    for route in app.routes:
+        if isinstance(route, APIRoute) and route.path.startswith("/api/v1/") and "{" in route.path:
+            found |= {f"{m} {route.path}" for m in route.methods}
+    return found
+
+
+def test_every_record_route_is_registered() -> None:
+    missing = _api_routes_with_params(create_app()) - set(ROUTES) - set(EXEMPT)
+    assert not missing, f"register these in tests/scope_registry.py: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_foreign_record_is_refused(route: str, login, session: Session, world: World) -> None:  # type: ignore[no-untyped-def]
+    foreign = ROUTES[route]
+    method, template = route.split(" ", 1)
+    url = template.format(**foreign.make(session, world))
+    client = login(foreign.actor)
+    r = client.request(method, url, json=foreign.body or None)
+    assert r.status_code in (403, 404), f"{route} answered {r.status_code}: {r.text[:200]}"

@@ -1,0 +1,46 @@
+"""Every API route that names one record must refuse a record outside the caller's part of the tree.
+
+Each capability registers here, for each such route, who asks (a user of station A — 甲派出所 —
+or of one bank) and how to make a record that belongs elsewhere (station B, another bank).
+``test_scope_routes`` calls them all and fails for any route that is not registered.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tests.factories import World
+
+# Returns the path parameters of a record that the actor must not reach.
+Maker = Callable[[Session, World], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Foreign:
+    actor: str
+    make: Maker
+    body: dict[str, Any] = field(default_factory=dict)
+
+
+ROUTES: dict[str, Foreign] = {
+    "GET /api/v1/nodes/{code}": Foreign("police_a", lambda s, w: {"code": "369901002"}),
+    "PATCH /api/v1/users/{user_id}": Foreign(
+        "admin_a", lambda s, w: {"user_id": w.users["police_b"]}, {"active": False}
+    ),
+    "POST /api/v1/api-keys/{key_id}/revoke": Foreign(
+        "admin_a", lambda s, w: {"key_id": _key_id(s, "station-b-feed")}
+    ),
+}
+
+# Routes with a path parameter that do not address a jurisdiction-owned record.
+EXEMPT: dict[str, str] = {}
+
+
+def _key_id(session: Session, name: str) -> int:
+    from fanzha.accounts import repository
+
+    key = repository.api_key_by_name(session, name)
+    assert key is not None
+    return key.id
