@@ -83,8 +83,8 @@ def test_bad_rows_name_the_field_and_write_nothing(login, session: Session, worl
 def test_unit_on_unknown_node_is_refused(login, world: World) -> None:  # type: ignore[no-untyped-def]
     c: TestClient = login("commander")
     r = c.post("/api/v1/units", json={"name": "新单位", "kind": "station", "node_code": "369977"})
-    assert r.status_code == 404 or r.status_code == 422
-    assert r.json()["error"]["message"]
+    assert r.status_code == 422
+    assert r.json()["error"]["fields"] == [{"field": "node_code", "message": "辖区节点 369977 不存在"}]
 
 
 def test_malformed_csv_is_a_clear_error(login, session: Session, world: World) -> None:  # type: ignore[no-untyped-def]

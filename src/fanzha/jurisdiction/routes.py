@@ -78,5 +78,6 @@ def list_units(session: DbSession, principal: CurrentPrincipal) -> list[UnitOut]
 
 @router.post("/units", response_model=UnitOut, status_code=201, summary="新增单位")
 def create_unit(data: UnitIn, session: DbSession, actor: TreeAdmin) -> UnitOut:
-    service.node_in_scope(session, data.node_code, actor.scope_path)
+    if not actor.sees(service.require_node(session, data.node_code).path):
+        raise ValidationFailed.on("node_code", "辖区节点不在您的管辖范围内")
     return UnitOut.model_validate(service.create_unit(session, data, actor.actor))
