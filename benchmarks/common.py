@@ -1,0 +1,22 @@
+"""Helpers every benchmark uses: machine description and percentile summaries."""
+
+import os
+import platform
+import statistics
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    system = f"{platform.system()} {platform.machine()}"
+    return f"{system}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+
+
+def summary_ms(samples_s: list[float]) -> str:
+    ms = sorted(s * 1000 for s in samples_s)
+    p = lambda q: ms[min(len(ms) - 1, int(q * len(ms)))]  # noqa: E731
+    return f"median {statistics.median(ms):.2f} ms, p95 {p(0.95):.2f} ms, p99 {p(0.99):.2f} ms (n={len(ms)})"
