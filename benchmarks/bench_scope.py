@@ -22,12 +22,20 @@ def main() -> None:
     url = sys.argv[1] if len(sys.argv) > 1 else f"sqlite:///{tempfile.mkdtemp()}/scope.db"
     engine = make_engine(url)
     meta = MetaData()
-    table = Table("bench_scope_records", meta, Column("id", Integer, primary_key=True),
-                  Column("node_path", node_path_type(), index=True))  # fmt: skip
+    table = Table(
+        "bench_scope_records",
+        meta,
+        Column("id", Integer, primary_key=True),
+        Column("node_path", node_path_type(), index=True),
+    )
     meta.drop_all(engine)
     meta.create_all(engine)
-    grids = [f"/369900/3699{d:02d}/3699{d:02d}{s:03d}/3699{d:02d}{s:03d}{g:03d}/"
-             for d in range(1, 6) for s in range(1, 9) for g in range(1, 20)]  # fmt: skip
+    grids = [
+        f"/369900/3699{d:02d}/3699{d:02d}{s:03d}/3699{d:02d}{s:03d}{g:03d}/"
+        for d in range(1, 6)
+        for s in range(1, 9)
+        for g in range(1, 20)
+    ]
     with engine.begin() as conn:
         batch = [{"node_path": grids[i % len(grids)]} for i in range(ROWS)]
         for k in range(0, ROWS, 100_000):

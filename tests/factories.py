@@ -77,8 +77,9 @@ def build_world(session: Session) -> World:
         )
     system = system_principal(name="test")
     for username, role, unit in USERS:
-        data = UserIn(username=username, display_name=username, password=PASSWORD, role=role,
-                      unit_id=w.units[unit].id)  # fmt: skip
+        data = UserIn(
+            username=username, display_name=username, password=PASSWORD, role=role, unit_id=w.units[unit].id
+        )
         user = accounts.create_user(session, data, system)
         user.on_duty = True
         w.users[username] = user.id

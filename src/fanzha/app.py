@@ -1,5 +1,8 @@
 """The FastAPI application: API under /api/v1, health probes, and the web console."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import text
 
@@ -7,11 +10,16 @@ from fanzha import __version__
 from fanzha.accounts.deps import DbSession
 from fanzha.accounts.routes import router as accounts_router
 from fanzha.audit.routes import router as audit_router
+from fanzha.core.config import get_settings
 from fanzha.core.errors import FanzhaError, install_error_handlers
+from fanzha.core.scheduler import Job, Scheduler
 from fanzha.jurisdiction.routes import router as jurisdiction_router
 from fanzha.migrations.runner import pending_heads
 
 API_ROUTERS: list[APIRouter] = [accounts_router, jurisdiction_router, audit_router]
+
+# Periodic jobs the server runs (see core.scheduler); `fanzha tick` runs each once.
+JOBS: list[Job] = []
 
 health = APIRouter(tags=["health"])
 
@@ -30,8 +38,19 @@ def readiness(session: DbSession) -> dict[str, str]:
     return {"status": "ready"}
 
 
+@asynccontextmanager
+async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    scheduler = Scheduler(JOBS if get_settings().scheduler_enabled else [])
+    scheduler.start()
+    try:
+        yield
+    finally:
+        scheduler.stop()
+
+
 def create_app() -> FastAPI:
     app = FastAPI(
+        lifespan=lifespan,
         title="fanzha 反诈平台 API",
         version=__version__,
         description="预警指令接收、分流、劝阻、止付冻结、案件与通报。所有时间以 UTC 存储。",

@@ -7,9 +7,11 @@ from typing import Annotated
 import typer
 
 from fanzha.accounts.cli import keys_app, users_app
+from fanzha.app import JOBS
 from fanzha.audit.cli import app as audit_app
 from fanzha.core.clitools import console
 from fanzha.core.config import get_settings
+from fanzha.core.scheduler import run_job
 from fanzha.demo.cli import demo
 from fanzha.jurisdiction.cli import app as tree_app
 from fanzha.server import run_server
@@ -70,6 +72,14 @@ def serve(
 ) -> None:
     """启动 Web 控制台与 API 服务。"""
     run_server(host, port)
+
+
+@app.command("tick")
+def tick() -> None:
+    """立即执行一次所有定时任务（超期升级、到期提醒、定时通报）。"""
+    for job in JOBS:
+        ok = run_job(job)
+        console.print(f"{'[green]完成[/]' if ok else '[red]失败（详见日志）[/]'} {job.name}")
 
 
 def _safe_url(url: str) -> str:

@@ -38,8 +38,10 @@ def test_cookie_writes_need_the_csrf_token(login, world: World) -> None:  # type
 
 def test_revoked_api_key_stops_working(login, world: World) -> None:  # type: ignore[no-untyped-def]
     admin: TestClient = login("commander")
-    r = admin.post("/api/v1/api-keys", json={"name": "临时客户端", "unit_id": world.units["centre"].id,
-                                              "scopes": ["warnings.intake"]})  # fmt: skip
+    r = admin.post(
+        "/api/v1/api-keys",
+        json={"name": "临时客户端", "unit_id": world.units["centre"].id, "scopes": ["warnings.intake"]},
+    )
     key = r.json()
     machine = TestClient(admin.app)
     auth = {"Authorization": f"Bearer {key['token']}"}
@@ -57,16 +59,26 @@ def test_api_key_scope_limits_endpoints(client: TestClient, world: World) -> Non
 
 def test_machine_clients_cannot_hold_admin_scopes(login, world: World) -> None:  # type: ignore[no-untyped-def]
     c: TestClient = login("commander")
-    r = c.post("/api/v1/api-keys", json={"name": "管理密钥", "unit_id": world.units["centre"].id,
-                                         "scopes": ["admin.users"]})  # fmt: skip
+    r = c.post(
+        "/api/v1/api-keys",
+        json={"name": "管理密钥", "unit_id": world.units["centre"].id, "scopes": ["admin.users"]},
+    )
     assert r.status_code == 422
     assert r.json()["error"]["fields"][0]["field"] == "scopes"
 
 
 def test_station_admin_cannot_create_users_elsewhere(login, session: Session, world: World) -> None:  # type: ignore[no-untyped-def]
     c: TestClient = login("police_a")
-    r = c.post("/api/v1/users", json={"username": "x1", "display_name": "x", "password": "12345678",
-                                      "role": "dissuader", "unit_id": world.units["station_b"].id})  # fmt: skip
+    r = c.post(
+        "/api/v1/users",
+        json={
+            "username": "x1",
+            "display_name": "x",
+            "password": "12345678",
+            "role": "dissuader",
+            "unit_id": world.units["station_b"].id,
+        },
+    )
     assert r.status_code == 403  # community police hold no admin.users at all
 
 

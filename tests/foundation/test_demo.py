@@ -27,8 +27,9 @@ def test_demo_builds_and_server_serves_it(tmp_path: Path) -> None:
     again = subprocess.run([*fanzha, "demo"], env=env, capture_output=True, text=True, timeout=60)
     assert again.returncode == 2 and "--reset" in again.stderr
     port = _free_port()
-    server = subprocess.Popen([*fanzha, "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    server = subprocess.Popen(
+        [*fanzha, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):

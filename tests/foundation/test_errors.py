@@ -13,8 +13,16 @@ def test_api_error_shape_is_pinned(client: TestClient) -> None:
 
 def test_validation_errors_name_the_field(login, world: World) -> None:  # type: ignore[no-untyped-def]
     c: TestClient = login("commander")
-    r = c.post("/api/v1/users", json={"username": "ok_name", "display_name": "x", "password": "short",
-                                      "role": "nobody", "unit_id": 1})  # fmt: skip
+    r = c.post(
+        "/api/v1/users",
+        json={
+            "username": "ok_name",
+            "display_name": "x",
+            "password": "short",
+            "role": "nobody",
+            "unit_id": 1,
+        },
+    )
     assert r.status_code == 422
     body = r.json()["error"]
     assert body["code"] == "validation_failed"

@@ -30,7 +30,7 @@ def test_subtree_contains_exactly_descendants(session: Session, world: World) ->
 def test_sibling_with_longer_code_is_not_inside(session: Session, world: World) -> None:
     # "/369900/369901/" must not contain a node whose code merely starts with 369901.
     assert not is_within("/369900/3699010/", "/369900/369901/")
-    assert "/369900/3699010/" >= upper_bound("/369900/369901/")
+    assert upper_bound("/369900/369901/") <= "/369900/3699010/"
 
 
 codes = st.lists(st.text("0123456789", min_size=1, max_size=4), min_size=1, max_size=4)
@@ -50,8 +50,10 @@ def test_range_test_agrees_with_prefix_test(a: list[str], b: list[str]) -> None:
 
 def test_admin_imports_csv_via_api(login, session: Session, world: World) -> None:  # type: ignore[no-untyped-def]
     c: TestClient = login("commander")
-    csv_text = "code,name,level,parent_code,population\n369902002,丁派出所,station,369902,10\n" \
-               "369902002001,丁一社区,grid,369902002,10\n"  # fmt: skip
+    csv_text = (
+        "code,name,level,parent_code,population\n369902002,丁派出所,station,369902,10\n"
+        "369902002001,丁一社区,grid,369902002,10\n"
+    )
     r = c.post("/api/v1/nodes/import", files={"file": ("tree.csv", csv_text.encode(), "text/csv")})
     assert r.status_code == 201, r.text
     assert [n["code"] for n in r.json()] == ["369902002", "369902002001"]
@@ -68,11 +70,15 @@ def test_bad_rows_name_the_field_and_write_nothing(login, session: Session, worl
         {"code": "369902001009", "name": "错层", "level": "station", "parent_code": "369902001"},
         {"code": "36990X", "name": "坏编码", "level": "district", "parent_code": "369900"},
     ]
-    r = c.post("/api/v1/nodes/import", files={"file": ("t.json", json.dumps(bad).encode(), "application/json")})
+    r = c.post(
+        "/api/v1/nodes/import", files={"file": ("t.json", json.dumps(bad).encode(), "application/json")}
+    )
     assert r.status_code == 422
     fields = {f["field"] for f in r.json()["error"]["fields"]}
     assert "第5行.code" in fields
-    r = c.post("/api/v1/nodes/import", files={"file": ("t.json", json.dumps(bad[:4]).encode(), "application/json")})
+    r = c.post(
+        "/api/v1/nodes/import", files={"file": ("t.json", json.dumps(bad[:4]).encode(), "application/json")}
+    )
     fields = {f["field"]: f["message"] for f in r.json()["error"]["fields"]}
     assert "已存在" in fields["第2行.code"]
     assert "不存在" in fields["第3行.parent_code"]

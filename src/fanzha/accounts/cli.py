@@ -24,8 +24,9 @@ def create_user(
 ) -> None:
     """新建用户。"""
     with command_session() as session:
-        data = UserIn(username=username, display_name=display_name, password=password,
-                      role=role, unit_id=unit_id)  # fmt: skip
+        data = UserIn(
+            username=username, display_name=display_name, password=password, role=role, unit_id=unit_id
+        )
         user = service.create_user(session, data, system_principal(name="cli"))
     console.print(f"[green]已创建用户[/] {user.username}（{role.label}）")
 

@@ -57,28 +57,47 @@ class Perm(StrEnum):
 
 _P = Perm
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    Role.COMMANDER: frozenset(set(Perm) - {_P.FUNDS_BANK, _P.WARNINGS_INTAKE, _P.WARNINGS_FEEDBACK,
-                                           _P.FUNDS_CHECK, _P.PII_REVEAL}),
-    Role.WARNING_ANALYST: frozenset({_P.WARNINGS_READ, _P.WARNINGS_ROUTE, _P.WARNINGS_WORK,
-                                     _P.CASES_READ, _P.CASES_WRITE, _P.DETECT_USE, _P.STATS_READ}),
-    Role.DISSUADER: frozenset({_P.WARNINGS_READ, _P.WARNINGS_WORK, _P.CASES_READ, _P.CASES_WRITE,
-                               _P.DETECT_USE}),
-    Role.COMMUNITY_POLICE: frozenset({_P.WARNINGS_READ, _P.WARNINGS_WORK, _P.CASES_READ,
-                                      _P.CASES_WRITE, _P.FUNDS_REQUEST, _P.FUNDS_APPROVE,
-                                      _P.DETECT_USE, _P.STATS_READ}),
+    Role.COMMANDER: frozenset(
+        set(Perm) - {_P.FUNDS_BANK, _P.WARNINGS_INTAKE, _P.WARNINGS_FEEDBACK, _P.FUNDS_CHECK, _P.PII_REVEAL}
+    ),
+    Role.WARNING_ANALYST: frozenset(
+        {
+            _P.WARNINGS_READ,
+            _P.WARNINGS_ROUTE,
+            _P.WARNINGS_WORK,
+            _P.CASES_READ,
+            _P.CASES_WRITE,
+            _P.DETECT_USE,
+            _P.STATS_READ,
+        }
+    ),
+    Role.DISSUADER: frozenset(
+        {_P.WARNINGS_READ, _P.WARNINGS_WORK, _P.CASES_READ, _P.CASES_WRITE, _P.DETECT_USE}
+    ),
+    Role.COMMUNITY_POLICE: frozenset(
+        {
+            _P.WARNINGS_READ,
+            _P.WARNINGS_WORK,
+            _P.CASES_READ,
+            _P.CASES_WRITE,
+            _P.FUNDS_REQUEST,
+            _P.FUNDS_APPROVE,
+            _P.DETECT_USE,
+            _P.STATS_READ,
+        }
+    ),
     Role.GRID_WORKER: frozenset({_P.WARNINGS_READ, _P.WARNINGS_WORK, _P.DETECT_USE}),
     Role.BANK_LIAISON: frozenset({_P.FUNDS_BANK, _P.DETECT_USE}),
     Role.TELECOM_LIAISON: frozenset({_P.DETECT_USE, _P.STATS_READ}),
     Role.ANALYST: frozenset({_P.STATS_READ, _P.WARNINGS_READ, _P.CASES_READ, _P.DETECT_USE}),
-    Role.PREVENTION_OFFICER: frozenset({_P.STATS_READ, _P.CASES_READ, _P.PREVENTION_WRITE,
-                                        _P.DETECT_USE}),
-}  # fmt: skip
+    Role.PREVENTION_OFFICER: frozenset({_P.STATS_READ, _P.CASES_READ, _P.PREVENTION_WRITE, _P.DETECT_USE}),
+}
 
 # Full personal data is a separate, per-user grant; these roles get it by default because
 # they must phone or visit the person. Every full read is audited regardless.
-PII_BY_DEFAULT = frozenset({Role.COMMANDER, Role.WARNING_ANALYST, Role.DISSUADER,
-                            Role.COMMUNITY_POLICE})  # fmt: skip
+PII_BY_DEFAULT = frozenset({Role.COMMANDER, Role.WARNING_ANALYST, Role.DISSUADER, Role.COMMUNITY_POLICE})
 
 # What a machine client's API key may be scoped to.
-CLIENT_SCOPES = frozenset({_P.WARNINGS_INTAKE, _P.WARNINGS_FEEDBACK, _P.DETECT_USE, _P.FUNDS_BANK,
-                           _P.FUNDS_CHECK})  # fmt: skip
+CLIENT_SCOPES = frozenset(
+    {_P.WARNINGS_INTAKE, _P.WARNINGS_FEEDBACK, _P.DETECT_USE, _P.FUNDS_BANK, _P.FUNDS_CHECK}
+)

@@ -28,9 +28,16 @@ KeyAdmin = Annotated[Principal, Depends(requires(Perm.ADMIN_KEYS))]
 
 
 def _me(p: Principal) -> MeOut:
-    return MeOut(kind=p.kind, id=p.id, name=p.name, role=p.role,
-                 permissions=sorted(p.permissions), scope_path=p.scope_path,
-                 unit_id=p.unit_id, csrf_token=p.csrf_token)  # fmt: skip
+    return MeOut(
+        kind=p.kind,
+        id=p.id,
+        name=p.name,
+        role=p.role,
+        permissions=sorted(p.permissions),
+        scope_path=p.scope_path,
+        unit_id=p.unit_id,
+        csrf_token=p.csrf_token,
+    )
 
 
 @router.post("/auth/login", response_model=MeOut, summary="登录（设置会话 Cookie）")
@@ -41,9 +48,14 @@ def login(data: LoginIn, request: Request, response: Response, session: DbSessio
     except FanzhaError as err:
         # Returned, not raised, so the failed attempt is committed and counts for throttling.
         return render_error(request, err)
-    response.set_cookie(SESSION_COOKIE, result.token, httponly=True, samesite="lax",
-                        secure=get_settings().secure_cookies,
-                        max_age=get_settings().session_hours * 3600)  # fmt: skip
+    response.set_cookie(
+        SESSION_COOKIE,
+        result.token,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().secure_cookies,
+        max_age=get_settings().session_hours * 3600,
+    )
     return _me(service.principal_for_user(result.user, result.csrf_token))
 
 

@@ -78,9 +78,15 @@ def create_user(session: Session, data: UserIn, actor: Principal) -> User:
     )
     session.add(user)
     session.flush()
-    audit.record(session, actor.actor, "accounts.user.create", "user", user.id, None,
-                 {"username": user.username, "role": user.role, "unit_id": user.unit_id,
-                  "pii_access": pii})  # fmt: skip
+    audit.record(
+        session,
+        actor.actor,
+        "accounts.user.create",
+        "user",
+        user.id,
+        None,
+        {"username": user.username, "role": user.role, "unit_id": user.unit_id, "pii_access": pii},
+    )
     return user
 
 
@@ -135,8 +141,9 @@ def login(session: Session, username: str, password: str, ip: str) -> LoginResul
         )
     )
     session.flush()
-    audit.record(session, f"user:{user.id}:{user.username}", "accounts.login", "user", user.id,
-                 None, {"ip": ip})  # fmt: skip
+    audit.record(
+        session, f"user:{user.id}:{user.username}", "accounts.login", "user", user.id, None, {"ip": ip}
+    )
     return LoginResult(user, token, csrf)
 
 
@@ -185,8 +192,15 @@ def create_api_key(session: Session, data: ApiKeyIn, actor: Principal) -> tuple[
     )
     session.add(key)
     session.flush()
-    audit.record(session, actor.actor, "accounts.api_key.create", "api_key", key.id, None,
-                 {"name": key.name, "scopes": key.scopes, "unit_id": key.unit_id})  # fmt: skip
+    audit.record(
+        session,
+        actor.actor,
+        "accounts.api_key.create",
+        "api_key",
+        key.id,
+        None,
+        {"name": key.name, "scopes": key.scopes, "unit_id": key.unit_id},
+    )
     return key, token
 
 
@@ -197,8 +211,15 @@ def revoke_api_key(session: Session, key_id: int, actor: Principal) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         session.flush()
-        audit.record(session, actor.actor, "accounts.api_key.revoke", "api_key", key.id,
-                     {"revoked_at": None}, {"revoked_at": key.revoked_at})  # fmt: skip
+        audit.record(
+            session,
+            actor.actor,
+            "accounts.api_key.revoke",
+            "api_key",
+            key.id,
+            {"revoked_at": None},
+            {"revoked_at": key.revoked_at},
+        )
     return key
 
 

@@ -45,6 +45,5 @@ def present(
         return masked(values)
     principal.require(Perm.PII_REVEAL)
     shown = sorted(f for f, (_, v) in values.items() if v)
-    audit.record(session, principal.actor, "pii.reveal", object_type, object_id, None,
-                 {"fields": shown})  # fmt: skip
+    audit.record(session, principal.actor, "pii.reveal", object_type, object_id, None, {"fields": shown})
     return {field: value for field, (_, value) in values.items()}

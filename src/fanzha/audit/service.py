@@ -38,8 +38,7 @@ def entry_hash(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> str:
-    payload = [prev_hash, as_utc(at).isoformat(), actor, action, object_type, object_id,
-               before, after]  # fmt: skip
+    payload = [prev_hash, as_utc(at).isoformat(), actor, action, object_type, object_id, before, after]
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()
 
@@ -64,8 +63,19 @@ def record_many(
     for object_id, before, after in changes:
         b, a, oid = _plain(before), _plain(after), str(object_id)
         h = entry_hash(prev, at, actor, action, object_type, oid, b, a)
-        rows.append({"at": at, "actor": actor, "action": action, "object_type": object_type,
-                     "object_id": oid, "before": b, "after": a, "prev_hash": prev, "hash": h})  # fmt: skip
+        rows.append(
+            {
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "object_type": object_type,
+                "object_id": oid,
+                "before": b,
+                "after": a,
+                "prev_hash": prev,
+                "hash": h,
+            }
+        )
         prev = h
     session.execute(insert(AuditEntry), rows)
 
@@ -94,8 +104,7 @@ class ChainReport:
 
 
 def _stream(session: Session) -> Iterator[AuditEntry]:
-    return iter(session.scalars(select(AuditEntry).order_by(AuditEntry.id).execution_options(
-        yield_per=2000)))  # fmt: skip
+    return iter(session.scalars(select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=2000)))
 
 
 def verify_chain(session: Session) -> ChainReport:
@@ -104,8 +113,16 @@ def verify_chain(session: Session) -> ChainReport:
     for row in _stream(session):
         if row.prev_hash != prev:
             return ChainReport(checked, row.id, "link broken: the row before it was deleted or altered")
-        expected = entry_hash(row.prev_hash, row.at, row.actor, row.action, row.object_type,
-                              row.object_id, row.before, row.after)  # fmt: skip
+        expected = entry_hash(
+            row.prev_hash,
+            row.at,
+            row.actor,
+            row.action,
+            row.object_type,
+            row.object_id,
+            row.before,
+            row.after,
+        )
         if row.hash != expected:
             return ChainReport(checked, row.id, "row content does not match its hash: altered")
         prev = row.hash

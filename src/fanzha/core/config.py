@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = 15
     # Cookies must be Secure behind TLS in production; the demo runs on plain http.
     secure_cookies: bool = False
+    # Periodic jobs (escalation, expiry warnings, bulletins) run in the server process.
+    scheduler_enabled: bool = True
 
     @property
     def tz(self) -> ZoneInfo:

@@ -41,10 +41,13 @@ def _road_pool(count: int) -> list[str]:
 
 def _tree_rows(ctx: DemoContext) -> tuple[list[dict[str, object]], dict[str, list[str]]]:
     rng = ctx.rng
-    districts = [(f"{n}" if ctx.scale == 1 else f"{n[:-1]}{i // 5 + 1}{n[-1]}", pop)
-                 for i, (n, pop) in enumerate(names.DISTRICTS * ctx.scale)]  # fmt: skip
-    rows: list[dict[str, object]] = [{"code": CITY_CODE, "name": CITY_NAME, "level": 1,
-                                      "population": sum(p for _, p in districts)}]  # fmt: skip
+    districts = [
+        (f"{n}" if ctx.scale == 1 else f"{n[:-1]}{i // 5 + 1}{n[-1]}", pop)
+        for i, (n, pop) in enumerate(names.DISTRICTS * ctx.scale)
+    ]
+    rows: list[dict[str, object]] = [
+        {"code": CITY_CODE, "name": CITY_NAME, "level": 1, "population": sum(p for _, p in districts)}
+    ]
     station_grids: dict[str, list[str]] = {}
     n_stations = STATIONS_PER_DISTRICT * len(districts)
     grids_per_station = [GRIDS_TOTAL * ctx.scale // n_stations] * n_stations
@@ -61,8 +64,15 @@ def _tree_rows(ctx: DemoContext) -> tuple[list[dict[str, object]], dict[str, lis
             if station_index >= len(names.STATION_WORDS):
                 word += str(station_index // len(names.STATION_WORDS) + 1)
             scode = f"{dcode}{s:03d}"
-            rows.append({"code": scode, "name": f"{word}派出所", "level": 3, "parent_code": dcode,
-                         "population": station_pops[s - 1]})  # fmt: skip
+            rows.append(
+                {
+                    "code": scode,
+                    "name": f"{word}派出所",
+                    "level": 3,
+                    "parent_code": dcode,
+                    "population": station_pops[s - 1],
+                }
+            )
             n_grids = grids_per_station[station_index]
             grid_pops = _split(station_pops[s - 1], [rng.uniform(0.5, 1.5) for _ in range(n_grids)])
             rural = dname.endswith("县")
@@ -74,8 +84,15 @@ def _tree_rows(ctx: DemoContext) -> tuple[list[dict[str, object]], dict[str, lis
                     gname = f"{word}{cword}{len(used_communities) % 9 + 2}{'村' if rural else '社区'}"
                 used_communities.add(gname)
                 gcode = f"{scode}{g:03d}"
-                rows.append({"code": gcode, "name": gname, "level": 4, "parent_code": scode,
-                             "population": grid_pops[g - 1]})  # fmt: skip
+                rows.append(
+                    {
+                        "code": gcode,
+                        "name": gname,
+                        "level": 4,
+                        "parent_code": scode,
+                        "population": grid_pops[g - 1],
+                    }
+                )
                 station_grids[scode].append(gcode)
             station_index += 1
     return rows, station_grids
@@ -97,8 +114,9 @@ def _streets(ctx: DemoContext, station_grids: dict[str, list[str]]) -> list[Stre
 
 def _units(session: Session, ctx: DemoContext) -> None:
     def add(name: str, kind: UnitKind, node: Node, bank: str | None = None) -> None:
-        unit = jurisdiction.create_unit(session, UnitIn(name=name, kind=kind, node_code=node.code,
-                                                        bank_code=bank), "demo")  # fmt: skip
+        unit = jurisdiction.create_unit(
+            session, UnitIn(name=name, kind=kind, node_code=node.code, bank_code=bank), "demo"
+        )
         if kind == UnitKind.BANK_BRANCH and bank:
             ctx.banks[bank] = unit
         elif kind not in (UnitKind.OPERATOR,):
@@ -148,8 +166,13 @@ def _unit_for(ctx: DemoContext, where: str) -> int:
 def _people(session: Session, ctx: DemoContext) -> None:
     system = system_principal(name="demo")
     for username, display, role, where in DEMO_USERS:
-        data = UserIn(username=username, display_name=display, password=DEMO_PASSWORD, role=role,
-                      unit_id=_unit_for(ctx, where))  # fmt: skip
+        data = UserIn(
+            username=username,
+            display_name=display,
+            password=DEMO_PASSWORD,
+            role=role,
+            unit_id=_unit_for(ctx, where),
+        )
         user = accounts.create_user(session, data, system)
         user.on_duty = role in (Role.DISSUADER, Role.COMMUNITY_POLICE, Role.GRID_WORKER)
         ctx.users[username] = user.id

@@ -45,8 +45,12 @@ def demo(
         err_console.print("[bold red]错误：[/]数据库中已有数据。如需重建演示数据，请加 --reset。")
         raise typer.Exit(2)
     upgrade(get_settings().database_url)
-    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-               TimeElapsedColumn())  # fmt: skip
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
     with (
         Progress(*columns, console=console, transient=False) as progress,
         command_session() as session,

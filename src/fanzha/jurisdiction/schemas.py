@@ -5,11 +5,20 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from fanzha.jurisdiction.models import Level, UnitKind
 
 _LEVEL_NAMES = {
-    "city": Level.CITY, "市": Level.CITY,
-    "district": Level.DISTRICT, "区县": Level.DISTRICT, "区": Level.DISTRICT, "县": Level.DISTRICT,
-    "station": Level.STATION, "派出所": Level.STATION, "镇街": Level.STATION,
-    "grid": Level.GRID, "社区": Level.GRID, "村": Level.GRID, "警格": Level.GRID,
-}  # fmt: skip
+    "city": Level.CITY,
+    "市": Level.CITY,
+    "district": Level.DISTRICT,
+    "区县": Level.DISTRICT,
+    "区": Level.DISTRICT,
+    "县": Level.DISTRICT,
+    "station": Level.STATION,
+    "派出所": Level.STATION,
+    "镇街": Level.STATION,
+    "grid": Level.GRID,
+    "社区": Level.GRID,
+    "村": Level.GRID,
+    "警格": Level.GRID,
+}
 
 
 def parse_level(value: object) -> Level:

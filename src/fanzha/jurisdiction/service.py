@@ -173,8 +173,15 @@ def create_unit(session: Session, data: UnitIn, actor: str) -> Unit:
     unit = Unit(name=data.name, kind=data.kind.value, node_id=node.id, bank_code=data.bank_code)
     session.add(unit)
     session.flush()
-    audit.record(session, actor, "jurisdiction.unit.create", "unit", unit.id, None,
-                 {"name": unit.name, "kind": unit.kind, "node": node.code})  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "jurisdiction.unit.create",
+        "unit",
+        unit.id,
+        None,
+        {"name": unit.name, "kind": unit.kind, "node": node.code},
+    )
     return unit
 
 

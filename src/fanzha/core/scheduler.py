@@ -1,0 +1,72 @@
+"""Periodic jobs (escalation, expiry warnings, scheduled bulletins) run inside the server.
+
+Deadlines live in the database, so a job is a pass over rows that are due: a restart loses
+nothing, and several server processes may run the same job at once as long as each job
+changes rows with conditional updates (``… WHERE escalated_at IS NULL``). Each run of a
+job is its own transaction.
+"""
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from fanzha.core.db import new_session
+from fanzha.core.timeutil import utcnow
+
+log = logging.getLogger("fanzha.scheduler")
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    interval_s: float
+    run: Callable[[Session, datetime], object]
+
+
+def run_job(job: Job, now: datetime | None = None) -> bool:
+    """One pass of one job in its own transaction; a failure is logged, not raised."""
+    session = new_session()
+    try:
+        job.run(session, now or utcnow())
+        session.commit()
+        return True
+    except Exception:
+        session.rollback()
+        log.exception("job %s failed", job.name)
+        return False
+    finally:
+        session.close()
+
+
+class Scheduler:
+    """A daemon thread that runs each job every ``interval_s`` seconds until stopped."""
+
+    def __init__(self, jobs: Sequence[Job], tick_s: float = 1.0) -> None:
+        self._jobs = list(jobs)
+        self._tick_s = tick_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="fanzha-scheduler", daemon=True)
+
+    def start(self) -> None:
+        if self._jobs:
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+
+    def _loop(self) -> None:
+        next_run = {job.name: 0.0 for job in self._jobs}
+        clock = 0.0
+        while not self._stop.is_set():
+            for job in self._jobs:
+                if clock >= next_run[job.name]:
+                    run_job(job)
+                    next_run[job.name] = clock + job.interval_s
+            self._stop.wait(self._tick_s)
+            clock += self._tick_s
