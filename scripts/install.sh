@@ -11,3 +11,20 @@ fi
 echo "==> installing Python packages${EXTRAS:+ (extras: $EXTRAS)}"
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".${EXTRAS:+[$EXTRAS]}"
+
+# PDF bulletins: WeasyPrint renders through pango/fontconfig and needs a Chinese font;
+# poppler-utils (pdftoppm) turns bulletin PDFs into PNG previews for the test artefacts.
+need_apt=()
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
+{ command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .; } || need_apt+=(fonts-wqy-zenhei)
+command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "==> installing system packages: ${need_apt[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "!! PDF bulletins need the Debian packages ${need_apt[*]}: run as root" \
+      "'apt-get install -y ${need_apt[*]}'" >&2
+  fi
+fi
