@@ -32,6 +32,10 @@ ROUTES: dict[str, Foreign] = {
     "POST /api/v1/api-keys/{key_id}/revoke": Foreign(
         "admin_a", lambda s, w: {"key_id": _key_id(s, "station-b-feed")}
     ),
+    "GET /api/v1/cases/{case_id}": Foreign("police_a", lambda s, w: {"case_id": _station_b_case(s, w)}),
+    "POST /api/v1/cases/{case_id}/status": Foreign(
+        "police_a", lambda s, w: {"case_id": _station_b_case(s, w)}, {"status": "solved"}
+    ),
 }
 
 # Routes with a path parameter that do not address a jurisdiction-owned record.
@@ -44,3 +48,10 @@ def _key_id(session: Session, name: str) -> int:
     key = repository.api_key_by_name(session, name)
     assert key is not None
     return key.id
+
+
+def _station_b_case(session: Session, world: World) -> int:
+    from fanzha.cases import service
+    from tests.cases.factories import case_in
+
+    return service.register_case(session, case_in("369901002001"), world.principals["police_b"]).id

@@ -10,13 +10,14 @@ from fanzha import __version__
 from fanzha.accounts.deps import DbSession
 from fanzha.accounts.routes import router as accounts_router
 from fanzha.audit.routes import router as audit_router
+from fanzha.cases.routes import router as cases_router
 from fanzha.core.config import get_settings
 from fanzha.core.errors import FanzhaError, install_error_handlers
 from fanzha.core.scheduler import Job, Scheduler
 from fanzha.jurisdiction.routes import router as jurisdiction_router
 from fanzha.migrations.runner import pending_heads
 
-API_ROUTERS: list[APIRouter] = [accounts_router, jurisdiction_router, audit_router]
+API_ROUTERS: list[APIRouter] = [accounts_router, jurisdiction_router, audit_router, cases_router]
 
 # Periodic jobs the server runs (see core.scheduler); `fanzha tick` runs each once.
 JOBS: list[Job] = []

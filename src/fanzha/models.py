@@ -2,7 +2,8 @@
 
 from fanzha.accounts import models as accounts_models
 from fanzha.audit import models as audit_models
+from fanzha.cases import models as cases_models
 from fanzha.core.db import Base
 from fanzha.jurisdiction import models as jurisdiction_models
 
-__all__ = ["Base", "accounts_models", "audit_models", "jurisdiction_models"]
+__all__ = ["Base", "accounts_models", "audit_models", "cases_models", "jurisdiction_models"]

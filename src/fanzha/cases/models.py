@@ -1,0 +1,89 @@
+"""Case tables. Suspect identifiers get their own indexed table for reputation lookups."""
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fanzha.core.db import Base, node_path_type
+from fanzha.core.timeutil import utcnow
+from fanzha.jurisdiction.models import Node
+
+
+class CaseStatus(StrEnum):
+    REGISTERED = "registered"
+    SOLVED = "solved"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {"registered": "已立案", "solved": "已破案", "closed": "已结案"}[self.value]
+
+
+# Which status may follow which: a solved case can still be closed; closed is final.
+STATUS_MOVES: dict[CaseStatus, frozenset[CaseStatus]] = {
+    CaseStatus.REGISTERED: frozenset({CaseStatus.SOLVED, CaseStatus.CLOSED}),
+    CaseStatus.SOLVED: frozenset({CaseStatus.CLOSED}),
+    CaseStatus.CLOSED: frozenset(),
+}
+
+
+class IdentifierKind(StrEnum):
+    PHONE = "phone"
+    BANK_ACCOUNT = "bank_account"
+    URL = "url"
+    APP = "app"
+    WECHAT = "wechat"
+    QQ = "qq"
+    OTHER = "other"
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_node_path_occurred", "node_path", "occurred_at"),
+        Index("ix_cases_occurred_at", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_no: Mapped[str] = mapped_column(String(40), unique=True)
+    occurred_at: Mapped[datetime]
+    node_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction_nodes.id"))
+    node_path: Mapped[str] = mapped_column(node_path_type())
+    fraud_type: Mapped[str] = mapped_column(String(40), index=True)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    loss_amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    victim_name: Mapped[str | None] = mapped_column(String(100))
+    victim_phone: Mapped[str | None] = mapped_column(String(30))
+    victim_id_number: Mapped[str | None] = mapped_column(String(30))
+    victim_age: Mapped[int | None]
+    victim_group: Mapped[str | None] = mapped_column(String(30), index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.REGISTERED.value, index=True)
+    # The warning it came from (another capability's table: a plain indexed integer, no FK).
+    warning_id: Mapped[int | None] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(120))
+    status_changed_at: Mapped[datetime | None]
+
+    node: Mapped[Node] = relationship(lazy="joined")
+    identifiers: Mapped[list["CaseIdentifier"]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseIdentifier.id"
+    )
+
+
+class CaseIdentifier(Base):
+    """One suspect identifier of a case, stored normalised so equal values match."""
+
+    __tablename__ = "case_identifiers"
+    __table_args__ = (Index("ix_case_identifiers_kind_value", "kind", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(300))
+    raw: Mapped[str] = mapped_column(String(300))
+
+    case: Mapped[Case] = relationship(back_populates="identifiers")
