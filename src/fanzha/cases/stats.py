@@ -1,0 +1,93 @@
+"""Aggregate figures over cases for bulletins: set-based GROUP BY queries on this package's table.
+
+A case counts in the period in which the fraud occurred (``occurred_at``), for the
+jurisdiction node it belongs to and every ancestor. Definitions: docs/bulletins.md.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from fanzha.bulletins.query import Measures, Split, Window, as_decimal, merge
+from fanzha.cases.models import Case
+from fanzha.jurisdiction.scope import within
+
+# (code, label); a victim is in the first band whose upper age bound (exclusive) exceeds theirs.
+AGE_BANDS = [("under_18", "18岁以下"), ("18_23", "18—23岁"), ("24_35", "24—35岁"), ("36_59", "36—59岁"),
+             ("60_plus", "60岁及以上"), ("unknown", "年龄未登记")]  # fmt: skip
+_AGE_LIMITS = [(18, "under_18"), (24, "18_23"), (36, "24_35"), (60, "36_59")]
+
+
+def _scoped(path: str, window: Window) -> Any:
+    return (within(Case.node_path, path), Case.occurred_at >= window[0], Case.occurred_at < window[1])
+
+
+def measures(session: Session, split: Split) -> Measures:
+    """``cases`` (number of cases) and ``loss_amount`` (sum of losses) per group and window."""
+    group, window = split.group_of(Case.node_path), split.window_of(Case.occurred_at)
+    stmt = (
+        select(group, window, func.count(), func.sum(Case.loss_amount))
+        .where(split.where(Case.node_path, Case.occurred_at))
+        .group_by(group, window)
+    )
+    found: Measures = {}
+    merge(found, session.execute(stmt), ["cases", "loss_amount"])
+    return found
+
+
+def by_fraud_type(session: Session, path: str, window: Window) -> dict[str, tuple[int, Decimal]]:
+    stmt = (
+        select(Case.fraud_type, func.count(), func.sum(Case.loss_amount))
+        .where(*_scoped(path, window))
+        .group_by(Case.fraud_type)
+    )
+    return {str(t): (int(n), as_decimal(loss)) for t, n, loss in session.execute(stmt)}
+
+
+def by_victim_group(session: Session, path: str, window: Window) -> dict[str | None, int]:
+    stmt = select(Case.victim_group, func.count()).where(*_scoped(path, window)).group_by(Case.victim_group)
+    return {None if g is None else str(g): int(n) for g, n in session.execute(stmt)}
+
+
+def by_age_band(session: Session, path: str, window: Window) -> dict[str, int]:
+    band = case(
+        (Case.victim_age.is_(None), "unknown"),
+        *[(Case.victim_age < limit, code) for limit, code in _AGE_LIMITS],
+        else_="60_plus",
+    )
+    stmt = select(band, func.count()).where(*_scoped(path, window)).group_by(band)
+    return {str(b): int(n) for b, n in session.execute(stmt)}
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    id: int
+    case_no: str
+    occurred_at: datetime
+    node_path: str
+    fraud_type: str
+    loss_amount: Decimal
+    victim_group: str | None
+    victim_age: int | None
+    tags: Sequence[str]
+
+
+def largest(session: Session, path: str, window: Window, limit: int) -> list[CaseLine]:
+    """The cases with the largest losses in the window (the bulletin's notable cases)."""
+    stmt = (
+        select(Case.id, Case.case_no, Case.occurred_at, Case.node_path, Case.fraud_type, Case.loss_amount,
+               Case.victim_group, Case.victim_age, Case.tags)
+        .where(*_scoped(path, window))
+        .order_by(Case.loss_amount.desc(), Case.id)
+        .limit(limit)
+    )  # fmt: skip
+    return [
+        CaseLine(r.id, r.case_no, r.occurred_at, r.node_path, str(r.fraud_type), as_decimal(r.loss_amount),
+                 None if r.victim_group is None else str(r.victim_group), r.victim_age, list(r.tags or []))
+        for r in session.execute(stmt)
+    ]  # fmt: skip
