@@ -28,3 +28,18 @@ if [ ${#need_apt[@]} -gt 0 ]; then
       "'apt-get install -y ${need_apt[*]}'" >&2
   fi
 fi
+
+# Web console assets (htmx, ECharts): pinned in package.json/package-lock.json, installed from the
+# npm registry at install time and served by fanzha itself, so browsers never fetch from outside.
+VENDOR=src/fanzha/web/static/vendor
+if [ ! -f "$VENDOR/htmx.min.js" ] || [ ! -f "$VENDOR/echarts.min.js" ] || [ package-lock.json -nt "$VENDOR/htmx.min.js" ]; then
+  if ! command -v npm >/dev/null; then
+    echo "!! the web console needs htmx and ECharts from npm, but npm is missing:" \
+      "install Node.js/npm (Debian: 'apt-get install -y npm') and run scripts/install.sh again" >&2
+    exit 1
+  fi
+  echo "==> installing web console assets (npm ci)"
+  npm ci --omit=dev --no-audit --no-fund --loglevel=error
+  mkdir -p "$VENDOR"
+  cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js "$VENDOR/"
+fi

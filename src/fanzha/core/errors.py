@@ -9,10 +9,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -89,12 +90,18 @@ def render_error(request: Request, err: FanzhaError) -> Response:
     if isinstance(err, TooManyRequests):
         headers["Retry-After"] = str(err.retry_after_s)
     if _wants_html(request):
+        if isinstance(err, NotAuthenticated) and request.method == "GET":
+            # A console page opened without a session: go and log in, then come back.
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
         items = "".join(f"<li>{escape(f.field)}：{escape(f.message)}</li>" for f in err.fields)
         page = (
             '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
-            f"<title>出错了 · 反诈平台</title></head><body><main class='error'>"
-            f"<h1>{err.status}</h1><p class='error-message'>{escape(err.message)}</p>"
-            f"<ul>{items}</ul><p><a href='/'>返回首页</a></p></main></body></html>"
+            '<link rel="stylesheet" href="/static/app.css">'
+            "<title>出错了 · 反诈平台</title></head><body>"
+            "<header class='topbar'><a class='brand' href='/'>反诈平台</a></header>"
+            "<main class='page narrow'><section class='card error'>"
+            f"<h1>{err.status}</h1><p class='error-message alert'>{escape(err.message)}</p>"
+            f"<ul>{items}</ul><p><a href='/'>返回首页</a></p></section></main></body></html>"
         )
         return HTMLResponse(page, status_code=err.status, headers=headers)
     return JSONResponse(error_body(err), status_code=err.status, headers=headers)

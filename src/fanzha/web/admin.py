@@ -1,0 +1,183 @@
+"""Administration pages: the jurisdiction tree, units, users and API keys."""
+
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, Depends, Form, Request, Response, UploadFile
+from pydantic import BaseModel, ValidationError
+
+from fanzha.accounts import service as accounts
+from fanzha.accounts.deps import DbSession, requires
+from fanzha.accounts.principal import Principal
+from fanzha.accounts.roles import CLIENT_SCOPES, Perm, Role
+from fanzha.accounts.schemas import ApiKeyIn, UserIn, UserPatch
+from fanzha.core.errors import ValidationFailed, field_errors
+from fanzha.jurisdiction import repository as tree_repo
+from fanzha.jurisdiction import service as tree
+from fanzha.jurisdiction.models import Level, UnitKind
+from fanzha.jurisdiction.routes import _parents_in_scope
+from fanzha.jurisdiction.schemas import UnitIn
+from fanzha.web.render import page, redirect
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+M = TypeVar("M", bound=BaseModel)
+
+TreeAdmin = Annotated[Principal, Depends(requires(Perm.ADMIN_TREE))]
+UserAdmin = Annotated[Principal, Depends(requires(Perm.ADMIN_USERS))]
+KeyAdmin = Annotated[Principal, Depends(requires(Perm.ADMIN_KEYS))]
+
+UNIT_KIND_LABELS = {
+    UnitKind.CENTRE: "反诈中心",
+    UnitKind.DISTRICT_BUREAU: "分局",
+    UnitKind.STATION: "派出所",
+    UnitKind.GRID_TEAM: "网格/警格",
+    UnitKind.BANK_BRANCH: "银行网点",
+    UnitKind.OPERATOR: "运营商",
+    UnitKind.OTHER: "其他",
+}
+SCOPE_LABELS = {
+    Perm.WARNINGS_INTAKE: "推送预警指令",
+    Perm.WARNINGS_FEEDBACK: "接收处置反馈",
+    Perm.DETECT_USE: "调用研判接口",
+    Perm.FUNDS_BANK: "银行止付冻结回执",
+    Perm.FUNDS_CHECK: "账户风险查询",
+}
+
+
+def _validated(model: type[M], **data: object) -> M:
+    """Pydantic errors from a form become the same Chinese field errors the API gives."""
+    try:
+        return model(**data)
+    except ValidationError as exc:
+        fields = field_errors(exc.errors())
+        raise ValidationFailed("；".join(f"{f.field}：{f.message}" for f in fields), fields) from exc
+
+
+@router.get("/tree")
+def tree_page(request: Request, session: DbSession, actor: TreeAdmin, node: str | None = None) -> Response:
+    current = tree.node_in_scope(session, node, actor.scope_path) if node else None
+    if current is None:
+        roots = [n for n in tree_repo.subtree(session, actor.scope_path) if n.path == actor.scope_path]
+        current = roots[0] if roots else None
+    trail, children = [], []
+    if current is not None:
+        codes = [c for c in current.path.strip("/").split("/") if c]
+        by_code = tree_repo.nodes_by_codes(session, codes)
+        trail = [by_code[c] for c in codes if c in by_code and actor.sees(by_code[c].path)]
+        children = list(tree_repo.children(session, current.id))
+    ctx = {"current": current, "trail": trail, "children": children, "levels": list(Level)}
+    return page(request, "admin/tree.html", actor, ctx)
+
+
+@router.post("/tree/import")
+async def tree_import(request: Request, session: DbSession, actor: TreeAdmin, file: UploadFile) -> Response:
+    raw = await file.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed.on("file", "文件必须是 UTF-8 编码") from exc
+    fmt = "json" if (file.filename or "").lower().endswith(".json") else "csv"
+    rows = tree.rows_from_text(text, fmt)
+    _parents_in_scope(session, rows, actor)
+    created = tree.import_nodes(session, rows, actor.actor)
+    return page(request, "admin/imported.html", actor, {"created": created})
+
+
+@router.get("/units")
+def units_page(request: Request, session: DbSession, actor: TreeAdmin) -> Response:
+    ctx = {"units": tree_repo.units_within(session, actor.scope_path), "kinds": UNIT_KIND_LABELS}
+    return page(request, "admin/units.html", actor, ctx)
+
+
+@router.post("/units")
+def create_unit(
+    session: DbSession,
+    actor: TreeAdmin,
+    name: Annotated[str, Form()],
+    kind: Annotated[str, Form()],
+    node_code: Annotated[str, Form()],
+    bank_code: Annotated[str, Form()] = "",
+) -> Response:
+    data = _validated(UnitIn, name=name, kind=kind, node_code=node_code, bank_code=bank_code or None)
+    if not actor.sees(tree.require_node(session, data.node_code).path):
+        raise ValidationFailed.on("node_code", "辖区节点不在您的管辖范围内")
+    tree.create_unit(session, data, actor.actor)
+    return redirect("/admin/units")
+
+
+@router.get("/users")
+def users_page(request: Request, session: DbSession, actor: UserAdmin) -> Response:
+    ctx = {
+        "users": accounts.list_users(session, actor),
+        "units": {u.id: u for u in tree_repo.units_within(session, actor.scope_path)},
+        "roles": list(Role),
+    }
+    return page(request, "admin/users.html", actor, ctx)
+
+
+@router.post("/users")
+def create_user(
+    session: DbSession,
+    actor: UserAdmin,
+    username: Annotated[str, Form()],
+    display_name: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    role: Annotated[str, Form()],
+    unit_id: Annotated[int, Form()],
+) -> Response:
+    data = _validated(
+        UserIn, username=username, display_name=display_name, password=password, role=role, unit_id=unit_id
+    )
+    accounts.create_user(session, data, actor)
+    return redirect("/admin/users")
+
+
+@router.post("/users/{user_id}")
+def update_user(
+    user_id: int,
+    session: DbSession,
+    actor: UserAdmin,
+    role: Annotated[str, Form()],
+    on_duty: Annotated[bool, Form()] = False,
+    active: Annotated[bool, Form()] = False,
+) -> Response:
+    accounts.update_user(
+        session, user_id, _validated(UserPatch, role=role, on_duty=on_duty, active=active), actor
+    )
+    return redirect("/admin/users")
+
+
+def _keys_page(request: Request, session: DbSession, actor: Principal, token: str | None = None) -> Response:
+    ctx = {
+        "keys": accounts.list_api_keys(session, actor),
+        "units": {u.id: u for u in tree_repo.units_within(session, actor.scope_path)},
+        "scopes": {str(s): SCOPE_LABELS[s] for s in sorted(CLIENT_SCOPES)},
+        "token": token,
+    }
+    return page(request, "admin/keys.html", actor, ctx)
+
+
+@router.get("/keys")
+def keys_page(request: Request, session: DbSession, actor: KeyAdmin) -> Response:
+    return _keys_page(request, session, actor)
+
+
+@router.post("/keys")
+def create_key(
+    request: Request,
+    session: DbSession,
+    actor: KeyAdmin,
+    name: Annotated[str, Form()],
+    unit_id: Annotated[int, Form()],
+    scopes: Annotated[list[str], Form()],
+) -> Response:
+    _, token = accounts.create_api_key(
+        session, _validated(ApiKeyIn, name=name, unit_id=unit_id, scopes=scopes), actor
+    )
+    # The token is shown in this one response only; it is stored as a digest.
+    return _keys_page(request, session, actor, token)
+
+
+@router.post("/keys/{key_id}/revoke")
+def revoke_key(key_id: int, session: DbSession, actor: KeyAdmin) -> Response:
+    accounts.revoke_api_key(session, key_id, actor)
+    return redirect("/admin/keys")

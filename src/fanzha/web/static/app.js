@@ -1,0 +1,52 @@
+/* Console behaviour: live countdowns and ECharts charts, re-applied after every htmx swap. */
+(function () {
+  "use strict";
+
+  function pad(n) { return String(n).padStart(2, "0"); }
+
+  function tickCountdowns() {
+    var now = Date.now();
+    document.querySelectorAll("[data-deadline]").forEach(function (el) {
+      var left = Math.round((Date.parse(el.getAttribute("data-deadline")) - now) / 1000);
+      var late = left < 0;
+      var s = Math.abs(left);
+      var text = (s >= 3600 ? Math.floor(s / 3600) + ":" : "") + pad(Math.floor((s % 3600) / 60)) + ":" + pad(s % 60);
+      el.textContent = late ? "已超时 " + text : "剩余 " + text;
+      el.classList.toggle("late", late);
+      var row = el.closest("tr");
+      if (row) { row.classList.toggle("overdue", late); }
+    });
+  }
+
+  function drawCharts(root) {
+    if (typeof echarts === "undefined") { return; }
+    root.querySelectorAll("[data-chart]").forEach(function (el) {
+      var option = JSON.parse(el.getAttribute("data-chart"));
+      var chart = echarts.getInstanceByDom(el) || echarts.init(el);
+      chart.setOption(option, true);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    drawCharts(document);
+    tickCountdowns();
+    setInterval(tickCountdowns, 1000);
+    window.addEventListener("resize", function () {
+      document.querySelectorAll("[data-chart]").forEach(function (el) {
+        var chart = echarts.getInstanceByDom(el);
+        if (chart) { chart.resize(); }
+      });
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function (evt) {
+    drawCharts(evt.target);
+    tickCountdowns();
+  });
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    if (typeof echarts === "undefined") { return; }
+    evt.target.querySelectorAll("[data-chart]").forEach(function (el) {
+      var chart = echarts.getInstanceByDom(el);
+      if (chart) { chart.dispose(); }
+    });
+  });
+})();

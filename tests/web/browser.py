@@ -1,0 +1,86 @@
+"""A real server and Debian's chromium for the browser tests (no downloaded browser)."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+from sqlalchemy.orm import Session
+
+from fanzha.core import db
+from fanzha.migrations.runner import upgrade
+from tests.factories import World, build_world
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+@dataclass
+class Server:
+    base_url: str
+    database_url: str
+    world: World
+
+    def same_origin(self, url: str) -> bool:
+        parts, base = urlsplit(url), urlsplit(self.base_url)
+        return parts.scheme in ("data", "blob") or (parts.scheme, parts.netloc) == (base.scheme, base.netloc)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def start_server(tmp: Path, prepare: Callable[[Session, World], None] | None = None) -> Iterator[Server]:
+    """Migrate a fresh SQLite file, add the test world (and what ``prepare`` adds), run `fanzha serve`."""
+    url = f"sqlite:///{tmp / 'browser.db'}"
+    upgrade(url)
+    engine = db.make_engine(url)
+    with Session(engine, expire_on_commit=False) as session:
+        world = build_world(session)
+        if prepare is not None:
+            prepare(session, world)
+        session.commit()
+    engine.dispose()
+    port = _free_port()
+    env = {**os.environ, "FANZHA_SCHEDULER_ENABLED": "false", "FANZHA_DATABASE_URL": url}
+    log = (tmp / "server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fanzha", "-d", url, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError((tmp / "server.log").read_text())
+        yield Server(base, url, world)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()

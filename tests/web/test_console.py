@@ -1,0 +1,178 @@
+"""Console pages through the app: login, per-role home, administration, errors, headers."""
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fanzha.accounts.models import ApiKey, User
+from tests.factories import PASSWORD, World
+
+HTML = {"Accept": "text/html"}
+
+
+def browser_login(client: TestClient, username: str) -> str:
+    """Logs in through the form like a browser; returns the CSRF token the pages carry."""
+    r = client.post(
+        "/login", data={"username": username, "password": PASSWORD, "next": "/"}, follow_redirects=False
+    )
+    assert r.status_code == 303, r.text
+    home = client.get("/", headers=HTML)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', home.text)
+    assert match, home.text
+    return match.group(1)
+
+
+def test_console_pages_send_anonymous_visitors_to_login(client: TestClient) -> None:
+    for path in ["/", "/admin/users", "/admin/tree"]:
+        r = client.get(path, headers=HTML, follow_redirects=False)
+        assert r.status_code == 303
+        assert r.headers["location"].startswith("/login")
+    r = client.get("/admin/users", headers=HTML, follow_redirects=False)
+    assert r.headers["location"] == "/login?next=/admin/users"
+
+
+def test_wrong_password_shows_the_reason_in_chinese(client: TestClient, world: World) -> None:
+    r = client.post("/login", data={"username": "dissuader", "password": "nope"})
+    assert r.status_code == 401
+    assert "用户名或密码错误" in r.text
+    assert 'value="dissuader"' in r.text
+
+
+def test_login_returns_only_to_same_site_paths(client: TestClient, world: World) -> None:
+    data = {"username": "dissuader", "password": PASSWORD, "next": "//evil.example/x"}
+    r = client.post("/login", data=data, follow_redirects=False)
+    assert r.headers["location"] == "/"
+
+
+def test_home_shows_tiles_for_the_role(client: TestClient, world: World) -> None:
+    browser_login(client, "bank_icbc")
+    page = client.get("/", headers=HTML).text
+    assert "系统管理" not in page
+    client.cookies.clear()
+    browser_login(client, "commander")
+    page = client.get("/", headers=HTML).text
+    assert "系统管理" in page
+    assert 'href="/admin/users"' in page
+
+
+def test_admin_pages_refuse_a_dissuader(client: TestClient, world: World) -> None:
+    browser_login(client, "dissuader")
+    r = client.get("/admin/users", headers=HTML)
+    assert r.status_code == 403
+    assert "没有执行此操作的权限" in r.text
+    assert "/static/app.css" in r.text
+
+
+def test_form_posts_without_csrf_token_are_refused(
+    client: TestClient, world: World, session: Session
+) -> None:
+    browser_login(client, "commander")
+    data = {"username": "newbie", "display_name": "新人", "password": "long-enough-1", "role": "dissuader"}
+    data["unit_id"] = str(world.units["station_a"].id)
+    r = client.post("/admin/users", data=data, headers=HTML)
+    assert r.status_code == 403
+    assert session.scalar(select(User).where(User.username == "newbie")) is None
+
+
+def test_commander_creates_a_user_and_takes_them_off_duty(
+    client: TestClient, world: World, session: Session
+) -> None:
+    csrf = browser_login(client, "commander")
+    data = {"username": "newbie", "display_name": "新人", "password": "long-enough-1", "role": "dissuader"}
+    r = client.post(
+        "/admin/users",
+        data={**data, "unit_id": str(world.units["station_a"].id), "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    user = session.scalar(select(User).where(User.username == "newbie"))
+    assert user is not None and user.role == "dissuader"
+    r = client.post(
+        f"/admin/users/{user.id}",
+        data={"role": "grid_worker", "active": "true", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    session.refresh(user)
+    assert (user.role, user.on_duty, user.active) == ("grid_worker", False, True)
+    assert "newbie" in client.get("/admin/users", headers=HTML).text
+
+
+def test_bad_user_form_names_the_field(client: TestClient, world: World) -> None:
+    csrf = browser_login(client, "commander")
+    data = {"username": "x", "display_name": "新人", "password": "short", "role": "dissuader"}
+    r = client.post(
+        "/admin/users",
+        data={**data, "unit_id": str(world.units["station_a"].id), "csrf_token": csrf},
+        headers=HTML,
+    )
+    assert r.status_code == 422
+    assert "username" in r.text and "password" in r.text
+
+
+def test_api_key_token_is_shown_once_and_can_be_revoked(
+    client: TestClient, world: World, session: Session
+) -> None:
+    csrf = browser_login(client, "commander")
+    r = client.post(
+        "/admin/keys",
+        data={
+            "name": "province-feed",
+            "unit_id": str(world.units["centre"].id),
+            "scopes": ["warnings.intake", "warnings.feedback"],
+            "csrf_token": csrf,
+        },
+    )
+    assert r.status_code == 200
+    token = re.search(r'id="new-token">([^<]+)<', r.text)
+    assert token is not None
+    assert token.group(1) not in client.get("/admin/keys", headers=HTML).text
+    key = session.scalar(select(ApiKey).where(ApiKey.name == "province-feed"))
+    assert key is not None
+    assert (
+        TestClient(client.app)
+        .get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token.group(1)}"})
+        .status_code
+        == 200
+    )
+    client.post(f"/admin/keys/{key.id}/revoke", data={"csrf_token": csrf})
+    r = TestClient(client.app).get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token.group(1)}"})
+    assert r.status_code == 401
+
+
+def test_station_admin_sees_only_their_subtree(client: TestClient, world: World) -> None:
+    browser_login(client, "admin_a")
+    tree = client.get("/admin/tree", headers=HTML).text
+    assert "阳光社区" in tree and "翠苑社区" not in tree
+    r = client.get("/admin/tree?node=369901002", headers=HTML)
+    assert r.status_code == 404
+    users = client.get("/admin/users", headers=HTML).text
+    assert "police_a" in users and "police_b" not in users
+
+
+def test_tree_import_from_the_page(client: TestClient, world: World) -> None:
+    csrf = browser_login(client, "commander")
+    csv = "code,name,level,parent_code\n369902001002,新村,4,369902001\n"
+    r = client.post(
+        "/admin/tree/import",
+        data={"csrf_token": csrf},
+        files={"file": ("grids.csv", csv.encode(), "text/csv")},
+    )
+    assert r.status_code == 200
+    assert "已导入 1 个节点" in r.text
+    assert "新村" in client.get("/admin/tree?node=369902001", headers=HTML).text
+
+
+def test_pages_forbid_loading_anything_from_elsewhere(client: TestClient) -> None:
+    r = client.get("/login")
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+    assert not re.search(r'(src|href)="(https?:)?//', r.text)
+
+
+def test_large_text_mode_sticks(client: TestClient) -> None:
+    client.get("/large-text?on=true&back=/privacy")
+    assert 'class="large-text' in client.get("/privacy").text
+    client.get("/large-text?on=false&back=/privacy")
+    assert 'class="large-text' not in client.get("/privacy").text
