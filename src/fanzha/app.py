@@ -16,6 +16,7 @@ from fanzha.core.errors import FanzhaError, install_error_handlers
 from fanzha.core.scheduler import Job, Scheduler
 from fanzha.jurisdiction.routes import router as jurisdiction_router
 from fanzha.migrations.runner import pending_heads
+from fanzha.web.routes import install_web
 
 API_ROUTERS: list[APIRouter] = [accounts_router, jurisdiction_router, audit_router, cases_router]
 
@@ -65,4 +66,5 @@ def create_app() -> FastAPI:
     for router in API_ROUTERS:
         api.include_router(router)
     app.include_router(api)
+    install_web(app)
     return app
