@@ -1,25 +1,24 @@
 """Administration pages: the jurisdiction tree, units, users and API keys."""
 
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, Response, UploadFile
-from pydantic import BaseModel, ValidationError
 
 from fanzha.accounts import service as accounts
 from fanzha.accounts.deps import DbSession, requires
 from fanzha.accounts.principal import Principal
 from fanzha.accounts.roles import CLIENT_SCOPES, Perm, Role
 from fanzha.accounts.schemas import ApiKeyIn, UserIn, UserPatch
-from fanzha.core.errors import ValidationFailed, field_errors
+from fanzha.core.errors import ValidationFailed
 from fanzha.jurisdiction import repository as tree_repo
 from fanzha.jurisdiction import service as tree
 from fanzha.jurisdiction.models import Level, UnitKind
 from fanzha.jurisdiction.routes import _parents_in_scope
 from fanzha.jurisdiction.schemas import UnitIn
+from fanzha.web.forms import validated
 from fanzha.web.render import page, redirect
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
-M = TypeVar("M", bound=BaseModel)
 
 TreeAdmin = Annotated[Principal, Depends(requires(Perm.ADMIN_TREE))]
 UserAdmin = Annotated[Principal, Depends(requires(Perm.ADMIN_USERS))]
@@ -41,15 +40,6 @@ SCOPE_LABELS = {
     Perm.FUNDS_BANK: "银行止付冻结回执",
     Perm.FUNDS_CHECK: "账户风险查询",
 }
-
-
-def _validated(model: type[M], **data: object) -> M:
-    """Pydantic errors from a form become the same Chinese field errors the API gives."""
-    try:
-        return model(**data)
-    except ValidationError as exc:
-        fields = field_errors(exc.errors())
-        raise ValidationFailed("；".join(f"{f.field}：{f.message}" for f in fields), fields) from exc
 
 
 @router.get("/tree")
@@ -97,7 +87,7 @@ def create_unit(
     node_code: Annotated[str, Form()],
     bank_code: Annotated[str, Form()] = "",
 ) -> Response:
-    data = _validated(UnitIn, name=name, kind=kind, node_code=node_code, bank_code=bank_code or None)
+    data = validated(UnitIn, name=name, kind=kind, node_code=node_code, bank_code=bank_code or None)
     if not actor.sees(tree.require_node(session, data.node_code).path):
         raise ValidationFailed.on("node_code", "辖区节点不在您的管辖范围内")
     tree.create_unit(session, data, actor.actor)
@@ -124,7 +114,7 @@ def create_user(
     role: Annotated[str, Form()],
     unit_id: Annotated[int, Form()],
 ) -> Response:
-    data = _validated(
+    data = validated(
         UserIn, username=username, display_name=display_name, password=password, role=role, unit_id=unit_id
     )
     accounts.create_user(session, data, actor)
@@ -141,7 +131,7 @@ def update_user(
     active: Annotated[bool, Form()] = False,
 ) -> Response:
     accounts.update_user(
-        session, user_id, _validated(UserPatch, role=role, on_duty=on_duty, active=active), actor
+        session, user_id, validated(UserPatch, role=role, on_duty=on_duty, active=active), actor
     )
     return redirect("/admin/users")
 
@@ -171,7 +161,7 @@ def create_key(
     scopes: Annotated[list[str], Form()],
 ) -> Response:
     _, token = accounts.create_api_key(
-        session, _validated(ApiKeyIn, name=name, unit_id=unit_id, scopes=scopes), actor
+        session, validated(ApiKeyIn, name=name, unit_id=unit_id, scopes=scopes), actor
     )
     # The token is shown in this one response only; it is stored as a digest.
     return _keys_page(request, session, actor, token)

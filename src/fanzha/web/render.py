@@ -22,6 +22,14 @@ templates.env.globals["role_label"] = lambda role: (
     ROLE_BY_VALUE[role].label if role in ROLE_BY_VALUE else role
 )
 
+# Audit action codes as officers read them in a record's history.
+ACTION_LABELS = {
+    "case.register": "登记案件",
+    "case.status": "变更案件状态",
+    "pii.reveal": "查看完整个人信息",
+}
+templates.env.filters["action"] = lambda code: ACTION_LABELS.get(code, code)
+
 LARGE_TEXT_COOKIE = "fanzha_large_text"
 
 # (permission, href, label): the console's menu; an entry shows only to whoever holds it.

@@ -1,0 +1,151 @@
+"""Case pages: list with filters, detail with its history, status moves, opening a case."""
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
+
+from fanzha.accounts.deps import DbSession, requires
+from fanzha.accounts.principal import Principal
+from fanzha.accounts.roles import Perm
+from fanzha.audit.service import entries_for
+from fanzha.cases import repository as repo
+from fanzha.cases import service
+from fanzha.cases.models import STATUS_MOVES, CaseStatus
+from fanzha.cases.schemas import CaseIn, CaseStatusIn
+from fanzha.core.config import get_settings
+from fanzha.core.errors import ValidationFailed
+from fanzha.core.vocab import FraudType, VictimGroup
+from fanzha.jurisdiction.service import node_in_scope
+from fanzha.web.forms import blank_to_none, validated
+from fanzha.web.render import page, redirect
+
+router = APIRouter(prefix="/cases", include_in_schema=False)
+Reader = Annotated[Principal, Depends(requires(Perm.CASES_READ))]
+Writer = Annotated[Principal, Depends(requires(Perm.CASES_WRITE))]
+PAGE_SIZE = 50
+
+
+@router.get("")
+def case_list(
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    fraud_type: Annotated[str | None, Query()] = None,
+    status: Annotated[str | None, Query()] = None,
+    node_code: Annotated[str | None, Query()] = None,
+    identifier: Annotated[str | None, Query()] = None,
+    page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+) -> Response:
+    fraud_type, status, node_code, identifier = map(
+        blank_to_none, (fraud_type, status, node_code, identifier)
+    )
+    path = node_in_scope(session, node_code, actor.scope_path).path if node_code else actor.scope_path
+    f = repo.CaseFilter(
+        path=path,
+        fraud_type=fraud_type if fraud_type in {t.value for t in FraudType} else None,
+        status=status if status in {s.value for s in CaseStatus} else None,
+        identifier=identifier,
+    )
+    rows, total = repo.list_cases(session, f, (page_no - 1) * PAGE_SIZE, PAGE_SIZE)
+    ctx = {
+        "cases": [service.to_out(session, c, actor) for c in rows],
+        "total": total,
+        "page_no": page_no,
+        "pages": max(1, -(-total // PAGE_SIZE)),
+        "filters": {
+            "fraud_type": fraud_type,
+            "status": status,
+            "node_code": node_code,
+            "identifier": identifier,
+        },
+        "fraud_types": list(FraudType),
+        "statuses": list(CaseStatus),
+    }
+    return page(request, "cases/list.html", actor, ctx)
+
+
+@router.get("/new")
+def new_case(
+    request: Request,
+    actor: Writer,
+    warning_id: int | None = None,
+    node_code: str = "",
+    fraud_type: str = "",
+    victim_phone: str = "",
+) -> Response:
+    ctx = {
+        "prefill": {"warning_id": warning_id, "node_code": node_code, "fraud_type": fraud_type},
+        "victim_phone": victim_phone,
+        "fraud_types": list(FraudType),
+        "groups": list(VictimGroup),
+    }
+    return page(request, "cases/new.html", actor, ctx)
+
+
+@router.post("/new")
+def create_case(
+    session: DbSession,
+    actor: Writer,
+    occurred_at: Annotated[str, Form()],
+    node_code: Annotated[str, Form()],
+    fraud_type: Annotated[str, Form()],
+    loss_amount: Annotated[str, Form()],
+    victim_name: Annotated[str, Form()] = "",
+    victim_phone: Annotated[str, Form()] = "",
+    victim_age: Annotated[str, Form()] = "",
+    victim_group: Annotated[str, Form()] = "",
+    summary: Annotated[str, Form()] = "",
+    warning_id: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        when = datetime.fromisoformat(occurred_at).replace(tzinfo=get_settings().tz)
+    except ValueError as exc:
+        raise ValidationFailed.on("occurred_at", "时间格式不正确") from exc
+    try:
+        amount = Decimal(loss_amount or "0")
+    except InvalidOperation as exc:
+        raise ValidationFailed.on("loss_amount", "必须是数字") from exc
+    data = validated(
+        CaseIn,
+        occurred_at=when,
+        node_code=node_code,
+        fraud_type=fraud_type,
+        loss_amount=amount,
+        victim_name=blank_to_none(victim_name),
+        victim_phone=blank_to_none(victim_phone),
+        victim_age=blank_to_none(victim_age),
+        victim_group=blank_to_none(victim_group),
+        summary=summary,
+        warning_id=blank_to_none(warning_id),
+    )
+    case = service.register_case(session, data, actor)
+    return redirect(f"/cases/{case.id}")
+
+
+@router.get("/{case_id}")
+def case_detail(
+    request: Request, case_id: int, session: DbSession, actor: Reader, reveal: bool = False
+) -> Response:
+    case = service.get_case(session, case_id, actor)
+    ctx = {
+        "case": service.to_out(session, case, actor, reveal),
+        "revealed": reveal,
+        "history": entries_for(session, "case", str(case.id)),
+        "moves": sorted(STATUS_MOVES[CaseStatus(case.status)]),
+        "groups": {g.value: g.label for g in VictimGroup},
+    }
+    return page(request, "cases/detail.html", actor, ctx)
+
+
+@router.post("/{case_id}/status")
+def case_status(
+    case_id: int,
+    session: DbSession,
+    actor: Writer,
+    status: Annotated[str, Form()],
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    service.change_status(session, case_id, validated(CaseStatusIn, status=status, note=note), actor)
+    return redirect(f"/cases/{case_id}")

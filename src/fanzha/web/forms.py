@@ -1,0 +1,23 @@
+"""Turning HTML form fields into the capabilities' Pydantic inputs, with Chinese field errors."""
+
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from fanzha.core.errors import ValidationFailed, field_errors
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated(model: type[M], **data: object) -> M:
+    """Pydantic errors from a form become the same Chinese field errors the API gives."""
+    try:
+        return model(**data)
+    except ValidationError as exc:
+        fields = field_errors(exc.errors())
+        raise ValidationFailed("；".join(f"{f.field}：{f.message}" for f in fields), fields) from exc
+
+
+def blank_to_none(value: str | None) -> str | None:
+    """An empty form field means 'not given'."""
+    return value.strip() or None if value is not None else None
