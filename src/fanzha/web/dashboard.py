@@ -1,0 +1,173 @@
+"""The command dashboard (指挥大屏): one page per scope, its panel refreshed by htmx polling."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy.orm import Session
+
+from fanzha.accounts.deps import DbSession, requires
+from fanzha.accounts.principal import Principal
+from fanzha.accounts.roles import Perm
+from fanzha.bulletins.query import SELF, Split, Window
+from fanzha.cases import stats as case_stats
+from fanzha.core.config import get_settings
+from fanzha.core.timeutil import as_utc, utcnow
+from fanzha.core.vocab import FraudType
+from fanzha.jurisdiction.service import node_in_scope
+from fanzha.web.render import page
+
+router = APIRouter(prefix="/dashboard", include_in_schema=False)
+Viewer = Annotated[Principal, Depends(requires(Perm.STATS_READ))]
+Grain = Literal["day", "week", "month"]
+TREND_POINTS = {"day": 30, "week": 12, "month": 12}
+POLL_SECONDS = 15
+
+
+def _local_midnight(moment: datetime) -> datetime:
+    local = moment.astimezone(get_settings().tz)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _month_start(local: datetime, back: int = 0) -> datetime:
+    index = local.year * 12 + local.month - 1 - back
+    return local.replace(
+        year=index // 12, month=index % 12 + 1, day=1, hour=0, minute=0, second=0, microsecond=0
+    )
+
+
+def _year_earlier(moment: datetime) -> datetime:
+    """The same wall-clock moment a year before; 29 February maps to the 28th."""
+    if (moment.month, moment.day) == (2, 29):
+        moment = moment.replace(day=28)
+    return moment.replace(year=moment.year - 1)
+
+
+def trend_windows(now: datetime, grain: Grain) -> list[tuple[str, Window]]:
+    """Consecutive local-calendar buckets ending with the current (partial) one, as UTC windows."""
+    today = _local_midnight(now)
+    n = TREND_POINTS[grain]
+    if grain == "day":
+        starts = [today - timedelta(days=i) for i in range(n - 1, -2, -1)]
+        labels = [s.strftime("%m-%d") for s in starts[:-1]]
+    elif grain == "week":
+        monday = today - timedelta(days=today.weekday())
+        starts = [monday - timedelta(weeks=i) for i in range(n - 1, -2, -1)]
+        labels = [f"{s.isocalendar().year % 100:02d}-W{s.isocalendar().week:02d}" for s in starts[:-1]]
+    else:
+        starts = [_month_start(today, back) for back in range(n - 1, -2, -1)]
+        labels = [s.strftime("%y-%m") for s in starts[:-1]]
+    utc = [as_utc(s) for s in starts]
+    return [(label, (a, b)) for label, a, b in zip(labels, utc, utc[1:], strict=False)]
+
+
+@dataclass(frozen=True)
+class CaseFigures:
+    month_cases: int
+    month_loss: Decimal
+    last_year_cases: int
+    last_year_loss: Decimal
+    trend_labels: list[str]
+    trend_cases: list[int]
+    top_types: list[tuple[str, int, Decimal]]
+
+
+def case_figures(session: Session, path: str, now: datetime, grain: Grain) -> CaseFigures:
+    """This month so far against the same days of the month a year earlier, a trend and top types."""
+    month = _month_start(_local_midnight(now))
+    this_month: Window = (as_utc(month), now)
+    year_ago: Window = (as_utc(_year_earlier(month)), as_utc(_year_earlier(now.astimezone(month.tzinfo))))
+    compare = case_stats.measures(session, Split(path, [year_ago]))
+    current = case_stats.measures(session, Split(path, [this_month]))
+    buckets = trend_windows(now, grain)
+    trend = case_stats.measures(session, Split(path, [w for _, w in buckets]))
+    types = case_stats.by_fraud_type(session, path, this_month)
+    top = sorted(types.items(), key=lambda item: (-item[1][0], item[0]))[:6]
+
+    def value(found: dict[Any, dict[str, Any]], key: tuple[str, int], name: str) -> Any:
+        return found.get(key, {}).get(name, Decimal("0.00") if name.endswith("_amount") else 0)
+
+    return CaseFigures(
+        month_cases=value(current, (SELF, 0), "cases"),
+        month_loss=value(current, (SELF, 0), "loss_amount"),
+        last_year_cases=value(compare, (SELF, 0), "cases"),
+        last_year_loss=value(compare, (SELF, 0), "loss_amount"),
+        trend_labels=[label for label, _ in buckets],
+        trend_cases=[value(trend, (SELF, i), "cases") for i in range(len(buckets))],
+        top_types=[(FraudType(code).label, n, loss) for code, (n, loss) in top],
+    )
+
+
+def line_chart(title: str, labels: list[str], series: dict[str, list[int]]) -> str:
+    """An ECharts option as JSON for a ``data-chart`` attribute (app.js draws it)."""
+    option = {
+        "title": {"text": title, "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"right": 0},
+        "grid": {"left": 40, "right": 16, "top": 40, "bottom": 28},
+        "xAxis": {"type": "category", "data": labels},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [
+            {"name": name, "type": "line", "smooth": True, "data": data} for name, data in series.items()
+        ],
+    }
+    return json.dumps(option, ensure_ascii=False)
+
+
+def bar_chart(title: str, labels: list[str], values: list[int]) -> str:
+    option = {
+        "title": {"text": title, "textStyle": {"fontSize": 14}},
+        "tooltip": {},
+        "grid": {"left": 110, "right": 24, "top": 36, "bottom": 20},
+        "xAxis": {"type": "value", "minInterval": 1},
+        "yAxis": {"type": "category", "data": labels[::-1]},
+        "series": [{"type": "bar", "data": values[::-1], "itemStyle": {"color": "#1456b8"}}],
+    }
+    return json.dumps(option, ensure_ascii=False)
+
+
+def _scope(session: Session, actor: Principal, node: str | None) -> tuple[str, str]:
+    if node:
+        found = node_in_scope(session, node, actor.scope_path)
+        return found.path, found.name
+    codes = [c for c in actor.scope_path.strip("/").split("/") if c]
+    if not codes:
+        return "/", "全市"
+    found = node_in_scope(session, codes[-1], actor.scope_path)
+    return found.path, found.name
+
+
+def _panel_context(session: Session, actor: Principal, node: str | None, grain: Grain) -> dict[str, Any]:
+    path, name = _scope(session, actor, node)
+    now = utcnow()
+    cases = case_figures(session, path, now, grain)
+    return {
+        "scope_name": name,
+        "node": node or "",
+        "grain": grain,
+        "updated": now,
+        "cases": cases,
+        "trend_chart": line_chart("发案趋势（起）", cases.trend_labels, {"发案": cases.trend_cases}),
+        "types_chart": bar_chart(
+            "本月主要诈骗类型（起）", [t[0] for t in cases.top_types], [t[1] for t in cases.top_types]
+        ),
+        "poll": POLL_SECONDS,
+    }
+
+
+@router.get("")
+def dashboard(
+    request: Request, session: DbSession, actor: Viewer, node: str | None = None, grain: Grain = "day"
+) -> Response:
+    return page(request, "dashboard.html", actor, _panel_context(session, actor, node, grain))
+
+
+@router.get("/panel")
+def panel(
+    request: Request, session: DbSession, actor: Viewer, node: str | None = None, grain: Grain = "day"
+) -> Response:
+    """The live part of the dashboard; htmx fetches it every few seconds and swaps it in."""
+    return page(request, "_dashboard_panel.html", actor, _panel_context(session, actor, node, grain))
