@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from fanzha.bulletins.query import Measures, Split, Window, as_decimal, merge
+from fanzha.bulletins.query import Measures, Split, Window, as_decimal
 from fanzha.cases.models import Case
 from fanzha.jurisdiction.scope import within
 
@@ -35,9 +35,7 @@ def measures(session: Session, split: Split) -> Measures:
         .where(split.where(Case.node_path, Case.occurred_at))
         .group_by(group, window)
     )
-    found: Measures = {}
-    merge(found, session.execute(stmt), ["cases", "loss_amount"])
-    return found
+    return split.collect(session.execute(stmt), ["cases", "loss_amount"])
 
 
 def by_fraud_type(session: Session, path: str, window: Window) -> dict[str, tuple[int, Decimal]]:
