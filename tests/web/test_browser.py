@@ -1,11 +1,17 @@
 """End-to-end in headless Chromium: what an officer and a citizen do, and nothing loaded from outside."""
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.factories import PASSWORD
+from sqlalchemy.orm import Session
+
+from fanzha.cases import service as cases
+from fanzha.core.timeutil import utcnow
+from tests.cases.factories import case_in
+from tests.factories import PASSWORD, World
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Server, start_server
 
 if not CHROMIUM.exists():
@@ -17,9 +23,17 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright pac
 Browser, Page = sync_api.Browser, sync_api.Page
 
 
+def _records(session: Session, world: World) -> None:
+    """A case at each of two stations, this month, so lists, details and the dashboard have rows."""
+    boss = world.principals["commander"]
+    recent = utcnow() - timedelta(minutes=10)
+    for code in ("369901001001", "369901002001"):
+        cases.register_case(session, case_in(code, occurred_at=recent), boss)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    yield from start_server(tmp_path_factory.mktemp("browser"))
+    yield from start_server(tmp_path_factory.mktemp("browser"), _records)
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +113,24 @@ def test_admin_issues_an_api_key_shown_once(page: Page, server: Server) -> None:
     page.goto(f"{server.base_url}/admin/keys")
     assert token not in page.content()
     assert Path(SCREENSHOTS / "admin_key_issued.png").exists()
+
+
+def test_dashboard_draws_its_charts(page: Page, server: Server) -> None:
+    login(page, server, "commander")
+    page.goto(f"{server.base_url}/dashboard")
+    page.wait_for_selector("[data-chart] canvas")
+    assert page.text_content("#kpi-month-cases b") == "2"
+    shot(page, "dashboard")
+
+
+def test_station_user_cannot_open_another_stations_case_by_url(page: Page, server: Server) -> None:
+    login(page, server, "police_a")
+    page.goto(f"{server.base_url}/cases")
+    links = page.eval_on_selector_all("table.data a", "els => els.map(e => e.getAttribute('href'))")
+    assert len(links) == 1
+    mine = int(links[0].rsplit("/", 1)[1])
+    for other in (mine - 1, mine + 1):
+        response = page.goto(f"{server.base_url}/cases/{other}")
+        assert response is not None and response.status == 404
+    assert "不存在或不在您的管辖范围内" in page.content()
+    shot(page, "case_other_station_404")

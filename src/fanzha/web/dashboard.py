@@ -104,6 +104,7 @@ def case_figures(session: Session, path: str, now: datetime, grain: Grain) -> Ca
 def line_chart(title: str, labels: list[str], series: dict[str, list[int]]) -> str:
     """An ECharts option as JSON for a ``data-chart`` attribute (app.js draws it)."""
     option = {
+        "animation": False,
         "title": {"text": title, "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
         "legend": {"right": 0},
@@ -119,6 +120,7 @@ def line_chart(title: str, labels: list[str], series: dict[str, list[int]]) -> s
 
 def bar_chart(title: str, labels: list[str], values: list[int]) -> str:
     option = {
+        "animation": False,
         "title": {"text": title, "textStyle": {"fontSize": 14}},
         "tooltip": {},
         "grid": {"left": 110, "right": 24, "top": 36, "bottom": 20},
