@@ -5,7 +5,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy.orm import Session
 
 from fanzha.cases import service as cases
