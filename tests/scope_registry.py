@@ -36,6 +36,20 @@ ROUTES: dict[str, Foreign] = {
     "POST /api/v1/cases/{case_id}/status": Foreign(
         "police_a", lambda s, w: {"case_id": _station_b_case(s, w)}, {"status": "solved"}
     ),
+    "GET /api/v1/funds/requests/{request_id}": Foreign(
+        "bank_ccb", lambda s, w: {"request_id": _icbc_hold(s, w)}
+    ),
+    "POST /api/v1/funds/requests/{request_id}/ack": Foreign(
+        "bank_ccb",
+        lambda s, w: {"request_id": _icbc_hold(s, w, "approved")},
+        {"executed_amount": "1.00", "balance_found": "1.00"},
+    ),
+    "POST /api/v1/funds/requests/{request_id}/decision": Foreign(
+        "police_a", lambda s, w: {"request_id": _station_b_hold(s, w)}, {"approve": True}
+    ),
+    "POST /api/v1/funds/requests/{request_id}/follow-up": Foreign(
+        "police_a", lambda s, w: {"request_id": _station_b_hold(s, w, "in_effect")}, {"kind": "freeze"}
+    ),
 }
 
 # Routes with a path parameter that do not address a jurisdiction-owned record.
@@ -55,3 +69,15 @@ def _station_b_case(session: Session, world: World) -> int:
     from tests.cases.factories import case_in
 
     return service.register_case(session, case_in("369901002001"), world.principals["police_b"]).id
+
+
+def _icbc_hold(session: Session, world: World, until: str = "requested") -> int:
+    from tests.funds.factories import hold
+
+    return hold(session, world, bank="ICBC", until=until).id
+
+
+def _station_b_hold(session: Session, world: World, until: str = "requested") -> int:
+    from tests.funds.factories import hold
+
+    return hold(session, world, node_code="369901002001", until=until).id

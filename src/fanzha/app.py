@@ -14,14 +14,22 @@ from fanzha.cases.routes import router as cases_router
 from fanzha.core.config import get_settings
 from fanzha.core.errors import FanzhaError, install_error_handlers
 from fanzha.core.scheduler import Job, Scheduler
+from fanzha.funds import service as funds
+from fanzha.funds.routes import router as funds_router
 from fanzha.jurisdiction.routes import router as jurisdiction_router
 from fanzha.migrations.runner import pending_heads
 from fanzha.web.routes import install_web
 
-API_ROUTERS: list[APIRouter] = [accounts_router, jurisdiction_router, audit_router, cases_router]
+API_ROUTERS: list[APIRouter] = [
+    accounts_router,
+    jurisdiction_router,
+    audit_router,
+    cases_router,
+    funds_router,
+]
 
 # Periodic jobs the server runs (see core.scheduler); `fanzha tick` runs each once.
-JOBS: list[Job] = []
+JOBS: list[Job] = [Job("funds-expiry", 60, funds.tick)]
 
 health = APIRouter(tags=["health"])
 

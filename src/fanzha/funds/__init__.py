@@ -1,0 +1,1 @@
+"""Stopping the money: stop-payments and freezes, transaction import, tracing, 断卡."""

@@ -1,0 +1,123 @@
+"""Requests to banks (止付/冻结/续冻/解冻/返还) and the 断卡 punishment list.
+
+Every instruction to a bank is one row with the same life: requested → approved (by a second
+officer) → acknowledged by the bank. A freeze, renewal, release or return names the hold it
+acts on (``parent_id``); the bank's acknowledgement of it closes or replaces that hold.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fanzha.core.db import Base, node_path_type
+from fanzha.core.timeutil import utcnow
+
+
+class RequestKind(StrEnum):
+    STOP_PAYMENT = "stop_payment"
+    FREEZE = "freeze"
+    RENEW = "renew"
+    RELEASE = "release"
+    RETURN = "return"
+
+    @property
+    def label(self) -> str:
+        return {
+            "stop_payment": "紧急止付",
+            "freeze": "冻结",
+            "renew": "续冻",
+            "release": "解冻",
+            "return": "返还",
+        }[self.value]
+
+    @property
+    def is_hold(self) -> bool:
+        """Stop-payments, freezes and renewals keep money where it is until they end."""
+        return self in (RequestKind.STOP_PAYMENT, RequestKind.FREEZE, RequestKind.RENEW)
+
+
+class RequestStatus(StrEnum):
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    IN_EFFECT = "in_effect"  # a hold the bank put in place
+    DONE = "done"  # a release or return the bank carried out
+    EXPIRED = "expired"
+    CONVERTED = "converted"  # a stop-payment replaced by a freeze
+    RENEWED = "renewed"  # a freeze replaced by its renewal
+    RELEASED = "released"
+    RETURNED = "returned"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    RequestStatus.REQUESTED: "待审批",
+    RequestStatus.APPROVED: "已审批，待银行执行",
+    RequestStatus.REJECTED: "已驳回",
+    RequestStatus.IN_EFFECT: "生效中",
+    RequestStatus.DONE: "已执行",
+    RequestStatus.EXPIRED: "已到期",
+    RequestStatus.CONVERTED: "已转冻结",
+    RequestStatus.RENEWED: "已续冻",
+    RequestStatus.RELEASED: "已解冻",
+    RequestStatus.RETURNED: "已返还",
+}
+
+
+class FundRequest(Base):
+    __tablename__ = "funds_requests"
+    __table_args__ = (
+        Index("ix_funds_requests_bank_status", "bank_code", "status"),
+        Index("ix_funds_requests_status_until", "status", "effective_until"),
+        Index("ix_funds_requests_account", "account"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default=RequestStatus.REQUESTED.value)
+    # The case it serves (cases capability: plain indexed integer) and that case's node.
+    case_id: Mapped[int] = mapped_column(index=True)
+    node_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction_nodes.id"))
+    node_path: Mapped[str] = mapped_column(node_path_type(), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("funds_requests.id"), index=True)
+    bank_code: Mapped[str] = mapped_column(String(20))
+    account: Mapped[str] = mapped_column(String(40))
+    account_name: Mapped[str | None] = mapped_column(String(100))
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    requested_by: Mapped[str] = mapped_column(String(120))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    acknowledged_by: Mapped[str | None] = mapped_column(String(120))
+    acknowledged_at: Mapped[datetime | None]
+    executed_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    balance_found: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    effective_until: Mapped[datetime | None]
+    warned_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+
+
+class PunishedPerson(Base):
+    """A person found renting, selling or lending accounts or SIM cards (断卡 惩戒名单)."""
+
+    __tablename__ = "funds_punished"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(30), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text)
+    case_id: Mapped[int | None] = mapped_column(index=True)
+    node_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction_nodes.id"))
+    node_path: Mapped[str] = mapped_column(node_path_type(), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    listed_by: Mapped[str] = mapped_column(String(120))
+    listed_at: Mapped[datetime] = mapped_column(default=utcnow)

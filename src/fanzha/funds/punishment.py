@@ -1,0 +1,106 @@
+"""The 断卡 punishment list and the check banks and operators make at account opening.
+
+A listed person's non-counter business is suspended for five years. The check answers only
+listed / not listed and the end date; each client is rate-limited (an in-process token bucket
+per API client, so limits are per server process) and every check is audited.
+"""
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from fanzha.accounts.principal import Principal
+from fanzha.accounts.roles import Perm
+from fanzha.audit import service as audit
+from fanzha.core.errors import TooManyRequests
+from fanzha.core.masking import mask_id_number
+from fanzha.core.timeutil import to_local, utcnow
+from fanzha.funds import repository as repo
+from fanzha.funds.models import PunishedPerson
+from fanzha.funds.schemas import CheckOut, PunishedIn
+from fanzha.jurisdiction.service import node_in_scope
+
+LISTING_YEARS = 5
+CHECKS_PER_MINUTE = 60
+BURST = 20
+
+
+def years_later(day: date, years: int) -> date:
+    """The same calendar day ``years`` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def list_person(session: Session, data: PunishedIn, actor: Principal) -> PunishedPerson:
+    actor.require(Perm.FUNDS_REQUEST)
+    node = node_in_scope(session, data.node_code, actor.scope_path)
+    person = PunishedPerson(
+        id_number=data.id_number,
+        name=data.name,
+        reason=data.reason,
+        case_id=data.case_id,
+        node_id=node.id,
+        node_path=node.path,
+        starts_on=data.starts_on,
+        ends_on=years_later(data.starts_on, LISTING_YEARS),
+        listed_by=actor.actor,
+        listed_at=utcnow(),
+    )
+    session.add(person)
+    session.flush()
+    after = {
+        "id_number": mask_id_number(data.id_number),
+        "starts_on": data.starts_on,
+        "ends_on": person.ends_on,
+    }
+    audit.record(session, actor.actor, "funds.punish.list", "punished_person", person.id, None, after)
+    return person
+
+
+@dataclass
+class TokenBucket:
+    """``rate`` tokens per second up to ``burst``; one token per check."""
+
+    rate: float
+    burst: float
+    _tokens: dict[str, tuple[float, float]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take(self, client: str, now: float | None = None) -> float:
+        """0 when allowed, else the seconds until a token is free."""
+        at = time.monotonic() if now is None else now
+        with self._lock:
+            tokens, last = self._tokens.get(client, (self.burst, at))
+            tokens = min(self.burst, tokens + (at - last) * self.rate)
+            if tokens < 1:
+                self._tokens[client] = (tokens, at)
+                return (1 - tokens) / self.rate
+            self._tokens[client] = (tokens - 1, at)
+            return 0.0
+
+
+BUCKET = TokenBucket(rate=CHECKS_PER_MINUTE / 60, burst=BURST)
+
+
+def check(
+    session: Session,
+    id_number: str,
+    client: Principal,
+    now: datetime | None = None,
+    bucket: TokenBucket = BUCKET,
+) -> CheckOut:
+    client.require(Perm.FUNDS_CHECK)
+    wait = bucket.take(client.actor)
+    if wait > 0:
+        raise TooManyRequests(f"查询过于频繁，请 {int(wait) + 1} 秒后再试", int(wait) + 1)
+    at = now or utcnow()
+    listed = repo.listed_until(session, id_number.strip().upper(), to_local(at).date())
+    answer = CheckOut(listed=listed is not None, ends_on=None if listed is None else listed.ends_on)
+    after = {"id_number": mask_id_number(id_number.strip()), "listed": answer.listed}
+    audit.record(session, client.actor, "funds.punish.check", "punished_check", client.actor, None, after)
+    return answer

@@ -1,0 +1,135 @@
+"""API shapes for requests to banks, tracing and the 断卡 list."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from fanzha.cases.identifiers import normalise_account
+
+Money = Decimal
+
+
+class HoldIn(BaseModel):
+    """A new stop-payment (or a direct freeze) of one account for one case."""
+
+    case_id: int
+    kind: Literal["stop_payment", "freeze"] = "stop_payment"
+    bank_code: str = Field(min_length=2, max_length=20)
+    account: str = Field(min_length=1, max_length=40)
+    account_name: str | None = Field(default=None, max_length=100)
+    amount: Money = Field(gt=0, max_digits=14, decimal_places=2)
+    reason: str = Field(default="", max_length=2000)
+
+    @field_validator("account")
+    @classmethod
+    def _account(cls, value: str) -> str:
+        return normalise_account(value)
+
+    @field_validator("bank_code")
+    @classmethod
+    def _bank(cls, value: str) -> str:
+        return value.strip().upper()
+
+
+class FollowUpIn(BaseModel):
+    """Convert to a freeze, renew a freeze, release or return the money of a hold in effect."""
+
+    kind: Literal["freeze", "renew", "release", "return"]
+    reason: str = Field(default="", max_length=2000)
+
+
+class DecisionIn(BaseModel):
+    approve: bool
+    note: str = Field(default="", max_length=2000)
+
+
+class AckIn(BaseModel):
+    """What the bank actually did: the amount stopped/frozen/released and the balance found."""
+
+    executed_amount: Money = Field(ge=0, max_digits=14, decimal_places=2)
+    balance_found: Money = Field(ge=0, max_digits=14, decimal_places=2)
+    note: str = Field(default="", max_length=2000)
+
+    @model_validator(mode="after")
+    def _within_balance(self) -> "AckIn":
+        if self.executed_amount > self.balance_found:
+            raise ValueError("executed_amount：执行金额不能超过查到的余额")
+        return self
+
+
+class RequestOut(BaseModel):
+    id: int
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+    case_id: int
+    node_path: str
+    parent_id: int | None
+    bank_code: str
+    account: str
+    account_name: str | None
+    amount: Money
+    reason: str
+    requested_by: str
+    requested_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+    executed_amount: Money | None
+    balance_found: Money | None
+    effective_until: datetime | None
+    warned_at: datetime | None
+    seconds_left: int | None
+
+
+class TraceIn(BaseModel):
+    """Where to start (the victim's account, from when) and how far to follow the money."""
+
+    account: str = Field(min_length=1, max_length=40)
+    since: datetime
+    rule: Literal["fifo", "proportional"] = "fifo"
+    max_hops: int = Field(default=4, ge=1, le=8)
+    window_hours: float = Field(default=72, gt=0, le=24 * 30)
+    min_amount: Money = Field(default=Decimal("100.00"), ge=0, max_digits=14, decimal_places=2)
+
+    @field_validator("account")
+    @classmethod
+    def _account(cls, value: str) -> str:
+        return normalise_account(value)
+
+    @field_validator("since")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("必须带时区（例：2026-11-20T09:30:00+08:00）")
+        return value
+
+
+class TraceToRequestsIn(TraceIn):
+    case_id: int
+    top: int = Field(default=5, ge=1, le=50)
+
+
+class PunishedIn(BaseModel):
+    id_number: str = Field(pattern=r"^\d{17}[\dXx]$")
+    name: str = Field(min_length=1, max_length=100)
+    reason: str = Field(min_length=2, max_length=2000)
+    node_code: str
+    case_id: int | None = None
+    starts_on: date
+
+    @field_validator("id_number")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return value.upper()
+
+
+class CheckOut(BaseModel):
+    """All a bank or operator learns at account opening: listed or not, and until when."""
+
+    listed: bool
+    ends_on: date | None

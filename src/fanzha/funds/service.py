@@ -1,0 +1,309 @@
+"""The life of a request to a bank: maker-checker approval, the bank's answer, expiry.
+
+Who sees a request: a bank liaison (``funds.bank``) only their own bank's; an officer only
+requests of cases in their subtree. Everyone else gets 404, so existence does not leak.
+"""
+
+import calendar
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from fanzha.accounts.principal import Principal
+from fanzha.accounts.roles import Perm
+from fanzha.audit import service as audit
+from fanzha.cases import service as cases
+from fanzha.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from fanzha.core.masking import mask_name
+from fanzha.core.timeutil import as_utc, utcnow
+from fanzha.funds.models import FundRequest, RequestKind, RequestStatus
+from fanzha.funds.schemas import AckIn, DecisionIn, FollowUpIn, HoldIn, RequestOut
+from fanzha.jurisdiction import repository as tree
+from fanzha.jurisdiction.models import UnitKind
+
+STOP_PAYMENT_HOURS = 48
+FREEZE_MONTHS = 6
+# How long before the end a hold is flagged, once, so the officer can convert or renew it.
+WARN_BEFORE = {
+    RequestKind.STOP_PAYMENT: timedelta(hours=12),
+    RequestKind.FREEZE: timedelta(days=15),
+    RequestKind.RENEW: timedelta(days=15),
+}
+# Which hold a follow-up may act on, and what the hold becomes once the bank carries it out.
+_FOLLOW_UPS: dict[RequestKind, tuple[frozenset[RequestKind], RequestStatus]] = {
+    RequestKind.FREEZE: (frozenset({RequestKind.STOP_PAYMENT}), RequestStatus.CONVERTED),
+    RequestKind.RENEW: (frozenset({RequestKind.FREEZE, RequestKind.RENEW}), RequestStatus.RENEWED),
+    RequestKind.RELEASE: (frozenset(RequestKind), RequestStatus.RELEASED),
+    RequestKind.RETURN: (frozenset(RequestKind), RequestStatus.RETURNED),
+}
+
+
+def add_months(value: datetime, months: int) -> datetime:
+    """Same day and time ``months`` later (the month's last day when that day does not exist)."""
+    month0 = value.month - 1 + months
+    year, month = value.year + month0 // 12, month0 % 12 + 1
+    day = min(value.day, calendar.monthrange(year, month)[1])
+    return value.replace(year=year, month=month, day=day)
+
+
+def _is_bank(actor: Principal) -> bool:
+    return actor.can(Perm.FUNDS_BANK) and actor.bank_code is not None
+
+
+def visible(actor: Principal, req: FundRequest) -> bool:
+    if _is_bank(actor):
+        return req.bank_code == actor.bank_code
+    officer = actor.can(Perm.FUNDS_REQUEST) or actor.can(Perm.FUNDS_APPROVE)
+    return officer and actor.sees(req.node_path)
+
+
+def get_request(session: Session, request_id: int, actor: Principal) -> FundRequest:
+    req = session.get(FundRequest, request_id)
+    if req is None or not visible(actor, req):
+        raise NotFound("止付冻结请求不存在或不在您的管辖范围内")
+    return req
+
+
+def _snapshot(req: FundRequest) -> dict[str, Any]:
+    keys = (
+        "kind",
+        "status",
+        "case_id",
+        "bank_code",
+        "account",
+        "amount",
+        "executed_amount",
+        "balance_found",
+        "effective_until",
+        "parent_id",
+    )
+    return {k: getattr(req, k) for k in keys}
+
+
+def _bank_codes(session: Session) -> set[str]:
+    units = tree.units_within(session, "/")
+    return {u.bank_code for u in units if u.kind == UnitKind.BANK_BRANCH and u.bank_code}
+
+
+def request_hold(session: Session, data: HoldIn, actor: Principal) -> FundRequest:
+    """An officer asks for a stop-payment (or a freeze) of an account for a case in their subtree."""
+    actor.require(Perm.FUNDS_REQUEST)
+    case = cases.get_case(session, data.case_id, actor)
+    if data.bank_code not in _bank_codes(session):
+        raise ValidationFailed.on("bank_code", f"银行 {data.bank_code} 未在平台登记驻点")
+    req = FundRequest(
+        kind=data.kind,
+        status=RequestStatus.REQUESTED.value,
+        case_id=case.id,
+        node_id=case.node_id,
+        node_path=case.node_path,
+        bank_code=data.bank_code,
+        account=data.account,
+        account_name=data.account_name,
+        amount=data.amount,
+        reason=data.reason,
+        requested_by=actor.actor,
+        requested_at=utcnow(),
+    )
+    session.add(req)
+    session.flush()
+    audit.record(
+        session, actor.actor, f"funds.request.{req.kind}", "fund_request", req.id, None, _snapshot(req)
+    )
+    return req
+
+
+def follow_up(session: Session, hold_id: int, data: FollowUpIn, actor: Principal) -> FundRequest:
+    """Convert, renew, release or return a hold in effect: a new request that needs approval again."""
+    actor.require(Perm.FUNDS_REQUEST)
+    hold = get_request(session, hold_id, actor)
+    kind = RequestKind(data.kind)
+    allowed, _ = _FOLLOW_UPS[kind]
+    if hold.status != RequestStatus.IN_EFFECT or RequestKind(hold.kind) not in allowed:
+        raise Conflict(
+            f"该请求（{RequestKind(hold.kind).label}，{RequestStatus(hold.status).label}）不能{kind.label}"
+        )
+    pending = session.scalar(
+        select(FundRequest.id).where(
+            FundRequest.parent_id == hold.id,
+            FundRequest.status.in_([RequestStatus.REQUESTED.value, RequestStatus.APPROVED.value]),
+        )
+    )
+    if pending is not None:
+        raise Conflict(f"该账户已有待处理的后续请求（编号 {pending}）")
+    req = FundRequest(
+        kind=kind.value,
+        status=RequestStatus.REQUESTED.value,
+        case_id=hold.case_id,
+        node_id=hold.node_id,
+        node_path=hold.node_path,
+        parent_id=hold.id,
+        bank_code=hold.bank_code,
+        account=hold.account,
+        account_name=hold.account_name,
+        amount=hold.executed_amount or Decimal("0.00"),
+        reason=data.reason,
+        requested_by=actor.actor,
+        requested_at=utcnow(),
+    )
+    session.add(req)
+    session.flush()
+    audit.record(
+        session, actor.actor, f"funds.request.{kind.value}", "fund_request", req.id, None, _snapshot(req)
+    )
+    return req
+
+
+def decide(session: Session, request_id: int, data: DecisionIn, actor: Principal) -> FundRequest:
+    """The checker: a different officer holding ``funds.approve`` approves or rejects."""
+    actor.require(Perm.FUNDS_APPROVE)
+    req = get_request(session, request_id, actor)
+    if req.requested_by == actor.actor:
+        raise Forbidden("申请人不能审批自己提交的请求（需另一名民警审批）")
+    if req.status != RequestStatus.REQUESTED:
+        raise Conflict(f"该请求当前为“{RequestStatus(req.status).label}”，不能审批")
+    before = _snapshot(req)
+    req.status = (RequestStatus.APPROVED if data.approve else RequestStatus.REJECTED).value
+    req.decided_by, req.decided_at, req.decision_note = actor.actor, utcnow(), data.note
+    session.flush()
+    action = "funds.approve" if data.approve else "funds.reject"
+    audit.record(session, actor.actor, action, "fund_request", req.id, before, _snapshot(req))
+    return req
+
+
+def _end_of_hold(kind: RequestKind, start: datetime, parent: FundRequest | None) -> datetime:
+    if kind == RequestKind.STOP_PAYMENT:
+        return start + timedelta(hours=STOP_PAYMENT_HOURS)
+    if kind == RequestKind.RENEW and parent is not None and parent.effective_until is not None:
+        return add_months(as_utc(parent.effective_until), FREEZE_MONTHS)
+    return add_months(start, FREEZE_MONTHS)
+
+
+def acknowledge(
+    session: Session, request_id: int, data: AckIn, actor: Principal, now: datetime | None = None
+) -> FundRequest:
+    """The bank records what it actually did; a hold starts counting down from here."""
+    if not _is_bank(actor):
+        raise Forbidden("只有该银行的驻点人员或银行系统可以回执")
+    req = get_request(session, request_id, actor)
+    if req.status != RequestStatus.APPROVED:
+        raise Conflict(f"该请求当前为“{RequestStatus(req.status).label}”，不能回执")
+    if data.executed_amount > req.amount:
+        raise ValidationFailed.on("executed_amount", f"执行金额不能超过请求金额 {req.amount}")
+    at = now or utcnow()
+    kind = RequestKind(req.kind)
+    parent = None if req.parent_id is None else session.get(FundRequest, req.parent_id)
+    if parent is not None and parent.status != RequestStatus.IN_EFFECT:
+        raise Conflict(f"原请求（编号 {parent.id}）已不在生效中：{RequestStatus(parent.status).label}")
+    before = _snapshot(req)
+    req.acknowledged_by, req.acknowledged_at = actor.actor, at
+    req.executed_amount, req.balance_found = data.executed_amount, data.balance_found
+    if kind.is_hold:
+        req.status = RequestStatus.IN_EFFECT.value
+        req.effective_until = _end_of_hold(kind, at, parent)
+    else:
+        req.status = RequestStatus.DONE.value
+    changes = [(req.id, before, _snapshot(req))]
+    if parent is not None:
+        parent_before = _snapshot(parent)
+        parent.status, parent.ended_at = _FOLLOW_UPS[kind][1].value, at
+        changes.append((parent.id, parent_before, _snapshot(parent)))
+    session.flush()
+    audit.record_many(session, actor.actor, "funds.acknowledge", "fund_request", changes)
+    return req
+
+
+@dataclass(frozen=True)
+class TickResult:
+    warned: int
+    expired: int
+
+
+def tick(session: Session, now: datetime) -> TickResult:
+    """Expire holds past their end and flag, once each, holds nearing it (idempotent, any process)."""
+    expired_ids = list(
+        session.scalars(
+            update(FundRequest)
+            .where(FundRequest.status == RequestStatus.IN_EFFECT.value, FundRequest.effective_until <= now)
+            .values(status=RequestStatus.EXPIRED.value, ended_at=now)
+            .returning(FundRequest.id)
+        )
+    )
+    warned_ids: list[int] = []
+    for kind, before in WARN_BEFORE.items():
+        warned_ids += session.scalars(
+            update(FundRequest)
+            .where(
+                FundRequest.kind == kind.value,
+                FundRequest.status == RequestStatus.IN_EFFECT.value,
+                FundRequest.warned_at.is_(None),
+                FundRequest.effective_until <= now + before,
+            )
+            .values(warned_at=now)
+            .returning(FundRequest.id)
+        )
+    actor = "system:0:scheduler"
+    audit.record_many(
+        session, actor, "funds.expired", "fund_request", [(i, None, {"at": now}) for i in expired_ids]
+    )
+    audit.record_many(
+        session, actor, "funds.expiry_warning", "fund_request", [(i, None, {"at": now}) for i in warned_ids]
+    )
+    return TickResult(warned=len(warned_ids), expired=len(expired_ids))
+
+
+def to_out(req: FundRequest, now: datetime | None = None) -> RequestOut:
+    left = None
+    if req.status == RequestStatus.IN_EFFECT and req.effective_until is not None:
+        left = max(0, int((as_utc(req.effective_until) - (now or utcnow())).total_seconds()))
+    return RequestOut(
+        id=req.id,
+        kind=req.kind,
+        kind_label=RequestKind(req.kind).label,
+        status=req.status,
+        status_label=RequestStatus(req.status).label,
+        case_id=req.case_id,
+        node_path=req.node_path,
+        parent_id=req.parent_id,
+        bank_code=req.bank_code,
+        account=req.account,
+        account_name=mask_name(req.account_name),
+        amount=req.amount,
+        reason=req.reason,
+        requested_by=req.requested_by,
+        requested_at=req.requested_at,
+        decided_by=req.decided_by,
+        decided_at=req.decided_at,
+        acknowledged_by=req.acknowledged_by,
+        acknowledged_at=req.acknowledged_at,
+        executed_amount=req.executed_amount,
+        balance_found=req.balance_found,
+        effective_until=req.effective_until,
+        warned_at=req.warned_at,
+        seconds_left=left,
+    )
+
+
+@dataclass(frozen=True)
+class FromTrace:
+    created: list[FundRequest]
+    skipped: list[str]  # accounts whose bank is unknown to the statements
+
+
+def requests_from_trace(
+    session: Session, ranked: list[tuple[str, str | None, Decimal]], case_id: int, top: int, actor: Principal
+) -> FromTrace:
+    """Stop-payments for the top accounts of a trace (account, bank, amount still there), in one go."""
+    created, skipped = [], []
+    banks = _bank_codes(session)
+    for account, bank, amount in ranked[:top]:
+        if bank is None or bank not in banks:
+            skipped.append(account)
+            continue
+        data = HoldIn(case_id=case_id, bank_code=bank, account=account, amount=amount, reason="资金查控结果")
+        created.append(request_hold(session, data, actor))
+    return FromTrace(created, skipped)
