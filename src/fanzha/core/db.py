@@ -74,7 +74,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front: a transaction that read first and writes later
+    # would otherwise fail with "database is locked" as soon as another connection committed
+    # (the scheduler thread, a second worker); this way writers wait on the busy timeout.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @lru_cache
