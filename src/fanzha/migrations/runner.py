@@ -23,6 +23,9 @@ def upgrade(url: str) -> None:
 
 
 def pending_heads(connection: Connection) -> list[str]:
+    """Heads not yet applied. The version table lists only leaves: a branch that others
+    ``depends_on`` (core) is applied when any revision above it is."""
     script = ScriptDirectory.from_config(alembic_config(str(connection.engine.url)))
-    current = set(MigrationContext.configure(connection).get_current_heads())
-    return sorted(set(script.get_heads()) - current)
+    current = MigrationContext.configure(connection).get_current_heads()
+    applied = {rev.revision for rev in script.iterate_revisions(current, "base") if rev is not None}
+    return sorted(set(script.get_heads()) - applied)
