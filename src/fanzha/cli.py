@@ -13,6 +13,7 @@ from fanzha.core.clitools import console
 from fanzha.core.config import get_settings
 from fanzha.core.scheduler import run_job
 from fanzha.demo.cli import demo
+from fanzha.funds.cli import app as funds_app
 from fanzha.jurisdiction.cli import app as tree_app
 from fanzha.server import run_server
 
@@ -27,6 +28,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(tree_app, name="tree")
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
+app.add_typer(funds_app, name="funds")
 app.command("demo")(demo)
 
 

@@ -70,3 +70,10 @@ def identifier_rows(session: Session) -> Sequence[tuple[str, str, str]]:
     )
     stmt = select(first.c.kind, first.c.value, Case.case_no).join(Case, Case.id == first.c.case_id)
     return [(k, v, n) for k, v, n in session.execute(stmt)]
+
+
+def recent(session: Session, since: datetime, limit: int) -> Sequence[Case]:
+    stmt = (
+        select(Case).where(Case.occurred_at >= since).order_by(Case.occurred_at.desc(), Case.id).limit(limit)
+    )
+    return session.scalars(stmt).all()

@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert
@@ -143,6 +144,11 @@ def change_status(session: Session, case_id: int, data: CaseStatusIn, actor: Pri
         {"status": case.status, "note": data.note},
     )
     return case
+
+
+def recent_cases(session: Session, since: datetime, limit: int) -> Sequence[Case]:
+    """The latest cases that occurred since ``since`` (newest first), for other capabilities' demos."""
+    return repo.recent(session, since, limit)
 
 
 def reputation_identifiers(session: Session) -> list[tuple[str, str, str]]:

@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from fanzha.cases import demo as cases_demo
 from fanzha.demo import city
+from fanzha.funds import demo as funds_demo
 from fanzha.demo.context import DemoContext
 
 Step = Callable[[Session, DemoContext], None]
@@ -14,6 +16,8 @@ Step = Callable[[Session, DemoContext], None]
 # (label shown in the progress bar, step). Order matters: later steps use earlier data.
 STEPS: list[tuple[str, Step]] = [
     ("辖区、单位与用户", city.build),
+    ("报案登记的案件", cases_demo.build),
+    ("流水、止付冻结与断卡名单", funds_demo.build),
 ]
 
 # The demo's "now": fixed so the same seed always gives the same city and history.

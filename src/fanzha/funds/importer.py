@@ -175,9 +175,10 @@ def import_statement(
     actor: str,
     on_progress: Progress | None = None,
     session: Any = None,
+    batch_prefix: str = "",
 ) -> ImportResult:
     """Validate the whole file, then load it in one DuckDB transaction, skipping known rows."""
-    batch = f"{utcnow():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
+    batch = f"{batch_prefix}{utcnow():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
     with tempfile.TemporaryDirectory() as tmp:
         staged = Path(tmp) / "rows.csv"
         with staged.open("w", newline="", encoding="utf-8") as out:

@@ -30,7 +30,7 @@ from fanzha.funds.schemas import (
     TraceToRequestsIn,
 )
 from fanzha.funds.store import TransactionStore
-from fanzha.funds.trace import TraceParams, TraceResult, cents_to_yuan, trace
+from fanzha.funds.trace import TraceResult, cents_to_yuan, trace
 
 router = APIRouter(prefix="/funds", tags=["funds"])
 
@@ -121,19 +121,8 @@ def import_transactions(
     )
 
 
-def params_of(data: TraceIn) -> TraceParams:
-    return TraceParams(
-        account=data.account,
-        since=data.since,
-        rule=data.rule,
-        max_hops=data.max_hops,
-        window_s=int(data.window_hours * 3600),
-        min_cents=int(data.min_amount * 100),
-    )
-
-
 def _run(store: TransactionStore, data: TraceIn) -> TraceResult:
-    return trace(index_for(store), params_of(data))
+    return trace(index_for(store), data.params())
 
 
 @router.post("/trace", summary="资金查控：从受害人账户向下游追踪（json / csv / svg）")

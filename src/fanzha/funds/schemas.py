@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from fanzha.cases.identifiers import normalise_account
+from fanzha.funds.trace import TraceParams
 
 Money = Decimal
 
@@ -107,6 +108,16 @@ class TraceIn(BaseModel):
         if value.tzinfo is None:
             raise ValueError("必须带时区（例：2026-11-20T09:30:00+08:00）")
         return value
+
+    def params(self) -> TraceParams:
+        return TraceParams(
+            account=self.account,
+            since=self.since,
+            rule=self.rule,
+            max_hops=self.max_hops,
+            window_s=int(self.window_hours * 3600),
+            min_cents=int(self.min_amount * 100),
+        )
 
 
 class TraceToRequestsIn(TraceIn):
