@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tests.factories import World
+from tests.warnings.factories import station_b_warning
 
 # Returns the path parameters of a record that the actor must not reach.
 Maker = Callable[[Session, World], dict[str, Any]]
@@ -25,6 +26,15 @@ class Foreign:
 
 
 ROUTES: dict[str, Foreign] = {
+    "GET /api/v1/warnings/{warning_id}": Foreign("police_a", station_b_warning),
+    "POST /api/v1/warnings/{warning_id}/claim": Foreign("police_a", station_b_warning),
+    "POST /api/v1/warnings/{warning_id}/release": Foreign("police_a", station_b_warning),
+    "POST /api/v1/warnings/{warning_id}/actions": Foreign("police_a", station_b_warning, {"kind": "note"}),
+    "POST /api/v1/warnings/{warning_id}/close": Foreign("police_a", station_b_warning, {"outcome": "dissuaded"}),
+    "POST /api/v1/warnings/{warning_id}/reopen": Foreign("police_a", station_b_warning, {"reason": "复核一下"}),
+    "POST /api/v1/warnings/{warning_id}/route": Foreign(
+        "admin_a", station_b_warning, {"node_code": "369901001", "reason": "改回甲所"}
+    ),
     "GET /api/v1/nodes/{code}": Foreign("police_a", lambda s, w: {"code": "369901002"}),
     "PATCH /api/v1/users/{user_id}": Foreign(
         "admin_a", lambda s, w: {"user_id": w.users["police_b"]}, {"active": False}

@@ -16,6 +16,7 @@ from fanzha.demo.cli import demo
 from fanzha.funds.cli import app as funds_app
 from fanzha.jurisdiction.cli import app as tree_app
 from fanzha.server import run_server
+from fanzha.warnings.cli import app as warnings_app
 
 app = typer.Typer(
     help="fanzha 反诈平台：预警、劝阻、止付冻结、案件、通报。",
@@ -28,6 +29,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(tree_app, name="tree")
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
+app.add_typer(warnings_app, name="warnings")
 app.add_typer(funds_app, name="funds")
 app.command("demo")(demo)
 

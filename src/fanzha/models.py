@@ -6,5 +6,6 @@ from fanzha.cases import models as cases_models
 from fanzha.core.db import Base
 from fanzha.funds import models as funds_models
 from fanzha.jurisdiction import models as jurisdiction_models
+from fanzha.warnings import models as warnings_models
 
-__all__ = ["Base", "accounts_models", "audit_models", "cases_models", "funds_models", "jurisdiction_models"]
+__all__ = ["Base", "accounts_models", "audit_models", "cases_models", "funds_models", "jurisdiction_models", "warnings_models"]

@@ -1,0 +1,1 @@
+"""The warning loop: early-warning instructions from intake to dissuasion outcome and feedback."""

@@ -1,0 +1,201 @@
+"""Intake of warnings, one or 10,000 at a time: validate, route in memory, insert set-based.
+
+Idempotency rests on the unique constraint on (source, source_id): rows are inserted with
+``ON CONFLICT DO NOTHING`` and the ones that already existed are read back, so two
+connections sending the same instruction at once still yield one warning.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Insert, Table, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from fanzha.accounts.principal import Principal
+from fanzha.audit import service as audit
+from fanzha.core.errors import ValidationFailed, field_errors
+from fanzha.core.timeutil import utcnow
+from fanzha.jurisdiction.models import Node, Unit, UnitKind
+from fanzha.warnings.deadlines import Norms
+from fanzha.warnings.models import EarlyWarning, Level
+from fanzha.warnings.routing import gazetteer
+from fanzha.warnings.schemas import MAX_BATCH, BatchResult, ItemResult, WarningIn
+from fanzha.warnings.statemachine import State
+
+# Which unit works a node's warnings, nearest first (as jurisdiction.service.responsible_unit).
+_WORKING_KINDS = (UnitKind.GRID_TEAM, UnitKind.STATION, UnitKind.DISTRICT_BUREAU, UnitKind.CENTRE)
+_CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class Tree:
+    """What a batch needs of the jurisdiction tree, read once: the city node and unit per path."""
+
+    city_id: int
+    city_path: str
+    unit_by_path: dict[str, int]
+
+    def unit_for(self, path: str) -> int | None:
+        parts = path.strip("/").split("/")
+        for depth in range(len(parts), 0, -1):
+            unit = self.unit_by_path.get("/" + "/".join(parts[:depth]) + "/")
+            if unit is not None:
+                return unit
+        return None
+
+
+def load_tree(session: Session) -> Tree:
+    rank = {kind.value: i for i, kind in enumerate(_WORKING_KINDS)}
+    best: dict[str, tuple[int, int]] = {}
+    city: Node | None = None
+    for unit_id, kind, path in session.execute(
+        select(Unit.id, Unit.kind, Node.path).join(Node, Node.id == Unit.node_id).where(Unit.kind.in_(rank))
+    ).tuples():
+        if path not in best or rank[kind] < best[path][0]:
+            best[path] = (rank[kind], unit_id)
+    centre_path = next((p for p, (r, _) in best.items() if r == rank[UnitKind.CENTRE]), None)
+    if centre_path is not None:
+        city = session.scalars(select(Node).where(Node.path == centre_path)).first()
+    if city is None:
+        city = session.scalars(select(Node).where(Node.level == 1).order_by(Node.id)).first()
+    if city is None:
+        raise ValidationFailed("辖区树为空：请先导入市级节点与反诈中心")
+    return Tree(city.id, city.path, {p: u for p, (_, u) in best.items()})
+
+
+def _validate(
+    items: Sequence[Mapping[str, Any] | WarningIn],
+) -> tuple[list[tuple[int, WarningIn]], list[ItemResult]]:
+    good: list[tuple[int, WarningIn]] = []
+    bad: list[ItemResult] = []
+    for i, raw in enumerate(items):
+        if isinstance(raw, WarningIn):
+            good.append((i, raw))
+            continue
+        try:
+            good.append((i, WarningIn.model_validate(raw)))
+        except ValidationError as exc:
+            errors = [{"field": f.field, "message": f.message} for f in field_errors(exc.errors())]
+            bad.append(ItemResult(index=i, status="rejected", errors=errors))
+    return good, bad
+
+
+def _row(
+    item: WarningIn, tree: Tree, norms: Norms, gaz_route: Any, client_id: int | None, now: datetime
+) -> dict[str, Any]:
+    routed = gaz_route.node_id is not None
+    path = gaz_route.path if routed else tree.city_path
+    contact, visit, close = norms.for_path(path, item.level).due(now)
+    return {
+        "source": item.source.value,
+        "source_id": item.source_id,
+        "client_id": client_id,
+        "issued_at": item.issued_at,
+        "received_at": now,
+        "level": item.level.value,
+        "level_rank": Level(item.level).rank,
+        "victim_name": item.victim_name,
+        "victim_phone": item.victim_phone,
+        "victim_id_number": item.victim_id_number,
+        "victim_address": item.victim_address,
+        "victim_age": item.victim_age,
+        "victim_group": item.victim_group.value if item.victim_group else None,
+        "fraud_type": item.fraud_type.value,
+        "tags": [t.value for t in item.tags],
+        "evidence": [e.model_dump() for e in item.evidence],
+        "text": item.text,
+        "state": (State.ROUTED if routed else State.RECEIVED).value,
+        "node_id": gaz_route.node_id if routed else tree.city_id,
+        "node_path": path,
+        "unit_id": tree.unit_for(path),
+        "route_reason": gaz_route.reason,
+        "routed_at": now if routed else None,
+        "contact_due_at": contact,
+        "visit_due_at": visit,
+        "close_due_at": close,
+        "outcome_note": "",
+        "version": 1,
+    }
+
+
+def _insert(session: Session) -> Insert:
+    table = EarlyWarning.__table__
+    assert isinstance(table, Table)
+    make = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return (
+        make(table)
+        .on_conflict_do_nothing(index_elements=["source", "source_id"])
+        .returning(table.c.id, table.c.source, table.c.source_id)
+    )
+
+
+def _existing(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    by_source: dict[str, list[str]] = {}
+    for source, source_id in keys:
+        by_source.setdefault(source, []).append(source_id)
+    found: dict[tuple[str, str], int] = {}
+    for source, ids in by_source.items():
+        for start in range(0, len(ids), _CHUNK):
+            query = select(EarlyWarning.id, EarlyWarning.source_id).where(
+                EarlyWarning.source == source, EarlyWarning.source_id.in_(ids[start : start + _CHUNK])
+            )
+            found.update({(source, sid): wid for wid, sid in session.execute(query).tuples()})
+    return found
+
+
+def intake(
+    session: Session,
+    items: Sequence[Mapping[str, Any] | WarningIn],
+    actor: Principal,
+    now: datetime | None = None,
+) -> BatchResult:
+    """Store the valid items of a batch (routed, with deadlines); report a result per item."""
+    if len(items) > MAX_BATCH:
+        raise ValidationFailed.on("items", f"每批最多 {MAX_BATCH} 条，本批 {len(items)} 条")
+    now = now or utcnow()
+    good, results = _validate(items)
+    tree, norms, gaz = load_tree(session), Norms(session), gazetteer(session)
+    client_id = actor.id if actor.kind == "client" else None
+    rows: list[dict[str, Any]] = []
+    first_item: dict[tuple[str, str], int] = {}  # key → index of its first item in the batch
+    for i, item in good:
+        key = (item.source.value, item.source_id)
+        if key in first_item:
+            continue
+        first_item[key] = i
+        route = gaz.route(item.victim_address, item.victim_phone)
+        rows.append(_row(item, tree, norms, route, client_id, now))
+    created: dict[tuple[str, str], int] = {}
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        created.update({(s, sid): wid for wid, s, sid in session.execute(_insert(session), chunk).tuples()})
+    existing = _existing(session, [k for k in first_item if k not in created])
+    for i, item in good:
+        key = (item.source.value, item.source_id)
+        if key in created and first_item[key] == i:
+            results.append(ItemResult(index=i, status="created", id=created[key]))
+        else:
+            results.append(ItemResult(index=i, status="existing", id=created.get(key) or existing.get(key)))
+    results.sort(key=lambda r: r.index)
+    audit.record_many(
+        session,
+        actor.actor,
+        "warnings.intake",
+        "warning",
+        [
+            (
+                created[(r["source"], r["source_id"])],
+                None,
+                {k: r[k] for k in ("source", "source_id", "level", "node_path", "state")},
+            )
+            for r in rows
+            if (r["source"], r["source_id"]) in created
+        ],
+    )
+    counts = {s: sum(1 for r in results if r.status == s) for s in ("created", "existing", "rejected")}
+    return BatchResult(**counts, items=results)

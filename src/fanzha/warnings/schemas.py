@@ -1,0 +1,157 @@
+"""API shapes for warnings: intake, workflow steps, outputs (personal data masked) and feedback."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from fanzha.core.timeutil import as_utc
+from fanzha.core.vocab import FraudType, TechniqueTag, VictimGroup
+from fanzha.warnings.models import Level, Outcome, Source
+
+EvidenceKind = Literal["phone", "bank_account", "url", "app", "wechat", "qq", "other"]
+ActionKind = Literal["sms", "call", "visit", "note"]
+MAX_BATCH = 10_000
+
+
+class Evidence(BaseModel):
+    kind: EvidenceKind
+    value: str = Field(min_length=1, max_length=300)
+
+
+class WarningIn(BaseModel):
+    source: Source
+    source_id: str = Field(min_length=1, max_length=100)
+    issued_at: datetime
+    level: Level
+    victim_name: str | None = Field(default=None, max_length=100)
+    victim_phone: str | None = Field(default=None, max_length=30)
+    victim_id_number: str | None = Field(default=None, max_length=30)
+    victim_address: str | None = Field(default=None, max_length=300)
+    victim_age: int | None = Field(default=None, ge=0, le=130)
+    victim_group: VictimGroup | None = None
+    fraud_type: FraudType = FraudType.OTHER
+    tags: list[TechniqueTag] = Field(default=[], max_length=20)
+    evidence: list[Evidence] = Field(default=[], max_length=100)
+    text: str = Field(default="", max_length=5000)
+
+    @field_validator("issued_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("必须带时区（例：2026-11-20T09:30:00+08:00）")
+        return as_utc(value)
+
+
+class ItemResult(BaseModel):
+    index: int
+    status: Literal["created", "existing", "rejected"]
+    id: int | None = None
+    errors: list[dict[str, str]] = []
+
+
+class BatchResult(BaseModel):
+    created: int
+    existing: int
+    rejected: int
+    items: list[ItemResult]
+
+
+class ActionIn(BaseModel):
+    kind: ActionKind
+    result: str = Field(default="", max_length=40)
+    note: str = Field(default="", max_length=2000)
+
+
+class CloseIn(BaseModel):
+    outcome: Outcome
+    note: str = Field(default="", max_length=2000)
+    # Only for "defrauded": what the person lost, to pre-fill the case.
+    loss_amount: Decimal = Field(default=Decimal("0"), ge=0, max_digits=14, decimal_places=2)
+
+
+class RouteIn(BaseModel):
+    node_code: str = Field(min_length=1, max_length=20)
+    reason: str = Field(min_length=2, max_length=300)
+
+
+class ReopenIn(BaseModel):
+    reason: str = Field(min_length=2, max_length=300)
+
+
+class ActionOut(BaseModel):
+    kind: str
+    result: str
+    note: str
+    actor: str
+    at: datetime
+
+
+class WarningOut(BaseModel):
+    id: int
+    source: str
+    source_label: str
+    source_id: str
+    issued_at: datetime
+    received_at: datetime
+    level: str
+    level_label: str
+    state: str
+    state_label: str
+    victim_name: str | None
+    victim_phone: str | None
+    victim_id_number: str | None
+    victim_address: str | None
+    victim_age: int | None
+    victim_group: str | None
+    fraud_type: str
+    fraud_type_label: str
+    tags: list[str]
+    evidence: list[Evidence]
+    text: str
+    node_code: str
+    node_name: str
+    unit_id: int | None
+    route_reason: str
+    assignee_id: int | None
+    first_contact_at: datetime | None
+    visited_at: datetime | None
+    closed_at: datetime | None
+    outcome: str | None
+    outcome_label: str | None
+    case_id: int | None
+    contact_due_at: datetime
+    visit_due_at: datetime | None
+    close_due_at: datetime
+    overdue_steps: list[str]
+    escalated_at: datetime | None
+    timeline: list[ActionOut] = []
+
+
+class FeedbackItem(BaseModel):
+    seq: int
+    id: int
+    source: str
+    source_id: str
+    outcome: str
+    outcome_label: str
+    closed_at: datetime
+    first_contact_at: datetime | None
+    visited_at: datetime | None
+    node_code: str
+    case_id: int | None
+
+
+class FeedbackPage(BaseModel):
+    items: list[FeedbackItem]
+    next_cursor: int
+
+
+class SettingIn(BaseModel):
+    node_code: str
+    level: Level
+    contact_min: int = Field(ge=1, le=10_000)
+    visit_min: int | None = Field(default=None, ge=1, le=10_000)
+    close_min: int = Field(ge=1, le=100_000)
+    auto_assign: bool = False

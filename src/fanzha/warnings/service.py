@@ -1,0 +1,255 @@
+"""The dissuasion workflow: claim, record actions, close with an outcome, reopen, re-route.
+
+Every move goes through ``statemachine.next_state`` and is written with a conditional
+UPDATE on the row's version, so two people racing for the same warning cannot both win.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.orm import Session
+
+from fanzha.accounts.principal import Principal
+from fanzha.accounts.roles import Perm
+from fanzha.audit import service as audit
+from fanzha.cases.identifiers import normalise
+from fanzha.cases.schemas import CaseIn, SuspectIdentifier
+from fanzha.cases.service import register_case
+from fanzha.core.errors import Conflict, Forbidden, NotFound
+from fanzha.core.timeutil import utcnow
+from fanzha.core.vocab import FraudType, TechniqueTag, VictimGroup
+from fanzha.jurisdiction import service as jurisdiction
+from fanzha.jurisdiction.models import Node
+from fanzha.jurisdiction.scope import within
+from fanzha.warnings.deadlines import Norms
+from fanzha.warnings.intake import load_tree
+from fanzha.warnings.models import EarlyWarning, Outcome, WarningAction
+from fanzha.warnings.schemas import ActionIn, CloseIn, ReopenIn, RouteIn
+from fanzha.warnings.statemachine import Move, State, next_state
+
+_FEEDBACK_LOCK = 0x7761726E  # advisory lock key: outcome sequence numbers are handed out in commit order
+CONFIRMED = (Outcome.DEFRAUDED.value, Outcome.DISSUADED.value)
+
+
+def get_warning(session: Session, warning_id: int, principal: Principal) -> EarlyWarning:
+    """The warning, if the principal's subtree holds it (404 otherwise, so existence does not leak)."""
+    w = session.get(EarlyWarning, warning_id)
+    if w is None or not principal.sees(w.node_path):
+        raise NotFound("预警不存在或不在您的管辖范围内")
+    return w
+
+
+def _apply(
+    session: Session,
+    w: EarlyWarning,
+    move: Move,
+    principal: Principal,
+    values: dict[str, Any],
+    note: str = "",
+    result: str = "",
+    kind: str | None = None,
+) -> EarlyWarning:
+    """Move ``w`` if the table allows it and nobody changed it meanwhile; record and audit it."""
+    before = {"state": w.state, "assignee_id": w.assignee_id, "node_path": w.node_path}
+    target = next_state(w.state, move)
+    done = session.execute(
+        update(EarlyWarning)
+        .where(EarlyWarning.id == w.id, EarlyWarning.version == w.version, EarlyWarning.state == w.state)
+        .values(state=target.value, version=w.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(done, "rowcount", 0) != 1:
+        session.refresh(w)
+        raise Conflict(f"预警已被他人处理（当前状态：{State(w.state).label}），请刷新后重试")
+    session.add(
+        WarningAction(
+            warning_id=w.id,
+            kind=kind or move.value,
+            result=result,
+            note=note,
+            actor=principal.actor,
+            at=utcnow(),
+        )
+    )
+    session.flush()
+    session.refresh(w)
+    after = {
+        "state": w.state,
+        "assignee_id": w.assignee_id,
+        "node_path": w.node_path,
+        **({"result": result} if result else {}),
+    }
+    audit.record(session, principal.actor, f"warnings.{move.value}", "warning", w.id, before, after)
+    return w
+
+
+def _require_holder(w: EarlyWarning, principal: Principal) -> None:
+    if w.assignee_id != principal.id and not principal.can(Perm.WARNINGS_ROUTE):
+        raise Forbidden("只有认领人（或研判员、指挥长）可以处置该预警")
+
+
+def claim(session: Session, warning_id: int, principal: Principal) -> EarlyWarning:
+    principal.require(Perm.WARNINGS_WORK)
+    w = get_warning(session, warning_id, principal)
+    if principal.kind != "user":
+        raise Forbidden("只有用户可以认领预警")
+    return _apply(session, w, Move.CLAIM, principal, {"assignee_id": principal.id, "claimed_at": utcnow()})
+
+
+def claim_next(session: Session, principal: Principal, tries: int = 20) -> EarlyWarning | None:
+    """Claim the most urgent unclaimed warning in the principal's subtree; skip ones others just took."""
+    principal.require(Perm.WARNINGS_WORK)
+    for w in queue(session, principal, limit=tries):
+        try:
+            with session.begin_nested():
+                return claim(session, w.id, principal)
+        except Conflict:
+            continue
+    return None
+
+
+def queue(session: Session, principal: Principal, limit: int = 50) -> Sequence[EarlyWarning]:
+    """Unclaimed routed warnings in the subtree, most urgent first (level, then closing deadline)."""
+    query = (
+        select(EarlyWarning)
+        .where(EarlyWarning.state == State.ROUTED.value, within(EarlyWarning.node_path, principal.scope_path))
+        .order_by(EarlyWarning.level_rank, EarlyWarning.close_due_at, EarlyWarning.id)
+        .limit(limit)
+    )
+    return session.scalars(query).all()
+
+
+def manual_queue(session: Session, principal: Principal, limit: int = 50) -> Sequence[EarlyWarning]:
+    """Warnings routing could not place: the centre's manual-routing queue."""
+    query = (
+        select(EarlyWarning)
+        .where(
+            EarlyWarning.state == State.RECEIVED.value, within(EarlyWarning.node_path, principal.scope_path)
+        )
+        .order_by(EarlyWarning.level_rank, EarlyWarning.received_at, EarlyWarning.id)
+        .limit(limit)
+    )
+    return session.scalars(query).all()
+
+
+def release(session: Session, warning_id: int, principal: Principal) -> EarlyWarning:
+    w = get_warning(session, warning_id, principal)
+    _require_holder(w, principal)
+    return _apply(session, w, Move.RELEASE, principal, {"assignee_id": None, "claimed_at": None})
+
+
+def record_action(session: Session, warning_id: int, data: ActionIn, principal: Principal) -> EarlyWarning:
+    """An SMS, call attempt, visit or note by the holder; the first contact and visit are timestamped."""
+    principal.require(Perm.WARNINGS_WORK)
+    w = get_warning(session, warning_id, principal)
+    _require_holder(w, principal)
+    now = utcnow()
+    values: dict[str, Any] = {}
+    if data.kind in ("sms", "call", "visit") and w.first_contact_at is None:
+        values["first_contact_at"] = now
+    if data.kind == "visit" and w.visited_at is None:
+        values["visited_at"] = now
+    return _apply(session, w, Move.ACT, principal, values, data.note, data.result, kind=data.kind)
+
+
+def next_feedback_seq(session: Session) -> int:
+    """The next outcome sequence number. On PostgreSQL a transaction-scoped advisory lock makes
+    numbers follow commit order, so a poller reading ``seq > cursor`` never skips one."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _FEEDBACK_LOCK})
+    return int(session.scalar(select(func.coalesce(func.max(EarlyWarning.feedback_seq), 0))) or 0) + 1
+
+
+def _case_from(session: Session, w: EarlyWarning, data: CloseIn) -> CaseIn:
+    node = session.get(Node, w.node_id)
+    assert node is not None
+    return CaseIn(
+        occurred_at=w.issued_at,
+        node_code=node.code,
+        fraud_type=FraudType(w.fraud_type),
+        tags=[TechniqueTag(t) for t in w.tags],
+        loss_amount=data.loss_amount,
+        victim_name=w.victim_name,
+        victim_phone=w.victim_phone,
+        victim_id_number=w.victim_id_number,
+        victim_age=w.victim_age,
+        victim_group=VictimGroup(w.victim_group) if w.victim_group else None,
+        suspect_identifiers=[SuspectIdentifier(kind=e["kind"], value=e["value"]) for e in w.evidence],
+        summary=(data.note or w.text)[:5000],
+        warning_id=w.id,
+    )
+
+
+def close(session: Session, warning_id: int, data: CloseIn, principal: Principal) -> EarlyWarning:
+    """Close with an outcome; "already defrauded" opens a case pre-filled from the warning."""
+    principal.require(Perm.WARNINGS_WORK)
+    w = get_warning(session, warning_id, principal)
+    _require_holder(w, principal)
+    next_state(w.state, Move.CLOSE)  # refuse before creating a case
+    values: dict[str, Any] = {
+        "outcome": data.outcome.value,
+        "outcome_note": data.note,
+        "closed_at": utcnow(),
+        "feedback_seq": next_feedback_seq(session),
+    }
+    if data.outcome == Outcome.DEFRAUDED and w.case_id is None:
+        principal.require(Perm.CASES_WRITE)
+        values["case_id"] = register_case(session, _case_from(session, w, data), principal).id
+    return _apply(session, w, Move.CLOSE, principal, values, data.note, data.outcome.value)
+
+
+def reopen(session: Session, warning_id: int, data: ReopenIn, principal: Principal) -> EarlyWarning:
+    """Back to the unit's queue with fresh deadlines (a new round of dissuasion)."""
+    principal.require(Perm.WARNINGS_WORK)
+    w = get_warning(session, warning_id, principal)
+    now = utcnow()
+    contact, visit, close_due = Norms(session).for_path(w.node_path, w.level).due(now)
+    values = {
+        "assignee_id": None, "claimed_at": None, "outcome": None, "closed_at": None,
+        "contact_due_at": contact, "visit_due_at": visit, "close_due_at": close_due,
+        "first_contact_at": None, "visited_at": None, "contact_overdue_at": None,
+        "visit_overdue_at": None, "close_overdue_at": None, "escalated_at": None, "escalated_unit_id": None,
+    }  # fmt: skip
+    return _apply(session, w, Move.REOPEN, principal, values, data.reason)
+
+
+def reroute(session: Session, warning_id: int, data: RouteIn, principal: Principal) -> EarlyWarning:
+    """An analyst places the warning in another node; the reason is kept on the row and the timeline."""
+    principal.require(Perm.WARNINGS_ROUTE)
+    w = get_warning(session, warning_id, principal)
+    node = jurisdiction.node_in_scope(session, data.node_code, principal.scope_path)
+    values = {
+        "node_id": node.id,
+        "node_path": node.path,
+        "unit_id": load_tree(session).unit_for(node.path),
+        "route_reason": f"人工分流至 {node.name}：{data.reason}",
+        "routed_at": utcnow(),
+        "assignee_id": None,
+        "claimed_at": None,
+    }
+    return _apply(session, w, Move.ROUTE, principal, values, data.reason, node.code)
+
+
+def timeline(session: Session, w: EarlyWarning) -> Sequence[WarningAction]:
+    return session.scalars(
+        select(WarningAction)
+        .where(WarningAction.warning_id == w.id)
+        .order_by(WarningAction.at, WarningAction.id)
+    ).all()
+
+
+def confirmed_identifiers(session: Session) -> list[tuple[str, str, str]]:
+    """(kind, normalised value, label) of counterpart evidence on warnings closed as defrauded or
+    dissuaded — confirmed fraud contacts — for the detection capability's reputation list."""
+    rows = session.execute(
+        select(EarlyWarning.evidence, EarlyWarning.outcome, EarlyWarning.fraud_type).where(
+            EarlyWarning.outcome.in_(CONFIRMED)
+        )
+    ).tuples()
+    seen: dict[tuple[str, str], str] = {}
+    for evidence, outcome, fraud_type in rows:
+        for e in evidence:
+            key = (e["kind"], normalise(e["kind"], e["value"]))
+            seen.setdefault(key, f"预警确认（{Outcome(outcome).label}，{FraudType(fraud_type).label}）")
+    return [(k, v, label) for (k, v), label in seen.items()]

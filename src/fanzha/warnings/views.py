@@ -1,0 +1,178 @@
+"""Read side for the API and the console: masked outputs, search, dashboard figures, overdue list."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from fanzha.accounts.principal import Principal
+from fanzha.audit.pii import PiiKind, present
+from fanzha.core.pagination import Page, PageParams
+from fanzha.core.timeutil import to_local
+from fanzha.core.vocab import FraudType
+from fanzha.jurisdiction.models import Node
+from fanzha.jurisdiction.scope import within
+from fanzha.warnings.models import EarlyWarning, Level, Outcome, Source
+from fanzha.warnings.schemas import ActionOut, Evidence, WarningOut
+from fanzha.warnings.service import timeline
+from fanzha.warnings.statemachine import OPEN_STATES, State
+
+W = EarlyWarning
+
+
+def to_out(
+    session: Session, w: EarlyWarning, principal: Principal, reveal: bool = False, with_timeline: bool = False
+) -> WarningOut:
+    pii = present(
+        session, principal, "warning", w.id,
+        {"victim_name": (PiiKind.NAME, w.victim_name), "victim_phone": (PiiKind.PHONE, w.victim_phone),
+         "victim_id_number": (PiiKind.ID_NUMBER, w.victim_id_number),
+         "victim_address": (PiiKind.ADDRESS, w.victim_address)},
+        reveal,
+    )  # fmt: skip
+    node = session.get(Node, w.node_id)
+    assert node is not None
+    steps = [s for s, at in (("contact", w.contact_overdue_at), ("visit", w.visit_overdue_at),
+                             ("close", w.close_overdue_at)) if at is not None]  # fmt: skip
+    return WarningOut(
+        id=w.id, source=w.source, source_label=Source(w.source).label, source_id=w.source_id,
+        issued_at=w.issued_at, received_at=w.received_at, level=w.level, level_label=Level(w.level).label,
+        state=w.state, state_label=State(w.state).label,
+        victim_name=pii["victim_name"], victim_phone=pii["victim_phone"],
+        victim_id_number=pii["victim_id_number"], victim_address=pii["victim_address"],
+        victim_age=w.victim_age, victim_group=w.victim_group, fraud_type=w.fraud_type,
+        fraud_type_label=FraudType(w.fraud_type).label, tags=list(w.tags),
+        evidence=[Evidence.model_validate(e) for e in w.evidence], text=w.text,
+        node_code=node.code, node_name=node.name, unit_id=w.unit_id, route_reason=w.route_reason,
+        assignee_id=w.assignee_id, first_contact_at=w.first_contact_at, visited_at=w.visited_at,
+        closed_at=w.closed_at, outcome=w.outcome,
+        outcome_label=Outcome(w.outcome).label if w.outcome else None,
+        case_id=w.case_id, contact_due_at=w.contact_due_at, visit_due_at=w.visit_due_at,
+        close_due_at=w.close_due_at, overdue_steps=steps, escalated_at=w.escalated_at,
+        timeline=[ActionOut(kind=a.kind, result=a.result, note=a.note, actor=a.actor, at=a.at)
+                  for a in timeline(session, w)] if with_timeline else [],
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Filters:
+    state: str | None = None
+    level: str | None = None
+    source: str | None = None
+    fraud_type: str | None = None
+    outcome: str | None = None
+    node_path: str | None = None  # a subtree inside the caller's scope
+    since: datetime | None = None
+    until: datetime | None = None
+    assignee_id: int | None = None
+    overdue: bool = False
+
+
+def overdue_now(now: datetime) -> ColumnElement[bool]:
+    """Open and past a deadline that has not been met, whether or not the scheduler has run yet."""
+    return and_(
+        W.state.in_(OPEN_STATES),
+        or_(
+            W.close_due_at < now,
+            and_(W.first_contact_at.is_(None), W.contact_due_at < now),
+            and_(W.visited_at.is_(None), W.visit_due_at < now),
+        ),
+    )
+
+
+def search(
+    session: Session, principal: Principal, f: Filters, page: PageParams, now: datetime
+) -> Page[WarningOut]:
+    """Warnings in the caller's subtree matching the filters, newest first; outputs masked."""
+    conds: list[ColumnElement[bool]] = [within(W.node_path, principal.scope_path)]
+    if f.node_path:
+        conds.append(within(W.node_path, f.node_path))
+    for column, value in ((W.state, f.state), (W.level, f.level), (W.source, f.source),
+                          (W.fraud_type, f.fraud_type), (W.outcome, f.outcome)):  # fmt: skip
+        if value:
+            conds.append(column == value)
+    if f.since:
+        conds.append(W.received_at >= f.since)
+    if f.until:
+        conds.append(W.received_at < f.until)
+    if f.assignee_id is not None:
+        conds.append(W.assignee_id == f.assignee_id)
+    if f.overdue:
+        conds.append(overdue_now(now))
+    total = session.scalar(select(func.count()).select_from(W).where(*conds)) or 0
+    rows = session.scalars(
+        select(W)
+        .where(*conds)
+        .order_by(W.received_at.desc(), W.id.desc())
+        .offset(page.offset)
+        .limit(page.page_size)
+    ).all()
+    items = [to_out(session, w, principal) for w in rows]
+    return Page[WarningOut](items=items, total=total, page=page.page, page_size=page.page_size)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    received_today: dict[str, int]  # level → count, since local midnight
+    open_by_state: dict[str, int]
+    overdue_open: int
+    closed_today: dict[str, int]  # outcome → count
+    success_rate_30d: float | None  # dissuaded / closed (false alarms excluded), last 30 days
+
+
+def _local_midnight(now: datetime) -> datetime:
+    local = to_local(now)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def dashboard(session: Session, principal: Principal, now: datetime) -> Dashboard:
+    scope = within(W.node_path, principal.scope_path)
+    midnight = _local_midnight(now)
+
+    def grouped(
+        column: InstrumentedAttribute[str] | InstrumentedAttribute[str | None], *conds: ColumnElement[bool]
+    ) -> dict[str, int]:
+        query = select(column, func.count()).where(scope, *conds).group_by(column)
+        return {str(k): int(n) for k, n in session.execute(query).tuples()}
+
+    received = grouped(W.level, W.received_at >= midnight)
+    month = grouped(W.outcome, W.closed_at >= now - timedelta(days=30), W.state == State.CLOSED.value)
+    judged = sum(n for k, n in month.items() if k != Outcome.FALSE_ALARM.value)
+    return Dashboard(
+        received_today={lv.value: received.get(lv.value, 0) for lv in Level},
+        open_by_state=grouped(W.state, W.state.in_(OPEN_STATES)),
+        overdue_open=session.scalar(select(func.count()).select_from(W).where(scope, overdue_now(now))) or 0,
+        closed_today=grouped(W.outcome, W.closed_at >= midnight, W.state == State.CLOSED.value),
+        success_rate_30d=month.get(Outcome.DISSUADED.value, 0) / judged if judged else None,
+    )
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    id: int
+    level: str
+    state: str
+    node_path: str
+    step: str  # contact | visit | close: the earliest missed deadline
+    due_at: datetime
+    escalated: bool
+
+
+def overdue_list(
+    session: Session, principal: Principal, now: datetime, limit: int = 100
+) -> Sequence[OverdueItem]:
+    """Open warnings past a deadline, longest overdue first, with the step and its due time."""
+    rows = session.scalars(
+        select(W).where(within(W.node_path, principal.scope_path), overdue_now(now))
+        .order_by(W.level_rank, W.contact_due_at).limit(limit)
+    ).all()  # fmt: skip
+    items = []
+    for w in rows:
+        missed = [(s, d) for s, d, met in (("contact", w.contact_due_at, w.first_contact_at),
+                  ("visit", w.visit_due_at, w.visited_at), ("close", w.close_due_at, None))
+                  if d is not None and met is None and d < now]  # fmt: skip
+        step, due = min(missed, key=lambda m: m[1])
+        items.append(OverdueItem(w.id, w.level, w.state, w.node_path, step, due, w.escalated_at is not None))
+    return items
