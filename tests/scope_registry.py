@@ -60,6 +60,15 @@ ROUTES: dict[str, Foreign] = {
     "POST /api/v1/funds/requests/{request_id}/follow-up": Foreign(
         "police_a", lambda s, w: {"request_id": _station_b_hold(s, w, "in_effect")}, {"kind": "freeze"}
     ),
+    "GET /api/v1/bulletins/{node_code}/{period}": Foreign(
+        "police_a", lambda s, w: {"node_code": "369901002", "period": "2026-10"}
+    ),
+    "GET /api/v1/bulletins/{node_code}/{period}/{fmt}": Foreign(
+        "police_a", lambda s, w: {"node_code": "369901002", "period": "2026-10", "fmt": "csv"}
+    ),
+    "GET /api/v1/bulletins/issued/{bulletin_id}.pdf": Foreign(
+        "police_a", lambda s, w: {"bulletin_id": _station_b_bulletin(s, w)}
+    ),
 }
 
 # Routes with a path parameter that do not address a jurisdiction-owned record.
@@ -91,3 +100,11 @@ def _station_b_hold(session: Session, world: World, until: str = "requested") ->
     from tests.funds.factories import hold
 
     return hold(session, world, node_code="369901002001", until=until).id
+
+
+def _station_b_bulletin(session: Session, world: World) -> int:
+    from fanzha.bulletins import service
+    from fanzha.bulletins.periods import Period
+    from fanzha.core.timeutil import utcnow
+
+    return service.issue(session, world.node("369901002"), Period.parse("2026-10"), utcnow(), "test").id

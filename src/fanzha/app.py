@@ -10,6 +10,9 @@ from fanzha import __version__
 from fanzha.accounts.deps import DbSession
 from fanzha.accounts.routes import router as accounts_router
 from fanzha.audit.routes import router as audit_router
+from fanzha.bulletins import service as bulletins
+from fanzha.bulletins.routes import page_router as bulletin_pages
+from fanzha.bulletins.routes import router as bulletins_router
 from fanzha.cases.routes import router as cases_router
 from fanzha.core.config import get_settings
 from fanzha.core.errors import FanzhaError, install_error_handlers
@@ -28,11 +31,12 @@ API_ROUTERS: list[APIRouter] = [
     audit_router,
     cases_router,
     warnings_router,
+    bulletins_router,
     funds_router,
 ]
 
 # Periodic jobs the server runs (see core.scheduler); `fanzha tick` runs each once.
-JOBS: list[Job] = [Job("warnings-escalation", warnings_tick.INTERVAL_S, warnings_tick.tick), Job("funds-expiry", 60, funds.tick)]
+JOBS: list[Job] = [Job("warnings-escalation", warnings_tick.INTERVAL_S, warnings_tick.tick), Job("bulletins", 300, bulletins.tick), Job("funds-expiry", 60, funds.tick)]
 
 health = APIRouter(tags=["health"])
 
@@ -73,6 +77,7 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(health)
+    app.include_router(bulletin_pages)
     api = APIRouter(prefix="/api/v1")
     for router in API_ROUTERS:
         api.include_router(router)

@@ -9,6 +9,7 @@ import typer
 from fanzha.accounts.cli import keys_app, users_app
 from fanzha.app import JOBS
 from fanzha.audit.cli import app as audit_app
+from fanzha.bulletins.cli import bulletin
 from fanzha.core.clitools import console
 from fanzha.core.config import get_settings
 from fanzha.core.scheduler import run_job
@@ -32,6 +33,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(warnings_app, name="warnings")
 app.add_typer(funds_app, name="funds")
 app.command("demo")(demo)
+app.command("bulletin")(bulletin)
 
 
 def use_database(url: str | None) -> None:

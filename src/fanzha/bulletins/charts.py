@@ -67,7 +67,7 @@ def bar_chart(
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = top + i * row
         w = float(value) / peak * span
-        note = f" {notes[i]}" if i < len(notes) else ""
+        note = f"（{notes[i]}）" if i < len(notes) else ""
         body.append(_text(label_w - 6, y + 13, 11, label, "end"))
         body.append(f'<rect x="{label_w}" y="{y + 3}" width="{_num(w)}" height="{row - 6}" fill="{BAR}"/>')
         body.append(_text(label_w + w + 4, y + 13, 11, f"{value}{note}"))

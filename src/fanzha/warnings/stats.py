@@ -1,0 +1,64 @@
+"""Aggregate figures over warnings for bulletins (set-based, this package's table only).
+
+A warning counts as received, reached in time and for its overdue steps in the period it was
+received in; it counts as closed or dissuaded in the period it was closed in, so one issued
+before a boundary and closed after it appears on both sides. Definitions: docs/bulletins.md.
+"""
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy.orm import Session
+
+from fanzha.bulletins.query import Measures, Split, Window
+from fanzha.jurisdiction.scope import within
+from fanzha.warnings.models import EarlyWarning as W
+from fanzha.warnings.models import Level, Outcome, Source
+
+SOURCES = [(s.value, s.label) for s in Source]
+LEVELS = [(lv.value, lv.label) for lv in Level]
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _marked(column: Any) -> ColumnElement[Any]:
+    return case((column.is_not(None), 1), else_=0)
+
+
+def measures(session: Session, split: Split) -> Measures:
+    """Received (all, high), reached in time, overdue steps; closed with an outcome, dissuaded."""
+    group, window = split.group_of(W.node_path), split.window_of(W.received_at)
+    in_time = and_(W.first_contact_at.is_not(None), W.first_contact_at <= W.contact_due_at)
+    overdue = _marked(W.contact_overdue_at) + _marked(W.visit_overdue_at) + _marked(W.close_overdue_at)
+    received = (
+        select(group, window, func.count(), _count_if(W.level == Level.HIGH.value), _count_if(in_time),
+               func.sum(overdue))
+        .where(split.where(W.node_path, W.received_at))
+        .group_by(group, window)
+    )  # fmt: skip
+    names = ["warnings_received", "warnings_high", "warnings_reached_in_time", "overdue_steps"]
+    found = split.collect(session.execute(received), names)
+    group, window = split.group_of(W.node_path), split.window_of(W.closed_at)
+    closed = (
+        select(group, window, _count_if(W.outcome != Outcome.FALSE_ALARM.value),
+               _count_if(W.outcome == Outcome.DISSUADED.value))
+        .where(split.where(W.node_path, W.closed_at), W.outcome.is_not(None))
+        .group_by(group, window)
+    )  # fmt: skip
+    for slot, values in split.collect(
+        session.execute(closed), ["warnings_closed", "warnings_dissuaded"]
+    ).items():
+        found.setdefault(slot, {}).update(values)
+    return found
+
+
+def by_source_level(session: Session, path: str, window: Window) -> dict[tuple[str, str], int]:
+    """Warnings received in the window per (source, level)."""
+    stmt = (
+        select(W.source, W.level, func.count())
+        .where(within(W.node_path, path), W.received_at >= window[0], W.received_at < window[1])
+        .group_by(W.source, W.level)
+    )
+    return {(str(s), str(lv)): int(n) for s, lv, n in session.execute(stmt)}
