@@ -12,6 +12,7 @@ from fanzha.core.timeutil import utcnow
 from tests.cases.factories import case_in
 from tests.factories import PASSWORD, World
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Server, start_server
+from tests.web.factories import routed_warning
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -23,11 +24,13 @@ Browser, Page = sync_api.Browser, sync_api.Page
 
 
 def _records(session: Session, world: World) -> None:
-    """A case at each of two stations, this month, so lists, details and the dashboard have rows."""
+    """A case and two waiting warnings at each of two stations, so every page has rows."""
     boss = world.principals["commander"]
     recent = utcnow() - timedelta(minutes=10)
     for code in ("369901001001", "369901002001"):
         cases.register_case(session, case_in(code, occurred_at=recent), boss)
+        routed_warning(session, code, level="high")
+        routed_warning(session, code, level="medium")
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +82,8 @@ def test_every_console_page_loads_only_from_this_origin(
     login(page, server, "commander")
     links = page.eval_on_selector_all(".topbar nav a", "els => els.map(e => e.getAttribute('href'))")
     assert "/admin/users" in links
-    for href in ["/", *links]:
+    first_warning = page.goto(f"{server.base_url}/warnings") and page.get_attribute("table.data a", "href")
+    for href in ["/", *links, first_warning, "/cases/1", "/cases/new"]:
         response = page.goto(f"{server.base_url}{href}")
         assert response is not None and response.status == 200, href
         page.wait_for_load_state("networkidle")
@@ -88,7 +92,7 @@ def test_every_console_page_loads_only_from_this_origin(
 
 
 def test_public_pages_load_only_from_this_origin(page: Page, server: Server, outside: list[str]) -> None:
-    for href in ["/privacy"]:
+    for href in ["/privacy", "/report"]:
         response = page.goto(f"{server.base_url}{href}")
         assert response is not None and response.status == 200
         page.wait_for_load_state("networkidle")
@@ -133,3 +137,51 @@ def test_station_user_cannot_open_another_stations_case_by_url(page: Page, serve
         assert response is not None and response.status == 404
     assert "不存在或不在您的管辖范围内" in page.content()
     shot(page, "case_other_station_404")
+
+
+def test_dissuader_closes_a_warning_and_the_live_dashboard_counts_it(
+    browser: Browser, server: Server
+) -> None:
+    boss = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900}).new_page()
+    login(boss, server, "commander")
+    boss.goto(f"{server.base_url}/dashboard?poll=2")
+    before = int(boss.text_content("#kpi-dissuaded-today b") or "0")
+
+    work = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900}).new_page()
+    login(work, server, "dissuader")
+    work.goto(f"{server.base_url}/queue")
+    shot(work, "queue")
+    work.click("#take-next")
+    work.wait_for_url("**/warnings/*")
+    taken = work.url.rsplit("/", 1)[1]
+    assert "高危" in (work.text_content("h1") or "")
+    assert "139****5678" in (work.text_content("#victim-phone") or "")
+    work.select_option("select[name=result]", "已接通")
+    work.click("button[name=kind][value=call]")
+    work.wait_for_selector("#timeline >> text=已接通")
+    shot(work, "warning_after_call")
+    work.check("input[name=outcome][value=dissuaded]")
+    work.click("#close-warning")
+    work.wait_for_url(lambda url: not url.endswith(f"/warnings/{taken}"))
+    work.goto(f"{server.base_url}/warnings/{taken}")
+    assert "已办结" in (work.text_content("h1") or "")
+    shot(work, "warning_closed")
+
+    # The dashboard was not reloaded: its panel polls and the count goes up by itself.
+    sync_api.expect(boss.locator("#kpi-dissuaded-today b")).to_have_text(str(before + 1), timeout=15000)
+    shot(boss, "dashboard_after_close")
+    boss.context.close()
+    work.context.close()
+
+
+def test_station_user_cannot_open_another_stations_warning_by_url(page: Page, server: Server) -> None:
+    login(page, server, "police_a")
+    page.goto(f"{server.base_url}/warnings")
+    links = page.eval_on_selector_all("table.data a", "els => els.map(e => e.getAttribute('href'))")
+    mine = {int(h.rsplit("/", 1)[1]) for h in links}
+    assert mine
+    others = [i for i in range(1, max(mine) + 3) if i not in mine]
+    for other in others:
+        response = page.goto(f"{server.base_url}/warnings/{other}")
+        assert response is not None and response.status == 404
+    shot(page, "warning_other_station_404")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from fanzha.accounts import service
 from fanzha.accounts.principal import Principal
@@ -34,13 +35,15 @@ async def _csrf_ok(request: Request, expected: str) -> bool:
 
 
 async def optional_principal(request: Request, session: DbSession) -> Principal | None:
+    # Database calls go to the thread pool: on the event loop, a wait for SQLite's write lock
+    # (BEGIN IMMEDIATE) would stall the loop, and with it the request holding the lock.
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
-        return service.principal_from_api_key(session, auth[7:].strip())
+        return await run_in_threadpool(service.principal_from_api_key, session, auth[7:].strip())
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    principal = service.principal_from_session_token(session, token)
+    principal = await run_in_threadpool(service.principal_from_session_token, session, token)
     if principal is None:
         return None
     if request.method not in _SAFE_METHODS and not await _csrf_ok(request, principal.csrf_token or ""):

@@ -1,8 +1,10 @@
 """Administration pages: the jurisdiction tree, units, users and API keys."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, Response, UploadFile
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from fanzha.accounts import service as accounts
 from fanzha.accounts.deps import DbSession, requires
@@ -12,7 +14,7 @@ from fanzha.accounts.schemas import ApiKeyIn, UserIn, UserPatch
 from fanzha.core.errors import ValidationFailed
 from fanzha.jurisdiction import repository as tree_repo
 from fanzha.jurisdiction import service as tree
-from fanzha.jurisdiction.models import Level, UnitKind
+from fanzha.jurisdiction.models import Level, Node, UnitKind
 from fanzha.jurisdiction.routes import _parents_in_scope
 from fanzha.jurisdiction.schemas import UnitIn
 from fanzha.web.forms import validated
@@ -67,9 +69,14 @@ async def tree_import(request: Request, session: DbSession, actor: TreeAdmin, fi
         raise ValidationFailed.on("file", "文件必须是 UTF-8 编码") from exc
     fmt = "json" if (file.filename or "").lower().endswith(".json") else "csv"
     rows = tree.rows_from_text(text, fmt)
-    _parents_in_scope(session, rows, actor)
-    created = tree.import_nodes(session, rows, actor.actor)
+    # The database work runs in the thread pool, never on the event loop (see accounts.deps).
+    created = await run_in_threadpool(_import_rows, session, rows, actor)
     return page(request, "admin/imported.html", actor, {"created": created})
+
+
+def _import_rows(session: Session, rows: list[dict[str, Any]], actor: Principal) -> list[Node]:
+    _parents_in_scope(session, rows, actor)
+    return tree.import_nodes(session, rows, actor.actor)
 
 
 @router.get("/units")

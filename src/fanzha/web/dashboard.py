@@ -1,12 +1,12 @@
 """The command dashboard (指挥大屏): one page per scope, its panel refreshed by htmx polling."""
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.deps import DbSession, requires
@@ -17,14 +17,21 @@ from fanzha.cases import stats as case_stats
 from fanzha.core.config import get_settings
 from fanzha.core.timeutil import as_utc, utcnow
 from fanzha.core.vocab import FraudType
+from fanzha.funds import stats as funds_stats
 from fanzha.jurisdiction.service import node_in_scope
+from fanzha.warnings import stats as warning_stats
+from fanzha.warnings import views
+from fanzha.warnings.models import Level
+from fanzha.warnings.statemachine import State
 from fanzha.web.render import page
+from fanzha.web.warnings import STEP_LABELS
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 Viewer = Annotated[Principal, Depends(requires(Perm.STATS_READ))]
 Grain = Literal["day", "week", "month"]
 TREND_POINTS = {"day": 30, "week": 12, "month": 12}
-POLL_SECONDS = 15
+# A wall screen refreshes every 15 s by default; ``poll`` lets a screen (or a test) choose.
+Poll = Annotated[int, Query(ge=2, le=600)]
 
 
 def _local_midnight(moment: datetime) -> datetime:
@@ -107,7 +114,7 @@ def line_chart(title: str, labels: list[str], series: dict[str, list[int]]) -> s
         "animation": False,
         "title": {"text": title, "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "legend": {"right": 0},
+        "legend": {"top": 0, "right": 0},
         "grid": {"left": 40, "right": 16, "top": 40, "bottom": 28},
         "xAxis": {"type": "category", "data": labels},
         "yAxis": {"type": "value", "minInterval": 1},
@@ -142,34 +149,83 @@ def _scope(session: Session, actor: Principal, node: str | None) -> tuple[str, s
     return found.path, found.name
 
 
-def _panel_context(session: Session, actor: Principal, node: str | None, grain: Grain) -> dict[str, Any]:
+@dataclass(frozen=True)
+class LoopFigures:
+    """The warning → dissuasion → money loop, from the warnings and funds packages' own figures."""
+
+    today: views.Dashboard
+    overdue: list[views.OverdueItem]
+    trend_received: list[int]
+    money_stopped: Decimal
+    money_returned: Decimal
+
+
+def loop_figures(session: Session, scoped: Principal, now: datetime, grain: Grain) -> LoopFigures:
+    month: Window = (as_utc(_month_start(_local_midnight(now))), now)
+    windows = [w for _, w in trend_windows(now, grain)]
+    trend = warning_stats.measures(session, Split(scoped.scope_path, windows))
+    money = funds_stats.measures(session, Split(scoped.scope_path, [month])).get((SELF, 0), {})
+    zero = Decimal("0.00")
+    return LoopFigures(
+        today=views.dashboard(session, scoped, now),
+        overdue=list(views.overdue_list(session, scoped, now, limit=12)),
+        trend_received=[
+            int(trend.get((SELF, i), {}).get("warnings_received", 0)) for i in range(len(windows))
+        ],
+        money_stopped=Decimal(money.get("stop_payment_amount", zero))
+        + Decimal(money.get("frozen_amount", zero)),
+        money_returned=Decimal(money.get("returned_amount", zero)),
+    )
+
+
+def _panel_context(
+    session: Session, actor: Principal, node: str | None, grain: Grain, poll: int
+) -> dict[str, Any]:
     path, name = _scope(session, actor, node)
     now = utcnow()
     cases = case_figures(session, path, now, grain)
+    loop = loop_figures(session, replace(actor, scope_path=path), now, grain)
+    series = {"发案": cases.trend_cases, "接收预警": loop.trend_received}
     return {
         "scope_name": name,
         "node": node or "",
         "grain": grain,
         "updated": now,
         "cases": cases,
-        "trend_chart": line_chart("发案趋势（起）", cases.trend_labels, {"发案": cases.trend_cases}),
+        "loop": loop,
+        "levels": list(Level),
+        "level_labels": {lv.value: lv.label for lv in Level},
+        "states": [s for s in State if s != State.CLOSED],
+        "step_labels": STEP_LABELS,
+        "rate": None if loop.today.success_rate_30d is None else round(loop.today.success_rate_30d * 100, 1),
+        "trend_chart": line_chart("趋势", cases.trend_labels, series),
         "types_chart": bar_chart(
             "本月主要诈骗类型（起）", [t[0] for t in cases.top_types], [t[1] for t in cases.top_types]
         ),
-        "poll": POLL_SECONDS,
+        "poll": poll,
     }
 
 
 @router.get("")
 def dashboard(
-    request: Request, session: DbSession, actor: Viewer, node: str | None = None, grain: Grain = "day"
+    request: Request,
+    session: DbSession,
+    actor: Viewer,
+    node: str | None = None,
+    grain: Grain = "day",
+    poll: Poll = 15,
 ) -> Response:
-    return page(request, "dashboard.html", actor, _panel_context(session, actor, node, grain))
+    return page(request, "dashboard.html", actor, _panel_context(session, actor, node, grain, poll))
 
 
 @router.get("/panel")
 def panel(
-    request: Request, session: DbSession, actor: Viewer, node: str | None = None, grain: Grain = "day"
+    request: Request,
+    session: DbSession,
+    actor: Viewer,
+    node: str | None = None,
+    grain: Grain = "day",
+    poll: Poll = 15,
 ) -> Response:
     """The live part of the dashboard; htmx fetches it every few seconds and swaps it in."""
-    return page(request, "_dashboard_panel.html", actor, _panel_context(session, actor, node, grain))
+    return page(request, "_dashboard_panel.html", actor, _panel_context(session, actor, node, grain, poll))

@@ -11,7 +11,7 @@ from fanzha.accounts.deps import SESSION_COOKIE, CurrentPrincipal, DbSession, Op
 from fanzha.accounts.roles import Perm
 from fanzha.core.config import get_settings
 from fanzha.core.errors import FanzhaError
-from fanzha.web import admin, cases, dashboard, public
+from fanzha.web import admin, cases, dashboard, public, reports, warnings
 from fanzha.web.render import STATIC_DIR, available_pages, page, redirect, safe_next
 
 router = APIRouter(include_in_schema=False)
@@ -99,7 +99,15 @@ class _SecurityHeaders(BaseHTTPMiddleware):
 
 def install_web(app: FastAPI) -> None:
     """Mount the console: pages, /static, and the headers that keep the browser on this origin."""
-    for r in (router, admin.router, cases.router, dashboard.router, public.router):
+    for r in (
+        router,
+        admin.router,
+        cases.router,
+        dashboard.router,
+        public.router,
+        reports.router,
+        warnings.router,
+    ):
         app.include_router(r)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(_SecurityHeaders)

@@ -1,0 +1,234 @@
+"""The dissuader's work queue and the warning pages: take, contact, close, next; search; re-route."""
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from sqlalchemy.orm import Session
+
+from fanzha.accounts.deps import DbSession, requires
+from fanzha.accounts.principal import Principal
+from fanzha.accounts.roles import Perm
+from fanzha.core.errors import ValidationFailed
+from fanzha.core.pagination import PageParams
+from fanzha.core.timeutil import utcnow
+from fanzha.core.vocab import FraudType, TechniqueTag, VictimGroup
+from fanzha.jurisdiction.service import node_in_scope
+from fanzha.warnings import service, views
+from fanzha.warnings.models import Level, Outcome, Source
+from fanzha.warnings.schemas import ActionIn, CloseIn, RouteIn, WarningOut
+from fanzha.warnings.statemachine import State
+from fanzha.web.forms import blank_to_none, validated
+from fanzha.web.render import page, redirect
+from fanzha.web.reports import files_for
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Principal, Depends(requires(Perm.WARNINGS_READ))]
+Worker = Annotated[Principal, Depends(requires(Perm.WARNINGS_WORK))]
+Router_ = Annotated[Principal, Depends(requires(Perm.WARNINGS_ROUTE))]
+PAGE_SIZE = 50
+
+ACTION_KINDS = [("call", "电话"), ("sms", "短信"), ("visit", "上门"), ("note", "备注")]
+ACTION_RESULTS = ["已接通", "未接听", "关机/停机", "拒接", "已发送", "已见面", "—"]
+ACTION_LABELS = {
+    **dict(ACTION_KINDS),
+    "route": "分流",
+    "claim": "认领",
+    "release": "退回队列",
+    "close": "办结",
+    "reopen": "重新打开",
+    "escalate": "超时升级",
+    "intake": "接收",
+}
+EVIDENCE_LABELS = {
+    "phone": "号码",
+    "bank_account": "账户",
+    "url": "网址",
+    "app": "App",
+    "wechat": "微信",
+    "qq": "QQ",
+    "other": "其他",
+}
+
+
+STEP_LABELS = {"contact": "首次联系", "visit": "上门", "close": "办结"}
+
+
+def _common() -> dict[str, Any]:
+    return {
+        "step_labels": STEP_LABELS,
+        "groups": {g.value: g.label for g in VictimGroup},
+        "tag_labels": {t.value: t.label for t in TechniqueTag},
+        "evidence_labels": EVIDENCE_LABELS,
+    }
+
+
+def _held_by(session: Session, actor: Principal) -> list[WarningOut]:
+    """The warnings this person has claimed and not yet closed."""
+    first = PageParams(page=1, page_size=PAGE_SIZE)
+    return [
+        w
+        for state in (State.ASSIGNED, State.IN_PROGRESS)
+        for w in views.search(
+            session, actor, views.Filters(state=state, assignee_id=actor.id), first, utcnow()
+        ).items
+    ]
+
+
+def _queue_context(session: Session, actor: Principal) -> dict[str, Any]:
+    waiting = service.queue(session, actor, limit=PAGE_SIZE)
+    return {
+        **_common(),
+        "mine": _held_by(session, actor),
+        "waiting": [views.to_out(session, w, actor) for w in waiting],
+    }
+
+
+@router.get("/queue")
+def queue_page(request: Request, session: DbSession, actor: Worker, notice: str | None = None) -> Response:
+    return page(request, "warnings/queue.html", actor, {**_queue_context(session, actor), "notice": notice})
+
+
+@router.get("/queue/waiting")
+def queue_waiting(request: Request, session: DbSession, actor: Worker) -> Response:
+    """The unit's unclaimed warnings, polled by the queue page."""
+    return page(request, "warnings/_waiting.html", actor, _queue_context(session, actor))
+
+
+@router.post("/queue/next")
+def take_next(session: DbSession, actor: Worker) -> Response:
+    taken = service.claim_next(session, actor)
+    if taken is None:
+        return redirect("/queue?notice=" + "队列中暂无待认领的预警")
+    return redirect(f"/warnings/{taken.id}")
+
+
+@router.get("/warnings")
+def warning_list(
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    state: Annotated[str | None, Query()] = None,
+    level: Annotated[str | None, Query()] = None,
+    source: Annotated[str | None, Query()] = None,
+    fraud_type: Annotated[str | None, Query()] = None,
+    node_code: Annotated[str | None, Query()] = None,
+    overdue: bool = False,
+    page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+) -> Response:
+    filters: dict[str, Any] = {
+        "state": blank_to_none(state),
+        "level": blank_to_none(level),
+        "source": blank_to_none(source),
+        "fraud_type": blank_to_none(fraud_type),
+        "node_code": blank_to_none(node_code),
+        "overdue": overdue,
+    }
+    code = filters.pop("node_code")
+    path = node_in_scope(session, code, actor.scope_path).path if code else None
+    found = views.search(
+        session,
+        actor,
+        views.Filters(**filters, node_path=path),
+        PageParams(page=page_no, page_size=PAGE_SIZE),
+        utcnow(),
+    )
+    filters["node_code"] = code
+    ctx = {
+        **_common(),
+        "items": found.items,
+        "total": found.total,
+        "page_no": page_no,
+        "pages": max(1, -(-found.total // PAGE_SIZE)),
+        "query": urlencode({k: v for k, v in filters.items() if v}),
+        "filters": filters,
+        "states": list(State),
+        "levels": list(Level),
+        "sources": list(Source),
+        "fraud_types": list(FraudType),
+    }
+    return page(request, "warnings/list.html", actor, ctx)
+
+
+@router.get("/warnings/{warning_id}")
+def warning_detail(
+    request: Request, warning_id: int, session: DbSession, actor: Reader, reveal: bool = False
+) -> Response:
+    w = service.get_warning(session, warning_id, actor)
+    ctx = {
+        **_common(),
+        "w": views.to_out(session, w, actor, reveal=reveal, with_timeline=True),
+        "revealed": reveal,
+        "held": w.assignee_id == actor.id or actor.can(Perm.WARNINGS_ROUTE),
+        "action_kinds": ACTION_KINDS,
+        "action_results": ACTION_RESULTS,
+        "action_labels": ACTION_LABELS,
+        "outcomes": list(Outcome),
+        "files": files_for(session, w.id),
+    }
+    return page(request, "warnings/detail.html", actor, ctx)
+
+
+@router.post("/warnings/{warning_id}/claim")
+def claim(warning_id: int, session: DbSession, actor: Worker) -> Response:
+    service.claim(session, warning_id, actor)
+    return redirect(f"/warnings/{warning_id}")
+
+
+@router.post("/warnings/{warning_id}/release")
+def release(warning_id: int, session: DbSession, actor: Worker) -> Response:
+    service.release(session, warning_id, actor)
+    return redirect("/queue")
+
+
+@router.post("/warnings/{warning_id}/act")
+def act(
+    warning_id: int,
+    session: DbSession,
+    actor: Worker,
+    kind: Annotated[str, Form()],
+    result: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    data = validated(ActionIn, kind=kind, result="" if result == "—" else result, note=note)
+    service.record_action(session, warning_id, data, actor)
+    return redirect(f"/warnings/{warning_id}")
+
+
+@router.post("/warnings/{warning_id}/close")
+def close(
+    warning_id: int,
+    session: DbSession,
+    actor: Worker,
+    outcome: Annotated[str, Form()],
+    note: Annotated[str, Form()] = "",
+    loss_amount: Annotated[str, Form()] = "0",
+    then_next: Annotated[bool, Form()] = False,
+) -> Response:
+    try:
+        amount = Decimal(loss_amount.strip() or "0")
+    except InvalidOperation as exc:
+        raise ValidationFailed.on("loss_amount", "必须是数字") from exc
+    service.close(
+        session, warning_id, validated(CloseIn, outcome=outcome, note=note, loss_amount=amount), actor
+    )
+    if then_next:
+        taken = service.claim_next(session, actor)
+        if taken is not None:
+            return redirect(f"/warnings/{taken.id}")
+    return redirect("/queue")
+
+
+@router.post("/warnings/{warning_id}/route")
+def reroute(
+    warning_id: int,
+    session: DbSession,
+    actor: Router_,
+    node_code: Annotated[str, Form()],
+    reason: Annotated[str, Form()],
+) -> Response:
+    service.reroute(
+        session, warning_id, validated(RouteIn, node_code=node_code.strip(), reason=reason), actor
+    )
+    return redirect(f"/warnings/{warning_id}")
