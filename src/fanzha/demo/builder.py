@@ -10,12 +10,14 @@ from fanzha.cases import demo as cases_demo
 from fanzha.demo import city
 from fanzha.funds import demo as funds_demo
 from fanzha.demo.context import DemoContext
+from fanzha.warnings import demo as warnings_demo
 
 Step = Callable[[Session, DemoContext], None]
 
 # (label shown in the progress bar, step). Order matters: later steps use earlier data.
 STEPS: list[tuple[str, Step]] = [
     ("辖区、单位与用户", city.build),
+    ("预警指令与劝阻（约 95,000 条）", warnings_demo.build),
     ("报案登记的案件", cases_demo.build),
     ("流水、止付冻结与断卡名单", funds_demo.build),
 ]
