@@ -17,6 +17,7 @@ from fanzha.cases.routes import router as cases_router
 from fanzha.core.config import get_settings
 from fanzha.core.errors import FanzhaError, install_error_handlers
 from fanzha.core.scheduler import Job, Scheduler
+from fanzha.detect.routes import router as detect_router
 from fanzha.funds import service as funds
 from fanzha.funds.routes import router as funds_router
 from fanzha.jurisdiction.routes import router as jurisdiction_router
@@ -26,6 +27,7 @@ from fanzha.warnings import tick as warnings_tick
 from fanzha.web.routes import install_web
 
 API_ROUTERS: list[APIRouter] = [
+    detect_router,
     accounts_router,
     jurisdiction_router,
     audit_router,

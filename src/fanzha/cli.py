@@ -14,6 +14,7 @@ from fanzha.core.clitools import console
 from fanzha.core.config import get_settings
 from fanzha.core.scheduler import run_job
 from fanzha.demo.cli import demo
+from fanzha.detect import cli as detect_cli
 from fanzha.funds.cli import app as funds_app
 from fanzha.jurisdiction.cli import app as tree_app
 from fanzha.server import run_server
@@ -33,6 +34,9 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(warnings_app, name="warnings")
 app.add_typer(funds_app, name="funds")
 app.command("demo")(demo)
+app.add_typer(detect_cli.app, name="detect")
+app.command("check")(detect_cli.check)
+app.command("screen")(detect_cli.screen)
 app.command("bulletin")(bulletin)
 
 

@@ -5,9 +5,6 @@ listed / not listed and the end date; each client is rate-limited (an in-process
 per API client, so limits are per server process) and every check is audited.
 """
 
-import threading
-import time
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -17,6 +14,7 @@ from fanzha.accounts.roles import Perm
 from fanzha.audit import service as audit
 from fanzha.core.errors import TooManyRequests
 from fanzha.core.masking import mask_id_number
+from fanzha.core.ratelimit import TokenBucket
 from fanzha.core.timeutil import to_local, utcnow
 from fanzha.funds import repository as repo
 from fanzha.funds.models import PunishedPerson
@@ -60,28 +58,6 @@ def list_person(session: Session, data: PunishedIn, actor: Principal) -> Punishe
     }
     audit.record(session, actor.actor, "funds.punish.list", "punished_person", person.id, None, after)
     return person
-
-
-@dataclass
-class TokenBucket:
-    """``rate`` tokens per second up to ``burst``; one token per check."""
-
-    rate: float
-    burst: float
-    _tokens: dict[str, tuple[float, float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def take(self, client: str, now: float | None = None) -> float:
-        """0 when allowed, else the seconds until a token is free."""
-        at = time.monotonic() if now is None else now
-        with self._lock:
-            tokens, last = self._tokens.get(client, (self.burst, at))
-            tokens = min(self.burst, tokens + (at - last) * self.rate)
-            if tokens < 1:
-                self._tokens[client] = (tokens, at)
-                return (1 - tokens) / self.rate
-            self._tokens[client] = (tokens - 1, at)
-            return 0.0
 
 
 BUCKET = TokenBucket(rate=CHECKS_PER_MINUTE / 60, burst=BURST)

@@ -1,0 +1,103 @@
+"""Loaders for the public data sets in ../shared/datasets, for training experiments and
+cross-source evaluation. Only TeleAntiFraud (Apache-2.0) may go into the shipped model."""
+
+import csv
+import json
+from pathlib import Path
+
+from fanzha.core.vocab import FraudType
+from fanzha.detect.corpus import Example
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+
+# TeleAntiFraud scene labels → our codes, only where the mapping is unambiguous.
+TAF_TYPES = {
+    "投资诈骗": FraudType.FAKE_INVESTMENT,
+    "客服诈骗": FraudType.FAKE_CUSTOMER_SERVICE,
+    "彩票诈骗": FraudType.OTHER,
+    "绑架诈骗": FraudType.OTHER,
+}
+TF5_TYPES = {
+    "label01": FraudType.IMPERSONATE_AUTHORITY,
+    "label02": FraudType.FAKE_LOAN,
+    "label03": FraudType.FAKE_CUSTOMER_SERVICE,
+    "label04": FraudType.IMPERSONATE_ACQUAINTANCE,
+}
+TF8_TYPES = {
+    "1": FraudType.IMPERSONATE_AUTHORITY,
+    "2": FraudType.FAKE_LOAN,
+    "3": FraudType.FAKE_CUSTOMER_SERVICE,
+    "4": FraudType.IMPERSONATE_ACQUAINTANCE,
+    "5": FraudType.REBATE_TASK,
+    "6": FraudType.ROMANCE,
+    "7": FraudType.GAME_TRADING,
+}
+
+
+def _dialogue(row: dict[str, list[str]]) -> str:
+    turns = []
+    for i in range(max(len(row["left"]), len(row["right"]))):
+        if i < len(row["left"]):
+            turns.append(f"对方：{row['left'][i]}")
+        if i < len(row["right"]):
+            turns.append(f"我：{row['right'][i]}")
+    return "\n".join(turns)
+
+
+def teleantifraud(limit_fraud: int = 1500, limit_normal: int = 800) -> list[Example]:
+    folder = SHARED / "teleantifraud_multiagent_text"
+    fraud, normal = [], []
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.open(encoding="utf-8"):
+            row = json.loads(line)
+            text = _dialogue(row)
+            if path.name.startswith("normal"):
+                normal.append(Example(text, False, None, "teleantifraud"))
+            else:
+                fraud.append(Example(text, True, TAF_TYPES.get(row["fraud_type"]), "teleantifraud"))
+    return fraud[:: max(1, len(fraud) // limit_fraud)][:limit_fraud] + normal[:limit_normal]
+
+
+def tf5() -> list[Example]:
+    folder = SHARED / "telecom_fraud_texts_5"
+    out = []
+    for path in sorted(folder.glob("label0*-last*.csv")):
+        if path.name == "label04-last.csv":
+            continue  # GBK original; the .utf8 copy is read instead
+        key = path.name[:7]
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            for row in csv.DictReader(f):
+                fraud_type = TF5_TYPES.get(key)
+                out.append(Example(row["content"], fraud_type is not None, fraud_type, "tf5"))
+    return out
+
+
+def tf8() -> list[Example]:
+    out = []
+    for path in sorted((SHARED / "telecom_fraud_texts_8").glob("label*-new1030.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            for row in csv.DictReader(f):
+                out.append(Example(row["content"], True, TF8_TYPES.get(row["label"].strip()), "tf8"))
+    return out
+
+
+def golfxiao(name: str = "test0819") -> list[Example]:
+    import re
+
+    out = []
+    for line in (SHARED / "golfxiao_anti_fraud_dialogs" / "train_test" / f"{name}.jsonl").open(
+        encoding="utf-8"
+    ):
+        row = json.loads(line)
+        text = re.sub(r"^[^:\n：]{1,12}[:：]\s*", "", row["input"], flags=re.MULTILINE)  # drop speaker names
+        out.append(Example(text, bool(row["label"]), None, "golfxiao"))
+    return out
+
+
+def sms_spam_ads(limit: int = 1500) -> list[Example]:
+    out = []
+    with (SHARED / "chinese_sms_spam_80w_subset" / "test.csv").open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["label"] == "1" and len(out) < limit:
+                out.append(Example(row["content"], False, None, "sms_ads"))
+    return out

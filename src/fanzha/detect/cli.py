@@ -1,0 +1,136 @@
+"""``fanzha check``, ``fanzha screen`` and ``fanzha detect train|eval``."""
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from fanzha.core.clitools import console, err_console, fail
+from fanzha.core.errors import ValidationFailed
+from fanzha.core.vocab import TechniqueTag
+from fanzha.detect.corpus import load
+from fanzha.detect.detector import Detector, Verdict
+from fanzha.detect.screening import screen as run_screen
+from fanzha.detect.training import evaluate, fit
+
+app = typer.Typer(help="诈骗识别模型：训练与评估")
+ModelOpt = Annotated[Path | None, typer.Option("--model", help="模型文件（默认使用内置模型）")]
+
+
+def _detector(model: Path | None) -> Detector:
+    if model is not None and not model.is_file():
+        err_console.print(f"[bold red]错误：[/]模型文件不存在：{model}")
+        raise typer.Exit(2)
+    return Detector.from_file(model) if model else Detector.default()
+
+
+def render(text: str, verdict: Verdict) -> None:
+    marked = Text(text)
+    for r in verdict.reasons:
+        marked.stylize("bold red on yellow" if r.raises_risk else "bold green", r.start, r.end)
+    if verdict.is_fraud:
+        label = verdict.fraud_type.label if verdict.fraud_type else "诈骗"
+        console.print(f"[bold red]⚠ 疑似诈骗[/]  类型：[bold]{label}[/]  风险：{verdict.risk:.0%}")
+    else:
+        console.print(f"[bold green]✓ 未发现诈骗特征[/]  风险：{verdict.risk:.0%}")
+    console.print(marked)
+    if verdict.tags:
+        console.print("手法：" + "、".join(TechniqueTag(t).label for t in verdict.tags))
+    for r in verdict.reasons:
+        mark = "[red]↑[/]" if r.raises_risk else "[green]↓[/]"
+        console.print(f"  {mark} {r.text}：「{r.evidence}」")
+
+
+def check(
+    text: Annotated[str, typer.Argument(help="要检查的短信、聊天记录或通话内容")],
+    model: ModelOpt = None,
+) -> None:
+    """检查一条消息是否为诈骗，并说明理由。"""
+    detector = _detector(model)
+    render(text, detector.classify([text])[0])
+
+
+def screen(
+    input: Annotated[Path, typer.Argument(help="CSV（含 text 列）或 JSONL（含 text 字段，可选 id）")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出 JSONL 文件")],
+    workers: Annotated[int, typer.Option(help="进程数（默认为 CPU 核数）")] = 0,
+    model: ModelOpt = None,
+) -> None:
+    """批量筛查：逐行输出判定结果（保持输入顺序），坏行报告后继续。"""
+    if not input.is_file():
+        err_console.print(f"[bold red]错误：[/]输入文件不存在：{input}")
+        raise typer.Exit(2)
+    _detector(model)
+    n = workers or os.cpu_count() or 1
+    columns = (TextColumn("筛查"), BarColumn(), TextColumn("{task.completed:,} 条"), TimeElapsedColumn())
+    show = sys.stderr.isatty()
+    with (
+        output.open("w", encoding="utf-8") as sink,
+        Progress(*columns, console=err_console, disable=not show) as progress,
+    ):
+        task = progress.add_task("screen", total=None)
+        try:
+            stats = run_screen(input, sink, n, model, lambda k: progress.advance(task, k))
+        except ValueError as exc:
+            raise fail(ValidationFailed.on("input", str(exc))) from exc
+    err_console.print(
+        f"完成：{stats.rows:,} 条，疑似诈骗 {stats.fraud:,} 条，无法读取 {stats.errors:,} 条 → {output}"
+    )
+
+
+@app.command("train")
+def train_cmd(
+    data: Annotated[
+        list[Path], typer.Option("--data", help="带标签的 CSV/JSONL（text,label[,fraud_type]），可多次给出")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="模型输出文件 (.npz)")] = Path(
+        "fanzha-model.npz"
+    ),
+) -> None:
+    """用本单位自己的标注数据训练模型。"""
+    try:
+        examples = [e for path in data for e in load(path)]
+        model = fit(examples, f"trained on {', '.join(p.name for p in data)} ({len(examples)} texts)")
+    except ValidationFailed as err:
+        raise fail(err) from err
+    except ValueError as exc:
+        raise fail(ValidationFailed.on("data", "训练数据必须同时包含诈骗和正常样本")) from exc
+    model.save(output)
+    console.print(f"[green]已训练[/]：{len(examples)} 条样本 → {output}（用 --model {output} 使用）")
+
+
+@app.command("eval")
+def eval_cmd(
+    data: Annotated[Path, typer.Option("--data", help="带标签的 CSV/JSONL")],
+    model: ModelOpt = None,
+) -> None:
+    """评估模型：二分类指标、各类型指标与混淆表。"""
+    try:
+        examples = load(data)
+    except ValidationFailed as err:
+        raise fail(err) from err
+    r = evaluate(_detector(model), examples)
+    console.print(
+        f"样本 {len(examples)} 条：precision {r.precision:.3f}  recall {r.recall:.3f}  "
+        f"FPR {r.fpr:.3f}  F1 {r.f1:.3f}  (TP {r.tp} FP {r.fp} TN {r.tn} FN {r.fn})"
+    )
+    per_type = r.per_type()
+    if not per_type:
+        return
+    table = Table(
+        "类型", "precision", "recall", "F1", "样本数", title=f"各类型（macro-F1 {r.macro_f1():.3f}）"
+    )
+    for code, (p, rec, f1, support) in per_type.items():
+        table.add_row(code, f"{p:.3f}", f"{rec:.3f}", f"{f1:.3f}", str(support))
+    console.print(table)
+    labels = sorted({t for t, _ in r.confusion})
+    predicted = sorted({p for _, p in r.confusion})
+    confusion = Table("真实 \\ 预测", *[p[:10] for p in predicted], title="混淆表")
+    for t in labels:
+        confusion.add_row(t, *[str(r.confusion[(t, p)] or "") for p in predicted])
+    console.print(confusion)

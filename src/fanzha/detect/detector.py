@@ -1,0 +1,209 @@
+"""The detector: features → linear model → reputation checks → a verdict that explains itself."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fanzha.core.vocab import FraudType, TechniqueTag
+from fanzha.detect import features
+from fanzha.detect.entities import Entity
+from fanzha.detect.model import TYPES, LinearModel
+from fanzha.detect.reputation import Reputation, official
+
+_HINT_BONUS = 1.0
+_BLACKLIST_BOOST = 6.0
+_LOOKALIKE_BOOST = 4.0
+_ENTITY_TAGS = {"overseas_phone": TechniqueTag.OVERSEAS_CALL}
+_URL_TAG_ATTRS = ("lookalike", "ip", "shortener")
+_MEETING_APPS = (
+    "腾讯会议",
+    "zoom",
+    "瞩目",
+    "飞书会议",
+    "钉钉会议",
+    "云视讯",
+    "网易会议",
+    "华为云会议",
+    "屏幕共享",
+    "共享屏幕",
+)
+
+
+@dataclass(frozen=True)
+class Reason:
+    kind: str  # rule | phrase | entity | reputation
+    text: str  # what it means, in Chinese, for the officer or the resident
+    evidence: str  # the words in the message
+    start: int
+    end: int
+    raises_risk: bool = True
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "text": self.text,
+            "evidence": self.evidence,
+            "span": [self.start, self.end],
+            "raises_risk": self.raises_risk,
+        }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    is_fraud: bool
+    risk: float
+    fraud_type: FraudType | None
+    tags: list[str]
+    reasons: list[Reason]
+    entities: list[Entity] = field(default_factory=list)
+
+    def as_dict(self, id: object = None) -> dict[str, Any]:
+        return {
+            "id": id,
+            "is_fraud": self.is_fraud,
+            "risk": round(self.risk, 4),
+            "fraud_type": self.fraud_type.value if self.fraud_type else None,
+            "tags": self.tags,
+            "reasons": [r.as_dict() for r in self.reasons],
+        }
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x, -30, 30))))
+
+
+def _phrases(text: str, weights: np.ndarray, limit: int = 3) -> list[Reason]:
+    """The message's strongest n-grams, located and merged into readable phrases."""
+    spans: list[tuple[int, int, float]] = []
+    for gram, weight in features.gram_contributions(text, weights):
+        if weight <= 0.05 or len(spans) >= 12:
+            break
+        start = text.lower().find(gram)
+        if (
+            start >= 0
+            and sum(ch.isalnum() for ch in gram) >= 2
+            and any("\u4e00" <= ch <= "\u9fff" for ch in gram)
+        ):
+            spans.append((start, start + len(gram), weight))
+    spans.sort()
+    merged: list[list[float]] = []
+    for start, end, weight in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            merged[-1][2] += weight
+        else:
+            merged.append([start, end, weight])
+    merged.sort(key=lambda m: -m[2])
+    return [
+        Reason("phrase", "模型认为可疑的措辞", text[int(s) : int(e)], int(s), int(e))
+        for s, e, _ in merged[:limit]
+    ]
+
+
+class Detector:
+    def __init__(self, model: LinearModel, reputation: Reputation | None = None) -> None:
+        self.model = model
+        self.reputation = reputation or official()
+        offset = features.N_HASH
+        self._rule_weight = {
+            name.removeprefix("rule:"): float(model.binary_w[offset + i])
+            for i, name in enumerate(features.EXTRA)
+            if name.startswith("rule:")
+        }
+
+    @classmethod
+    def default(cls) -> "Detector":
+        return _default()
+
+    @classmethod
+    def from_file(cls, path: Path, reputation: Reputation | None = None) -> "Detector":
+        return cls(LinearModel.load(path), reputation)
+
+    def with_blacklist(self, items: Iterable[tuple[str, str, str]]) -> "Detector":
+        return Detector(self.model, self.reputation.with_blacklist(items))
+
+    def classify(self, texts: Sequence[str]) -> list[Verdict]:
+        analyses = [features.analyse(t, self.reputation) for t in texts]
+        if not analyses:
+            return []
+        x = features.matrix(analyses, self.reputation)
+        logits = self.model.fraud_logits(x) - self.model.threshold_logit
+        type_scores = self.model.type_scores(x)
+        return [self._verdict(a, float(logits[i]), type_scores[i]) for i, a in enumerate(analyses)]
+
+    def _reputation(self, a: features.Analysis) -> tuple[float, list[Reason]]:
+        boost, reasons = 0.0, []
+        for e in a.entities:
+            bad = self.reputation.lookup_black(e.value)
+            if bad:
+                boost = max(boost, _BLACKLIST_BOOST)
+                reasons.append(Reason("reputation", f"命中涉诈名单：{bad}", e.text, e.start, e.end))
+            elif e.kind == "url" and "lookalike" in e.attrs:
+                boost = max(boost, _LOOKALIKE_BOOST)
+                reasons.append(
+                    Reason("entity", "仿冒银行或平台的网址（不是官方域名）", e.text, e.start, e.end)
+                )
+            elif e.kind == "url" and "ip" in e.attrs:
+                reasons.append(
+                    Reason("entity", "直接用 IP 地址的链接，正规机构不会这样发", e.text, e.start, e.end)
+                )
+            elif e.kind == "url" and "shortener" in e.attrs:
+                reasons.append(Reason("entity", "短链接，看不到真实去向", e.text, e.start, e.end))
+            elif e.kind == "overseas_phone":
+                reasons.append(Reason("entity", "境外号码", e.text, e.start, e.end))
+            elif e.kind == "app":
+                reasons.append(
+                    Reason("entity", "远程控制或会议软件（常用于共享屏幕）", e.text, e.start, e.end)
+                )
+            else:
+                good = self.reputation.lookup_white(e.value)
+                if good:
+                    reasons.append(
+                        Reason("reputation", f"官方号码或网址：{good}", e.text, e.start, e.end, False)
+                    )
+        return boost, reasons
+
+    def _tags(self, a: features.Analysis) -> list[str]:
+        tags = {h.rule.tag for h in a.hits if h.rule.tag and self._rule_weight.get(h.rule.code, 0) > 0}
+        for e in a.entities:
+            if e.kind in _ENTITY_TAGS:
+                tags.add(_ENTITY_TAGS[e.kind])
+            if e.kind == "url" and any(attr in e.attrs for attr in _URL_TAG_ATTRS):
+                tags.add(TechniqueTag.PHISHING_LINK)
+            if e.kind == "app":
+                tags.add(
+                    TechniqueTag.SCREEN_SHARING
+                    if e.value in _MEETING_APPS
+                    else TechniqueTag.REMOTE_CONTROL_APP
+                )
+        return sorted(t.value for t in tags if t is not None)
+
+    def _verdict(self, a: features.Analysis, logit: float, type_scores: np.ndarray) -> Verdict:
+        boost, reasons = self._reputation(a)
+        logit += boost
+        risk = float(_sigmoid(np.array(logit)))
+        is_fraud = risk >= 0.5
+        for h in a.hits:
+            weight = self._rule_weight.get(h.rule.code, 0.0)
+            if abs(weight) > 0.05 and (weight > 0) == is_fraud:
+                reasons.append(
+                    Reason("rule", h.rule.label, a.text[h.start : h.end], h.start, h.end, weight > 0)
+                )
+        if not is_fraud:
+            return Verdict(False, risk, None, [], reasons, a.entities)
+        scores = type_scores.copy()
+        for h in a.hits:
+            if h.rule.hint is not None and self._rule_weight.get(h.rule.code, 0) > 0:
+                scores[TYPES.index(h.rule.hint)] += _HINT_BONUS
+        fraud_type = TYPES[int(np.argmax(scores))]
+        reasons += _phrases(a.text, self.model.binary_w)
+        return Verdict(True, risk, fraud_type, self._tags(a), reasons, a.entities)
+
+
+@lru_cache
+def _default() -> Detector:
+    return Detector(LinearModel.shipped())

@@ -1,0 +1,215 @@
+"""Entities in a message: phone numbers, links, bank cards, amounts, codes, chat ids, apps.
+
+Extraction is regular expressions over a lightly de-obfuscated copy of the text, so
+positions still point into the original (de-obfuscation never changes the length).
+"""
+
+import re
+from dataclasses import dataclass, field
+
+_BRANDS = (
+    "icbc",
+    "ccb",
+    "abchina",
+    "boc",
+    "bankcomm",
+    "psbc",
+    "cmbchina",
+    "cmb",
+    "spdb",
+    "cib",
+    "95588",
+    "95533",
+    "95599",
+    "95566",
+    "95555",
+    "alipay",
+    "taobao",
+    "tmall",
+    "jd",
+    "pinduoduo",
+    "12306",
+    "chsi",
+    "weixin",
+    "wechat",
+    "unionpay",
+    "95516",
+    "etc",
+    "10086",
+    "gov",
+    "police",
+    "110",
+    "court",
+    "chinatax",
+    "ylb",
+    "yibao",
+    "shebao",
+    "meituan",
+    "douyin",
+    "kuaishou",
+)
+SHORTENERS = frozenset(
+    {
+        "t.cn",
+        "dwz.cn",
+        "url.cn",
+        "suo.im",
+        "985.so",
+        "bit.ly",
+        "tinyurl.com",
+        "is.gd",
+        "t.ly",
+        "w.url.cn",
+        "s.tb.cn",
+        "m.tb.cn",
+        "u.jd.com",
+        "t.me",
+        "sourl.cn",
+    }
+)
+REMOTE_APPS = (
+    "向日葵",
+    "teamviewer",
+    "todesk",
+    "anydesk",
+    "腾讯会议",
+    "zoom",
+    "瞩目",
+    "飞书会议",
+    "钉钉会议",
+    "云视讯",
+    "网易会议",
+    "华为云会议",
+    "屏幕共享",
+    "共享屏幕",
+    "sunlogin",
+    "quicksupport",
+)
+TLDS = "com|cn|net|org|top|xyz|vip|cc|me|info|shop|club|site|online|ltd|work|link|live|icu|fun|pro|app|io|co|tk|ml"  # noqa: E501
+
+_OBFUSCATED_DOT = re.compile(r"(?<=[A-Za-z0-9])(?:\[\.\]|\(\.\)|。|．|\(dot\)|\[dot\])(?=[A-Za-z0-9])")
+_URL = re.compile(
+    rf"(?:https?://|hxxps?://)[^\s，。！？、\"'<>）)】]+"
+    rf"|(?:www\.)?(?:[A-Za-z0-9-]+\.)+(?:{TLDS})\b(?:[/?#][^\s，。！？、\"'<>）)】]*)?"
+    r"|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d{2,5})?(?:/[^\s，。！？]*)?",
+    re.IGNORECASE,
+)
+_MOBILE = re.compile(r"(?<![A-Za-z0-9_])(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)")
+_MASKED_MOBILE = re.compile(r"(?<!\d)1[3-9]\d\*{4}\d{4}(?!\d)")
+_OVERSEAS = re.compile(r"(?<![\w+])(?:\+|00)(?!86)[1-9]\d{0,3}[\s-]?\d{3,4}[\s-]?\d{3,8}(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-\d{7,8}(?!\d)")
+_SERVICE = re.compile(
+    r"(?<![A-Za-z0-9_])(?:400[\s-]?\d{3}[\s-]?\d{4}|95\d{3,4}|96110|12381|12345|12306|1008[0-9]|10010|10000|110|120|119|122)(?!\d)"
+)
+_CARD = re.compile(r"(?<!\d)(?:\d{4}[\s-]?){3,4}\d{1,4}(?!\d)")
+_AMOUNT = re.compile(r"(?:[￥¥]\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?(?:万元|万|千元|元|块))")
+_CODE = re.compile(r"(?:验证码|校验码|动态码|动态密码)[^\d]{0,6}(\d{4,8})")
+_QQ = re.compile(r"(?:QQ|qq|扣扣|企鹅|Q号)[号群]?[:：\s]*(\d{5,11})")
+_WECHAT = re.compile(
+    r"(?:微信|v信|V信|薇信|威信|vx|VX|Vx|wx|WX|加薇|加v|加V|薇)[号]?[:：\s]*([A-Za-z][-_A-Za-z0-9]{5,19}|\d{6,12})"
+)
+
+
+@dataclass(frozen=True)
+class Entity:
+    kind: str  # phone, service_number, overseas_phone, url, card, amount, code, qq, wechat, app
+    text: str
+    value: str
+    start: int
+    end: int
+    attrs: tuple[str, ...] = field(default_factory=tuple)
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def normalize_phone(text: str) -> str:
+    """Chinese numbers as plain digits (no +86), other countries as +<country><number>."""
+    digits = re.sub(r"\D", "", text)
+    international = text.strip().startswith(("+", "00"))
+    if international:
+        digits = digits.removeprefix("00")
+    if digits.startswith("86") and len(digits) == 13:
+        return digits[2:]
+    return "+" + digits if international else digits
+
+
+def url_host(url: str) -> str:
+    rest = re.sub(r"^(?:https?|hxxps?)://", "", url, flags=re.IGNORECASE)
+    return re.split(r"[/?#:]", rest, maxsplit=1)[0].lower().removeprefix("www.")
+
+
+def normalize_url(url: str) -> str:
+    """Host lower-cased, scheme and trailing slash dropped: the form reputation lists use."""
+    rest = re.sub(r"^(?:https?|hxxps?)://", "", url.strip(), flags=re.IGNORECASE)
+    host, sep, path = rest.partition("/")
+    return (host.lower().removeprefix("www.") + sep + path).rstrip("/")
+
+
+def _url_attrs(host: str, official_domains: frozenset[str]) -> tuple[str, ...]:
+    attrs = []
+    if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", host):
+        attrs.append("ip")
+    if host in SHORTENERS:
+        attrs.append("shortener")
+    official = any(host == d or host.endswith("." + d) for d in official_domains)
+    if official:
+        attrs.append("official")
+    elif any(b in re.split(r"[.-]", host) or (len(b) > 3 and b in host) for b in _BRANDS):
+        attrs.append("lookalike")
+    return tuple(attrs)
+
+
+def extract(text: str, official_domains: frozenset[str] = frozenset()) -> list[Entity]:
+    clean = _OBFUSCATED_DOT.sub(".", text)
+    clean = clean[: len(text)]
+    found: list[Entity] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(kind: str, m: re.Match[str], value: str, attrs: tuple[str, ...] = (), group: int = 0) -> None:
+        start, end = m.span(group)
+        if any(s < end and start < e for s, e in taken):
+            return
+        taken.append((start, end))
+        found.append(Entity(kind, text[start:end], value, start, end, attrs))
+
+    for m in _URL.finditer(clean):
+        add("url", m, normalize_url(m.group()), _url_attrs(url_host(m.group()), official_domains))
+    for m in _CODE.finditer(clean):
+        add("code", m, m.group(1), group=1)
+    for m in _QQ.finditer(clean):
+        add("qq", m, m.group(1), group=1)
+    for m in _WECHAT.finditer(clean):
+        add("wechat", m, m.group(1).lower(), group=1)
+    for m in _OVERSEAS.finditer(clean):
+        add("overseas_phone", m, normalize_phone(m.group()), ("overseas",))
+    for m in _MOBILE.finditer(clean):
+        add("phone", m, normalize_phone(m.group()))
+    for m in _MASKED_MOBILE.finditer(clean):
+        add("phone", m, m.group(), ("masked",))
+    for m in _LANDLINE.finditer(clean):
+        add("phone", m, normalize_phone(m.group()), ("landline",))
+    for m in _CARD.finditer(clean):
+        digits = re.sub(r"\D", "", m.group())
+        if 16 <= len(digits) <= 19 and luhn_ok(digits):
+            add("card", m, digits)
+    for m in _SERVICE.finditer(clean):
+        add("service_number", m, normalize_phone(m.group()))
+    for m in _AMOUNT.finditer(clean):
+        add("amount", m, m.group().replace(",", "").replace(" ", ""))
+    lowered = clean.lower()
+    for app in REMOTE_APPS:
+        start = lowered.find(app)
+        if start >= 0:
+            end = start + len(app)
+            if not any(s < end and start < e for s, e in taken):
+                taken.append((start, end))
+                found.append(Entity("app", text[start:end], app, start, end, ("remote_control",)))
+    return sorted(found, key=lambda e: e.start)

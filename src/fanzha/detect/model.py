@@ -1,0 +1,121 @@
+"""The linear model: a fraud/normal head and a fraud-type head over the same features.
+
+Weights are plain numpy arrays in a compressed ``.npz`` (no pickled estimators), so the
+shipped model loads fast, is version-robust and is nothing but numbers.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+
+from fanzha.core.vocab import FraudType
+
+TYPES = list(FraudType)
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    binary_w: np.ndarray  # (n_features,)
+    binary_b: float
+    type_w: sparse.csc_matrix  # (n_features, n_types)
+    type_b: np.ndarray  # (n_types,)
+    threshold_logit: float  # decision boundary on the binary logit
+    about: str
+
+    def fraud_logits(self, x: sparse.csr_matrix) -> np.ndarray:
+        logits: np.ndarray = np.asarray(x @ self.binary_w).ravel() + self.binary_b
+        return logits
+
+    def type_scores(self, x: sparse.csr_matrix) -> np.ndarray:
+        scores: np.ndarray = np.asarray((x @ self.type_w).todense()) + self.type_b
+        return scores
+
+    def save(self, path: Path) -> None:
+        t = self.type_w.tocoo()
+        np.savez_compressed(
+            path,
+            binary_w=self.binary_w.astype(np.float32),
+            binary_b=self.binary_b,
+            type_rows=t.row.astype(np.int32),
+            type_cols=t.col.astype(np.int8),
+            type_vals=t.data.astype(np.float32),
+            type_shape=np.array(t.shape),
+            type_b=self.type_b,
+            threshold_logit=self.threshold_logit,
+            about=np.array(self.about),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> "LinearModel":
+        with np.load(path) as z:
+            type_w = sparse.coo_matrix(
+                (z["type_vals"], (z["type_rows"], z["type_cols"].astype(np.int32))),
+                shape=tuple(z["type_shape"]),
+            ).tocsc()
+            return cls(
+                z["binary_w"].astype(np.float64),
+                float(z["binary_b"]),
+                type_w,
+                z["type_b"],
+                float(z["threshold_logit"]),
+                str(z["about"]),
+            )
+
+    @classmethod
+    def shipped(cls) -> "LinearModel":
+        ref = resources.files("fanzha.detect").joinpath("data/model.npz")
+        with resources.as_file(ref) as path:
+            return cls.load(path)
+
+
+def _prune(w: np.ndarray, keep: float = 1e-4) -> np.ndarray:
+    """Tiny weights only cost space; dropping them changes no decision measurably."""
+    return np.where(np.abs(w) < keep, 0.0, w)
+
+
+def threshold_for_fpr(logits: np.ndarray, labels: np.ndarray, max_fpr: float) -> float:
+    """The lowest logit cut whose false-positive rate on these examples stays within max_fpr."""
+    negatives = np.sort(logits[~labels])[::-1]
+    if negatives.size == 0:
+        return 0.0
+    k = int(np.floor(max_fpr * negatives.size))
+    return float(negatives[min(k, negatives.size - 1)] + 1e-6)
+
+
+def train(
+    x: sparse.csr_matrix,
+    is_fraud: Sequence[bool],
+    types: Sequence[FraudType | None],
+    weights: Sequence[float],
+    about: str,
+    threshold_logit: float = 0.0,
+) -> LinearModel:
+    y = np.asarray(is_fraud, dtype=bool)
+    w = np.asarray(weights, dtype=np.float64)
+    binary = LogisticRegression(C=8.0, solver="liblinear", class_weight="balanced")
+    binary.fit(x, y, sample_weight=w)
+    typed = np.array([t is not None and f for t, f in zip(types, y, strict=True)])
+    type_idx = np.array([TYPES.index(t) for t, keep in zip(types, typed, strict=True) if keep and t])
+    coef = np.zeros((x.shape[1], len(TYPES)))
+    bias = np.full(len(TYPES), -50.0)
+    present = np.unique(type_idx)
+    if present.size == 1:  # one type in the data: nothing to tell apart
+        bias[present[0]] = 0.0
+    elif present.size > 1:
+        multi = LogisticRegression(C=8.0, max_iter=300)
+        multi.fit(x[typed], type_idx, sample_weight=w[typed])
+        coef[:, multi.classes_] = _prune(multi.coef_).T
+        bias[multi.classes_] = multi.intercept_
+    return LinearModel(
+        _prune(binary.coef_.ravel()),
+        float(binary.intercept_[0]),
+        sparse.csc_matrix(coef),
+        bias,
+        threshold_logit,
+        about,
+    )

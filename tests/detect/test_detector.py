@@ -1,0 +1,51 @@
+"""The shipped detector on the cases people rely on, and the Python interface."""
+
+from fanzha.detect import Detector
+from fanzha.detect.model import LinearModel
+
+NOTICE = "【工商银行】您尾号6688的信用卡本期账单已出，应还款3,560.00元，到期还款日11月25日。详询95588"
+LOOKALIKE = "【工商银行】您尾号6688的信用卡积分即将清零，请登录 icbc-95588.top 兑换礼品。详询95588"
+
+
+def test_official_notice_without_link_is_not_fraud() -> None:
+    verdict = Detector.default().classify([NOTICE])[0]
+    assert not verdict.is_fraud
+    assert verdict.fraud_type is None
+    assert any(r.kind == "reputation" and "工商银行" in r.text for r in verdict.reasons)
+
+
+def test_same_notice_with_lookalike_link_is_fraud() -> None:
+    verdict = Detector.default().classify([LOOKALIKE])[0]
+    assert verdict.is_fraud
+    assert "phishing_link" in verdict.tags
+    link = next(r for r in verdict.reasons if r.evidence == "icbc-95588.top")
+    assert LOOKALIKE[link.start : link.end] == "icbc-95588.top"
+
+
+def test_warnings_about_fraud_are_not_fraud() -> None:
+    texts = [
+        "【XX市反诈中心】凡是索要验证码的都是骗子，公检法不会要求转账到安全账户，请勿上当。",
+        "妈，刚才有人打电话说我快递丢了要理赔，让我共享屏幕，我直接挂了。",
+    ]
+    assert [v.is_fraud for v in Detector.default().classify(texts)] == [False, False]
+
+
+def test_clear_fraud_gets_type_reasons_and_bounded_risk() -> None:
+    text = "您好，这里是市公安局，您的银行卡涉嫌洗钱，请将资金转入安全账户配合调查，不要告诉家人。"
+    v = Detector.default().classify([text])[0]
+    assert v.is_fraud and 0.5 <= v.risk <= 1.0
+    assert v.fraud_type is not None and v.fraud_type.value == "impersonate_authority"
+    assert "safe_account" in v.tags
+    assert any("安全账户" in r.text for r in v.reasons if r.kind == "rule")
+
+
+def test_reputation_hit_becomes_a_reason() -> None:
+    detector = Detector.default().with_blacklist([("phone", "+86 170 1234 5678", "案件 AJ1 涉案号码")])
+    v = detector.classify(["有空回个电话 17012345678"])[0]
+    assert v.is_fraud
+    assert any(r.text == "命中涉诈名单：案件 AJ1 涉案号码" for r in v.reasons)
+
+
+def test_shipped_model_loads_from_package_data() -> None:
+    model = LinearModel.shipped()
+    assert model.binary_w.ndim == 1 and "project corpus" in model.about

@@ -1,0 +1,106 @@
+"""`fanzha check`, `fanzha screen`, `fanzha detect train|eval` and `POST /api/v1/detect`."""
+
+import json
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from fanzha.cli import app as cli
+from fanzha.core.ratelimit import TokenBucket
+from fanzha.detect import service
+from tests.factories import World
+
+FRAUD = "您好，这里是市公安局，您的银行卡涉嫌洗钱，请将资金转入安全账户配合调查。"
+NORMAL = "晚上回家吃饭吗？我买了鱼。"
+
+
+def test_check_prints_a_readable_verdict() -> None:
+    result = CliRunner().invoke(cli, ["check", FRAUD])
+    assert result.exit_code == 0
+    assert "疑似诈骗" in result.output and "冒充公检法" in result.output
+    assert "安全账户" in result.output
+
+
+def test_screen_keeps_order_and_reports_bad_rows(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    lines = [
+        json.dumps({"id": "a", "text": FRAUD}, ensure_ascii=False),
+        "{not json",
+        json.dumps({"id": "c", "body": "no text"}),
+        json.dumps({"text": NORMAL}, ensure_ascii=False),
+    ]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(cli, ["screen", str(source), "-o", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a", None, "c", 4]
+    assert rows[0]["is_fraud"] is True and rows[0]["fraud_type"] == "impersonate_authority"
+    assert "JSON" in rows[1]["error"] and "text" in rows[2]["error"]
+    assert rows[3]["is_fraud"] is False and rows[3]["fraud_type"] is None
+    assert set(rows[0]) == {"id", "is_fraud", "risk", "fraud_type", "tags", "reasons"}
+
+
+def test_screen_with_workers_matches_single_process(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    texts = [
+        FRAUD,
+        NORMAL,
+        "日结兼职点赞关注，一单3元，先垫付后返佣金",
+        "【顺丰】您的快递已到驿站，取件码3-2-1108",
+    ] * 1100
+    source.write_text("id,text\n" + "".join(f"{i},{t}\n" for i, t in enumerate(texts)), encoding="utf-8")
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert CliRunner().invoke(cli, ["screen", str(source), "-o", str(one), "--workers", "1"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["screen", str(source), "-o", str(two), "--workers", "2"]).exit_code == 0
+    assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
+    assert len(one.read_text(encoding="utf-8").splitlines()) == len(texts)
+
+
+def test_csv_without_text_column_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("id,body\n1,x\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["screen", str(source), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 2 and "text 列" in result.output
+
+
+def test_train_then_eval_on_own_data(tmp_path: Path) -> None:
+    rows = [
+        {"text": f"{FRAUD}{i}", "label": "fraud", "fraud_type": "impersonate_authority"} for i in range(20)
+    ]
+    rows += [{"text": f"{NORMAL}{i}", "label": "normal"} for i in range(20)]
+    data = tmp_path / "mine.jsonl"
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    model = tmp_path / "m.npz"
+    result = CliRunner().invoke(cli, ["detect", "train", "--data", str(data), "-o", str(model)])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, ["detect", "eval", "--data", str(data), "--model", str(model)])
+    assert result.exit_code == 0, result.output
+    assert "recall 1.000" in result.output and "混淆表" in result.output
+
+
+def test_training_data_errors_name_the_row(tmp_path: Path) -> None:
+    data = tmp_path / "bad.jsonl"
+    data.write_text('{"text": "x", "label": "maybe"}\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["detect", "train", "--data", str(data)])
+    assert result.exit_code == 2 and "第1行.label" in result.output
+
+
+def test_http_batch_for_machine_clients(client: TestClient, world: World) -> None:
+    auth = {"Authorization": f"Bearer {world.keys['screening']}"}
+    r = client.post("/api/v1/detect", json={"texts": [FRAUD, NORMAL]}, headers=auth)
+    assert r.status_code == 200, r.text
+    assert [v["is_fraud"] for v in r.json()] == [True, False]
+    assert client.post("/api/v1/detect", json={"texts": []}, headers=auth).status_code == 422
+    feed = {"Authorization": f"Bearer {world.keys['feed']}"}
+    assert client.post("/api/v1/detect", json={"texts": [NORMAL]}, headers=feed).status_code == 403
+
+
+def test_http_is_rate_limited_per_client(client: TestClient, world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(service, "BUCKET", TokenBucket(rate=0.01, burst=3))
+    monkeypatch.setattr(service.classify_for, "__defaults__", (service.BUCKET,))
+    auth = {"Authorization": f"Bearer {world.keys['screening']}"}
+    assert client.post("/api/v1/detect", json={"texts": [NORMAL] * 3}, headers=auth).status_code == 200
+    r = client.post("/api/v1/detect", json={"texts": [NORMAL]}, headers=auth)
+    assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
