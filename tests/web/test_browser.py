@@ -92,7 +92,7 @@ def test_every_console_page_loads_only_from_this_origin(
 
 
 def test_public_pages_load_only_from_this_origin(page: Page, server: Server, outside: list[str]) -> None:
-    for href in ["/privacy", "/report"]:
+    for href in ["/check", "/privacy", "/report"]:
         response = page.goto(f"{server.base_url}{href}")
         assert response is not None and response.status == 200
         page.wait_for_load_state("networkidle")
@@ -185,3 +185,22 @@ def test_station_user_cannot_open_another_stations_warning_by_url(page: Page, se
         response = page.goto(f"{server.base_url}/warnings/{other}")
         assert response is not None and response.status == 404
     shot(page, "warning_other_station_404")
+
+
+def test_public_check_flags_a_fraud_message_and_passes_a_bank_notice(page: Page, server: Server) -> None:
+    page.goto(f"{server.base_url}/check")
+    page.click("text=大字模式")
+    page.fill(
+        "textarea[name=text]", "【公安局】您涉嫌洗钱，请立即将资金转入安全账户 http://gov-safe.top 配合调查"
+    )
+    page.click("#check-button")
+    verdict = page.text_content("#verdict") or ""
+    assert "疑似诈骗" in verdict and "安全账户" in verdict
+    shot(page, "check_fraud_large_text")
+    page.click("#wrong-verdict")
+    assert "谢谢您的反馈" in (page.text_content("#thanks") or "")
+    page.fill("textarea[name=text]", "【工商银行】您尾号1234的账户11月20日支出500.00元，余额3000.00元。")
+    page.click("#check-button")
+    verdict = page.text_content("#verdict") or ""
+    assert "未发现明显的诈骗特征" in verdict and "疑似诈骗" not in verdict
+    shot(page, "check_bank_notice")

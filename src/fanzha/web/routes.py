@@ -11,7 +11,7 @@ from fanzha.accounts.deps import SESSION_COOKIE, CurrentPrincipal, DbSession, Op
 from fanzha.accounts.roles import Perm
 from fanzha.core.config import get_settings
 from fanzha.core.errors import FanzhaError
-from fanzha.web import admin, cases, dashboard, public, reports, warnings
+from fanzha.web import admin, cases, check, dashboard, public, reports, warnings
 from fanzha.web.render import STATIC_DIR, available_pages, page, redirect, safe_next
 
 router = APIRouter(include_in_schema=False)
@@ -103,6 +103,7 @@ def install_web(app: FastAPI) -> None:
         router,
         admin.router,
         cases.router,
+        check.router,
         dashboard.router,
         public.router,
         reports.router,

@@ -1,0 +1,129 @@
+"""反诈自查: a citizen pastes a message or enters a number, link or account and reads the verdict.
+
+Nothing typed here is stored: the text is classified in memory and dropped. Only a "this
+verdict is wrong" click is kept, as the verdict and the person's correction, without the text.
+"""
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, Request, Response
+from sqlalchemy.orm import Session
+
+from fanzha.accounts.deps import DbSession, OptionalPrincipal
+from fanzha.accounts.principal import Principal
+from fanzha.core.errors import ValidationFailed
+from fanzha.core.vocab import FraudType
+from fanzha.detect.detector import Verdict
+from fanzha.detect.service import classify_for
+from fanzha.web.models import CheckFeedback
+from fanzha.web.render import page
+
+router = APIRouter(include_in_schema=False)
+
+InputKind = Literal["text", "phone", "url", "account"]
+KIND_LABELS: dict[str, str] = {
+    "text": "短信或聊天内容",
+    "phone": "电话号码",
+    "url": "网址链接",
+    "account": "收款账号",
+}
+ADVICE = [
+    "不要转账，不要向任何“安全账户”汇款；",
+    "不要说出或输入短信验证码，不要下载对方让您装的软件，不要共享屏幕；",
+    "不要点击对方发来的链接；",
+    "已经转账的，请立即拨打 110 或 96110。",
+]
+
+
+@dataclass(frozen=True)
+class Plain:
+    """A verdict in plain words for a resident, not an officer."""
+
+    css: str
+    headline: str
+    fraud_type_label: str | None
+    reasons: list[str]
+    advice: list[str]
+    verdict: str  # fraud | not_fraud (what the feedback form records)
+    fraud_type: str | None
+
+
+def plain_words(verdict: Verdict, kind: str) -> Plain:
+    reasons = [
+        f"{'⚠' if r.raises_risk else '✓'} {r.text}：“{r.evidence}”"
+        for r in verdict.reasons
+        if r.kind != "phrase"
+    ]
+    phrases = [r.evidence for r in verdict.reasons if r.kind == "phrase"]
+    if phrases:
+        reasons.append("⚠ 这些说法常见于诈骗信息：" + "、".join(f"“{p}”" for p in phrases))
+    if verdict.is_fraud:
+        strong = verdict.risk >= 0.8
+        return Plain(
+            "fraud" if strong else "suspicious",
+            "高度疑似诈骗！" if strong else "疑似诈骗，请提高警惕",
+            verdict.fraud_type.label if verdict.fraud_type else None,
+            reasons,
+            ADVICE,
+            "fraud",
+            verdict.fraud_type.value if verdict.fraud_type else None,
+        )
+    headline = "未发现明显的诈骗特征" if kind == "text" else f"暂未发现该{KIND_LABELS[kind]}的涉诈记录"
+    caveat = [
+        "这不代表一定安全：凡是让您转账、说验证码、下载软件或共享屏幕的，一律先挂断，再拨打 96110 核实。"
+    ]
+    return Plain("safe", headline, None, reasons, caveat, "not_fraud", None)
+
+
+def _check_page(
+    request: Request,
+    principal: Principal | None,
+    ctx: dict[str, object] | None = None,
+    status_code: int = 200,
+) -> Response:
+    base = {"kinds": KIND_LABELS, "kind": "text", "text": "", "result": None, "thanks": False}
+    return page(request, "public/check.html", principal, {**base, **(ctx or {})}, status_code)
+
+
+@router.get("/check")
+def check_form(request: Request, principal: OptionalPrincipal) -> Response:
+    return _check_page(request, principal)
+
+
+@router.post("/check")
+def check(
+    request: Request,
+    session: DbSession,
+    principal: OptionalPrincipal,
+    text: Annotated[str, Form(max_length=5000)],
+    kind: Annotated[InputKind, Form()] = "text",
+) -> Response:
+    text = text.strip()
+    if not text:
+        raise ValidationFailed.on("text", f"请填写要查询的{KIND_LABELS[kind]}")
+    client = f"public:{request.client.host if request.client else 'unknown'}"
+    verdict = classify_for(session, client, [text])[0]
+    ctx = {"kind": kind, "text": text, "result": plain_words(verdict, kind)}
+    return _check_page(request, principal, ctx)
+
+
+def record_feedback(session: Session, kind: str, verdict: str, fraud_type: str | None) -> None:
+    """Keep what the detector said and that the person disagrees; never the text itself."""
+    expected = "not_fraud" if verdict == "fraud" else "fraud"
+    session.add(CheckFeedback(input_kind=kind, verdict=verdict, fraud_type=fraud_type, expected=expected))
+    session.flush()
+
+
+@router.post("/check/feedback")
+def feedback(
+    request: Request,
+    session: DbSession,
+    principal: OptionalPrincipal,
+    kind: Annotated[InputKind, Form()],
+    verdict: Annotated[Literal["fraud", "not_fraud"], Form()],
+    fraud_type: Annotated[str, Form()] = "",
+) -> Response:
+    known = fraud_type if fraud_type in {t.value for t in FraudType} else None
+    record_feedback(session, kind, verdict, known)
+    return _check_page(request, principal, {"thanks": True})
