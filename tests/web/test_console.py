@@ -176,3 +176,24 @@ def test_large_text_mode_sticks(client: TestClient) -> None:
     assert 'class="large-text' in client.get("/privacy").text
     client.get("/large-text?on=false&back=/privacy")
     assert 'class="large-text' not in client.get("/privacy").text
+
+
+def test_deadlines_are_set_per_jurisdiction(client: TestClient, world: World) -> None:
+    csrf = browser_login(client, "commander")
+    page = client.get("/admin/deadlines?node=369901001", headers=HTML).text
+    assert 'name="contact_min" type="number" min="1" value="5"' in page  # the high-level default
+    form = {
+        "csrf_token": csrf,
+        "node_code": "369901001",
+        "level": "high",
+        "contact_min": "3",
+        "close_min": "90",
+    }
+    r = client.post("/admin/deadlines", data={**form, "visit_min": "20"}, follow_redirects=False)
+    assert r.status_code == 303
+    station = client.get("/admin/deadlines?node=369901001001", headers=HTML).text  # a grid inherits it
+    assert 'value="3"' in station and 'value="20"' in station and 'value="90"' in station
+    other = client.get("/admin/deadlines?node=369902", headers=HTML).text
+    assert 'name="contact_min" type="number" min="1" value="5"' in other
+    bad = client.post("/admin/deadlines", data={**form, "contact_min": "0"}, headers=HTML)
+    assert bad.status_code == 422 and "contact_min" in bad.text

@@ -17,6 +17,9 @@ from fanzha.jurisdiction import service as tree
 from fanzha.jurisdiction.models import Level, Node, UnitKind
 from fanzha.jurisdiction.routes import _parents_in_scope
 from fanzha.jurisdiction.schemas import UnitIn
+from fanzha.warnings.deadlines import DEFAULTS, Norm, Norms, set_norm
+from fanzha.warnings.models import Level as WarningLevel
+from fanzha.warnings.schemas import SettingIn
 from fanzha.web.forms import validated
 from fanzha.web.render import page, redirect
 
@@ -25,6 +28,7 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 TreeAdmin = Annotated[Principal, Depends(requires(Perm.ADMIN_TREE))]
 UserAdmin = Annotated[Principal, Depends(requires(Perm.ADMIN_USERS))]
 KeyAdmin = Annotated[Principal, Depends(requires(Perm.ADMIN_KEYS))]
+SettingsAdmin = Annotated[Principal, Depends(requires(Perm.ADMIN_SETTINGS))]
 
 UNIT_KIND_LABELS = {
     UnitKind.CENTRE: "反诈中心",
@@ -178,3 +182,41 @@ def create_key(
 def revoke_key(key_id: int, session: DbSession, actor: KeyAdmin) -> Response:
     accounts.revoke_api_key(session, key_id, actor)
     return redirect("/admin/keys")
+
+
+@router.get("/deadlines")
+def deadlines_page(
+    request: Request, session: DbSession, actor: SettingsAdmin, node: str | None = None
+) -> Response:
+    """Handling deadlines per warning level in force for a node (its own or the nearest ancestor's)."""
+    code = node or actor.scope_path.strip("/").split("/")[-1]
+    current = tree.node_in_scope(session, code, actor.scope_path)
+    norms = Norms(session)
+    rows = [(lv, norms.for_path(current.path, lv.value), DEFAULTS[lv.value]) for lv in WarningLevel]
+    return page(request, "admin/deadlines.html", actor, {"current": current, "rows": rows})
+
+
+@router.post("/deadlines")
+def set_deadline(
+    session: DbSession,
+    actor: SettingsAdmin,
+    node_code: Annotated[str, Form()],
+    level: Annotated[str, Form()],
+    contact_min: Annotated[int, Form()],
+    close_min: Annotated[int, Form()],
+    visit_min: Annotated[str, Form()] = "",
+    auto_assign: Annotated[bool, Form()] = False,
+) -> Response:
+    data = validated(
+        SettingIn,
+        node_code=node_code,
+        level=level,
+        contact_min=contact_min,
+        visit_min=visit_min.strip() or None,
+        close_min=close_min,
+        auto_assign=auto_assign,
+    )
+    node = tree.node_in_scope(session, data.node_code, actor.scope_path)
+    norm = Norm(data.contact_min, data.visit_min, data.close_min, data.auto_assign)
+    set_norm(session, node.id, node.path, data.level.value, norm, actor.actor)
+    return redirect(f"/admin/deadlines?node={node.code}")
