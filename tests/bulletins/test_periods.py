@@ -102,7 +102,7 @@ def test_changes_with_zero_base_show_a_dash() -> None:
     assert format_change(pct_change(4, 4)) == "0.0%"
     assert describe_change("同比", pct_change(1, 3)) == "同比下降66.7%"
     assert describe_change("环比", pct_change(2, 1)) == "环比上升100.0%"
-    assert describe_change("环比", None) == "环比—"
+    assert describe_change("环比", None) == "环比无可比数据"
     assert ratio(1, 0) is None and str(ratio(2, 3)) == "66.7"
 
 

@@ -29,9 +29,9 @@ def format_change(change: Decimal | None) -> str:
 
 
 def describe_change(word: str, change: Decimal | None) -> str:
-    """Bulletin prose: '同比上升12.5%', '环比下降3.0%', '同比持平', '同比—' (no base)."""
+    """Bulletin prose: '同比上升12.5%', '环比下降3.0%', '同比持平', '同比无可比数据' (no base)."""
     if change is None:
-        return f"{word}{NO_CHANGE}"
+        return f"{word}无可比数据"
     if change > 0:
         return f"{word}上升{change}%"
     if change < 0:
