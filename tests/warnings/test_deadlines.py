@@ -101,3 +101,12 @@ def test_feedback_endpoint_only_shows_the_clients_own_warnings(
         service.close(session, wid, CloseIn(outcome=Outcome.DISSUADED), a)
     body = client.get("/api/v1/warnings/feedback?cursor=0", headers=headers).json()
     assert [i["id"] for i in body["items"]] == [mine] and body["next_cursor"] == body["items"][0]["seq"]
+
+
+def test_auto_assignment_hands_new_warnings_to_on_duty_people(session: Session, world: World) -> None:
+    add_gazetteer(session, world)
+    station = world.node("369901002")
+    set_norm(session, station.id, station.path, "high", Norm(5, 30, 120, auto_assign=True), "test")
+    w = make_warning(session, world, victim_address="翠苑社区")  # station B's grid, no grid team there
+    assert w.state == "assigned" and w.assignee_id == world.users["police_b"]
+    assert [t.kind for t in service.timeline(session, w)] == ["claim"]

@@ -119,9 +119,12 @@ def norm(
     contact: Annotated[int, typer.Option(min=1, help="首次联系时限（分钟）")],
     close: Annotated[int, typer.Option(min=1, help="办结时限（分钟）")],
     visit: Annotated[int | None, typer.Option(min=1, help="上门见面时限（分钟）")] = None,
+    auto_assign: Annotated[bool, typer.Option(help="新预警自动分派给本单位值班人员")] = False,
 ) -> None:
     """设置某辖区某等级的处置时限（下级未设置时沿用最近上级）。"""
     with command_session() as session:
         node = require_node(session, node_code, "node")
-        set_norm(session, node.id, node.path, level.value, Norm(contact, visit, close), CLI.actor)
+        set_norm(
+            session, node.id, node.path, level.value, Norm(contact, visit, close, auto_assign), CLI.actor
+        )
     console.print(f"已设置 {node.name} {level.label}预警时限")

@@ -11,18 +11,19 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Insert, Table, select
+from sqlalchemy import Insert, Table, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.principal import Principal
+from fanzha.accounts.repository import on_duty_users
 from fanzha.audit import service as audit
 from fanzha.core.errors import ValidationFailed, field_errors
 from fanzha.core.timeutil import utcnow
 from fanzha.jurisdiction.models import Node, Unit, UnitKind
 from fanzha.warnings.deadlines import Norms
-from fanzha.warnings.models import EarlyWarning, Level
+from fanzha.warnings.models import EarlyWarning, Level, WarningAction
 from fanzha.warnings.routing import gazetteer
 from fanzha.warnings.schemas import MAX_BATCH, BatchResult, ItemResult, WarningIn
 from fanzha.warnings.statemachine import State
@@ -30,6 +31,7 @@ from fanzha.warnings.statemachine import State
 # Which unit works a node's warnings, nearest first (as jurisdiction.service.responsible_unit).
 _WORKING_KINDS = (UnitKind.GRID_TEAM, UnitKind.STATION, UnitKind.DISTRICT_BUREAU, UnitKind.CENTRE)
 _CHUNK = 1000
+AUTO_ASSIGN_ROLES = ("dissuader", "community_police", "grid_worker")
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,44 @@ def _existing(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tuple[s
     return found
 
 
+def _auto_assign(
+    session: Session,
+    rows: Sequence[dict[str, Any]],
+    ids: dict[tuple[str, str], int],
+    norms: Norms,
+    now: datetime,
+) -> None:
+    """Units whose norm says so get new warnings handed to their on-duty people in turn."""
+    by_unit: dict[int, list[int]] = {}
+    for r in rows:
+        if (
+            r["state"] == State.ROUTED.value
+            and r["unit_id"]
+            and norms.for_path(r["node_path"], r["level"]).auto_assign
+        ):
+            by_unit.setdefault(r["unit_id"], []).append(ids[(r["source"], r["source_id"])])
+    for unit_id, warning_ids in by_unit.items():
+        people = on_duty_users(session, unit_id, AUTO_ASSIGN_ROLES)
+        for k, wid in enumerate(warning_ids if people else []):
+            person = people[k % len(people)]
+            session.execute(
+                update(EarlyWarning)
+                .where(EarlyWarning.id == wid, EarlyWarning.state == State.ROUTED.value)
+                .values(state=State.ASSIGNED.value, assignee_id=person.id, claimed_at=now, version=2)
+            )
+            session.add(
+                WarningAction(
+                    warning_id=wid,
+                    kind="claim",
+                    result="auto",
+                    note="自动分派给值班人员",
+                    actor=f"user:{person.id}:{person.username}",
+                    at=now,
+                )
+            )
+    session.flush()
+
+
 def intake(
     session: Session,
     items: Sequence[Mapping[str, Any] | WarningIn],
@@ -197,5 +237,6 @@ def intake(
             if (r["source"], r["source_id"]) in created
         ],
     )
+    _auto_assign(session, [r for r in rows if (r["source"], r["source_id"]) in created], created, norms, now)
     counts = {s: sum(1 for r in results if r.status == s) for s in ("created", "existing", "rejected")}
     return BatchResult(**counts, items=results)
