@@ -49,3 +49,17 @@ def test_reputation_hit_becomes_a_reason() -> None:
 def test_shipped_model_loads_from_package_data() -> None:
     model = LinearModel.shipped()
     assert model.binary_w.ndim == 1 and "project corpus" in model.about
+
+
+def test_single_message_path_agrees_with_batch_path() -> None:
+    texts = [NOTICE, LOOKALIKE, "日结兼职点赞关注，一单3元", "晚上回家吃饭吗", "您的验证码是482913，请勿泄露"]
+    detector = Detector.default()
+    one_by_one = [detector.classify([t])[0] for t in texts]
+    batch = detector.classify(texts * 4)[: len(texts)]
+    for a, b in zip(one_by_one, batch, strict=True):
+        assert abs(a.risk - b.risk) < 1e-6
+        assert (a.is_fraud, a.fraud_type, a.tags) == (b.is_fraud, b.fraud_type, b.tags)
+
+
+def test_empty_and_whitespace_messages_are_normal() -> None:
+    assert [v.is_fraud for v in Detector.default().classify(["", "   "])] == [False, False]

@@ -60,11 +60,19 @@ def screen(
     output: Annotated[Path, typer.Option("-o", "--output", help="输出 JSONL 文件")],
     workers: Annotated[int, typer.Option(help="进程数（默认为 CPU 核数）")] = 0,
     model: ModelOpt = None,
+    engine: Annotated[str, typer.Option(help="local（本机多进程）或 spark（输出为目录）")] = "local",
+    spark_master: Annotated[str, typer.Option(help="Spark master，如 local[4]、yarn")] = "local[2]",
 ) -> None:
     """批量筛查：逐行输出判定结果（保持输入顺序），坏行报告后继续。"""
     if not input.is_file():
         err_console.print(f"[bold red]错误：[/]输入文件不存在：{input}")
         raise typer.Exit(2)
+    if engine == "spark":
+        from fanzha.detect.spark import screen_on_spark
+
+        rows = screen_on_spark(str(input), str(output), spark_master)
+        err_console.print(f"完成：{rows:,} 条 → {output}/part-*")
+        return
     _detector(model)
     n = workers or os.cpu_count() or 1
     columns = (TextColumn("筛查"), BarColumn(), TextColumn("{task.completed:,} 条"), TimeElapsedColumn())

@@ -15,6 +15,8 @@ from fanzha.detect.model import TYPES, LinearModel
 from fanzha.detect.reputation import Reputation, official
 
 _HINT_BONUS = 1.0
+# Up to this many messages, scoring row by row beats building a sparse matrix.
+_ROW_PATH_MAX = 8
 _BLACKLIST_BOOST = 6.0
 _LOOKALIKE_BOOST = 4.0
 _ENTITY_TAGS = {"overseas_phone": TechniqueTag.OVERSEAS_CALL}
@@ -130,6 +132,12 @@ class Detector:
         analyses = [features.analyse(t, self.reputation) for t in texts]
         if not analyses:
             return []
+        if len(analyses) <= _ROW_PATH_MAX:
+            scored = [self.model.score_row(*features.row(a, self.reputation)) for a in analyses]
+            return [
+                self._verdict(a, logit - self.model.threshold_logit, types)
+                for a, (logit, types) in zip(analyses, scored, strict=True)
+            ]
         x = features.matrix(analyses, self.reputation)
         logits = self.model.fraud_logits(x) - self.model.threshold_logit
         type_scores = self.model.type_scores(x)
@@ -183,6 +191,8 @@ class Detector:
         return sorted(t.value for t in tags if t is not None)
 
     def _verdict(self, a: features.Analysis, logit: float, type_scores: np.ndarray) -> Verdict:
+        if sum(ch.isalnum() for ch in a.text) < 2:  # nothing to judge: blank or punctuation only
+            return Verdict(False, 0.0, None, [], [], a.entities)
         boost, reasons = self._reputation(a)
         logit += boost
         risk = float(_sigmoid(np.array(logit)))

@@ -4,6 +4,7 @@ Hashing keeps the model a fixed size with no vocabulary to ship; the same hash f
 which n-grams of a message carried its score, for the explanation.
 """
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -79,15 +80,39 @@ def _flags(a: Analysis, reputation: Reputation) -> set[str]:
     return flags
 
 
+_OFFSET = {name: N_HASH + i for i, name in enumerate(EXTRA)}
+EXTRA_VALUE = 0.5
+
+
+def _extra_columns(a: Analysis, reputation: Reputation) -> list[int]:
+    names = {f"rule:{h.rule.code}" for h in a.hits} | {f"entity:{f}" for f in _flags(a, reputation)}
+    return sorted(_OFFSET[name] for name in names)
+
+
+def row(a: Analysis, reputation: Reputation) -> tuple[np.ndarray, np.ndarray]:
+    """One message's non-zero features (indices, values), equal to its row of ``matrix``.
+
+    For single messages this is several times faster than building a sparse matrix.
+    """
+    counts = Counter(abs(murmurhash3_32(g, seed=0)) % N_HASH for g in _ANALYZE(a.text))
+    values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+    norm = np.linalg.norm(values)
+    if norm > 0:
+        values /= norm
+    extra = _extra_columns(a, reputation)
+    indices = np.concatenate(
+        [np.fromiter(counts.keys(), dtype=np.int64, count=len(counts)), np.array(extra, dtype=np.int64)]
+    )
+    return indices, np.concatenate([values, np.full(len(extra), EXTRA_VALUE)])
+
+
 def matrix(analyses: Sequence[Analysis], reputation: Reputation) -> sparse.csr_matrix:
     grams = VECTORIZER.transform([a.text for a in analyses])
     rows, cols = [], []
-    offset = {name: N_HASH + i for i, name in enumerate(EXTRA)}
     for i, a in enumerate(analyses):
-        names = {f"rule:{h.rule.code}" for h in a.hits} | {f"entity:{f}" for f in _flags(a, reputation)}
-        for name in names:
+        for col in _extra_columns(a, reputation):
             rows.append(i)
-            cols.append(offset[name])
+            cols.append(col)
     extra = sparse.csr_matrix(
         (np.full(len(rows), 0.5, dtype=np.float64), (rows, cols)), shape=(len(analyses), N_FEATURES)
     )
@@ -99,6 +124,6 @@ def gram_contributions(text: str, weights: np.ndarray) -> list[tuple[str, float]
     """Each distinct n-gram of ``text`` with its weight in the given coefficient vector."""
     seen: dict[str, float] = {}
     for gram in _ANALYZE(text):
-        if gram not in seen and len(gram.strip()) >= 2:
+        if len(gram) >= 2 and gram not in seen and len(gram.strip()) >= 2:
             seen[gram] = float(weights[abs(murmurhash3_32(gram, seed=0)) % N_HASH])
     return sorted(seen.items(), key=lambda kv: -kv[1])

@@ -22,7 +22,7 @@ TYPES = list(FraudType)
 class LinearModel:
     binary_w: np.ndarray  # (n_features,)
     binary_b: float
-    type_w: sparse.csc_matrix  # (n_features, n_types)
+    type_w: np.ndarray  # (n_features, n_types), dense in memory: rows are gathered per message
     type_b: np.ndarray  # (n_types,)
     threshold_logit: float  # decision boundary on the binary logit
     about: str
@@ -32,11 +32,16 @@ class LinearModel:
         return logits
 
     def type_scores(self, x: sparse.csr_matrix) -> np.ndarray:
-        scores: np.ndarray = np.asarray((x @ self.type_w).todense()) + self.type_b
+        scores: np.ndarray = np.asarray(x @ self.type_w) + self.type_b
         return scores
 
+    def score_row(self, indices: np.ndarray, values: np.ndarray) -> tuple[float, np.ndarray]:
+        """Fraud logit and type scores for one message's non-zero features."""
+        logit = float(values @ self.binary_w[indices]) + self.binary_b
+        return logit, values @ self.type_w[indices] + self.type_b
+
     def save(self, path: Path) -> None:
-        t = self.type_w.tocoo()
+        t = sparse.coo_matrix(self.type_w)
         np.savez_compressed(
             path,
             binary_w=self.binary_w.astype(np.float32),
@@ -56,7 +61,7 @@ class LinearModel:
             type_w = sparse.coo_matrix(
                 (z["type_vals"], (z["type_rows"], z["type_cols"].astype(np.int32))),
                 shape=tuple(z["type_shape"]),
-            ).tocsc()
+            ).toarray()
             return cls(
                 z["binary_w"].astype(np.float64),
                 float(z["binary_b"]),
@@ -114,7 +119,7 @@ def train(
     return LinearModel(
         _prune(binary.coef_.ravel()),
         float(binary.intercept_[0]),
-        sparse.csc_matrix(coef),
+        coef,
         bias,
         threshold_logit,
         about,

@@ -41,17 +41,22 @@ def read_rows(path: Path) -> Iterator[Row]:
         return
     with path.open(encoding="utf-8", errors="replace") as f:
         for n, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield Row(n, None, None, f"不是有效的 JSON：{exc.msg}")
-                continue
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                yield Row(n, obj.get("id") if isinstance(obj, dict) else None, None, "缺少文本字段 text")
-                continue
-            yield Row(n, obj.get("id", n), obj["text"])
+            row = parse_jsonl_line(n, line)
+            if row is not None:
+                yield row
+
+
+def parse_jsonl_line(n: int, line: str) -> Row | None:
+    """One JSONL line (numbered from 1) as a Row; None for a blank line."""
+    if not line.strip():
+        return None
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Row(n, None, None, f"不是有效的 JSON：{exc.msg}")
+    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+        return Row(n, obj.get("id") if isinstance(obj, dict) else None, None, "缺少文本字段 text")
+    return Row(n, obj.get("id", n), obj["text"])
 
 
 def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
