@@ -5,20 +5,21 @@ Idempotency rests on the unique constraint on (source, source_id): rows are inse
 connections sending the same instruction at once still yield one warning.
 """
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Insert, Table, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, Table, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.principal import Principal
 from fanzha.accounts.repository import on_duty_users
 from fanzha.audit import service as audit
+from fanzha.core.db import UTCDateTime
 from fanzha.core.errors import ValidationFailed, field_errors
 from fanzha.core.timeutil import utcnow
 from fanzha.jurisdiction.models import Node, Unit, UnitKind
@@ -125,15 +126,49 @@ def _row(
     }
 
 
-def _insert(session: Session) -> Insert:
+def _insert_sqlite(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
     table = EarlyWarning.__table__
     assert isinstance(table, Table)
-    make = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    return (
-        make(table)
+    stmt = (
+        sqlite_insert(table)
         .on_conflict_do_nothing(index_elements=["source", "source_id"])
         .returning(table.c.id, table.c.source, table.c.source_id)
     )
+    return [(int(i), s, sid) for i, s, sid in session.execute(stmt, rows).tuples()]
+
+
+def _pg_array_type(column: Column[Any]) -> str:
+    if isinstance(column.type, JSON):
+        return "text"  # sent as JSON text, cast per row below
+    if isinstance(column.type, Integer):
+        return "bigint"
+    if isinstance(column.type, (DateTime, UTCDateTime)):
+        return "timestamptz"
+    if isinstance(column.type, Boolean):
+        return "boolean"
+    return "text"
+
+
+def _insert_pg(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
+    """One ``INSERT … SELECT FROM unnest(arrays)``: a handful of parameters however many rows,
+    so the driver does not parse a statement with tens of thousands of placeholders."""
+    table = EarlyWarning.__table__
+    assert isinstance(table, Table)
+    columns = [c for c in table.columns if c.name in rows[0]]
+    params: dict[str, list[Any]] = {}
+    arrays, picks = [], []
+    for i, c in enumerate(columns):
+        is_json = isinstance(c.type, JSON)
+        params[f"p{i}"] = [json.dumps(r[c.name], ensure_ascii=False) if is_json else r[c.name] for r in rows]
+        arrays.append(f"CAST(:p{i} AS {_pg_array_type(c)}[])")
+        picks.append(f"u.c{i}::json" if is_json else f"u.c{i}")
+    aliases = ", ".join(f"c{i}" for i in range(len(columns)))
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(c.name for c in columns)}) "
+        f"SELECT {', '.join(picks)} FROM unnest({', '.join(arrays)}) AS u({aliases}) "
+        "ON CONFLICT (source, source_id) DO NOTHING RETURNING id, source, source_id"
+    )
+    return [(int(i), s, sid) for i, s, sid in session.execute(text(sql), params).tuples()]
 
 
 def _existing(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -211,9 +246,11 @@ def intake(
         route = gaz.route(item.victim_address, item.victim_phone)
         rows.append(_row(item, tree, norms, route, client_id, now))
     created: dict[tuple[str, str], int] = {}
+    postgres = session.get_bind().dialect.name == "postgresql"
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start : start + _CHUNK]
-        created.update({(s, sid): wid for wid, s, sid in session.execute(_insert(session), chunk).tuples()})
+        inserted = (_insert_pg if postgres else _insert_sqlite)(session, chunk)
+        created.update({(s, sid): wid for wid, s, sid in inserted})
     existing = _existing(session, [k for k in first_item if k not in created])
     for i, item in good:
         key = (item.source.value, item.source_id)
