@@ -121,7 +121,7 @@ def test_admin_issues_an_api_key_shown_once(page: Page, server: Server) -> None:
 def test_dashboard_draws_its_charts(page: Page, server: Server) -> None:
     login(page, server, "commander")
     page.goto(f"{server.base_url}/dashboard")
-    page.wait_for_selector("[data-chart] canvas")
+    page.wait_for_selector("[data-chart] canvas")  # the panel arrives by htmx, then ECharts draws
     assert page.text_content("#kpi-month-cases b") == "2"
     shot(page, "dashboard")
 
@@ -145,7 +145,7 @@ def test_dissuader_closes_a_warning_and_the_live_dashboard_counts_it(
     boss = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900}).new_page()
     login(boss, server, "commander")
     boss.goto(f"{server.base_url}/dashboard?poll=2")
-    before = int(boss.text_content("#kpi-dissuaded-today b") or "0")
+    before = int(boss.locator("#kpi-dissuaded-today b").text_content() or "0")
 
     work = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900}).new_page()
     login(work, server, "dissuader")

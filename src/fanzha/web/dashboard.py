@@ -215,7 +215,15 @@ def dashboard(
     grain: Grain = "day",
     poll: Poll = 15,
 ) -> Response:
-    return page(request, "dashboard.html", actor, _panel_context(session, actor, node, grain, poll))
+    # The figures come with the panel, which the page loads at once and then every ``poll`` seconds:
+    # the city-wide counts take a moment on a large database, the page itself does not wait.
+    _, name = _scope(session, actor, node)
+    return page(
+        request,
+        "dashboard.html",
+        actor,
+        {"scope_name": name, "node": node or "", "grain": grain, "poll": poll},
+    )
 
 
 @router.get("/panel")
