@@ -41,9 +41,9 @@ def read_rows(path: Path) -> Iterator[Row]:
         return
     with path.open(encoding="utf-8", errors="replace") as f:
         for n, line in enumerate(f, start=1):
-            row = parse_jsonl_line(n, line)
-            if row is not None:
-                yield row
+            parsed = parse_jsonl_line(n, line)
+            if parsed is not None:
+                yield parsed
 
 
 def parse_jsonl_line(n: int, line: str) -> Row | None:

@@ -7,13 +7,15 @@ on a cluster, submit with ``--master yarn`` (or ``spark://…``) and HDFS/S3 pat
 """
 
 import json
-from collections.abc import Iterator
+import os
+import sys
+from collections.abc import Iterable, Iterator
 
 from fanzha.detect.detector import Detector
 from fanzha.detect.screening import CHUNK, Row, parse_jsonl_line, screen_chunk
 
 
-def _screen_partition(lines: Iterator[tuple[str, int]]) -> Iterator[tuple[int, str]]:
+def _screen_partition(lines: Iterable[tuple[str, int]]) -> Iterable[tuple[int, str]]:
     detector = Detector.default()
     rows: list[Row] = []
     for line, index in lines:
@@ -34,6 +36,10 @@ def _emit(rows: list[Row], detector: Detector) -> Iterator[tuple[int, str]]:
 def screen_on_spark(source: str, output_dir: str, master: str = "local[2]") -> int:
     """Screen a JSONL file into ``output_dir`` (ordered part files); returns the row count."""
     from pyspark.sql import SparkSession
+
+    # Local workers must run this interpreter (the one with fanzha installed); a cluster
+    # sets PYSPARK_PYTHON to its own environment.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
     spark = (
         SparkSession.builder.master(master)
