@@ -29,7 +29,7 @@ SPAN_MINUTES = 730 * 24 * 60  # two years before the demo's now
 # lie in the table roughly in time order, as records arriving day by day do.
 AT = (
     f"(:now - interval '{SPAN_MINUTES} minutes'"
-    f" + ((g::bigint * {SPAN_MINUTES}) / :rows + (g * 7919) % 60) * interval '1 minute')"
+    f" + ((g::bigint * {SPAN_MINUTES}) / :rows + (g::bigint * 7919) % 60) * interval '1 minute')"
 )
 
 # Grids numbered 0..n-1, so row g goes to grid (g * 7) % n and every grid gets its share.
