@@ -7,7 +7,7 @@ UPDATE on the row's version, so two people racing for the same warning cannot bo
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.principal import Principal
@@ -98,8 +98,17 @@ def claim(session: Session, warning_id: int, principal: Principal) -> EarlyWarni
 
 
 def claim_next(session: Session, principal: Principal, tries: int = 20) -> EarlyWarning | None:
-    """Claim the most urgent unclaimed warning in the principal's subtree; skip ones others just took."""
+    """Claim the most urgent unclaimed warning in the principal's subtree.
+
+    PostgreSQL skips rows other claimers have locked (``FOR UPDATE SKIP LOCKED``), so concurrent
+    claimers spread over the queue instead of queueing on its head; elsewhere (SQLite serialises
+    writers) a candidate someone just took is skipped on the conditional update's conflict.
+    """
     principal.require(Perm.WARNINGS_WORK)
+    if session.get_bind().dialect.name == "postgresql":
+        query = _queue_query(principal).limit(1).with_for_update(skip_locked=True, of=EarlyWarning)
+        head = session.scalars(query).first()
+        return None if head is None else claim(session, head.id, principal)
     for w in queue(session, principal, limit=tries):
         try:
             with session.begin_nested():
@@ -109,15 +118,17 @@ def claim_next(session: Session, principal: Principal, tries: int = 20) -> Early
     return None
 
 
-def queue(session: Session, principal: Principal, limit: int = 50) -> Sequence[EarlyWarning]:
-    """Unclaimed routed warnings in the subtree, most urgent first (level, then closing deadline)."""
-    query = (
+def _queue_query(principal: Principal) -> Select[EarlyWarning]:
+    return (
         select(EarlyWarning)
         .where(EarlyWarning.state == State.ROUTED.value, within(EarlyWarning.node_path, principal.scope_path))
         .order_by(EarlyWarning.level_rank, EarlyWarning.close_due_at, EarlyWarning.id)
-        .limit(limit)
     )
-    return session.scalars(query).all()
+
+
+def queue(session: Session, principal: Principal, limit: int = 50) -> Sequence[EarlyWarning]:
+    """Unclaimed routed warnings in the subtree, most urgent first (level, then closing deadline)."""
+    return session.scalars(_queue_query(principal).limit(limit)).all()
 
 
 def manual_queue(session: Session, principal: Principal, limit: int = 50) -> Sequence[EarlyWarning]:
