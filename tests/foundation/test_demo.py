@@ -46,5 +46,9 @@ def test_demo_builds_and_server_serves_it(tmp_path: Path) -> None:
             city = next(n for n in nodes if n["level"] == 1)
             assert 4_900_000 <= city["population"] <= 5_100_000
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.terminate()  # graceful: the scheduler finishes its current job first
+        try:
+            server.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
