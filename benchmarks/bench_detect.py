@@ -48,7 +48,8 @@ def main() -> None:
             screen(source, io.StringIO(), workers=workers)
             elapsed = time.perf_counter() - t
             print(
-                f"  screen --workers {workers}: {n / elapsed:>9,.0f} msg/s  ({elapsed / base:.1f}x baseline time)"
+                f"  screen --workers {workers}: {n / elapsed:>9,.0f} msg/s"
+                f"  ({elapsed / base:.1f}x baseline time)"
             )
 
     samples = []

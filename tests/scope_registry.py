@@ -30,8 +30,12 @@ ROUTES: dict[str, Foreign] = {
     "POST /api/v1/warnings/{warning_id}/claim": Foreign("police_a", station_b_warning),
     "POST /api/v1/warnings/{warning_id}/release": Foreign("police_a", station_b_warning),
     "POST /api/v1/warnings/{warning_id}/actions": Foreign("police_a", station_b_warning, {"kind": "note"}),
-    "POST /api/v1/warnings/{warning_id}/close": Foreign("police_a", station_b_warning, {"outcome": "dissuaded"}),
-    "POST /api/v1/warnings/{warning_id}/reopen": Foreign("police_a", station_b_warning, {"reason": "复核一下"}),
+    "POST /api/v1/warnings/{warning_id}/close": Foreign(
+        "police_a", station_b_warning, {"outcome": "dissuaded"}
+    ),
+    "POST /api/v1/warnings/{warning_id}/reopen": Foreign(
+        "police_a", station_b_warning, {"reason": "复核一下"}
+    ),
     "POST /api/v1/warnings/{warning_id}/route": Foreign(
         "admin_a", station_b_warning, {"node_code": "369901001", "reason": "改回甲所"}
     ),

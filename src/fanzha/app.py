@@ -22,8 +22,8 @@ from fanzha.funds import service as funds
 from fanzha.funds.routes import router as funds_router
 from fanzha.jurisdiction.routes import router as jurisdiction_router
 from fanzha.migrations.runner import pending_heads
-from fanzha.warnings.routes import router as warnings_router
 from fanzha.warnings import tick as warnings_tick
+from fanzha.warnings.routes import router as warnings_router
 from fanzha.web.routes import install_web
 
 API_ROUTERS: list[APIRouter] = [
@@ -38,7 +38,11 @@ API_ROUTERS: list[APIRouter] = [
 ]
 
 # Periodic jobs the server runs (see core.scheduler); `fanzha tick` runs each once.
-JOBS: list[Job] = [Job("warnings-escalation", warnings_tick.INTERVAL_S, warnings_tick.tick), Job("bulletins", 300, bulletins.tick), Job("funds-expiry", 60, funds.tick)]
+JOBS: list[Job] = [
+    Job("warnings-escalation", warnings_tick.INTERVAL_S, warnings_tick.tick),
+    Job("bulletins", 300, bulletins.tick),
+    Job("funds-expiry", 60, funds.tick),
+]
 
 health = APIRouter(tags=["health"])
 

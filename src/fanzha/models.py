@@ -10,4 +10,14 @@ from fanzha.jurisdiction import models as jurisdiction_models
 from fanzha.warnings import models as warnings_models
 from fanzha.web import models as web_models
 
-__all__ = ["Base", "accounts_models", "audit_models", "bulletins_models", "cases_models", "funds_models", "jurisdiction_models", "warnings_models", "web_models"]
+__all__ = [
+    "Base",
+    "accounts_models",
+    "audit_models",
+    "bulletins_models",
+    "cases_models",
+    "funds_models",
+    "jurisdiction_models",
+    "warnings_models",
+    "web_models",
+]

@@ -20,9 +20,7 @@ def _body(**overrides: object) -> dict[str, object]:
     return case_in(**overrides).model_dump(mode="json")  # type: ignore[arg-type]
 
 
-def test_registered_case_keeps_exact_amount_and_normal_identifiers(
-    session: Session, world: World
-) -> None:
+def test_registered_case_keeps_exact_amount_and_normal_identifiers(session: Session, world: World) -> None:
     case = service.register_case(session, case_in(), world.principals["police_a"])
     assert case.loss_amount == Decimal("12345.67")
     assert case.node_path == world.node("369901001001").path

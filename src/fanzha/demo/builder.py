@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from fanzha.cases import demo as cases_demo
 from fanzha.demo import city
-from fanzha.funds import demo as funds_demo
 from fanzha.demo.context import DemoContext
+from fanzha.funds import demo as funds_demo
 from fanzha.warnings import demo as warnings_demo
 
 Step = Callable[[Session, DemoContext], None]
