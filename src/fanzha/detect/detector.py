@@ -10,7 +10,7 @@ import numpy as np
 
 from fanzha.core.vocab import FraudType, TechniqueTag
 from fanzha.detect import features
-from fanzha.detect.entities import Entity
+from fanzha.detect.entities import MEETING_APPS, Entity
 from fanzha.detect.model import TYPES, LinearModel
 from fanzha.detect.reputation import Reputation, official
 
@@ -21,18 +21,6 @@ _BLACKLIST_BOOST = 6.0
 _LOOKALIKE_BOOST = 4.0
 _ENTITY_TAGS = {"overseas_phone": TechniqueTag.OVERSEAS_CALL}
 _URL_TAG_ATTRS = ("lookalike", "ip", "shortener")
-_MEETING_APPS = (
-    "腾讯会议",
-    "zoom",
-    "瞩目",
-    "飞书会议",
-    "钉钉会议",
-    "云视讯",
-    "网易会议",
-    "华为云会议",
-    "屏幕共享",
-    "共享屏幕",
-)
 
 
 @dataclass(frozen=True)
@@ -185,7 +173,7 @@ class Detector:
             if e.kind == "app":
                 tags.add(
                     TechniqueTag.SCREEN_SHARING
-                    if e.value in _MEETING_APPS
+                    if e.value in MEETING_APPS
                     else TechniqueTag.REMOTE_CONTROL_APP
                 )
         return sorted(t.value for t in tags if t is not None)

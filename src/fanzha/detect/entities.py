@@ -67,11 +67,8 @@ SHORTENERS = frozenset(
         "sourl.cn",
     }
 )
-REMOTE_APPS = (
-    "向日葵",
-    "teamviewer",
-    "todesk",
-    "anydesk",
+# Meeting apps and the words for screen sharing: scammers use them to watch a victim's screen.
+MEETING_APPS = (
     "腾讯会议",
     "zoom",
     "瞩目",
@@ -82,9 +79,8 @@ REMOTE_APPS = (
     "华为云会议",
     "屏幕共享",
     "共享屏幕",
-    "sunlogin",
-    "quicksupport",
 )
+REMOTE_APPS = ("向日葵", "teamviewer", "todesk", "anydesk", "sunlogin", "quicksupport", *MEETING_APPS)
 TLDS = "com|cn|net|org|top|xyz|vip|cc|me|info|shop|club|site|online|ltd|work|link|live|icu|fun|pro|app|io|co|tk|ml"  # noqa: E501
 
 _OBFUSCATED_DOT = re.compile(r"(?<=[A-Za-z0-9])(?:\[\.\]|\(\.\)|。|．|\(dot\)|\[dot\])(?=[A-Za-z0-9])")
