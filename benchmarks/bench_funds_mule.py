@@ -4,15 +4,13 @@ Baseline: rank by degree (distinct counterparties). AMLSim's ``time`` is a simul
 read here as a day. Run: .venv/bin/python benchmarks/bench_funds_mule.py
 """
 
-import os
-import platform
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
+from benchmarks.common import machine
 from fanzha.funds.scoring import score_all
 from fanzha.funds.store import TransactionStore
 
@@ -78,10 +76,7 @@ def main() -> None:
     if not DATA.is_dir():
         print(f"skipped: {DATA} is not present")
         return
-    print(
-        f"{platform.platform()} · {platform.processor() or platform.machine()} · {os.cpu_count()} CPUs · "
-        f"Python {sys.version.split()[0]}"
-    )
+    print(machine())
     for name in SETS:
         evaluate(name)
 
