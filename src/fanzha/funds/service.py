@@ -97,7 +97,6 @@ def request_hold(session: Session, data: HoldIn, actor: Principal) -> FundReques
         raise ValidationFailed.on("bank_code", f"银行 {data.bank_code} 未在平台登记驻点")
     req = FundRequest(
         kind=data.kind,
-        status=RequestStatus.REQUESTED.value,
         case_id=case.id,
         node_id=case.node_id,
         node_path=case.node_path,
@@ -106,9 +105,15 @@ def request_hold(session: Session, data: HoldIn, actor: Principal) -> FundReques
         account_name=data.account_name,
         amount=data.amount,
         reason=data.reason,
-        requested_by=actor.actor,
-        requested_at=utcnow(),
     )
+    return _submit(session, req, actor)
+
+
+def _submit(session: Session, req: FundRequest, actor: Principal) -> FundRequest:
+    """Every new request waits for a second officer's approval, and is audited."""
+    req.status = RequestStatus.REQUESTED.value
+    req.requested_by = actor.actor
+    req.requested_at = utcnow()
     session.add(req)
     session.flush()
     audit.record(
@@ -137,7 +142,6 @@ def follow_up(session: Session, hold_id: int, data: FollowUpIn, actor: Principal
         raise Conflict(f"该账户已有待处理的后续请求（编号 {pending}）")
     req = FundRequest(
         kind=kind.value,
-        status=RequestStatus.REQUESTED.value,
         case_id=hold.case_id,
         node_id=hold.node_id,
         node_path=hold.node_path,
@@ -147,15 +151,8 @@ def follow_up(session: Session, hold_id: int, data: FollowUpIn, actor: Principal
         account_name=hold.account_name,
         amount=hold.executed_amount or Decimal("0.00"),
         reason=data.reason,
-        requested_by=actor.actor,
-        requested_at=utcnow(),
     )
-    session.add(req)
-    session.flush()
-    audit.record(
-        session, actor.actor, f"funds.request.{kind.value}", "fund_request", req.id, None, _snapshot(req)
-    )
-    return req
+    return _submit(session, req, actor)
 
 
 def decide(session: Session, request_id: int, data: DecisionIn, actor: Principal) -> FundRequest:
