@@ -102,9 +102,7 @@ def test_sigkill_during_bulk_intake_loses_no_acknowledged_warning(server_db: tup
     engine = db.make_engine(url)
     with Session(engine) as s:
         counts = dict(
-            s.execute(select(EarlyWarning.source_id, func.count()).group_by(EarlyWarning.source_id))
-            .tuples()
-            .all()
+            s.execute(select(EarlyWarning.source_id, func.count()).group_by(EarlyWarning.source_id)).all()
         )
     engine.dispose()
     for b in acked:

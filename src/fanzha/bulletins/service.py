@@ -17,6 +17,7 @@ from fanzha.bulletins import figures, render
 from fanzha.bulletins.models import StoredBulletin
 from fanzha.bulletins.periods import Period, PeriodKind, latest_complete
 from fanzha.bulletins.schemas import Bulletin
+from fanzha.core.db import read_session
 from fanzha.core.errors import NotFound
 from fanzha.core.timeutil import utcnow
 from fanzha.jurisdiction import service as jurisdiction
@@ -42,13 +43,20 @@ def bulletin_for(
 def issue(session: Session, node: Node, period: Period, now: datetime, actor: str) -> StoredBulletin:
     """Compute, render and keep one bulletin; audited like every write."""
     bulletin = figures.build(session, node, period, now)
+    return _keep(session, node, bulletin, render.render_pdf(bulletin), now, actor)
+
+
+def _keep(
+    session: Session, node: Node, bulletin: Bulletin, pdf: bytes, now: datetime, actor: str
+) -> StoredBulletin:
+    period_key = bulletin.period_key
     stored = StoredBulletin(
-        node_id=node.id, node_path=node.path, kind=period.kind.value, period_key=period.key, generated_at=now,
-        generated_by=actor, figures=bulletin.model_dump(mode="json"), pdf=render.render_pdf(bulletin),
+        node_id=node.id, node_path=node.path, kind=bulletin.period_kind, period_key=period_key,
+        generated_at=now, generated_by=actor, figures=bulletin.model_dump(mode="json"), pdf=pdf,
     )  # fmt: skip
     session.add(stored)
     session.flush()
-    after = {"node_code": node.code, "period_key": period.key, "pdf_bytes": len(stored.pdf)}
+    after = {"node_code": node.code, "period_key": period_key, "pdf_bytes": len(pdf)}
     audit.record(session, actor, "bulletin.issue", "bulletin", stored.id, None, after)
     return stored
 
@@ -60,16 +68,28 @@ def due(session: Session, now: datetime) -> list[tuple[Node, Period]]:
     keys = [p.key for p in periods]
     done = set(session.execute(
         select(StoredBulletin.node_id, StoredBulletin.period_key).where(StoredBulletin.period_key.in_(keys))
-    ).tuples())  # fmt: skip
+    ))  # fmt: skip
     return [(n, p) for p in periods for n in nodes if (n.id, p.key) not in done]
 
 
 def tick(session: Session, now: datetime) -> int:
-    """Scheduler job: issue the bulletins that are due; returns how many were issued."""
-    pending = due(session, now)[:MAX_PER_TICK]
-    for node, period in pending:
-        issue(session, node, period, now, "system:0:bulletin-schedule")
-    return len(pending)
+    """Scheduler job: issue the bulletins that are due; returns how many were issued.
+
+    Figures and PDFs (seconds of work) are computed in a read-only session, so on SQLite the
+    write lock is held only for the inserts and logins are not kept waiting meanwhile."""
+    with read_session(session) as reader:
+        drafts = []
+        for node, period in due(reader, now)[:MAX_PER_TICK]:
+            bulletin = figures.build(reader, node, period, now)
+            drafts.append((node.id, bulletin, render.render_pdf(bulletin)))
+    still_due = {(node.id, period.key): node for node, period in due(session, now)}
+    kept = 0
+    for node_id, bulletin, pdf in drafts:
+        target = still_due.get((node_id, bulletin.period_key))
+        if target is not None:  # another server process may have issued it meanwhile
+            _keep(session, target, bulletin, pdf, now, "system:0:bulletin-schedule")
+            kept += 1
+    return kept
 
 
 def stored_list(

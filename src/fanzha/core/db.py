@@ -6,6 +6,7 @@ request and its case update) lands whole or not at all.
 """
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -73,11 +74,17 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+# Execution option marking a connection whose transactions only read (see read_session).
+READ_ONLY = "fanzha_read_only"
+
+
 def _sqlite_begin(conn: Any) -> None:
     # IMMEDIATE takes the write lock up front: a transaction that read first and writes later
     # would otherwise fail with "database is locked" as soon as another connection committed
     # (the scheduler thread, a second worker); this way writers wait on the busy timeout.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Read-only work begins deferred instead: under WAL it then never blocks a writer.
+    read_only = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 @lru_cache
@@ -92,6 +99,24 @@ def _session_factory() -> sessionmaker[Session]:
 
 def new_session() -> Session:
     return _session_factory()()
+
+
+@contextmanager
+def read_session(like: Session) -> Iterator[Session]:
+    """A session on ``like``'s database for long read-only work (scheduled reports) that must
+    not hold SQLite's write lock while it computes; it is rolled back, never committed.
+
+    When ``like`` is bound to a connection rather than an engine (the tests' one transaction),
+    the reader shares that connection inside a savepoint, so it sees what ``like`` flushed."""
+    bind = like.get_bind()
+    if isinstance(bind, Engine):
+        bind = bind.execution_options(**{READ_ONLY: True})
+    session = Session(bind=bind, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
 
 
 def get_session() -> Iterator[Session]:

@@ -333,7 +333,7 @@ def build(session: Session, ctx: DemoContext) -> None:
         session.execute(insert(table), [{c: r.get(c) for c in columns} for r in rows[start : start + CHUNK]])
     # Core executemany without RETURNING is far faster; ids are read back by the unique source ids.
     found = select(EarlyWarning.source_id, EarlyWarning.id).where(EarlyWarning.source_id.like("DEMO-%"))
-    by_key = {sid: wid for sid, wid in session.execute(found).tuples()}
+    by_key = {sid: wid for sid, wid in session.execute(found)}
     ids = [by_key[r["source_id"]] for r in rows]
     actions = [{"warning_id": wid, **a} for wid, steps in zip(ids, timelines, strict=True) for a in steps]
     for start in range(0, len(actions), CHUNK * 4):

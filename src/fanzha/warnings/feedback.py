@@ -45,7 +45,7 @@ def feedback(
         if source not in set(Source):
             raise ValidationFailed.on("source", f"未知的预警来源：{source}")
         query = query.where(W.source == source)
-    items = [_item(w, code) for w, code in session.execute(query).tuples()]
+    items = [_item(w, code) for w, code in session.execute(query)]
     return FeedbackPage(items=items, next_cursor=items[-1].seq if items else cursor)
 
 

@@ -58,7 +58,7 @@ def load_tree(session: Session) -> Tree:
     city: Node | None = None
     for unit_id, kind, path in session.execute(
         select(Unit.id, Unit.kind, Node.path).join(Node, Node.id == Unit.node_id).where(Unit.kind.in_(rank))
-    ).tuples():
+    ):
         if path not in best or rank[kind] < best[path][0]:
             best[path] = (rank[kind], unit_id)
     centre_path = next((p for p, (r, _) in best.items() if r == rank[UnitKind.CENTRE]), None)
@@ -134,7 +134,7 @@ def _insert_sqlite(session: Session, rows: list[dict[str, Any]]) -> list[tuple[i
         .on_conflict_do_nothing(index_elements=["source", "source_id"])
         .returning(table.c.id, table.c.source, table.c.source_id)
     )
-    return [(int(i), s, sid) for i, s, sid in session.execute(stmt, rows).tuples()]
+    return [(int(i), s, sid) for i, s, sid in session.execute(stmt, rows)]
 
 
 def _pg_array_type(column: Column[Any]) -> str:
@@ -168,7 +168,7 @@ def _insert_pg(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, 
         f"SELECT {', '.join(picks)} FROM unnest({', '.join(arrays)}) AS u({aliases}) "
         "ON CONFLICT (source, source_id) DO NOTHING RETURNING id, source, source_id"
     )
-    return [(int(i), s, sid) for i, s, sid in session.execute(text(sql), params).tuples()]
+    return [(int(i), s, sid) for i, s, sid in session.execute(text(sql), params)]
 
 
 def _existing(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -181,7 +181,7 @@ def _existing(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tuple[s
             query = select(EarlyWarning.id, EarlyWarning.source_id).where(
                 EarlyWarning.source == source, EarlyWarning.source_id.in_(ids[start : start + _CHUNK])
             )
-            found.update({(source, sid): wid for wid, sid in session.execute(query).tuples()})
+            found.update({(source, sid): wid for wid, sid in session.execute(query)})
     return found
 
 

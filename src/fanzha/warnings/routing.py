@@ -110,9 +110,7 @@ def _label(node: Node, names: dict[str, str], entry: GazetteerEntry) -> str:
 
 def _build(session: Session, stamp: tuple[int, ...]) -> Gazetteer:
     rows = session.execute(select(GazetteerEntry, Node).join(Node, Node.id == GazetteerEntry.node_id)).all()
-    names: dict[str, str] = {
-        code: name for code, name in session.execute(select(Node.code, Node.name)).tuples()
-    }
+    names: dict[str, str] = {code: name for code, name in session.execute(select(Node.code, Node.name))}
     gaz = Gazetteer(stamp=stamp)
     for entry, node in rows:
         place = Place(node.id, node.path, _label(node, names, entry))

@@ -257,7 +257,7 @@ def confirmed_identifiers(session: Session) -> list[tuple[str, str, str]]:
         select(EarlyWarning.evidence, EarlyWarning.outcome, EarlyWarning.fraud_type).where(
             EarlyWarning.outcome.in_(CONFIRMED)
         )
-    ).tuples()
+    )
     seen: dict[tuple[str, str], str] = {}
     for evidence, outcome, fraud_type in rows:
         for e in evidence:

@@ -68,16 +68,12 @@ def tick(session: Session, now: datetime) -> TickReport:
     any_overdue = or_(
         W.contact_overdue_at.is_not(None), W.visit_overdue_at.is_not(None), W.close_overdue_at.is_not(None)
     )
-    escalated = (
-        session.execute(
-            update(W)
-            .where(is_open, W.escalated_at.is_(None), any_overdue)
-            .values(escalated_at=now)
-            .returning(W.id, W.node_path)
-        )
-        .tuples()
-        .all()
-    )
+    escalated = session.execute(
+        update(W)
+        .where(is_open, W.escalated_at.is_(None), any_overdue)
+        .values(escalated_at=now)
+        .returning(W.id, W.node_path)
+    ).all()
     tree = load_tree(session) if escalated else None
     by_unit: dict[int | None, list[int]] = {}
     for wid, path in escalated:

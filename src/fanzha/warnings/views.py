@@ -135,7 +135,7 @@ def dashboard(session: Session, principal: Principal, now: datetime) -> Dashboar
         column: InstrumentedAttribute[str] | InstrumentedAttribute[str | None], *conds: ColumnElement[bool]
     ) -> dict[str, int]:
         query = select(column, func.count()).where(scope, *conds).group_by(column)
-        return {str(k): int(n) for k, n in session.execute(query).tuples()}
+        return {str(k): int(n) for k, n in session.execute(query)}
 
     received = grouped(W.level, W.received_at >= midnight)
     month = grouped(W.outcome, W.closed_at >= now - timedelta(days=30), W.state == State.CLOSED.value)

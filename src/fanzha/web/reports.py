@@ -153,4 +153,4 @@ def files_for(session: Session, warning_id: int) -> list[tuple[int, str, int]]:
         .where(ReportFile.warning_id == warning_id)
         .order_by(ReportFile.id)
     )
-    return [(i, name, size) for i, name, size in rows.tuples()]
+    return [(i, name, size) for i, name, size in rows]
