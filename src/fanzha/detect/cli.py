@@ -136,9 +136,14 @@ def eval_cmd(
     for code, (p, rec, f1, support) in per_type.items():
         table.add_row(code, f"{p:.3f}", f"{rec:.3f}", f"{f1:.3f}", str(support))
     console.print(table)
-    labels = sorted({t for t, _ in r.confusion})
-    predicted = sorted({p for _, p in r.confusion})
-    confusion = Table("真实 \\ 预测", *[p[:10] for p in predicted], title="混淆表")
-    for t in labels:
-        confusion.add_row(t, *[str(r.confusion[(t, p)] or "") for p in predicted])
+    # Columns are numbered like the rows, so the table fits a terminal with twelve types.
+    codes = sorted(
+        {t for t, _ in r.confusion} | {p for _, p in r.confusion}, key=lambda c: (c == "(normal)", c)
+    )
+    number = {code: str(i) for i, code in enumerate(codes, 1)}
+    missed = f"；{number['(normal)']} = 判为非诈骗" if "(normal)" in number else ""
+    confusion = Table("真实 \\ 预测", *[number[c] for c in codes], title=f"混淆表（列号同行号{missed}）")
+    for t in codes:
+        if any(r.confusion[(t, p)] for p in codes):
+            confusion.add_row(f"{number[t]} {t}", *[str(r.confusion[(t, p)] or "") for p in codes])
     console.print(confusion)
