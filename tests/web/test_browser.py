@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,13 @@ from sqlalchemy.orm import Session
 
 from fanzha.cases import service as cases
 from fanzha.core.timeutil import utcnow
+from fanzha.funds import service as funds
+from fanzha.funds.importer import import_statement
+from fanzha.funds.schemas import HoldIn
+from fanzha.funds.store import TransactionStore
 from tests.cases.factories import case_in
 from tests.factories import PASSWORD, World
+from tests.funds.test_trace import CHAIN, HEADER
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Server, start_server
 from tests.web.factories import routed_warning
 
@@ -23,14 +29,25 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright pac
 Browser, Page = sync_api.Browser, sync_api.Page
 
 
+# The trace tests' chain starts 2026-11-01 00:00 UTC: 08:00 in Beijing.
+TRACE_PAGE = "/funds/trace?account=V&since=2026-11-01T08:00&hops=2&hours=72&min_amount=100&rule=fifo"
+
+
 def _records(session: Session, world: World) -> None:
-    """A case and two waiting warnings at each of two stations, so every page has rows."""
+    """A case and two waiting warnings at each of two stations, a stop-payment, statements."""
     boss = world.principals["commander"]
     recent = utcnow() - timedelta(minutes=10)
     for code in ("369901001001", "369901002001"):
-        cases.register_case(session, case_in(code, occurred_at=recent), boss)
+        case = cases.register_case(session, case_in(code, occurred_at=recent), boss)
         routed_warning(session, code, level="high")
         routed_warning(session, code, level="medium")
+    hold = HoldIn(case_id=case.id, bank_code="CCB", account="6217000011112222", amount=Decimal("3000"))
+    funds.request_hold(session, hold, world.principals["police_b"])
+    # The server keeps statements beside its SQLite file (fanzha-data/), as `fanzha serve` does.
+    database = Path(str(session.get_bind().url.database))
+    store = TransactionStore(database.resolve().parent / "fanzha-data" / "transactions.duckdb")
+    lines = [f"{a},{b},{bank},{d},{amt},,{t},网银,\n" for a, b, bank, d, amt, t in CHAIN]
+    import_statement(store, (HEADER + "".join(lines)).encode(), "chain.csv", "test")
 
 
 @pytest.fixture(scope="module")
@@ -83,11 +100,12 @@ def test_every_console_page_loads_only_from_this_origin(
     links = page.eval_on_selector_all(".topbar nav a", "els => els.map(e => e.getAttribute('href'))")
     assert "/admin/users" in links
     first_warning = page.goto(f"{server.base_url}/warnings") and page.get_attribute("table.data a", "href")
-    for href in ["/", *links, first_warning, "/cases/1", "/cases/new"]:
+    pages = ["/", *links, first_warning, "/cases/1", "/cases/new", "/funds/requests/1", "/funds/requests/new"]
+    for href in [*pages, TRACE_PAGE]:
         response = page.goto(f"{server.base_url}{href}")
         assert response is not None and response.status == 200, href
         page.wait_for_load_state("networkidle")
-        shot(page, "console" + href.replace("/", "_").rstrip("_"))
+        shot(page, "console" + href.split("?")[0].replace("/", "_").rstrip("_"))
     assert outside == []
 
 
@@ -204,3 +222,64 @@ def test_public_check_flags_a_fraud_message_and_passes_a_bank_notice(page: Page,
     verdict = page.text_content("#verdict") or ""
     assert "未发现明显的诈骗特征" in verdict and "疑似诈骗" not in verdict
     shot(page, "check_bank_notice")
+
+
+def test_stop_payment_filed_approved_by_a_second_officer_and_acknowledged_by_the_bank(
+    browser: Browser, server: Server
+) -> None:
+    def as_user(username: str) -> Page:
+        p = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900}).new_page()
+        login(p, server, username)
+        return p
+
+    officer = as_user("police_a")
+    officer.goto(f"{server.base_url}/cases")
+    officer.click("table.data a")
+    officer.click("text=申请止付冻结")
+    officer.select_option("select[name=bank_code]", "ICBC")
+    officer.fill("input[name=account]", "6222 0200 3333 4444")
+    officer.fill("input[name=amount]", "12000")
+    officer.fill("textarea[name=reason]", "受害人转入后 15 分钟，疑似一级卡")
+    shot(officer, "funds_new_request")
+    officer.click("#submit-request")
+    officer.wait_for_url("**/funds/requests/*")
+    url = officer.url
+    assert "待审批" in (officer.text_content("#status") or "")
+    assert "不能审批自己提交的请求" in (officer.text_content("#decide") or "")
+    shot(officer, "funds_request_filed")
+
+    checker = as_user("police_a2")
+    checker.goto(url)
+    checker.fill("input[name=note]", "同意止付")
+    checker.click("#approve")
+    sync_api.expect(checker.locator("#status")).to_have_text("已审批，待银行执行")
+    shot(checker, "funds_request_approved")
+
+    bank = as_user("bank_icbc")
+    bank.goto(f"{server.base_url}/funds/requests")
+    assert bank.locator("#requests tbody tr").count() == 1  # only ICBC's; the CCB request is not listed
+    shot(bank, "funds_bank_list")
+    bank.click("#requests a")
+    bank.fill("input[name=balance_found]", "9876.54")
+    bank.fill("input[name=executed_amount]", "9876.54")
+    bank.click("#ack-submit")
+    sync_api.expect(bank.locator("#status")).to_have_text("生效中")
+    assert "9,876.54" in (bank.text_content("#ack") or "")
+    sync_api.expect(bank.locator(".countdown").first).to_contain_text("剩余 47:")
+    shot(bank, "funds_request_in_effect")
+
+    officer.goto(url)
+    assert "银行回执" in (officer.text_content("#timeline") or "")
+    shot(officer, "funds_request_timeline")
+    for p in (officer, checker, bank):
+        p.context.close()
+
+
+def test_trace_graph_renders_with_truncation_marked(page: Page, server: Server, outside: list[str]) -> None:
+    login(page, server, "police_a")
+    page.goto(f"{server.base_url}{TRACE_PAGE}")
+    page.wait_for_selector("#trace-graph canvas")
+    assert "超出跳数上限" in (page.text_content("#truncated") or "")
+    assert page.locator("#ranked tbody tr").count() == 2
+    shot(page, "funds_trace")
+    assert outside == []

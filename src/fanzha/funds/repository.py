@@ -20,6 +20,7 @@ class RequestFilter:
     status: str | None = None
     kind: str | None = None
     case_id: int | None = None
+    parent_id: int | None = None
     warned_only: bool = False
 
 
@@ -35,6 +36,8 @@ def _conditions(f: RequestFilter) -> list[ColumnElement[bool]]:
         conds.append(FundRequest.kind == f.kind)
     if f.case_id is not None:
         conds.append(FundRequest.case_id == f.case_id)
+    if f.parent_id is not None:
+        conds.append(FundRequest.parent_id == f.parent_id)
     if f.warned_only:
         conds.append(FundRequest.warned_at.is_not(None))
     return conds

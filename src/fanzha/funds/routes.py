@@ -11,7 +11,6 @@ from fanzha.accounts.deps import CurrentPrincipal, DbSession, requires
 from fanzha.accounts.principal import Principal
 from fanzha.accounts.roles import Perm
 from fanzha.cases import service as cases
-from fanzha.core.errors import Forbidden
 from fanzha.core.masking import mask_id_number, mask_name
 from fanzha.core.pagination import Page, PageParams, page_params
 from fanzha.funds import export, punishment, repository, scoring, service
@@ -63,9 +62,7 @@ def list_requests(
     case_id: int | None = None,
     warned: Annotated[bool, Query(description="只看已发出到期提醒的")] = False,
 ) -> Page[RequestOut]:
-    bank = actor.bank_code if actor.can(Perm.FUNDS_BANK) and actor.bank_code else None
-    if bank is None and not (actor.can(Perm.FUNDS_REQUEST) or actor.can(Perm.FUNDS_APPROVE)):
-        raise Forbidden()
+    bank = service.viewer_bank(actor)
     f = repository.RequestFilter(
         bank_code=bank,
         path=None if bank else actor.scope_path,

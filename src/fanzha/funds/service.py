@@ -54,6 +54,15 @@ def _is_bank(actor: Principal) -> bool:
     return actor.can(Perm.FUNDS_BANK) and actor.bank_code is not None
 
 
+def viewer_bank(actor: Principal) -> str | None:
+    """The bank a liaison is limited to, None for an officer (limited to a subtree); else 403."""
+    if _is_bank(actor):
+        return actor.bank_code
+    if not (actor.can(Perm.FUNDS_REQUEST) or actor.can(Perm.FUNDS_APPROVE)):
+        raise Forbidden()
+    return None
+
+
 def visible(actor: Principal, req: FundRequest) -> bool:
     if _is_bank(actor):
         return req.bank_code == actor.bank_code
@@ -87,6 +96,18 @@ def _snapshot(req: FundRequest) -> dict[str, Any]:
 def _bank_codes(session: Session) -> set[str]:
     units = tree.units_within(session, "/")
     return {u.bank_code for u in units if u.kind == UnitKind.BANK_BRANCH and u.bank_code}
+
+
+def bank_codes(session: Session) -> list[str]:
+    """Banks with a liaison unit on the platform: the only ones a request can go to."""
+    return sorted(_bank_codes(session))
+
+
+def follow_up_kinds(req: FundRequest) -> list[RequestKind]:
+    """The follow-ups a request allows now (none unless it is a hold in effect)."""
+    if req.status != RequestStatus.IN_EFFECT:
+        return []
+    return [k for k, (allowed, _) in _FOLLOW_UPS.items() if RequestKind(req.kind) in allowed]
 
 
 def request_hold(session: Session, data: HoldIn, actor: Principal) -> FundRequest:

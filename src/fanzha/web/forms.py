@@ -1,5 +1,6 @@
 """Turning HTML form fields into the capabilities' Pydantic inputs, with Chinese field errors."""
 
+from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -21,3 +22,11 @@ def validated(model: type[M], **data: object) -> M:
 def blank_to_none(value: str | None) -> str | None:
     """An empty form field means 'not given'."""
     return value.strip() or None if value is not None else None
+
+
+def decimal_field(name: str, value: str) -> Decimal:
+    """An amount typed into a form (blank means 0), or a Chinese error naming the field."""
+    try:
+        return Decimal(value.strip().replace(",", "") or "0")
+    except InvalidOperation as exc:
+        raise ValidationFailed.on(name, "必须是数字") from exc

@@ -12,6 +12,7 @@ from starlette.routing import Match
 from fanzha.accounts.principal import Principal
 from fanzha.accounts.roles import Perm, Role
 from fanzha.core.timeutil import format_local
+from fanzha.funds.models import RequestKind
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -27,6 +28,12 @@ ACTION_LABELS = {
     "case.register": "登记案件",
     "case.status": "变更案件状态",
     "pii.reveal": "查看完整个人信息",
+    **{f"funds.request.{k.value}": f"申请{k.label}" for k in RequestKind},
+    "funds.approve": "审批通过",
+    "funds.reject": "驳回",
+    "funds.acknowledge": "银行回执",
+    "funds.expiry_warning": "到期提醒",
+    "funds.expired": "到期解除",
 }
 templates.env.filters["action"] = lambda code: ACTION_LABELS.get(code, code)
 
@@ -37,6 +44,10 @@ NAV: list[tuple[Perm, str, str]] = [
     (Perm.WARNINGS_WORK, "/queue", "工作队列"),
     (Perm.WARNINGS_READ, "/warnings", "预警指令"),
     (Perm.CASES_READ, "/cases", "案件"),
+    (Perm.FUNDS_REQUEST, "/funds/requests", "止付冻结"),
+    (Perm.FUNDS_APPROVE, "/funds/requests", "止付冻结"),
+    (Perm.FUNDS_BANK, "/funds/requests", "止付冻结"),
+    (Perm.FUNDS_REQUEST, "/funds/trace", "资金查控"),
     (Perm.STATS_READ, "/dashboard", "指挥大屏"),
     (Perm.STATS_READ, "/bulletins", "通报"),
     (Perm.ADMIN_TREE, "/admin/tree", "辖区"),
@@ -52,7 +63,8 @@ def nav_for(principal: Principal | None, available: set[str]) -> list[tuple[str,
     """Menu entries the principal may use, limited to pages this install actually serves."""
     if principal is None:
         return []
-    return [(href, label) for perm, href, label in NAV if principal.can(perm) and href in available]
+    entries = [(href, label) for perm, href, label in NAV if principal.can(perm) and href in available]
+    return list(dict.fromkeys(entries))  # one entry per page, whichever permission opened it
 
 
 def _serves(app: Any, path: str) -> bool:

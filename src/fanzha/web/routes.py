@@ -11,7 +11,7 @@ from fanzha.accounts.deps import SESSION_COOKIE, CurrentPrincipal, DbSession, Op
 from fanzha.accounts.roles import Perm
 from fanzha.core.config import get_settings
 from fanzha.core.errors import FanzhaError
-from fanzha.web import admin, cases, check, dashboard, public, reports, warnings
+from fanzha.web import admin, cases, check, dashboard, funds, public, reports, trace, warnings
 from fanzha.web.render import STATIC_DIR, available_pages, page, redirect, safe_next
 
 router = APIRouter(include_in_schema=False)
@@ -74,6 +74,9 @@ TILES = [
     (Perm.STATS_READ, "/dashboard", "指挥大屏", "今日预警、超时环节、劝阻成功率与趋势"),
     (Perm.WARNINGS_READ, "/warnings", "预警指令", "检索、筛选、查看处置时间线、改派"),
     (Perm.CASES_READ, "/cases", "案件", "案件列表与详情"),
+    (Perm.FUNDS_REQUEST, "/funds/requests", "止付冻结", "申请、审批紧急止付与冻结，48 小时倒计时"),
+    (Perm.FUNDS_BANK, "/funds/requests", "止付冻结", "本行待执行的止付冻结请求，录入执行回执"),
+    (Perm.FUNDS_REQUEST, "/funds/trace", "资金查控", "从受害人账户追踪资金流向，一键止付下游账户"),
     (Perm.ADMIN_USERS, "/admin/users", "系统管理", "辖区树、单位、用户、API 密钥与时限"),
     (Perm.DETECT_USE, "/check", "反诈自查", "粘贴短信或输入号码、链接、账号，查看研判结果"),
 ]
@@ -105,6 +108,8 @@ def install_web(app: FastAPI) -> None:
         cases.router,
         check.router,
         dashboard.router,
+        funds.router,
+        trace.router,
         public.router,
         reports.router,
         warnings.router,

@@ -1,0 +1,265 @@
+"""止付冻结 pages: the request list, one request with its timeline, and each role's next step.
+
+Officers file, approve or reject, and follow up; a bank liaison sees only their bank's requests
+and records what the bank did. Everything goes through ``fanzha.funds.service``; a refused step
+(the maker approving their own request, an amount above the balance) re-renders the request with
+the reason instead of leaving the page.
+"""
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from sqlalchemy.orm import Session
+
+from fanzha.accounts.deps import CurrentPrincipal, DbSession, requires
+from fanzha.accounts.principal import Principal
+from fanzha.accounts.roles import Perm
+from fanzha.audit.service import entries_for
+from fanzha.cases import repository as case_repo
+from fanzha.cases import service as cases
+from fanzha.core.errors import FanzhaError, NotFound
+from fanzha.core.timeutil import as_utc, to_local, utcnow
+from fanzha.funds import repository, service
+from fanzha.funds.models import RequestKind, RequestStatus
+from fanzha.funds.schemas import AckIn, DecisionIn, FollowUpIn, HoldIn, RequestOut
+from fanzha.web.forms import blank_to_none, decimal_field, validated
+from fanzha.web.render import page, redirect
+
+router = APIRouter(prefix="/funds", include_in_schema=False)
+Requester = Annotated[Principal, Depends(requires(Perm.FUNDS_REQUEST))]
+Approver = Annotated[Principal, Depends(requires(Perm.FUNDS_APPROVE))]
+Bank = Annotated[Principal, Depends(requires(Perm.FUNDS_BANK))]
+PAGE_SIZE = 50
+STATUS_LABELS = {s.value: s.label for s in RequestStatus}
+
+
+def _row(req: RequestOut, now: datetime) -> dict[str, Any]:
+    """A request as a list row: its countdown, and whether it needs attention now."""
+    until = as_utc(req.effective_until) if req.effective_until else None
+    urgent = False
+    if until is not None and req.status == RequestStatus.IN_EFFECT:
+        kind = RequestKind(req.kind)
+        urgent = req.warned_at is not None or until - now <= service.WARN_BEFORE.get(kind, timedelta(0))
+    return {"r": req, "until": until, "urgent": urgent, "late": until is not None and until <= now}
+
+
+@router.get("/requests")
+def request_list(
+    request: Request,
+    session: DbSession,
+    actor: CurrentPrincipal,
+    status: Annotated[str | None, Query()] = None,
+    kind: Annotated[str | None, Query()] = None,
+    bank: Annotated[str | None, Query()] = None,
+    case_id: Annotated[str | None, Query()] = None,
+    warned: bool = False,
+    notice: str | None = None,
+    page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+) -> Response:
+    own_bank = service.viewer_bank(actor)
+    status, kind, bank, case_id = map(blank_to_none, (status, kind, bank, case_id))
+    f = repository.RequestFilter(
+        bank_code=own_bank or bank,
+        path=None if own_bank else actor.scope_path,
+        status=status if status in STATUS_LABELS else None,
+        kind=kind if kind in {k.value for k in RequestKind} else None,
+        case_id=int(case_id) if case_id and case_id.isdigit() else None,
+        warned_only=warned,
+    )
+    filters = {"status": f.status, "kind": f.kind, "bank": None if own_bank else bank, "case_id": f.case_id}
+    filters |= {"warned": warned}
+    rows, total = repository.list_requests(session, f, (page_no - 1) * PAGE_SIZE, PAGE_SIZE)
+    now = utcnow()
+    ctx = {
+        "rows": [_row(service.to_out(r, now), now) for r in rows],
+        "total": total,
+        "page_no": page_no,
+        "pages": max(1, -(-total // PAGE_SIZE)),
+        "query": urlencode({k: v for k, v in filters.items() if v}),
+        "filters": filters,
+        "own_bank": own_bank,
+        "banks": service.bank_codes(session),
+        "statuses": list(RequestStatus),
+        "kinds": list(RequestKind),
+        "notice": notice,
+    }
+    return page(request, "funds/list.html", actor, ctx)
+
+
+def _case_choices(session: Session, actor: Principal) -> list[tuple[int, str]]:
+    """The latest cases in the officer's subtree, to pick the one a request serves."""
+    rows, _ = case_repo.list_cases(session, case_repo.CaseFilter(path=actor.scope_path), 0, 100)
+    return [
+        (c.id, f"{c.case_no} · {to_local(c.occurred_at):%Y-%m-%d} · 损失 {c.loss_amount:,.2f} 元")
+        for c in rows
+    ]
+
+
+@router.get("/requests/new")
+def new_request(
+    request: Request,
+    session: DbSession,
+    actor: Requester,
+    case_id: int | None = None,
+    account: str = "",
+    bank_code: str = "",
+    amount: str = "",
+) -> Response:
+    choices = _case_choices(session, actor)
+    if case_id is not None and case_id not in {i for i, _ in choices}:
+        case = cases.get_case(session, case_id, actor)  # 404 outside the officer's subtree
+        choices.insert(0, (case.id, case.case_no))
+    ctx = {
+        "cases": choices,
+        "banks": service.bank_codes(session),
+        "prefill": {"case_id": case_id, "account": account, "bank_code": bank_code, "amount": amount},
+    }
+    return page(request, "funds/new.html", actor, ctx)
+
+
+@router.post("/requests/new")
+def create_request(
+    session: DbSession,
+    actor: Requester,
+    case_id: Annotated[str, Form()],
+    bank_code: Annotated[str, Form()],
+    account: Annotated[str, Form()],
+    amount: Annotated[str, Form()],
+    kind: Annotated[str, Form()] = "stop_payment",
+    account_name: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    data = validated(
+        HoldIn,
+        case_id=case_id,
+        kind=kind,
+        bank_code=bank_code,
+        account=account,
+        account_name=blank_to_none(account_name),
+        amount=decimal_field("amount", amount),
+        reason=reason,
+    )
+    req = service.request_hold(session, data, actor)
+    return redirect(f"/funds/requests/{req.id}")
+
+
+def _timeline(session: Session, request_id: int) -> list[dict[str, Any]]:
+    """Every audited step of the request: when, who, what, and the status it left."""
+    steps = []
+    for e in entries_for(session, "fund_request", str(request_id)):
+        after = e.after or {}
+        steps.append(
+            {
+                "at": e.at,
+                "who": e.actor.split(":", 2)[-1],
+                "action": e.action,
+                "status": STATUS_LABELS.get(str(after.get("status")), ""),
+            }
+        )
+    return steps
+
+
+def _detail(
+    request: Request, session: Session, request_id: int, actor: Principal, error: str = "", status: int = 200
+) -> Response:
+    req = service.get_request(session, request_id, actor)
+    now = utcnow()
+    bank = service.viewer_bank(actor)
+    children = []
+    if bank is None:  # officers see the follow-ups; a bank sees them in its own list
+        f = repository.RequestFilter(bank_code=None, path=actor.scope_path, parent_id=req.id)
+        children = [service.to_out(c, now) for c in repository.list_requests(session, f, 0, 50)[0]]
+    case_no = cases.get_case(session, req.case_id, actor).case_no if actor.can(Perm.CASES_READ) else None
+    ctx = {
+        **_row(service.to_out(req, now), now),
+        "case_no": case_no,
+        "timeline": _timeline(session, req.id),
+        "children": children,
+        "decision_note": req.decision_note,
+        "is_maker": req.requested_by == actor.actor,
+        "is_bank": bank is not None and bank == req.bank_code,
+        "follow_ups": service.follow_up_kinds(req) if actor.can(Perm.FUNDS_REQUEST) else [],
+        "error": error,
+    }
+    return page(request, "funds/detail.html", actor, ctx, status_code=status)
+
+
+@router.get("/requests/{request_id}")
+def request_detail(
+    request: Request, request_id: int, session: DbSession, actor: CurrentPrincipal
+) -> Response:
+    return _detail(request, session, request_id, actor)
+
+
+def _attempt(
+    request: Request, session: Session, request_id: int, actor: Principal, step: Callable[[], object]
+) -> Response:
+    """Run one step in a savepoint; if it is refused, show the request again with the reason."""
+    try:
+        with session.begin_nested():
+            step()
+    except NotFound:
+        raise
+    except FanzhaError as err:
+        return _detail(request, session, request_id, actor, error=err.message, status=err.status)
+    return redirect(f"/funds/requests/{request_id}")
+
+
+@router.post("/requests/{request_id}/decision")
+def decide(
+    request: Request,
+    request_id: int,
+    session: DbSession,
+    actor: Approver,
+    approve: Annotated[bool, Form()],
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    def step() -> object:
+        return service.decide(session, request_id, validated(DecisionIn, approve=approve, note=note), actor)
+
+    return _attempt(request, session, request_id, actor, step)
+
+
+@router.post("/requests/{request_id}/ack")
+def acknowledge(
+    request: Request,
+    request_id: int,
+    session: DbSession,
+    actor: Bank,
+    executed_amount: Annotated[str, Form()],
+    balance_found: Annotated[str, Form()],
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    def step() -> object:
+        data = validated(
+            AckIn,
+            executed_amount=decimal_field("executed_amount", executed_amount),
+            balance_found=decimal_field("balance_found", balance_found),
+            note=note,
+        )
+        return service.acknowledge(session, request_id, data, actor)
+
+    return _attempt(request, session, request_id, actor, step)
+
+
+@router.post("/requests/{request_id}/follow-up")
+def follow_up(
+    request: Request,
+    request_id: int,
+    session: DbSession,
+    actor: Requester,
+    kind: Annotated[str, Form()],
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    made: list[int] = []
+
+    def step() -> object:
+        data = validated(FollowUpIn, kind=kind, reason=reason)
+        made.append(service.follow_up(session, request_id, data, actor).id)
+        return made
+
+    response = _attempt(request, session, request_id, actor, step)
+    return redirect(f"/funds/requests/{made[0]}") if made else response
