@@ -53,3 +53,14 @@ def test_a_bad_file_stores_nothing(client: TestClient, world: World, session: Se
 def test_report_needs_text(client: TestClient, world: World) -> None:
     r = client.post("/report", data={"text": "  "}, headers=HTML)
     assert r.status_code == 422 and "举报内容" in r.text
+
+
+def test_a_flood_from_one_address_gets_a_chinese_429_page(app: object, world: World) -> None:
+    flood = TestClient(app, client=("203.0.113.77", 40000))  # type: ignore[arg-type]
+    answers = [flood.post("/report", data={"text": " "}, headers=HTML).status_code for _ in range(25)]
+    assert answers[:20] == [422] * 20 and set(answers[20:]) == {429}
+    r = flood.post("/report", data={"text": "又一条"}, headers=HTML)
+    assert r.status_code == 429 and "提交过于频繁" in r.text and "96110" in r.text
+    assert int(r.headers["Retry-After"]) > 0
+    neighbour = TestClient(app, client=("203.0.113.78", 40000))  # type: ignore[arg-type]
+    assert neighbour.post("/report", data={"text": " "}, headers=HTML).status_code == 422

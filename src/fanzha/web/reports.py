@@ -15,7 +15,8 @@ from fanzha.accounts.deps import CurrentPrincipal, DbSession, OptionalPrincipal
 from fanzha.accounts.principal import system_principal
 from fanzha.accounts.roles import Perm
 from fanzha.audit import service as audit
-from fanzha.core.errors import NotFound, ValidationFailed
+from fanzha.core.errors import NotFound, TooManyRequests, ValidationFailed
+from fanzha.core.ratelimit import TokenBucket
 from fanzha.core.timeutil import utcnow
 from fanzha.warnings import intake
 from fanzha.warnings import service as warnings
@@ -30,6 +31,10 @@ router = APIRouter(include_in_schema=False)
 MAX_FILES = 5
 MAX_FILE_BYTES = 5 * 1024 * 1024
 ALLOWED_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+# Per client IP: a family reporting a few frauds gets through, a script flooding the form does not.
+# In-process (see core.ratelimit); behind a proxy the server must be told to trust its
+# forwarded-for header, or every citizen shares the proxy's address.
+REPORT_BUCKET = TokenBucket(rate=1 / 60, burst=20)
 # Evidence fields of the form → the warning's evidence kinds.
 EVIDENCE_FIELDS = {"suspect_phone": "phone", "suspect_url": "url", "suspect_account": "bank_account"}
 
@@ -109,6 +114,14 @@ async def submit_report(
     suspect_account: Annotated[str, Form(max_length=300)] = "",
     urgent: Annotated[bool, Form()] = False,
 ) -> Response:
+    ip = request.client.host if request.client else "unknown"
+    wait = REPORT_BUCKET.take(ip)
+    if wait > 0:
+        minutes = int(wait // 60) + 1
+        raise TooManyRequests(
+            f"提交过于频繁，请 {minutes} 分钟后再试。情况紧急请直接拨打 110 或全国反诈专线 96110。",
+            int(wait) + 1,
+        )
     if not text.strip():
         raise ValidationFailed.on("text", "请填写举报内容")
     uploads = await _read_uploads(files or [])
