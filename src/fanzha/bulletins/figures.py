@@ -58,6 +58,7 @@ MEASURES = [
     MeasureDef("warnings_reached_in_time", "及时触达", "条"),
     MeasureDef("warnings_closed", "处置完结（有效预警）", "条"),
     MeasureDef("warnings_dissuaded", "劝阻成功", "人"),
+    MeasureDef("losses_avoided_amount", "避免损失", "元"),
     MeasureDef("overdue_steps", "超时环节", "个"),
     MeasureDef("stop_payments", "紧急止付", "笔"),
     MeasureDef("stop_payment_amount", "止付金额", "元"),

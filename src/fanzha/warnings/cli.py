@@ -32,6 +32,8 @@ def csv_row(row: dict[str, str]) -> dict[str, Any]:
     item: dict[str, Any] = {k: v for k, v in row.items() if k and v not in (None, "")}
     if "tags" in item:
         item["tags"] = _split(item["tags"])
+    if "amount_at_risk" in item:  # "12,000.50" as people write it
+        item["amount_at_risk"] = item["amount_at_risk"].replace(",", "").replace("，", "").strip()
     if "evidence" in item:
         item["evidence"] = [
             dict(zip(("kind", "value"), e.split(":", 1), strict=False)) for e in _split(item["evidence"])

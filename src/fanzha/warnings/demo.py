@@ -48,6 +48,20 @@ SOURCES = {
     Source.CITIZEN: 3,
 }
 LEVELS = {Level.HIGH: 33, Level.MEDIUM: 40, Level.LOW: 27}
+# Share of warnings that say how much the person was about to transfer: a high-risk warning is
+# usually raised on a transfer under way (bank, 96110 call-back), a low one on a text message.
+AMOUNT_SHARE = {Level.HIGH: 0.85, Level.MEDIUM: 0.35, Level.LOW: 0.08}
+
+
+def _amount_at_risk(rng: Random, level: Level) -> Decimal | None:
+    """Yuan about to be transferred: mostly thousands to tens of thousands (median about 15,000),
+    some savings-sized sums of several hundred thousand; people transfer round-ish amounts."""
+    if rng.random() >= AMOUNT_SHARE[level]:
+        return None
+    yuan = min(2_000_000.0, max(300.0, rng.lognormvariate(9.6, 1.1)))
+    return Decimal(round(yuan, -2 if yuan < 100_000 else -3)).quantize(Decimal("0.01"))
+
+
 OUTCOMES = {
     Outcome.DISSUADED: 80,
     Outcome.NOT_REACHED: 7,
@@ -194,6 +208,7 @@ def _warning(rng: Random, ctx: DemoContext, gaz: Gazetteer, tree: Tree, n: int) 
         "tags": [t.value for t in rng.sample(list(TechniqueTag), rng.choice([0, 1, 1, 2]))],
         "evidence": _evidence(rng),
         "text": "（演示数据）",
+        "amount_at_risk": _amount_at_risk(rng, level),
         "state": State.ROUTED.value if route.node_id else State.RECEIVED.value,
         "node_id": route.node_id or tree.city_id,
         "node_path": path,
@@ -289,7 +304,8 @@ def _mark_overdue(row: dict[str, Any], now: datetime, tree: Tree) -> None:
 
 
 def _case(row: dict[str, Any], rng: Random, codes: dict[int, str]) -> CaseIn:
-    loss = Decimal(
+    # The person went on with the transfer the warning was about, when the warning said how much.
+    loss = row["amount_at_risk"] or Decimal(
         rng.choice([rng.randint(300, 9_000), rng.randint(10_000, 90_000), rng.randint(100_000, 400_000)])
     )
     return CaseIn(

@@ -1,10 +1,11 @@
 """Warning tables. Deadlines are columns, so timers survive restarts and any process can tick."""
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fanzha.core.db import Base, node_path_type
@@ -100,6 +101,9 @@ class EarlyWarning(Base):
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     text: Mapped[str] = mapped_column(Text, default="")
+    # Yuan the person was about to lose (e.g. the transfer under way), as the issuer estimated it;
+    # summed over dissuaded warnings it is the losses avoided (避免损失) of stats.measures.
+    amount_at_risk: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     state: Mapped[str] = mapped_column(String(20))
     node_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction_nodes.id"), index=True)
     node_path: Mapped[str] = mapped_column(node_path_type())

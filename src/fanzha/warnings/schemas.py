@@ -13,6 +13,8 @@ from fanzha.warnings.models import Level, Outcome, Source
 EvidenceKind = Literal["phone", "bank_account", "url", "app", "wechat", "qq", "other"]
 ActionKind = Literal["sms", "call", "visit", "note"]
 MAX_BATCH = 10_000
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("999999999999.99")  # Numeric(14, 2)
 
 
 class Evidence(BaseModel):
@@ -35,6 +37,8 @@ class WarningIn(BaseModel):
     tags: list[TechniqueTag] = Field(default=[], max_length=20)
     evidence: list[Evidence] = Field(default=[], max_length=100)
     text: str = Field(default="", max_length=5000)
+    # Yuan; NaN/Infinity reach the validator below, which answers in Chinese.
+    amount_at_risk: Decimal | None = Field(default=None, allow_inf_nan=True)
 
     @field_validator("issued_at")
     @classmethod
@@ -42,6 +46,21 @@ class WarningIn(BaseModel):
         if value.tzinfo is None:
             raise ValueError("必须带时区（例：2026-11-20T09:30:00+08:00）")
         return as_utc(value)
+
+    @field_validator("amount_at_risk")
+    @classmethod
+    def _yuan(cls, value: Decimal | None) -> Decimal | None:
+        if value is None:
+            return None
+        if not value.is_finite():
+            raise ValueError("涉险金额必须是数字（元）")
+        if value < 0:
+            raise ValueError("涉险金额不能为负数")
+        if value > MAX_AMOUNT:  # before quantize, which cannot hold 1e30 at cent precision
+            raise ValueError(f"涉险金额不能超过 {MAX_AMOUNT:,} 元")
+        if value != value.quantize(CENT):
+            raise ValueError("涉险金额最多两位小数（元，精确到分）")
+        return value.quantize(CENT)
 
 
 class ItemResult(BaseModel):
@@ -110,6 +129,7 @@ class WarningOut(BaseModel):
     tags: list[str]
     evidence: list[Evidence]
     text: str
+    amount_at_risk: Decimal | None
     node_code: str
     node_name: str
     unit_id: int | None

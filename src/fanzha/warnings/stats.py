@@ -28,7 +28,7 @@ def _marked(column: Any) -> ColumnElement[Any]:
 
 
 def measures(session: Session, split: Split) -> Measures:
-    """Received (all, high), reached in time, overdue steps; closed with an outcome, dissuaded."""
+    """Received (all, high), reached in time, overdue steps; and the closed_measures."""
     group, window = split.group_of(W.node_path), split.window_of(W.received_at)
     in_time = and_(W.first_contact_at.is_not(None), W.first_contact_at <= W.contact_due_at)
     overdue = _marked(W.contact_overdue_at) + _marked(W.visit_overdue_at) + _marked(W.close_overdue_at)
@@ -40,18 +40,24 @@ def measures(session: Session, split: Split) -> Measures:
     )  # fmt: skip
     names = ["warnings_received", "warnings_high", "warnings_reached_in_time", "overdue_steps"]
     found = split.collect(session.execute(received), names)
+    for slot, values in closed_measures(session, split).items():
+        found.setdefault(slot, {}).update(values)
+    return found
+
+
+def closed_measures(session: Session, split: Split) -> Measures:
+    """By closing time: closed (not false alarms), dissuaded, and the losses avoided (the sum of
+    the amounts at risk of the warnings dissuaded; those without an amount add nothing)."""
     group, window = split.group_of(W.node_path), split.window_of(W.closed_at)
+    dissuaded = W.outcome == Outcome.DISSUADED.value
     closed = (
-        select(group, window, _count_if(W.outcome != Outcome.FALSE_ALARM.value),
-               _count_if(W.outcome == Outcome.DISSUADED.value))
+        select(group, window, _count_if(W.outcome != Outcome.FALSE_ALARM.value), _count_if(dissuaded),
+               func.sum(case((dissuaded, W.amount_at_risk), else_=None)))
         .where(split.where(W.node_path, W.closed_at), W.outcome.is_not(None))
         .group_by(group, window)
     )  # fmt: skip
-    for slot, values in split.collect(
-        session.execute(closed), ["warnings_closed", "warnings_dissuaded"]
-    ).items():
-        found.setdefault(slot, {}).update(values)
-    return found
+    names = ["warnings_closed", "warnings_dissuaded", "losses_avoided_amount"]
+    return split.collect(session.execute(closed), names)
 
 
 def by_source_level(session: Session, path: str, window: Window) -> dict[tuple[str, str], int]:

@@ -45,6 +45,7 @@ def to_out(
         victim_age=w.victim_age, victim_group=w.victim_group, fraud_type=w.fraud_type,
         fraud_type_label=FraudType(w.fraud_type).label, tags=list(w.tags),
         evidence=[Evidence.model_validate(e) for e in w.evidence], text=w.text,
+        amount_at_risk=w.amount_at_risk,
         node_code=node.code, node_name=node.name, unit_id=w.unit_id, route_reason=w.route_reason,
         assignee_id=w.assignee_id, first_contact_at=w.first_contact_at, visited_at=w.visited_at,
         closed_at=w.closed_at, outcome=w.outcome,

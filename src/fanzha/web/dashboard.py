@@ -158,6 +158,7 @@ class LoopFigures:
     trend_received: list[int]
     money_stopped: Decimal
     money_returned: Decimal
+    losses_avoided: Decimal  # this month: amounts at risk of the warnings dissuaded (docs/bulletins.md)
 
 
 def loop_figures(session: Session, scoped: Principal, now: datetime, grain: Grain) -> LoopFigures:
@@ -165,6 +166,7 @@ def loop_figures(session: Session, scoped: Principal, now: datetime, grain: Grai
     windows = [w for _, w in trend_windows(now, grain)]
     trend = warning_stats.measures(session, Split(scoped.scope_path, windows))
     money = funds_stats.measures(session, Split(scoped.scope_path, [month])).get((SELF, 0), {})
+    closed = warning_stats.closed_measures(session, Split(scoped.scope_path, [month])).get((SELF, 0), {})
     zero = Decimal("0.00")
     return LoopFigures(
         today=views.dashboard(session, scoped, now),
@@ -175,6 +177,7 @@ def loop_figures(session: Session, scoped: Principal, now: datetime, grain: Grai
         money_stopped=Decimal(money.get("stop_payment_amount", zero))
         + Decimal(money.get("frozen_amount", zero)),
         money_returned=Decimal(money.get("returned_amount", zero)),
+        losses_avoided=Decimal(closed.get("losses_avoided_amount", zero)),
     )
 
 
