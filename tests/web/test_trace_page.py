@@ -104,6 +104,11 @@ def test_case_accounts_are_offered_and_top_accounts_become_requests(
         ("C", "CCB", "4950.00"),
     }
     assert all(m.status == "requested" for m in made)
+    # Now the case names A and C too; the page starts from one the statements know.
+    again = client.get(f"/funds/trace?case_id={case.id}", headers=HTML)
+    chosen = re.search(r'name="account" list="case-accounts"[^>]* value="([^"]*)"', again.text)
+    assert again.status_code == 200 and chosen and chosen.group(1) in {"A", "C"}
+    assert "案件嫌疑账户，流水中无此账户" in again.text and "ICBC 紧急止付 #" in again.text
 
 
 def test_export_downloads_the_svg(app: FastAPI, world: World, chain: TransactionStore) -> None:

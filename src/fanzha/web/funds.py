@@ -43,7 +43,8 @@ def _row(req: RequestOut, now: datetime) -> dict[str, Any]:
     if until is not None and req.status == RequestStatus.IN_EFFECT:
         kind = RequestKind(req.kind)
         urgent = req.warned_at is not None or until - now <= service.WARN_BEFORE.get(kind, timedelta(0))
-    return {"r": req, "until": until, "urgent": urgent, "late": until is not None and until <= now}
+    late = until is not None and req.status == RequestStatus.IN_EFFECT and until <= now
+    return {"r": req, "until": until, "urgent": urgent, "late": late}
 
 
 @router.get("/requests")

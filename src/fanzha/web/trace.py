@@ -24,6 +24,7 @@ from fanzha.core.errors import ValidationFailed
 from fanzha.core.timeutil import to_local
 from fanzha.funds import export, repository, scoring, service
 from fanzha.funds.graph import index_for
+from fanzha.funds.models import RequestKind
 from fanzha.funds.schemas import TraceIn
 from fanzha.funds.store import TransactionStore
 from fanzha.funds.trace import REASON_LABELS, TraceResult, cents_to_yuan, trace
@@ -68,15 +69,18 @@ def _height(result: TraceResult) -> int:
     return min(900, 120 + 80 * max(per_hop.values(), default=1))
 
 
-def _candidates(session: Session, case_id: int, actor: Principal) -> tuple[str, list[tuple[str, str]]]:
-    """The case's start time and the accounts it names: its suspect accounts and its requests'."""
+def _candidates(session: Session, case_id: int, actor: Principal) -> tuple[str, str, list[tuple[str, str]]]:
+    """The case's number, its time and the accounts it names: its suspect accounts and its requests'."""
     case = cases.to_out(session, cases.get_case(session, case_id, actor), actor)
-    found = [(i.value, "案件嫌疑账户") for i in case.suspect_identifiers if i.kind == "bank_account"]
+    found: dict[str, list[str]] = {}
+    for i in case.suspect_identifiers:
+        if i.kind == "bank_account":
+            found.setdefault(i.value, []).append("案件嫌疑账户")
     f = repository.RequestFilter(bank_code=None, path=actor.scope_path, case_id=case_id)
-    found += [
-        (r.account, f"{r.bank_code} 止付请求 #{r.id}") for r in repository.list_requests(session, f, 0, 50)[0]
-    ]
-    return to_local(case.occurred_at).strftime("%Y-%m-%dT%H:%M"), list(dict.fromkeys(found))
+    for r in repository.list_requests(session, f, 0, 50)[0]:
+        found.setdefault(r.account, []).append(f"{r.bank_code} {RequestKind(r.kind).label} #{r.id}")
+    named = [(account, "、".join(labels)) for account, labels in found.items()]
+    return case.case_no, to_local(case.occurred_at).strftime("%Y-%m-%dT%H:%M"), named
 
 
 def _yuan(cents: int) -> str:
@@ -186,15 +190,20 @@ def trace_page(
     min_amount: str = "100",
 ) -> Response:
     case = int(case_id) if case_id and case_id.strip().isdigit() else None
-    start, candidates = _candidates(session, case, actor) if case is not None else ("", [])
+    store = TransactionStore()
+    case_no, start, candidates = _candidates(session, case, actor) if case is not None else ("", "", [])
+    if candidates:  # start from an account the statements know; say which ones they do not
+        known = index_for(store).ids
+        candidates = [(a, label if a in known else f"{label}，流水中无此账户") for a, label in candidates]
+        candidates.sort(key=lambda c: c[0] not in known)
     account = blank_to_none(account) or (candidates[0][0] if candidates else None)
     since = since or start
-    form: dict[str, Any] = {"case_id": case, "account": account or "", "since": since, "rule": rule}
+    form: dict[str, Any] = {"case_id": case, "case_no": case_no, "account": account or "", "since": since}
+    form["rule"] = rule
     form |= {"hops": hops, "hours": hours, "min_amount": min_amount}
     ctx: dict[str, Any] = {"form": form, "candidates": candidates, "error": "", "result": None}
     status = 200
     if account and since:
-        store = TransactionStore()
         try:
             result = _run(store, account, since, rule, hops, hours, min_amount)
         except ValidationFailed as err:
@@ -208,7 +217,7 @@ def trace_page(
                 "chart": json.dumps(graph_option(result), ensure_ascii=False),
                 "chart_height": _height(result),
                 "total": cents_to_yuan(sum(a.remaining for a in result.ranked())),
-                "query": urlencode({k: v for k, v in form.items() if v is not None}),
+                "query": urlencode({k: v for k, v in form.items() if v is not None and k != "case_no"}),
             }
     return page(request, "funds/trace.html", actor, ctx, status_code=status)
 

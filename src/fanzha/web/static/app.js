@@ -10,7 +10,10 @@
       var left = Math.round((Date.parse(el.getAttribute("data-deadline")) - now) / 1000);
       var late = left < 0;
       var s = Math.abs(left);
-      var text = (s >= 3600 ? Math.floor(s / 3600) + ":" : "") + pad(Math.floor((s % 3600) / 60)) + ":" + pad(s % 60);
+      // Up to three days as hours (a 48-hour stop-payment reads 47:59:58); longer holds in days.
+      var days = s >= 3 * 86400 ? Math.floor(s / 86400) : 0;
+      var hours = Math.floor((s - days * 86400) / 3600);
+      var text = (days ? days + " 天 " : "") + (s >= 3600 ? hours + ":" : "") + pad(Math.floor((s % 3600) / 60)) + ":" + pad(s % 60);
       el.textContent = late ? "已超时 " + text : "剩余 " + text;
       el.classList.toggle("late", late);
       var row = el.closest("tr");
