@@ -32,8 +32,8 @@ MAX_FILES = 5
 MAX_FILE_BYTES = 5 * 1024 * 1024
 ALLOWED_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
 # Per client IP: a family reporting a few frauds gets through, a script flooding the form does not.
-# In-process (see core.ratelimit); behind a proxy the server must be told to trust its
-# forwarded-for header, or every citizen shares the proxy's address.
+# In-process (see core.ratelimit). The address is uvicorn's: X-Forwarded-For is trusted only from
+# FORWARDED_ALLOW_IPS (default 127.0.0.1), else every citizen behind a proxy shares its budget.
 REPORT_BUCKET = TokenBucket(rate=1 / 60, burst=20)
 # Evidence fields of the form → the warning's evidence kinds.
 EVIDENCE_FIELDS = {"suspect_phone": "phone", "suspect_url": "url", "suspect_account": "bank_account"}
