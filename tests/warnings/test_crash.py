@@ -1,6 +1,12 @@
-"""Crash safety: SIGKILL the server during bulk intake; every acknowledged warning survives once."""
+"""Crash safety: SIGKILL the server during bulk intake; every acknowledged warning survives once.
+
+Runs on the suite's database kind: a temporary SQLite file, or, when FANZHA_TEST_DATABASE_URL
+names PostgreSQL, a scratch database created on that server and dropped afterwards (the server
+process commits for real, so it cannot use the suite's rolled-back test transaction).
+"""
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -8,12 +14,14 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from fanzha.core import db
@@ -45,17 +53,46 @@ def _start(url: str, port: int) -> subprocess.Popen[bytes]:
     raise AssertionError("server did not start")
 
 
-@pytest.fixture
-def server_db(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """A separate, committed SQLite database with the test world; returns (url, intake key)."""
-    url = f"sqlite:///{tmp_path / 'crash.db'}"
-    upgrade(url)
+@contextmanager
+def _scratch_database(tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database of the kind the suite runs on; the suite's own is left alone."""
+    suite = os.environ.get("FANZHA_TEST_DATABASE_URL", "")
+    if not suite.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'crash.db'}"
+        return
+    name = f"fz_crash_{secrets.token_hex(4)}"
+    admin = create_engine(make_url(suite).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(suite).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:  # FORCE: a killed server's sessions may not be gone yet
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _count_by_source_id(url: str) -> dict[str, int]:
     engine = db.make_engine(url)
     with Session(engine) as s:
-        key = build_world(s).keys["feed"]
-        s.commit()
-    yield url, key
+        counts = dict(
+            s.execute(select(EarlyWarning.source_id, func.count()).group_by(EarlyWarning.source_id)).all()
+        )
     engine.dispose()
+    return {str(k): int(v) for k, v in counts.items()}
+
+
+@pytest.fixture
+def server_db(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """A separate, committed database with the test world; returns (url, intake key)."""
+    with _scratch_database(tmp_path) as url:
+        upgrade(url)
+        engine = db.make_engine(url)
+        with Session(engine) as s:
+            key = build_world(s).keys["feed"]
+            s.commit()
+        engine.dispose()
+        yield url, key
 
 
 def test_sigkill_during_bulk_intake_loses_no_acknowledged_warning(server_db: tuple[str, str]) -> None:
@@ -88,6 +125,9 @@ def test_sigkill_during_bulk_intake_loses_no_acknowledged_warning(server_db: tup
     proc.wait()
     poster.join()
     assert acked and unacked, "the kill must land in the middle of the intake"
+    stored = _count_by_source_id(url)
+    for batch in batches:  # one transaction per batch: all of it or none of it
+        assert sum(stored.get(w["source_id"], 0) for w in batch) in (0, BATCH)
 
     proc = _start(url, port)
     try:
@@ -99,12 +139,7 @@ def test_sigkill_during_bulk_intake_loses_no_acknowledged_warning(server_db: tup
         proc.terminate()
         proc.wait()
     assert all(r["status"] in ("created", "existing") for r in resent)
-    engine = db.make_engine(url)
-    with Session(engine) as s:
-        counts = dict(
-            s.execute(select(EarlyWarning.source_id, func.count()).group_by(EarlyWarning.source_id)).all()
-        )
-    engine.dispose()
+    counts = _count_by_source_id(url)
     for b in acked:
         assert all(counts.get(w["source_id"]) == 1 for w in batches[b]), f"batch {b} lost or doubled"
     assert all(n == 1 for n in counts.values())
