@@ -5,19 +5,25 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fanzha.cases import service as cases
+from fanzha.funds.graph import GraphIndex
 from fanzha.funds.importer import import_statement
 from fanzha.funds.models import FundRequest
 from fanzha.funds.store import TransactionStore
+from fanzha.funds.trace import TraceParams, trace
+from fanzha.web.trace import graph_option
 from tests.cases.factories import case_in
 from tests.factories import World
-from tests.funds.test_trace import CHAIN, HEADER
+from tests.funds.test_trace import CHAIN, HEADER, SINCE
 from tests.web.test_console import HTML, browser_login
 
 # tests/funds/test_trace.py's chain starts 2026-11-01 00:00 UTC: 08:00 in Beijing.
@@ -116,3 +122,30 @@ def test_export_downloads_the_svg(app: FastAPI, world: World, chain: Transaction
     r = client.get("/funds/trace/export?" + QUERY.format(hops=4) + "&fmt=svg")
     assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
     assert r.text.startswith("<svg") and "attachment" in r.headers["content-disposition"]
+
+
+transfers = st.lists(
+    st.tuples(st.integers(0, 7), st.integers(0, 7), st.integers(0, 72 * 3600), st.integers(1, 5_000_000)),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(transfers, st.integers(1, 5), st.sampled_from(["fifo", "proportional"]))
+def test_graph_draws_every_account_once_and_every_arrow_between_drawn_accounts(
+    edges: list[tuple[int, int, int, int]], hops: int, rule: str
+) -> None:
+    """Whatever the flow (cycles, self-sends, cuts), the chart has one box per account and no loose arrow."""
+    names = [f"62{i:04d}" for i in range(8)]
+    src, dst, t, cents = (np.array(col, dtype=np.int64) for col in zip(*edges, strict=True))
+    index = GraphIndex.from_arrays(names, src, dst, t + int(SINCE.timestamp()), cents)
+    result = trace(index, TraceParams(names[int(src[0])], SINCE, rule, max_hops=hops))  # type: ignore[arg-type]
+    series = graph_option(result)["series"][0]
+    boxes = [n["name"] for n in series["data"] if "category" in n]
+    assert sorted(boxes) == sorted(a.account for a in result.accounts) and len(set(boxes)) == len(boxes)
+    drawn = {n["name"] for n in series["data"]}
+    assert all(e["source"] in drawn and e["target"] in drawn for e in series["links"])
+    cut = {n["name"] for n in series["data"] if n.get("category") == 2}
+    assert cut == {a.account for a in result.accounts if a.truncated and a.hop > 0}
+    json.dumps(graph_option(result))  # it goes into the page as JSON
