@@ -105,7 +105,8 @@ def test_every_console_page_loads_only_from_this_origin(
         response = page.goto(f"{server.base_url}{href}")
         assert response is not None and response.status == 200, href
         page.wait_for_load_state("networkidle")
-        shot(page, "console" + href.split("?")[0].replace("/", "_").rstrip("_"))
+        path, _, query = href.partition("?")
+        shot(page, "console" + path.replace("/", "_").rstrip("_") + ("_result" if query else ""))
     assert outside == []
 
 
@@ -277,7 +278,15 @@ def test_stop_payment_filed_approved_by_a_second_officer_and_acknowledged_by_the
 
 def test_trace_graph_renders_with_truncation_marked(page: Page, server: Server, outside: list[str]) -> None:
     login(page, server, "police_a")
-    page.goto(f"{server.base_url}{TRACE_PAGE}")
+    page.goto(f"{server.base_url}/funds/trace")
+    page.select_option("#trace-case", index=1)  # the station's case: its suspect account, its time
+    page.click("#run-trace")
+    assert "已导入的流水中没有账户 6222020000001234567" in (page.text_content("#error") or "")
+    assert "案件嫌疑账户" in (page.text_content(".candidates") or "")
+    page.fill("input[name=account]", "V")
+    page.fill("input[name=since]", "2026-11-01T08:00")
+    page.fill("input[name=hops]", "2")
+    page.click("#run-trace")
     page.wait_for_selector("#trace-graph canvas")
     assert "超出跳数上限" in (page.text_content("#truncated") or "")
     assert page.locator("#ranked tbody tr").count() == 2

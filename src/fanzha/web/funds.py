@@ -90,13 +90,17 @@ def request_list(
     return page(request, "funds/list.html", actor, ctx)
 
 
-def _case_choices(session: Session, actor: Principal) -> list[tuple[int, str]]:
-    """The latest cases in the officer's subtree, to pick the one a request serves."""
+def case_choices(session: Session, actor: Principal, current: int | None = None) -> list[tuple[int, str]]:
+    """The latest cases in the officer's subtree to pick from, and ``current`` if it is older."""
     rows, _ = case_repo.list_cases(session, case_repo.CaseFilter(path=actor.scope_path), 0, 100)
-    return [
+    choices = [
         (c.id, f"{c.case_no} · {to_local(c.occurred_at):%Y-%m-%d} · 损失 {c.loss_amount:,.2f} 元")
         for c in rows
     ]
+    if current is not None and current not in {i for i, _ in choices}:
+        case = cases.get_case(session, current, actor)  # 404 outside the officer's subtree
+        choices.insert(0, (case.id, case.case_no))
+    return choices
 
 
 @router.get("/requests/new")
@@ -109,12 +113,8 @@ def new_request(
     bank_code: str = "",
     amount: str = "",
 ) -> Response:
-    choices = _case_choices(session, actor)
-    if case_id is not None and case_id not in {i for i, _ in choices}:
-        case = cases.get_case(session, case_id, actor)  # 404 outside the officer's subtree
-        choices.insert(0, (case.id, case.case_no))
     ctx = {
-        "cases": choices,
+        "cases": case_choices(session, actor, case_id),
         "banks": service.bank_codes(session),
         "prefill": {"case_id": case_id, "account": account, "bank_code": bank_code, "amount": amount},
     }

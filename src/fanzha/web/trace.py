@@ -29,6 +29,7 @@ from fanzha.funds.schemas import TraceIn
 from fanzha.funds.store import TransactionStore
 from fanzha.funds.trace import REASON_LABELS, TraceResult, cents_to_yuan, trace
 from fanzha.web.forms import blank_to_none, decimal_field, validated
+from fanzha.web.funds import case_choices
 from fanzha.web.render import page, redirect
 
 router = APIRouter(prefix="/funds", include_in_schema=False)
@@ -202,6 +203,7 @@ def trace_page(
     form["rule"] = rule
     form |= {"hops": hops, "hours": hours, "min_amount": min_amount}
     ctx: dict[str, Any] = {"form": form, "candidates": candidates, "error": "", "result": None}
+    ctx["cases"] = case_choices(session, actor, case)
     status = 200
     if account and since:
         try:

@@ -41,6 +41,15 @@
       });
     });
   });
+  // A choice that makes other fields stale empties them (the trace page: another case, another start).
+  document.addEventListener("change", function (evt) {
+    var el = evt.target;
+    if (!el.matches || !el.matches("[data-clears]") || !el.form) { return; }
+    el.getAttribute("data-clears").split(" ").forEach(function (name) {
+      var field = el.form.elements[name];
+      if (field) { field.value = ""; }
+    });
+  });
   document.addEventListener("htmx:afterSwap", function (evt) {
     drawCharts(evt.target);
     tickCountdowns();
