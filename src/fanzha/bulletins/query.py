@@ -2,21 +2,25 @@
 
 A bulletin asks for the same measures for a node and for each of its children, over several
 consecutive time windows (this period and the ones before it). Each stats query therefore
-groups by two cheap expressions — which child (a path prefix), which window (a bucket
-search) — so one pass over the rows answers all of them, on SQLite and PostgreSQL.
+groups by which child (a path prefix) and which window, so one query answers all of them, on
+SQLite and PostgreSQL. The window comes from joining a small table of the windows' bounds
+(``SELECT 0, start, end UNION ALL …``) on the time column: each window is then one range
+scan of the time index, and PostgreSQL, which can estimate that join's few groups, aggregates
+in a hash table instead of sorting every row (it cannot estimate groups of a per-row
+expression such as ``width_bucket`` and sorted 200,000 rows on disk for a bulletin).
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import ColumnElement, FunctionElement, Integer, and_, case, func, literal
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import ColumnElement, Integer, Subquery, and_, case, func, literal, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute
-from sqlalchemy.sql.compiler import SQLCompiler
 
+from fanzha.core.db import UTCDateTime
 from fanzha.jurisdiction.scope import within
 
 Number = int | Decimal
@@ -27,31 +31,6 @@ Group = tuple[str, str]
 TimeColumn = InstrumentedAttribute[datetime] | InstrumentedAttribute[datetime | None]
 # (child code or SELF, window index) → measure name → value.
 Measures = dict[tuple[str, int], dict[str, Number]]
-
-
-class _Bucket(FunctionElement[int]):
-    """Index of the contiguous window a timestamp falls in, given the windows' start instants.
-
-    PostgreSQL has ``width_bucket`` (one binary search per row); elsewhere a CASE of "<" tests
-    is used. Either is much cheaper per row than testing every window's two bounds.
-    """
-
-    name = "bucket"
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(_Bucket)
-def _bucket_case(element: _Bucket, compiler: SQLCompiler, **kw: Any) -> str:
-    column, *starts = [compiler.process(c, **kw) for c in element.clauses]
-    tests = " ".join(f"WHEN {column} < {start} THEN {i}" for i, start in enumerate(starts[1:]))
-    return f"CASE {tests} ELSE {len(starts) - 1} END" if tests else "0"
-
-
-@compiles(_Bucket, "postgresql")
-def _bucket_pg(element: _Bucket, compiler: SQLCompiler, **kw: Any) -> str:
-    column, *starts = [compiler.process(c, **kw) for c in element.clauses]
-    return f"width_bucket({column}, ARRAY[{', '.join(starts)}]::timestamptz[]) - 1"
 
 
 SELF = ""  # the group of rows attached to the node itself rather than to one of its children
@@ -84,14 +63,30 @@ class Split:
             return func.substr(path_column, 1, lengths.pop())
         return case(*[(within(path_column, path), path) for _, path in self.children], else_=self.path)
 
+    @cached_property
+    def _bounds(self) -> Subquery:
+        """The windows as rows (i, starts, ends); one object, so ``window_of`` and ``where``
+        of a query refer to the same FROM item."""
+        rows = [
+            select(literal(i, Integer).label("i"), literal(a, UTCDateTime).label("starts"),
+                   literal(b, UTCDateTime).label("ends"))
+            for i, (a, b) in enumerate(self.windows)
+        ]  # fmt: skip
+        return union_all(*rows).subquery("windows")
+
     def window_of(self, time_column: TimeColumn) -> ColumnElement[Any]:
+        """The index of the row's window (``where`` joins the windows on ``time_column``)."""
         if len(self.windows) == 1:
             return literal(0)
-        return _Bucket(time_column, *[literal(w[0], time_column.type) for w in self.windows])
+        return self._bounds.c.i
 
     def where(self, path_column: InstrumentedAttribute[str], time_column: TimeColumn) -> ColumnElement[bool]:
         span = (self.windows[0][0], self.windows[-1][1])
-        return and_(within(path_column, self.path), _in(time_column, span))
+        # The whole span on the table itself too, so the planner scans only its range of the index.
+        conds = [within(path_column, self.path), _in(time_column, span)]
+        if len(self.windows) > 1:
+            conds += [time_column >= self._bounds.c.starts, time_column < self._bounds.c.ends]
+        return and_(*conds)
 
     def collect(self, rows: Any, names: Sequence[str]) -> Measures:
         """Rows of (group path, window index, *values) as measures under child codes.
