@@ -1,11 +1,10 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fanzha.core.db import Base, node_path_type
-from fanzha.warnings.models import EarlyWarning
 
 
 class StoredBulletin(Base):
@@ -26,8 +25,5 @@ class StoredBulletin(Base):
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-# Access paths for the bulletin's warning aggregates (warnings.stats): a city-wide month is a
-# time range over every node, which the warnings package's (node_path, received_at) index
-# cannot narrow. Declared here, with their migration in the bulletins branch.
-Index("ix_warnings_items_bulletin_received", EarlyWarning.received_at)
-Index("ix_warnings_items_bulletin_closed", EarlyWarning.closed_at)
+# The warnings package owns the time indexes its aggregates use (warnings.models *_COVER); the
+# plain ones this branch once declared on its table are dropped by migration 0004_bulletins.

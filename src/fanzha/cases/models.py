@@ -40,11 +40,16 @@ class IdentifierKind(StrEnum):
     OTHER = "other"
 
 
+# Covering index: the aggregates by period and the ranking by loss (cases.stats) read only the
+# index, not the rows (PostgreSQL needs ``id`` in it; SQLite has the rowid in every index).
+OCCURRED_COVER = ("occurred_at", "node_path", "loss_amount", "fraud_type", "victim_group", "victim_age", "id")
+
+
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_node_path_occurred", "node_path", "occurred_at"),
-        Index("ix_cases_occurred_at", "occurred_at"),
+        Index("ix_cases_occurred_cover", *OCCURRED_COVER),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
