@@ -3,6 +3,7 @@
 import itertools
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,9 +11,13 @@ from sqlalchemy.orm import Session
 
 from fanzha.cases import service as cases
 from fanzha.core.timeutil import utcnow
-from fanzha.web.dashboard import trend_windows
+from fanzha.warnings import service
+from fanzha.warnings.models import Outcome
+from fanzha.warnings.schemas import CloseIn, ReopenIn
+from fanzha.web.dashboard import _local_midnight, loop_figures, trend_windows
 from tests.cases.factories import case_in
 from tests.factories import World
+from tests.warnings.factories import add_gazetteer, make_warning
 from tests.web.test_console import HTML, browser_login
 
 
@@ -50,3 +55,38 @@ def test_station_dashboard_counts_only_its_own_cases(
 def test_dashboard_needs_statistics_permission(client: TestClient, world: World) -> None:
     browser_login(client, "dissuader")
     assert client.get("/dashboard", headers=HTML).status_code == 403
+
+
+def test_warning_figures_count_closings_by_outcome_today_and_over_30_days(
+    client: TestClient, world: World, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_gazetteer(session, world)
+    analyst = world.principals["analyst"]
+    start = utcnow()
+    midnight = _local_midnight(start)
+    today = midnight + (start - midnight) / 2
+
+    def closed(at: datetime, outcome: Outcome, level: str = "high") -> int:
+        monkeypatch.setattr(service, "utcnow", lambda: at)
+        w = make_warning(session, world, level=level)
+        service.claim(session, w.id, analyst)
+        service.close(session, w.id, CloseIn(outcome=outcome), analyst)
+        return w.id
+
+    closed(today, Outcome.DISSUADED)
+    closed(today, Outcome.FALSE_ALARM, level="medium")
+    closed(start - timedelta(days=10), Outcome.DISSUADED)
+    closed(start - timedelta(days=20), Outcome.DEFRAUDED, level="low")
+    closed(start - timedelta(days=40), Outcome.NOT_REACHED)  # before the 30 days
+    reopened = closed(today, Outcome.DISSUADED)  # reopened: no longer closed
+    service.reopen(session, reopened, ReopenIn(reason="重新核实"), analyst)
+    monkeypatch.undo()
+    now = utcnow()
+    figures = loop_figures(session, world.principals["commander"], now, "day")
+    assert figures.today.closed_today == {"dissuaded": 1, "false_alarm": 1}
+    assert figures.today.success_rate_30d == pytest.approx(2 / 3)  # false alarms are not judged
+    assert figures.today.received_today == {"high": 4, "medium": 1, "low": 1}  # all came in today
+    assert figures.trend_received[-1] == 6 and sum(figures.trend_received) == 6
+    browser_login(client, "commander")
+    panel = client.get("/dashboard/panel", headers=HTML).text
+    assert "<span>今日劝阻成功</span><b>1</b><span>今日办结 2</span>" in panel

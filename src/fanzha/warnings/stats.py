@@ -68,3 +68,15 @@ def by_source_level(session: Session, path: str, window: Window) -> dict[tuple[s
         .group_by(W.source, W.level)
     )
     return {(str(s), str(lv)): int(n) for s, lv, n in session.execute(stmt)}
+
+
+def received_counts(session: Session, split: Split) -> Measures:
+    """Only ``warnings_received`` per group and window: what a trend line needs, read from the
+    receiving-time index alone (``measures`` also counts by closing time and sums the deadlines)."""
+    group, window = split.group_of(W.node_path), split.window_of(W.received_at)
+    stmt = (
+        select(group, window, func.count())
+        .where(split.where(W.node_path, W.received_at))
+        .group_by(group, window)
+    )
+    return split.collect(session.execute(stmt), ["warnings_received"])

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from fanzha.accounts.principal import Principal
@@ -138,16 +138,42 @@ def dashboard(session: Session, principal: Principal, now: datetime) -> Dashboar
         query = select(column, func.count()).where(scope, *conds).group_by(column)
         return {str(k): int(n) for k, n in session.execute(query)}
 
-    received = grouped(W.level, W.received_at >= midnight)
-    month = grouped(W.outcome, W.closed_at >= now - timedelta(days=30), W.state == State.CLOSED.value)
+    # Time ranges bounded on both sides: see _closed_by_outcome.
+    received = grouped(W.level, W.received_at >= midnight, W.received_at <= now)
+    month, today = _closed_by_outcome(session, scope, now - timedelta(days=30), midnight, now)
     judged = sum(n for k, n in month.items() if k != Outcome.FALSE_ALARM.value)
     return Dashboard(
         received_today={lv.value: received.get(lv.value, 0) for lv in Level},
         open_by_state=grouped(W.state, W.state.in_(OPEN_STATES)),
         overdue_open=session.scalar(select(func.count()).select_from(W).where(scope, overdue_now(now))) or 0,
-        closed_today=grouped(W.outcome, W.closed_at >= midnight, W.state == State.CLOSED.value),
+        closed_today=today,
         success_rate_30d=month.get(Outcome.DISSUADED.value, 0) / judged if judged else None,
     )
+
+
+def _closed_by_outcome(
+    session: Session, scope: ColumnElement[bool], since: datetime, midnight: datetime, now: datetime
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Closed per outcome since ``since`` and, of those, since ``midnight`` (later), in one pass.
+
+    Closed means "has an outcome", as in stats.measures (closing sets the outcome and reopening
+    clears it). The closing time is bounded on both sides so that SQLite, which keeps no
+    statistics, reads the covering closing-time index: with one bound, or with a test on
+    ``state``, it walks the scope's path range in another index and reads every row of it
+    (0.4 s city-wide on the demo city instead of a few milliseconds).
+    """
+    query = (
+        select(W.outcome, func.count(), func.sum(case((W.closed_at >= midnight, 1), else_=0)))
+        .where(scope, W.closed_at >= since, W.closed_at <= now, W.outcome.is_not(None))
+        .group_by(W.outcome)
+    )
+    since_start: dict[str, int] = {}
+    today: dict[str, int] = {}
+    for outcome, n, n_today in session.execute(query):
+        since_start[str(outcome)] = int(n)
+        if n_today:
+            today[str(outcome)] = int(n_today)
+    return since_start, today
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,7 @@ class LoopFigures:
 def loop_figures(session: Session, scoped: Principal, now: datetime, grain: Grain) -> LoopFigures:
     month: Window = (as_utc(_month_start(_local_midnight(now))), now)
     windows = [w for _, w in trend_windows(now, grain)]
-    trend = warning_stats.measures(session, Split(scoped.scope_path, windows))
+    trend = warning_stats.received_counts(session, Split(scoped.scope_path, windows))
     money = funds_stats.measures(session, Split(scoped.scope_path, [month])).get((SELF, 0), {})
     closed = warning_stats.closed_measures(session, Split(scoped.scope_path, [month])).get((SELF, 0), {})
     zero = Decimal("0.00")
