@@ -241,7 +241,9 @@ def _children(kids: Sequence[Node], got: _Gathered) -> list[ChildRow]:
 
 def _notable(session: Session, node: Node, window: Window) -> list[NotableCase]:
     found = case_stats.largest(session, node.path, window, NOTABLE_CASES)
-    names = {n.path: n.name for n in tree.subtree(session, node.path)}
+    # A path ends with its node's code; load those few nodes, not the whole subtree (800 in a city).
+    codes = {row.node_path.rstrip("/").rsplit("/", 1)[-1] for row in found}
+    names = {n.path: n.name for n in tree.nodes_by_codes(session, sorted(codes)).values()}
     out = []
     for row in found:
         group = VictimGroup(row.victim_group).label if row.victim_group else "未登记"

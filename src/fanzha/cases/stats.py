@@ -76,13 +76,17 @@ class CaseLine:
 
 
 def largest(session: Session, path: str, window: Window, limit: int) -> list[CaseLine]:
-    """The cases with the largest losses in the window (the bulletin's notable cases)."""
+    """The cases with the largest losses in the window (the bulletin's notable cases).
+
+    The ranking reads only the covering index; just the few cases chosen are then read whole
+    (ranking whole rows read every case of the period from the table: 40,000 for a city's month)."""
+    order = (Case.loss_amount.desc(), Case.id)
+    top = select(Case.id).where(*_scoped(path, window)).order_by(*order).limit(limit).subquery()
     stmt = (
         select(Case.id, Case.case_no, Case.occurred_at, Case.node_path, Case.fraud_type, Case.loss_amount,
                Case.victim_group, Case.victim_age, Case.tags)
-        .where(*_scoped(path, window))
-        .order_by(Case.loss_amount.desc(), Case.id)
-        .limit(limit)
+        .join(top, top.c.id == Case.id)
+        .order_by(*order)
     )  # fmt: skip
     return [
         CaseLine(r.id, r.case_no, r.occurred_at, r.node_path, str(r.fraud_type), as_decimal(r.loss_amount),
