@@ -64,7 +64,7 @@ class Split:
         return case(*[(within(path_column, path), path) for _, path in self.children], else_=self.path)
 
     @cached_property
-    def _bounds(self) -> Subquery:
+    def bounds(self) -> Subquery:
         """The windows as rows (i, starts, ends); one object, so ``window_of`` and ``where``
         of a query refer to the same FROM item."""
         rows = [
@@ -72,20 +72,20 @@ class Split:
                    literal(b, UTCDateTime).label("ends"))
             for i, (a, b) in enumerate(self.windows)
         ]  # fmt: skip
-        return union_all(*rows).subquery("windows")
+        return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("windows")
 
     def window_of(self, time_column: TimeColumn) -> ColumnElement[Any]:
         """The index of the row's window (``where`` joins the windows on ``time_column``)."""
         if len(self.windows) == 1:
             return literal(0)
-        return self._bounds.c.i
+        return self.bounds.c.i
 
     def where(self, path_column: InstrumentedAttribute[str], time_column: TimeColumn) -> ColumnElement[bool]:
         span = (self.windows[0][0], self.windows[-1][1])
         # The whole span on the table itself too, so the planner scans only its range of the index.
         conds = [within(path_column, self.path), _in(time_column, span)]
         if len(self.windows) > 1:
-            conds += [time_column >= self._bounds.c.starts, time_column < self._bounds.c.ends]
+            conds += [time_column >= self.bounds.c.starts, time_column < self.bounds.c.ends]
         return and_(*conds)
 
     def collect(self, rows: Any, names: Sequence[str]) -> Measures:

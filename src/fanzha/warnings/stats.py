@@ -7,7 +7,7 @@ before a boundary and closed after it appears on both sides. Definitions: docs/b
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from fanzha.bulletins.query import Measures, Split, Window
@@ -71,12 +71,15 @@ def by_source_level(session: Session, path: str, window: Window) -> dict[tuple[s
 
 
 def received_counts(session: Session, split: Split) -> Measures:
-    """Only ``warnings_received`` per group and window: what a trend line needs, read from the
-    receiving-time index alone (``measures`` also counts by closing time and sums the deadlines)."""
-    group, window = split.group_of(W.node_path), split.window_of(W.received_at)
-    stmt = (
-        select(group, window, func.count())
-        .where(split.where(W.node_path, W.received_at))
-        .group_by(group, window)
-    )
+    """Only ``warnings_received`` per window, for the node's whole subtree (a trend line).
+
+    One correlated count per window over the receiving-time index: no GROUP BY, which SQLite
+    answers by sorting every row first (the demo city's year of warnings: 66 ms against 13 ms).
+    """
+    if split.children:
+        raise ValueError("received_counts counts the whole subtree; use measures for children")
+    bounds = split.bounds
+    in_window = and_(W.received_at >= bounds.c.starts, W.received_at < bounds.c.ends)
+    count = select(func.count()).select_from(W).where(within(W.node_path, split.path), in_window)
+    stmt = select(literal(split.path), bounds.c.i, count.scalar_subquery())
     return split.collect(session.execute(stmt), ["warnings_received"])
