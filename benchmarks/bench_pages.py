@@ -45,6 +45,7 @@ PAGES = [
     ("dissuader", "/queue"),
     ("police", "/warnings"),
     ("police", "/dashboard"),
+    ("police", "/dashboard/panel?grain=month"),
     (None, "/check"),
     (None, "/report"),
 ]
