@@ -167,9 +167,10 @@ def mule_scores(
     account: str | None = None,
 ) -> list[ScoreOut]:
     named = [v for k, v, _ in cases.reputation_identifiers(session) if k == "bank_account"]
-    scores = scoring.score_all(store, named)
     if account:
-        scores = [s for s in scores if s.account == account.replace(" ", "")]
+        scores = scoring.score_accounts(store, [account.replace(" ", "")], named)
+    else:
+        scores = scoring.score_all(store, named)
     return [ScoreOut(account=s.account, score=s.score, explanation=s.contributions) for s in scores[:top]]
 
 

@@ -23,7 +23,7 @@ from fanzha.core.config import get_settings
 from fanzha.core.errors import ValidationFailed
 from fanzha.core.timeutil import to_local
 from fanzha.funds import export, repository, scoring, service
-from fanzha.funds.graph import index_for
+from fanzha.funds.graph import GraphIndex, index_for
 from fanzha.funds.models import RequestKind
 from fanzha.funds.schemas import TraceIn
 from fanzha.funds.store import TransactionStore
@@ -47,7 +47,7 @@ def _since(value: str) -> datetime:
 
 
 def _run(
-    store: TransactionStore, account: str, since: str, rule: str, hops: int, hours: float, min_amount: str
+    index: GraphIndex, account: str, since: str, rule: str, hops: int, hours: float, min_amount: str
 ) -> TraceResult:
     """The form's fields checked like the API's TraceIn, then the trace on the cached index."""
     data = validated(
@@ -59,7 +59,7 @@ def _run(
         window_hours=hours,
         min_amount=decimal_field("min_amount", min_amount),
     )
-    return trace(index_for(store), data.params())
+    return trace(index, data.params())
 
 
 def _height(result: TraceResult) -> int:
@@ -173,7 +173,7 @@ def _ranked(store: TransactionStore, session: Session, result: TraceResult) -> l
     named = [v for k, v, _ in cases.reputation_identifiers(session) if k == "bank_account"]
     ranked = result.ranked()[:SHOWN]
     wanted = {a.account for a in ranked}
-    scores = {s.account: s for s in scoring.score_all(store, named) if s.account in wanted}
+    scores = {s.account: s for s in scoring.score_accounts(store, wanted, named)}
     return [{"a": a, "score": scores.get(a.account)} for a in ranked]
 
 
@@ -193,8 +193,10 @@ def trace_page(
     case = int(case_id) if case_id and case_id.strip().isdigit() else None
     store = TransactionStore()
     case_no, start, candidates = _candidates(session, case, actor) if case is not None else ("", "", [])
-    if candidates:  # start from an account the statements know; say which ones they do not
-        known = index_for(store).ids
+    # Looked up once: each look at the store opens a DuckDB connection (~10 ms).
+    index = index_for(store) if candidates or account else None
+    if index is not None and candidates:  # start from an account the statements know; say which they do not
+        known = index.ids
         candidates = [(a, label if a in known else f"{label}，流水中无此账户") for a, label in candidates]
         candidates.sort(key=lambda c: c[0] not in known)
     account = blank_to_none(account) or (candidates[0][0] if candidates else None)
@@ -207,7 +209,7 @@ def trace_page(
     status = 200
     if account and since:
         try:
-            result = _run(store, account, since, rule, hops, hours, min_amount)
+            result = _run(index or index_for(store), account, since, rule, hops, hours, min_amount)
         except ValidationFailed as err:
             ctx["error"], status = err.message, err.status
         else:
@@ -237,7 +239,7 @@ def trace_export(
     case_id: str = "",
 ) -> Response:
     """The same trace as a file for the case record: SVG drawing, CSV tables or JSON."""
-    result = _run(TransactionStore(), account, since, rule, hops, hours, min_amount)
+    result = _run(index_for(TransactionStore()), account, since, rule, hops, hours, min_amount)
     name = f"trace-{result.params.account}"
     if fmt == "csv":
         body, media = export.to_csv(result), "text/csv; charset=utf-8"
@@ -263,7 +265,7 @@ def trace_requests(
     min_amount: Annotated[str, Form()] = "100",
 ) -> Response:
     """Stop-payments for the top accounts, each for the amount that can still be there."""
-    result = _run(TransactionStore(), account, since, rule, hops, hours, min_amount)
+    result = _run(index_for(TransactionStore()), account, since, rule, hops, hours, min_amount)
     ranked = [(a.account, a.bank, cents_to_yuan(a.remaining)) for a in result.ranked()]
     made = service.requests_from_trace(session, ranked, case_id, top, actor)
     notice = f"已生成 {len(made.created)} 条紧急止付申请，待另一名民警审批"
