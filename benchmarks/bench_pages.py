@@ -1,6 +1,6 @@
 """Server time of every console page against the full demo city.
 
-Usage: python -m benchmarks.bench_pages [DATABASE_URL] [--rounds N]
+Usage: python -m benchmarks.bench_pages [DATABASE_URL] [--rounds N] [--match funds]
 Builds the demo city into the database first if it is empty (default: /tmp/fanzha-bench-pages.db,
 reused between runs), then requests each page through the ASGI app in-process (no network, so
 the figure is the server's own time) as the user who would open it, and prints median/p95.
@@ -10,6 +10,8 @@ import argparse
 import re
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -18,16 +20,19 @@ from benchmarks.common import machine, summary_ms
 from fanzha.accounts.models import User
 from fanzha.app import create_app
 from fanzha.cli import use_database
+from fanzha.core.config import get_settings
 from fanzha.core.db import new_session
 from fanzha.demo.builder import build_demo
 from fanzha.demo.context import DEMO_PASSWORD
+from fanzha.funds.store import TransactionStore
 from fanzha.migrations.runner import upgrade
 
 DEFAULT_URL = "sqlite:////tmp/fanzha-bench-pages.db"
 BUDGET_MS = 300.0
 HTML = {"Accept": "text/html"}
 
-# (user, path); a path with {first:<list path>} is resolved to the first detail link on that list.
+# (user, path); a path with {first:<list path>} is resolved to the first detail link on that list,
+# {trace:funds/case} / {trace:funds/victim} to a trace of a demo case (see resolve_trace).
 PAGES = [
     ("commander", "/"),
     ("commander", "/dashboard"),
@@ -46,6 +51,13 @@ PAGES = [
     ("police", "/warnings"),
     ("police", "/dashboard"),
     ("police", "/dashboard/panel?grain=month"),
+    ("commander", "/funds/requests"),
+    ("commander", "{first:/funds/requests}"),
+    ("commander", "{trace:funds/case}"),
+    ("commander", "{trace:funds/victim}"),
+    ("bank", "/funds/requests"),
+    ("bank2", "/funds/requests"),
+    ("bank2", "{first:/funds/requests}"),
     (None, "/check"),
     (None, "/report"),
 ]
@@ -72,7 +84,35 @@ def client_for(app: object, username: str | None) -> TestClient:
     return client
 
 
+def resolve_trace(client: TestClient, start: str) -> str | None:
+    """The trace page for the case of the first request, as the case page links it (it starts from the
+    account the request stops, a first-layer mule); or, for ``victim``, from the victim's account (who
+    paid that mule after the case's time), which walks the demo's whole chain of three mule layers."""
+    detail = resolve(client, "{first:/funds/requests}")
+    case = re.search(r'href="/cases/(\d+)"', client.get(detail, headers=HTML).text) if detail else None
+    if case is None:
+        return None
+    path = f"/funds/trace?case_id={case.group(1)}"
+    if start == "case":
+        return path
+    form = client.get(path, headers=HTML).text
+    mule = re.search(r'name="account"[^>]* value="([^"]+)"', form)
+    since = re.search(r'name="since" value="([^"]+)"', form)
+    if mule is None or since is None:
+        return None
+    at = datetime.fromisoformat(since.group(1)).replace(tzinfo=get_settings().tz).astimezone(UTC)
+    rows = TransactionStore().query(
+        "SELECT account FROM tx WHERE counterparty = ? AND direction = 'out' AND ts >= ? ORDER BY ts LIMIT 1",
+        [mule.group(1), at.replace(tzinfo=None)],
+    )
+    query = {"case_id": case.group(1), "account": rows[0][0], "since": since.group(1)} if rows else None
+    return f"/funds/trace?{urlencode(query)}" if query else None
+
+
 def resolve(client: TestClient, path: str) -> str | None:
+    trace = re.fullmatch(r"\{trace:funds/(case|victim)\}", path)
+    if trace:
+        return resolve_trace(client, trace.group(1))
     match = re.fullmatch(r"\{first:(.+)\}", path)
     if not match:
         return path
@@ -95,13 +135,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("url", nargs="?", default=DEFAULT_URL)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--match", default="", help="only the pages whose path contains this")
     args = parser.parse_args()
     prepare(args.url)
     app = create_app()
     clients: dict[str | None, TestClient] = {}
     print(f"machine: {machine()}")
     print(f"database: {args.url.split(':', 1)[0]}, {args.rounds} rounds per page, budget {BUDGET_MS:.0f} ms")
-    for user, raw in PAGES:
+    for user, raw in [(u, p) for u, p in PAGES if args.match in p]:
         client = clients.setdefault(user, client_for(app, user))
         path = resolve(client, raw)
         label = f"{user or 'public':<10} {raw}"
