@@ -98,7 +98,7 @@ def test_every_console_page_loads_only_from_this_origin(
     shot(page, "login")
     login(page, server, "commander")
     links = page.eval_on_selector_all(".topbar nav a", "els => els.map(e => e.getAttribute('href'))")
-    assert "/admin/users" in links
+    assert {"/admin/users", "/funds/punishment", "/funds/mule-scores"} <= set(links)
     first_warning = page.goto(f"{server.base_url}/warnings") and page.get_attribute("table.data a", "href")
     pages = ["/", *links, first_warning, "/cases/1", "/cases/new", "/funds/requests/1", "/funds/requests/new"]
     for href in [*pages, TRACE_PAGE]:

@@ -48,6 +48,8 @@ NAV: list[tuple[Perm, str, str]] = [
     (Perm.FUNDS_APPROVE, "/funds/requests", "止付冻结"),
     (Perm.FUNDS_BANK, "/funds/requests", "止付冻结"),
     (Perm.FUNDS_REQUEST, "/funds/trace", "资金查控"),
+    (Perm.FUNDS_REQUEST, "/funds/mule-scores", "账户评分"),
+    (Perm.FUNDS_REQUEST, "/funds/punishment", "断卡名单"),
     (Perm.STATS_READ, "/dashboard", "指挥大屏"),
     (Perm.STATS_READ, "/bulletins", "通报"),
     (Perm.ADMIN_TREE, "/admin/tree", "辖区"),

@@ -11,7 +11,7 @@ from fanzha.accounts.deps import SESSION_COOKIE, CurrentPrincipal, DbSession, Op
 from fanzha.accounts.roles import Perm
 from fanzha.core.config import get_settings
 from fanzha.core.errors import FanzhaError
-from fanzha.web import admin, cases, check, dashboard, funds, public, reports, trace, warnings
+from fanzha.web import admin, cases, check, dashboard, funds, mules, public, reports, trace, warnings
 from fanzha.web.render import STATIC_DIR, available_pages, page, redirect, safe_next
 
 router = APIRouter(include_in_schema=False)
@@ -110,6 +110,7 @@ def install_web(app: FastAPI) -> None:
         dashboard.router,
         funds.router,
         trace.router,
+        mules.router,
         public.router,
         reports.router,
         warnings.router,
