@@ -1,8 +1,13 @@
 """Logins, throttling, CSRF, roles and API keys."""
 
+from datetime import UTC, datetime, timedelta
+
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from fanzha.accounts import service as accounts
+from fanzha.core.security import token_digest
 from tests.factories import PASSWORD, World
 
 
@@ -86,3 +91,25 @@ def test_user_list_is_limited_to_subtree(login, world: World) -> None:  # type: 
     c: TestClient = login("commander")
     names = {u["username"] for u in c.get("/api/v1/users").json()}
     assert {"police_a", "police_b", "bank_icbc"} <= names
+
+
+def test_api_key_last_use_is_kept_to_the_minute(
+    session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Requests with one key within a minute do not each write the key's row (a feed's
+    connections would wait on its lock); the admin page still sees the key's use to the minute."""
+    start = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    clock = [start]
+    monkeypatch.setattr(accounts, "utcnow", lambda: clock[0])
+    token = world.keys["feed"]
+    key = accounts.repo.api_key_by_digest(session, token_digest(token))
+    assert key is not None
+    key.last_used_at = None
+    accounts.principal_from_api_key(session, token)
+    assert key.last_used_at == start
+    clock[0] = start + timedelta(seconds=59)
+    accounts.principal_from_api_key(session, token)
+    assert key.last_used_at == start
+    clock[0] = start + timedelta(seconds=60)
+    accounts.principal_from_api_key(session, token)
+    assert key.last_used_at == clock[0]

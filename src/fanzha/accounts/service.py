@@ -24,6 +24,8 @@ from fanzha.core.security import hash_password, new_token, token_digest, verify_
 from fanzha.core.timeutil import utcnow
 from fanzha.jurisdiction import service as jurisdiction
 
+LAST_USED_RESOLUTION = timedelta(minutes=1)  # an API key's last_used_at is at most this stale
+
 
 def principal_for_user(user: User, csrf_token: str | None = None) -> Principal:
     perms = {str(p) for p in ROLE_PERMISSIONS[Role(user.role)]}
@@ -168,7 +170,12 @@ def principal_from_api_key(session: Session, token: str) -> Principal:
     key = repo.api_key_by_digest(session, token_digest(token))
     if key is None or key.revoked_at is not None:
         raise NotAuthenticated("API 密钥无效或已被吊销")
-    key.last_used_at = utcnow()
+    now = utcnow()
+    # At most once a minute: the UPDATE locks the key's row until the request commits, so a feed
+    # sending batches over several connections with one key would otherwise have its requests
+    # wait for one another from authentication to commit.
+    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
+        key.last_used_at = now
     return principal_for_key(key)
 
 
