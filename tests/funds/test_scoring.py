@@ -7,6 +7,7 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from fanzha.funds.graph import GraphIndex
 from fanzha.funds.importer import COLUMNS, import_statement
 from fanzha.funds.scoring import score_accounts, score_all
 from fanzha.funds.store import TransactionStore
@@ -47,6 +48,10 @@ def test_api_scores_one_account_as_the_list_does(login, world: World, store: Tra
     one = client.get("/api/v1/funds/mule-scores", params={"account": "M"}).json()
     assert one == [listed["M"]] and one[0]["score"] > listed["P0"]["score"]
     assert client.get("/api/v1/funds/mule-scores", params={"account": "NOPE"}).json() == []
+    # The list is kept between requests, until statements are imported.
+    more = [_line(f"R{k}", "NEW", "5000.00", f"2026-11-02T01:{10 + k}:00+08:00") for k in range(9)]
+    import_statement(store, (",".join(COLUMNS) + "\n" + "".join(more)).encode(), "more.csv", "test")
+    assert "NEW" in {s["account"] for s in client.get("/api/v1/funds/mule-scores?top=100").json()}
 
 
 statements = st.lists(
@@ -83,5 +88,5 @@ def test_scoring_some_accounts_gives_their_whole_store_scores(
         store = TransactionStore(Path(tmp) / "tx.duckdb")
         import_statement(store, (",".join(COLUMNS) + "\n" + "".join(rows)).encode(), "s.csv", "test")
         everyone = score_all(store, named)
-        some = score_accounts(store, wanted, named)
+        some = score_accounts(GraphIndex.from_store(store), wanted, named)
     assert some == [s for s in everyone if s.account in wanted]

@@ -168,9 +168,9 @@ def mule_scores(
 ) -> list[ScoreOut]:
     named = [v for k, v, _ in cases.reputation_identifiers(session) if k == "bank_account"]
     if account:
-        scores = scoring.score_accounts(store, [account.replace(" ", "")], named)
+        scores = scoring.score_accounts(index_for(store), [account.replace(" ", "")], named)
     else:
-        scores = scoring.score_all(store, named)
+        scores = scoring.top_scores(store, named, top)
     return [ScoreOut(account=s.account, score=s.score, explanation=s.contributions) for s in scores[:top]]
 
 

@@ -40,22 +40,16 @@ CREATE TABLE IF NOT EXISTS batches (
 );
 """
 
-
-def edges_sql(source: str = "tx") -> str:
-    """One edge per transfer: a statement line of the sender (out) or the receiver (in); the same
-    transfer seen in both banks' statements collapses to one edge. ``source`` is ``tx`` or a
-    subquery of its rows (those touching some accounts), so a query can read only what it needs."""
-    return f"""
+# One edge per transfer: a statement line of the sender (out) or the receiver (in); the same
+# transfer seen in both banks' statements collapses to one edge.
+EDGES_SQL = """
 SELECT DISTINCT
     CASE WHEN direction = 'out' THEN account ELSE counterparty END AS src,
     CASE WHEN direction = 'out' THEN counterparty ELSE account END AS dst,
     CAST(epoch(ts) AS BIGINT) AS t,
     CAST(amount * 100 AS BIGINT) AS cents
-FROM {source}
+FROM tx
 """
-
-
-EDGES_SQL = edges_sql()
 
 
 class FundsSettings(BaseSettings):

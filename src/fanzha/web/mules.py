@@ -20,6 +20,7 @@ from fanzha.core.errors import FanzhaError
 from fanzha.core.masking import mask_id_number, mask_name
 from fanzha.core.timeutil import to_local, utcnow
 from fanzha.funds import punishment, repository, scoring
+from fanzha.funds.graph import index_for
 from fanzha.funds.schemas import PunishedIn
 from fanzha.funds.store import TransactionStore
 from fanzha.web.forms import blank_to_none, validated
@@ -127,9 +128,9 @@ def mule_scores(
     wanted = (blank_to_none(account) or "").replace(" ", "")
     top = top if top in TOP_CHOICES else 50
     if wanted:
-        scores = scoring.score_accounts(store, [wanted], named)
+        scores = scoring.score_accounts(index_for(store), [wanted], named)
     else:
-        scores = scoring.score_all(store, named)[:top]
+        scores = scoring.top_scores(store, named, top)
     ctx: dict[str, Any] = {
         "scores": scores,
         "account": wanted,

@@ -168,12 +168,12 @@ def graph_option(result: TraceResult) -> dict[str, Any]:
     }
 
 
-def _ranked(store: TransactionStore, session: Session, result: TraceResult) -> list[dict[str, Any]]:
+def _ranked(index: GraphIndex, session: Session, result: TraceResult) -> list[dict[str, Any]]:
     """The downstream accounts where money can still be, each with its mule score."""
     named = [v for k, v, _ in cases.reputation_identifiers(session) if k == "bank_account"]
     ranked = result.ranked()[:SHOWN]
     wanted = {a.account for a in ranked}
-    scores = {s.account: s for s in scoring.score_accounts(store, wanted, named)}
+    scores = {s.account: s for s in scoring.score_accounts(index, wanted, named)}
     return [{"a": a, "score": scores.get(a.account)} for a in ranked]
 
 
@@ -209,13 +209,14 @@ def trace_page(
     status = 200
     if account and since:
         try:
-            result = _run(index or index_for(store), account, since, rule, hops, hours, min_amount)
+            index = index or index_for(store)
+            result = _run(index, account, since, rule, hops, hours, min_amount)
         except ValidationFailed as err:
             ctx["error"], status = err.message, err.status
         else:
             ctx |= {
                 "result": result,
-                "ranked": _ranked(store, session, result),
+                "ranked": _ranked(index, session, result),
                 "cuts": [a for a in result.accounts if a.truncated],
                 "reasons": REASON_LABELS,
                 "chart": json.dumps(graph_option(result), ensure_ascii=False),
