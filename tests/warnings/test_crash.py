@@ -43,7 +43,8 @@ def _start(url: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "FANZHA_SCHEDULER_ENABLED": "false"}
     cmd = [sys.executable, "-m", "fanzha", "-d", url, "serve", "--port", str(port)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
+    deadline = time.monotonic() + 60  # a start on a machine busy with other suites takes a while
+    while time.monotonic() < deadline and proc.poll() is None:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
                 return proc
