@@ -59,6 +59,7 @@ PAGES = [
     ("commander", "/funds/punishment"),
     ("police", "/funds/punishment"),
     ("bank", "/funds/requests"),
+    ("bank", "{first:/funds/requests}"),
     ("bank2", "/funds/requests"),
     ("bank2", "{first:/funds/requests}"),
     (None, "/check"),

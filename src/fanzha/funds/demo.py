@@ -50,11 +50,14 @@ class _Statements:
             [src, dst, bank, "out", amount, "", at.replace(microsecond=0).isoformat(), channel, ""]
         )
 
-    def chain(self, start: str, cents: int, at: datetime, depth: int) -> list[str]:
-        """Split the money over 2–4 mules, each passing most of it on within minutes to hours."""
+    def chain(self, start: str, cents: int, at: datetime, depth: int, bank: str | None = None) -> list[str]:
+        """Split the money over 2–4 mules, each passing most of it on within minutes to hours;
+        ``bank``: the first mule's bank (the random draw still happens, so the rest is unchanged)."""
         if depth == 0 or cents < 50_000:
             return []
         mules = [_account(self.rng) for _ in range(self.rng.randint(2, 4))]
+        if bank is not None:
+            self.bank_of[mules[0]] = bank
         share = cents // len(mules)
         for mule in mules:
             when = at + timedelta(minutes=self.rng.randint(3, 240))
@@ -77,10 +80,14 @@ def _transactions(ctx: DemoContext, cases: Sequence[Case]) -> dict[int, tuple[st
         a, b = rng.sample(noise, 2)
         st.send(a, b, rng.randint(1_000, 2_000_000), ctx.now - timedelta(minutes=rng.randint(0, 30 * 1440)))
     heads = {}
+    # The first mules (the accounts the requests stop) rotate over the banks in case order, so each
+    # bank's liaison has requests to see (ICBC's, user bank, one near expiry; CCB's, bank2, one fresh).
+    rank = {case.id: i for i, case in enumerate(sorted(cases, key=lambda c: c.id))}
     for case in cases:
         victim = _account(rng)
         cents = int(case.loss_amount * 100)
-        first = st.chain(victim, cents, case.occurred_at, depth=3)
+        bank = st.banks[rank[case.id] % len(st.banks)]
+        first = st.chain(victim, cents, case.occurred_at, depth=3, bank=bank)
         if first:
             heads[case.id] = (victim, first[0], st.bank_of[first[0]])
         for mule in first:  # mules also move other people's money, as real ones do
