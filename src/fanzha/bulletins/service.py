@@ -5,7 +5,9 @@ weekly and monthly bulletins of the city and its districts once each period has 
 keeps them (figures and PDF) as issued, so what was sent out can always be shown again.
 """
 
+import multiprocessing
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
 from sqlalchemy import select
@@ -75,16 +77,21 @@ def due(session: Session, now: datetime) -> list[tuple[Node, Period]]:
 def tick(session: Session, now: datetime) -> int:
     """Scheduler job: issue the bulletins that are due; returns how many were issued.
 
-    Figures and PDFs (seconds of work) are computed in a read-only session, so on SQLite the
-    write lock is held only for the inserts and logins are not kept waiting meanwhile."""
+    Figures are computed in a read-only session, so on SQLite the write lock is held only for
+    the inserts. The PDFs (seconds of CPU each) are rendered in a child process: in the server's
+    own process they would hold the interpreter lock and stall warning intake meanwhile."""
     with read_session(session) as reader:
-        drafts = []
-        for node, period in due(reader, now)[:MAX_PER_TICK]:
-            bulletin = figures.build(reader, node, period, now)
-            drafts.append((node.id, bulletin, render.render_pdf(bulletin)))
+        drafts = [
+            (node.id, figures.build(reader, node, period, now))
+            for node, period in due(reader, now)[:MAX_PER_TICK]
+        ]
+    if not drafts:
+        return 0
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pdfs = list(pool.map(render.render_pdf, [bulletin for _, bulletin in drafts]))
     still_due = {(node.id, period.key): node for node, period in due(session, now)}
     kept = 0
-    for node_id, bulletin, pdf in drafts:
+    for (node_id, bulletin), pdf in zip(drafts, pdfs, strict=True):
         target = still_due.get((node_id, bulletin.period_key))
         if target is not None:  # another server process may have issued it meanwhile
             _keep(session, target, bulletin, pdf, now, "system:0:bulletin-schedule")
