@@ -10,43 +10,29 @@ from sqlalchemy import text
 
 from fanzha import __version__
 from fanzha.accounts.deps import DbSession
-from fanzha.accounts.routes import router as accounts_router
-from fanzha.audit.routes import router as audit_router
-from fanzha.bulletins import service as bulletins
-from fanzha.bulletins.routes import page_router as bulletin_pages
-from fanzha.bulletins.routes import router as bulletins_router
-from fanzha.cases.routes import router as cases_router
+from fanzha.capabilities import CAPABILITIES
 from fanzha.core.config import get_settings
 from fanzha.core.db import new_session, read_session
 from fanzha.core.errors import FanzhaError, install_error_handlers
+from fanzha.core.registry import load
 from fanzha.core.scheduler import Job, Scheduler
-from fanzha.detect.routes import router as detect_router
-from fanzha.funds import service as funds
-from fanzha.funds.routes import router as funds_router
-from fanzha.jurisdiction.routes import router as jurisdiction_router
 from fanzha.migrations.runner import pending_heads
-from fanzha.warnings import tick as warnings_tick
-from fanzha.warnings.intake import warm_up as warm_up_intake
-from fanzha.warnings.routes import router as warnings_router
 from fanzha.web.routes import install_web
 
-API_ROUTERS: list[APIRouter] = [
-    detect_router,
-    accounts_router,
-    jurisdiction_router,
-    audit_router,
-    cases_router,
-    warnings_router,
-    bulletins_router,
-    funds_router,
-]
 
-# Periodic jobs the server runs (see core.scheduler); `fanzha tick` runs each once.
-JOBS: list[Job] = [
-    Job("warnings-escalation", warnings_tick.INTERVAL_S, warnings_tick.tick),
-    Job("bulletins", 300, bulletins.tick),
-    Job("funds-expiry", 60, funds.tick),
-]
+def scheduled_jobs() -> list[Job]:
+    """Every capability's periodic jobs (see core.scheduler); `fanzha tick` runs each once."""
+    settings = get_settings()
+    return [
+        Job(
+            spec.name,
+            float(getattr(settings, spec.interval_setting)) if spec.interval_setting else spec.interval_s,
+            load(spec.target),
+        )
+        for capability in CAPABILITIES
+        for spec in capability.jobs
+    ]
+
 
 health = APIRouter(tags=["health"])
 
@@ -69,12 +55,15 @@ log = logging.getLogger("fanzha.app")
 
 
 def warm_up() -> None:
-    """Pay start-up costs before the first request (routing index), then freeze the objects that
-    live as long as the process so the collector's full passes stop scanning them: a full pass over
-    the whole heap took 150+ ms in the middle of an intake batch."""
+    """Pay start-up costs before the first request (each capability's ``startup`` targets, e.g. the
+    routing index), then freeze the objects that live as long as the process so the collector's
+    full passes stop scanning them: a full pass over the whole heap took 150+ ms in the middle of
+    an intake batch."""
     try:  # read-only: on SQLite a start-up must not take the write lock
         with new_session() as like, read_session(like) as session:
-            warm_up_intake(session)
+            for capability in CAPABILITIES:
+                for target in capability.startup:
+                    load(target)(session)
     except Exception:  # an unmigrated database: /ready says so, requests will fail as usual
         log.warning("warm-up skipped", exc_info=True)
     gc.collect()
@@ -84,7 +73,7 @@ def warm_up() -> None:
 @asynccontextmanager
 async def lifespan(_: FastAPI) -> AsyncIterator[None]:
     warm_up()
-    scheduler = Scheduler(JOBS if get_settings().scheduler_enabled else [])
+    scheduler = Scheduler(scheduled_jobs() if get_settings().scheduler_enabled else [])
     scheduler.start()
     try:
         yield
@@ -104,10 +93,10 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(health)
-    app.include_router(bulletin_pages)
     api = APIRouter(prefix="/api/v1")
-    for router in API_ROUTERS:
-        api.include_router(router)
+    for capability in CAPABILITIES:
+        for target in capability.api_routers:
+            api.include_router(load(target))
     app.include_router(api)
     install_web(app)
     return app

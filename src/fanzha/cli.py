@@ -6,19 +6,14 @@ from typing import Annotated
 
 import typer
 
-from fanzha.accounts.cli import keys_app, users_app
-from fanzha.app import JOBS
-from fanzha.audit.cli import app as audit_app
-from fanzha.bulletins.cli import bulletin
+from fanzha.app import scheduled_jobs
+from fanzha.capabilities import CAPABILITIES
 from fanzha.core.clitools import console
 from fanzha.core.config import get_settings
+from fanzha.core.registry import load
 from fanzha.core.scheduler import run_job
 from fanzha.demo.cli import demo
-from fanzha.detect import cli as detect_cli
-from fanzha.funds.cli import app as funds_app
-from fanzha.jurisdiction.cli import app as tree_app
 from fanzha.server import run_server
-from fanzha.warnings.cli import app as warnings_app
 
 app = typer.Typer(
     help="fanzha 反诈平台：预警、劝阻、止付冻结、案件、通报。",
@@ -27,17 +22,14 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="数据库迁移")
 app.add_typer(db_app, name="db")
-app.add_typer(audit_app, name="audit")
-app.add_typer(tree_app, name="tree")
-app.add_typer(users_app, name="users")
-app.add_typer(keys_app, name="keys")
-app.add_typer(warnings_app, name="warnings")
-app.add_typer(funds_app, name="funds")
 app.command("demo")(demo)
-app.add_typer(detect_cli.app, name="detect")
-app.command("check")(detect_cli.check)
-app.command("screen")(detect_cli.screen)
-app.command("bulletin")(bulletin)
+for _capability in CAPABILITIES:
+    for _entry in _capability.cli:
+        _target = load(_entry.target)
+        if isinstance(_target, typer.Typer):
+            app.add_typer(_target, name=_entry.name)
+        else:
+            app.command(_entry.name)(_target)
 
 
 def use_database(url: str | None) -> None:
@@ -87,7 +79,7 @@ def serve(
 @app.command("tick")
 def tick() -> None:
     """立即执行一次所有定时任务（超期升级、到期提醒、定时通报）。"""
-    for job in JOBS:
+    for job in scheduled_jobs():
         ok = run_job(job)
         console.print(f"{'[green]完成[/]' if ok else '[red]失败（详见日志）[/]'} {job.name}")
 

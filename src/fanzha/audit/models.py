@@ -6,6 +6,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from fanzha.core.db import Base
 
+# Audit action codes of this package as officers read them in a record's history.
+AUDIT_LABELS = {"pii.reveal": "查看完整个人信息"}
+
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"

@@ -45,6 +45,10 @@ class IdentifierKind(StrEnum):
 OCCURRED_COVER = ("occurred_at", "node_path", "loss_amount", "fraud_type", "victim_group", "victim_age", "id")
 
 
+# Audit action codes of this package as officers read them in a record's history.
+AUDIT_LABELS = {"case.register": "登记案件", "case.status": "变更案件状态"}
+
+
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     # Periodic jobs (escalation, expiry warnings, bulletins) run in the server process.
     scheduler_enabled: bool = True
+    # Seconds between passes of the warnings' escalation job; a deadline is marked at most this late.
+    warnings_tick_s: float = 30
 
     @property
     def tz(self) -> ZoneInfo:

@@ -1,4 +1,4 @@
-"""Runs the demo steps in order. Each capability appends its own step to ``STEPS``."""
+"""Runs the demo steps in order: the city first, then each registered capability's steps."""
 
 import random
 from collections.abc import Callable
@@ -6,20 +6,17 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from fanzha.cases import demo as cases_demo
+from fanzha.capabilities import CAPABILITIES
+from fanzha.core.registry import load
 from fanzha.demo import city
 from fanzha.demo.context import DemoContext
-from fanzha.funds import demo as funds_demo
-from fanzha.warnings import demo as warnings_demo
 
 Step = Callable[[Session, DemoContext], None]
 
 # (label shown in the progress bar, step). Order matters: later steps use earlier data.
 STEPS: list[tuple[str, Step]] = [
     ("辖区、单位与用户", city.build),
-    ("预警指令与劝阻（约 95,000 条）", warnings_demo.build),
-    ("报案登记的案件", cases_demo.build),
-    ("流水、止付冻结与断卡名单", funds_demo.build),
+    *((step.label, load(step.target)) for capability in CAPABILITIES for step in capability.demo),
 ]
 
 # The demo's "now": fixed so the same seed always gives the same city and history.

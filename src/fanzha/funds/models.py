@@ -39,6 +39,17 @@ class RequestKind(StrEnum):
         return self in (RequestKind.STOP_PAYMENT, RequestKind.FREEZE, RequestKind.RENEW)
 
 
+# Audit action codes of this package as officers read them in a record's history.
+AUDIT_LABELS = {
+    **{f"funds.request.{k.value}": f"申请{k.label}" for k in RequestKind},
+    "funds.approve": "审批通过",
+    "funds.reject": "驳回",
+    "funds.acknowledge": "银行回执",
+    "funds.expiry_warning": "到期提醒",
+    "funds.expired": "到期解除",
+}
+
+
 class RequestStatus(StrEnum):
     REQUESTED = "requested"
     APPROVED = "approved"

@@ -4,7 +4,6 @@ Everything is a conditional, set-based UPDATE (``… WHERE contact_overdue_at IS
 pass is idempotent and several server processes may run it at the same time.
 """
 
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,8 +18,6 @@ from fanzha.warnings.models import EarlyWarning, WarningAction
 from fanzha.warnings.statemachine import OPEN_STATES
 
 SCHEDULER = system_principal(name="warnings-scheduler")
-# How often the server runs the pass; a deadline is marked at most this late.
-INTERVAL_S = float(os.environ.get("FANZHA_WARNINGS_TICK_S", "30"))
 STEP_LABELS = {"contact": "首次联系", "visit": "上门见面", "close": "办结"}
 W = EarlyWarning
 

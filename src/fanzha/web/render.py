@@ -10,9 +10,10 @@ from fastapi.templating import Jinja2Templates
 from starlette.routing import Match
 
 from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm, Role
+from fanzha.accounts.roles import Role
+from fanzha.capabilities import CAPABILITIES
+from fanzha.core.registry import MenuEntry, load
 from fanzha.core.timeutil import format_local
-from fanzha.funds.models import RequestKind
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -23,49 +24,32 @@ templates.env.globals["role_label"] = lambda role: (
     ROLE_BY_VALUE[role].label if role in ROLE_BY_VALUE else role
 )
 
-# Audit action codes as officers read them in a record's history.
-ACTION_LABELS = {
-    "case.register": "登记案件",
-    "case.status": "变更案件状态",
-    "pii.reveal": "查看完整个人信息",
-    **{f"funds.request.{k.value}": f"申请{k.label}" for k in RequestKind},
-    "funds.approve": "审批通过",
-    "funds.reject": "驳回",
-    "funds.acknowledge": "银行回执",
-    "funds.expiry_warning": "到期提醒",
-    "funds.expired": "到期解除",
+# Audit action codes as officers read them in a record's history, from every capability.
+ACTION_LABELS: dict[str, str] = {
+    code: label
+    for capability in CAPABILITIES
+    if capability.audit_labels
+    for code, label in load(capability.audit_labels).items()
 }
 templates.env.filters["action"] = lambda code: ACTION_LABELS.get(code, code)
 
 LARGE_TEXT_COOKIE = "fanzha_large_text"
 
-# (permission, href, label): the console's menu; an entry shows only to whoever holds it.
-NAV: list[tuple[Perm, str, str]] = [
-    (Perm.WARNINGS_WORK, "/queue", "工作队列"),
-    (Perm.WARNINGS_READ, "/warnings", "预警指令"),
-    (Perm.CASES_READ, "/cases", "案件"),
-    (Perm.FUNDS_REQUEST, "/funds/requests", "止付冻结"),
-    (Perm.FUNDS_APPROVE, "/funds/requests", "止付冻结"),
-    (Perm.FUNDS_BANK, "/funds/requests", "止付冻结"),
-    (Perm.FUNDS_REQUEST, "/funds/trace", "资金查控"),
-    (Perm.FUNDS_REQUEST, "/funds/mule-scores", "账户评分"),
-    (Perm.FUNDS_REQUEST, "/funds/punishment", "断卡名单"),
-    (Perm.STATS_READ, "/dashboard", "指挥大屏"),
-    (Perm.STATS_READ, "/bulletins", "通报"),
-    (Perm.ADMIN_TREE, "/admin/tree", "辖区"),
-    (Perm.ADMIN_TREE, "/admin/units", "单位"),
-    (Perm.ADMIN_USERS, "/admin/users", "用户"),
-    (Perm.ADMIN_KEYS, "/admin/keys", "API 密钥"),
-    (Perm.ADMIN_SETTINGS, "/admin/deadlines", "时限设置"),
-]
-PUBLIC_NAV = [("/check", "反诈自查"), ("/report", "我要举报")]
+# The console's menu from every capability: work pages first, administration last.
+_ENTRIES = [entry for capability in CAPABILITIES for entry in capability.menu]
+NAV: list[MenuEntry] = sorted((e for e in _ENTRIES if e.perm is not None), key=lambda e: e.admin)
+PUBLIC_NAV: list[tuple[str, str]] = [(e.href, e.label) for e in _ENTRIES if e.perm is None]
+
+
+def can_open(principal: Principal, entry: MenuEntry) -> bool:
+    return entry.perm is not None and principal.can(entry.perm)
 
 
 def nav_for(principal: Principal | None, available: set[str]) -> list[tuple[str, str]]:
     """Menu entries the principal may use, limited to pages this install actually serves."""
     if principal is None:
         return []
-    entries = [(href, label) for perm, href, label in NAV if principal.can(perm) and href in available]
+    entries = [(e.href, e.label) for e in NAV if can_open(principal, e) and e.href in available]
     return list(dict.fromkeys(entries))  # one entry per page, whichever permission opened it
 
 
@@ -78,7 +62,7 @@ def available_pages(request: Request) -> set[str]:
     """Menu paths the app serves, so menus never link to a page that is not installed."""
     state = request.app.state
     if not hasattr(state, "web_pages"):
-        menu = {href for _, href, _ in NAV} | {href for href, _ in PUBLIC_NAV}
+        menu = {e.href for e in NAV} | {href for href, _ in PUBLIC_NAV}
         state.web_pages = {href for href in menu if _serves(request.app, href)}
     pages: set[str] = state.web_pages
     return pages

@@ -8,10 +8,10 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from fanzha.accounts import service as accounts
 from fanzha.accounts.deps import SESSION_COOKIE, CurrentPrincipal, DbSession, OptionalPrincipal
-from fanzha.accounts.roles import Perm
+from fanzha.capabilities import CAPABILITIES
 from fanzha.core.config import get_settings
 from fanzha.core.errors import FanzhaError
-from fanzha.web import admin, cases, check, dashboard, funds, mules, public, reports, trace, warnings
+from fanzha.core.registry import load
 from fanzha.web.render import STATIC_DIR, available_pages, page, redirect, safe_next
 
 router = APIRouter(include_in_schema=False)
@@ -68,18 +68,8 @@ def logout(request: Request, session: DbSession, _: CurrentPrincipal) -> Respons
     return response
 
 
-# Home tiles: (permission, href, title, what the page is for).
-TILES = [
-    (Perm.WARNINGS_WORK, "/queue", "工作队列", "领取下一条预警，联系当事人，记录劝阻结果"),
-    (Perm.STATS_READ, "/dashboard", "指挥大屏", "今日预警、超时环节、劝阻成功率与趋势"),
-    (Perm.WARNINGS_READ, "/warnings", "预警指令", "检索、筛选、查看处置时间线、改派"),
-    (Perm.CASES_READ, "/cases", "案件", "案件列表与详情"),
-    (Perm.FUNDS_REQUEST, "/funds/requests", "止付冻结", "申请、审批紧急止付与冻结，48 小时倒计时"),
-    (Perm.FUNDS_BANK, "/funds/requests", "止付冻结", "本行待执行的止付冻结请求，录入执行回执"),
-    (Perm.FUNDS_REQUEST, "/funds/trace", "资金查控", "从受害人账户追踪资金流向，一键止付下游账户"),
-    (Perm.ADMIN_USERS, "/admin/users", "系统管理", "辖区树、单位、用户、API 密钥与时限"),
-    (Perm.DETECT_USE, "/check", "反诈自查", "粘贴短信或输入号码、链接、账号，查看研判结果"),
-]
+# Home tiles from every capability.
+TILES = [tile for capability in CAPABILITIES for tile in capability.tiles]
 
 
 @router.get("/")
@@ -87,7 +77,7 @@ def home(request: Request, principal: OptionalPrincipal) -> Response:
     if principal is None:
         return redirect("/login")
     available = available_pages(request)
-    tiles = [t for t in TILES if principal.can(t[0]) and t[1] in available]
+    tiles = [t for t in TILES if principal.can(t.perm) and t.href in available]
     return page(request, "home.html", principal, {"tiles": tiles})
 
 
@@ -102,19 +92,8 @@ class _SecurityHeaders(BaseHTTPMiddleware):
 
 def install_web(app: FastAPI) -> None:
     """Mount the console: pages, /static, and the headers that keep the browser on this origin."""
-    for r in (
-        router,
-        admin.router,
-        cases.router,
-        check.router,
-        dashboard.router,
-        funds.router,
-        trace.router,
-        mules.router,
-        public.router,
-        reports.router,
-        warnings.router,
-    ):
-        app.include_router(r)
+    for capability in CAPABILITIES:
+        for target in capability.web_routers:
+            app.include_router(load(target))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(_SecurityHeaders)
