@@ -71,11 +71,11 @@ def build_world(session: Session) -> World:
     w = World()
     for node in jurisdiction.import_nodes(session, TREE, "test"):
         w.nodes[node.code] = node
+    system = system_principal(name="test")
     for key, name, kind, code, bank in UNITS:
         w.units[key] = jurisdiction.create_unit(
-            session, UnitIn(name=name, kind=kind, node_code=code, bank_code=bank), "test"
+            session, UnitIn(name=name, kind=kind, node_code=code, bank_code=bank), system
         )
-    system = system_principal(name="test")
     for username, role, unit in USERS:
         data = UserIn(
             username=username, display_name=username, password=PASSWORD, role=role, unit_id=w.units[unit].id

@@ -23,6 +23,7 @@ from fanzha.core.errors import (
 from fanzha.core.security import hash_password, new_token, token_digest, verify_password
 from fanzha.core.timeutil import utcnow
 from fanzha.jurisdiction import service as jurisdiction
+from fanzha.jurisdiction.models import Unit
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # an API key's last_used_at is at most this stale
 
@@ -57,14 +58,17 @@ def principal_for_key(key: ApiKey) -> Principal:
     )
 
 
-def _unit_in_scope(session: Session, unit_id: int, actor: Principal, field: str = "unit_id") -> None:
+def _unit_in_scope(session: Session, unit_id: int, actor: Principal, field: str = "unit_id") -> Unit:
     unit = jurisdiction.require_unit(session, unit_id)
     if not actor.sees(unit.node.path):
         raise ValidationFailed.on(field, "单位不在您的管辖范围内")
+    return unit
 
 
 def create_user(session: Session, data: UserIn, actor: Principal) -> User:
-    _unit_in_scope(session, data.unit_id, actor)
+    unit = _unit_in_scope(session, data.unit_id, actor)
+    if data.role == Role.BANK_LIAISON or unit.bank_code:
+        jurisdiction.require_bank_authority(actor, "role")
     if repo.user_by_username(session, data.username) is not None:
         raise ValidationFailed.on("username", f"用户名 {data.username} 已被使用")
     pii = data.pii_access if data.pii_access is not None else data.role in PII_BY_DEFAULT
@@ -97,6 +101,8 @@ def update_user(session: Session, user_id: int, patch: UserPatch, actor: Princip
     if user is None or not actor.sees(user.unit.node.path):
         raise NotFound("用户不存在或不在您的管辖范围内")
     changes = patch.model_dump(exclude_none=True)
+    if "role" in changes and (patch.role == Role.BANK_LIAISON or user.unit.bank_code):
+        jurisdiction.require_bank_authority(actor, "role")
     if changes.get("pii_access") and not actor.can(Perm.PII_REVEAL) and actor.kind != "system":
         raise Forbidden("您不能授予自己没有的个人信息查看权限")
     before = {k: getattr(user, k) for k in changes}
@@ -180,10 +186,12 @@ def principal_from_api_key(session: Session, token: str) -> Principal:
 
 
 def create_api_key(session: Session, data: ApiKeyIn, actor: Principal) -> tuple[ApiKey, str]:
-    _unit_in_scope(session, data.unit_id, actor)
+    unit = _unit_in_scope(session, data.unit_id, actor)
     bad = [s for s in data.scopes if s not in CLIENT_SCOPES]
     if bad:
         raise ValidationFailed.on("scopes", f"机器客户端不能持有权限：{', '.join(bad)}")
+    if Perm.FUNDS_BANK in data.scopes or unit.bank_code:
+        jurisdiction.require_bank_authority(actor, "scopes")
     if repo.api_key_by_name(session, data.name) is not None:
         raise ValidationFailed.on("name", f"密钥名称 {data.name} 已存在")
     secret = new_token()

@@ -113,9 +113,11 @@ def _streets(ctx: DemoContext, station_grids: dict[str, list[str]]) -> list[Stre
 
 
 def _units(session: Session, ctx: DemoContext) -> None:
+    system = system_principal(name="demo")
+
     def add(name: str, kind: UnitKind, node: Node, bank: str | None = None) -> None:
         unit = jurisdiction.create_unit(
-            session, UnitIn(name=name, kind=kind, node_code=node.code, bank_code=bank), "demo"
+            session, UnitIn(name=name, kind=kind, node_code=node.code, bank_code=bank), system
         )
         if kind == UnitKind.BANK_BRANCH and bank:
             ctx.banks[bank] = unit

@@ -80,4 +80,4 @@ def list_units(session: DbSession, principal: CurrentPrincipal) -> list[UnitOut]
 def create_unit(data: UnitIn, session: DbSession, actor: TreeAdmin) -> UnitOut:
     if not actor.sees(service.require_node(session, data.node_code).path):
         raise ValidationFailed.on("node_code", "辖区节点不在您的管辖范围内")
-    return UnitOut.model_validate(service.create_unit(session, data, actor.actor))
+    return UnitOut.model_validate(service.create_unit(session, data, actor))

@@ -9,10 +9,11 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from fanzha.accounts.principal import Principal
 from fanzha.audit import service as audit
-from fanzha.core.errors import FieldError, NotFound, ValidationFailed, field_errors
+from fanzha.core.errors import FieldError, Forbidden, NotFound, ValidationFailed, field_errors
 from fanzha.jurisdiction import repository as repo
-from fanzha.jurisdiction.models import CODE_LENGTH, Level, Node, Unit
+from fanzha.jurisdiction.models import CODE_LENGTH, Level, Node, Unit, UnitKind
 from fanzha.jurisdiction.schemas import NodeIn, UnitIn
 from fanzha.jurisdiction.scope import path_for
 
@@ -166,7 +167,18 @@ def rows_to_text(rows: Iterable[dict[str, Any]], fmt: str) -> str:
     return out.getvalue()
 
 
-def create_unit(session: Session, data: UnitIn, actor: str) -> Unit:
+def require_bank_authority(actor: Principal, field: str) -> None:
+    """Bank identity (a unit's bank code, bank liaisons, ``funds.bank`` keys) is the city centre's
+    to grant: a bank liaison sees and answers that bank's requests city-wide, so an administrator
+    lower in the tree must not be able to mint one."""
+    at_root = actor.kind == "system" or actor.scope_path.count("/") <= 2
+    if not at_root:
+        raise Forbidden(f"{field}：银行身份只能由市反诈中心的管理员设置，请联系市中心办理")
+
+
+def create_unit(session: Session, data: UnitIn, actor: Principal) -> Unit:
+    if data.bank_code or data.kind == UnitKind.BANK_BRANCH:
+        require_bank_authority(actor, "bank_code")
     node = require_node(session, data.node_code)
     if repo.unit_by_name(session, data.name) is not None:
         raise ValidationFailed.on("name", f"单位名称 {data.name} 已存在")
@@ -175,12 +187,12 @@ def create_unit(session: Session, data: UnitIn, actor: str) -> Unit:
     session.flush()
     audit.record(
         session,
-        actor,
+        actor.actor,
         "jurisdiction.unit.create",
         "unit",
         unit.id,
         None,
-        {"name": unit.name, "kind": unit.kind, "node": node.code},
+        {"name": unit.name, "kind": unit.kind, "node": node.code, "bank_code": unit.bank_code},
     )
     return unit
 

@@ -101,7 +101,7 @@ def create_unit(
     data = validated(UnitIn, name=name, kind=kind, node_code=node_code, bank_code=bank_code or None)
     if not actor.sees(tree.require_node(session, data.node_code).path):
         raise ValidationFailed.on("node_code", "辖区节点不在您的管辖范围内")
-    tree.create_unit(session, data, actor.actor)
+    tree.create_unit(session, data, actor)
     return redirect("/admin/units")
 
 
