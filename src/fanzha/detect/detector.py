@@ -154,12 +154,9 @@ class Detector:
                 reasons.append(
                     Reason("entity", "远程控制或会议软件（常用于共享屏幕）", e.text, e.start, e.end)
                 )
-            else:
+            elif self.reputation.vouches_for(e):
                 good = self.reputation.lookup_white(e.value)
-                if good:
-                    reasons.append(
-                        Reason("reputation", f"官方号码或网址：{good}", e.text, e.start, e.end, False)
-                    )
+                reasons.append(Reason("reputation", f"官方号码或网址：{good}", e.text, e.start, e.end, False))
         return boost, reasons
 
     def _tags(self, a: features.Analysis) -> list[str]:

@@ -94,9 +94,21 @@ _MOBILE = re.compile(r"(?<![A-Za-z0-9_])(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){
 _MASKED_MOBILE = re.compile(r"(?<!\d)1[3-9]\d\*{4}\d{4}(?!\d)")
 _OVERSEAS = re.compile(r"(?<![\w+])(?:\+|00)(?!86)[1-9]\d{0,3}[\s-]?\d{3,4}[\s-]?\d{3,8}(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-\d{7,8}(?!\d)")
+# Service numbers. A short one is a number only in number-like context ("致电95588", "96110来电"):
+# "转账10000元", "120.00元" and "接110指令" are an amount and a word, not China Telecom, an
+# ambulance or the police. Emergency numbers are marked: a message that names 110 is not from it.
 _SERVICE = re.compile(
-    r"(?<![A-Za-z0-9_])(?:400[\s-]?\d{3}[\s-]?\d{4}|95\d{3,4}|96110|12381|12345|12306|1008[0-9]|10010|10000|110|120|119|122)(?!\d)"
+    r"(?<![A-Za-z0-9_.,¥￥])(?:400[\s-]?\d{3}[\s-]?\d{4}|95\d{3,4}|96110|12381|12345|12306|1008[0-9]|10010|10000|110|120|119|122)"
+    r"(?![\d.,]?\d)(?!\s?(?:万|千|元|块|角|%|％|岁|人|次|个|天|号楼|米))"
 )
+_NUMBER_BEFORE = re.compile(
+    r"(?:拨打|拨|打|致电|电话|热线|来电|回电|回拨|联系|咨询|详询|垂询|号码|客服|专线|短信|发送|回复|call|tel)[:：\s]*(?:\d[\d-]*\s*[或、/]\s*)?$",
+    re.IGNORECASE,
+)
+_NUMBER_AFTER = re.compile(
+    r"^\s*(?:热线|客服|电话|专线|短信|号码|来电|发送|提醒|提示|通知|官方|核实|报警|求助)"
+)
+EMERGENCY = frozenset({"110", "119", "120", "122"})
 _CARD = re.compile(r"(?<!\d)(?:\d{4}[\s-]?){3,4}\d{1,4}(?!\d)")
 _AMOUNT = re.compile(r"(?:[￥¥]\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?(?:万元|万|千元|元|块))")
 _CODE = re.compile(r"(?:验证码|校验码|动态码|动态密码)[^\d]{0,6}(\d{4,8})")
@@ -163,6 +175,13 @@ def _url_attrs(host: str, official_domains: frozenset[str]) -> tuple[str, ...]:
     return tuple(attrs)
 
 
+def _number_context(text: str, start: int, end: int) -> bool:
+    """Words next to a short number that say it is dialled, texted or called from."""
+    return bool(
+        _NUMBER_BEFORE.search(text[max(0, start - 16) : start]) or _NUMBER_AFTER.match(text[end : end + 6])
+    )
+
+
 def extract(text: str, official_domains: frozenset[str] = frozenset()) -> list[Entity]:
     clean = _OBFUSCATED_DOT.sub(".", text)
     clean = clean[: len(text)]
@@ -197,7 +216,9 @@ def extract(text: str, official_domains: frozenset[str] = frozenset()) -> list[E
         if 16 <= len(digits) <= 19 and luhn_ok(digits):
             add("card", m, digits)
     for m in _SERVICE.finditer(clean):
-        add("service_number", m, normalize_phone(m.group()))
+        value = normalize_phone(m.group())
+        if value.startswith("400") or _number_context(clean, m.start(), m.end()):
+            add("service_number", m, value, ("emergency",) if value in EMERGENCY else ())
     for m in _AMOUNT.finditer(clean):
         add("amount", m, m.group().replace(",", "").replace(" ", ""))
     lowered = clean.lower()

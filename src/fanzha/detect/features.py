@@ -67,7 +67,7 @@ def _flags(a: Analysis, reputation: Reputation) -> set[str]:
             for attr in ("lookalike", "ip", "shortener", "official"):
                 if attr in e.attrs:
                     flags.add(f"url_{attr}")
-        elif e.kind == "service_number" and reputation.lookup_white(e.value):
+        elif e.kind == "service_number" and reputation.vouches_for(e):
             flags.add("official_number")
         elif e.kind == "app":
             flags.add("remote_app")

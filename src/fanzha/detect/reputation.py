@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from fanzha.detect.entities import normalize_phone, normalize_url
+from fanzha.detect.entities import Entity, normalize_phone, normalize_url
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,17 @@ class Reputation:
         for kind, value, label in items:
             extra[normalize_identifier(kind, value)] = label
         return Reputation(extra, self.whitelist, self.official_domains)
+
+    def with_whitelist(self, items: Iterable[tuple[str, str]]) -> "Reputation":
+        """Adds official (number, label) pairs, e.g. a centre's register of its outgoing numbers."""
+        extra = dict(self.whitelist)
+        extra.update((normalize_phone(number), label) for number, label in items)
+        return Reputation(self.blacklist, extra, self.official_domains)
+
+    def vouches_for(self, entity: Entity) -> bool:
+        """An official number or address in a message speaks for it; an emergency number does not
+        (scammers write "拨打110报警" and "接110指令" too)."""
+        return "emergency" not in entity.attrs and self.lookup_white(entity.value) is not None
 
     def lookup_black(self, value: str) -> str | None:
         return self.blacklist.get(value)
