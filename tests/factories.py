@@ -52,6 +52,8 @@ USERS = [
     ("telecom", Role.TELECOM_LIAISON, "centre"),
     ("stats", Role.ANALYST, "centre"),
     ("prevention", Role.PREVENTION_OFFICER, "centre"),
+    ("prevention_a", Role.PREVENTION_OFFICER, "station_a"),
+    ("prevention_a2", Role.PREVENTION_OFFICER, "station_a"),
 ]
 
 

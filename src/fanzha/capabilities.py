@@ -13,6 +13,7 @@ from fanzha.core.registry import Capability
 from fanzha.detect.capability import CAPABILITY as DETECT
 from fanzha.funds.capability import CAPABILITY as FUNDS
 from fanzha.jurisdiction.capability import CAPABILITY as JURISDICTION
+from fanzha.prevention.capability import CAPABILITY as PREVENTION
 from fanzha.warnings.capability import CAPABILITY as WARNINGS
 from fanzha.web.capability import CAPABILITY as WEB
 
@@ -22,6 +23,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     CASES,
     FUNDS,
     BULLETINS,
+    PREVENTION,
     JURISDICTION,
     ACCOUNTS,
     AUDIT,

@@ -47,6 +47,8 @@ class Perm(StrEnum):
     DETECT_USE = "detect.use"
     STATS_READ = "stats.read"
     PREVENTION_WRITE = "prevention.write"
+    # Read prevention registers and log activities (grid workers, community police).
+    PREVENTION_LOG = "prevention.log"
     ADMIN_TREE = "admin.tree"
     ADMIN_USERS = "admin.users"
     ADMIN_KEYS = "admin.keys"
@@ -84,13 +86,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             _P.FUNDS_APPROVE,
             _P.DETECT_USE,
             _P.STATS_READ,
+            _P.PREVENTION_LOG,
         }
     ),
-    Role.GRID_WORKER: frozenset({_P.WARNINGS_READ, _P.WARNINGS_WORK, _P.DETECT_USE}),
+    Role.GRID_WORKER: frozenset({_P.WARNINGS_READ, _P.WARNINGS_WORK, _P.DETECT_USE, _P.PREVENTION_LOG}),
     Role.BANK_LIAISON: frozenset({_P.FUNDS_BANK, _P.DETECT_USE}),
     Role.TELECOM_LIAISON: frozenset({_P.DETECT_USE, _P.STATS_READ}),
     Role.ANALYST: frozenset({_P.STATS_READ, _P.WARNINGS_READ, _P.CASES_READ, _P.DETECT_USE}),
-    Role.PREVENTION_OFFICER: frozenset({_P.STATS_READ, _P.CASES_READ, _P.PREVENTION_WRITE, _P.DETECT_USE}),
+    Role.PREVENTION_OFFICER: frozenset(
+        {_P.STATS_READ, _P.CASES_READ, _P.PREVENTION_WRITE, _P.PREVENTION_LOG, _P.DETECT_USE}
+    ),
 }
 
 # Full personal data is a separate, per-user grant; these roles get it by default because

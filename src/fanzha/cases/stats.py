@@ -52,12 +52,16 @@ def by_victim_group(session: Session, path: str, window: Window) -> dict[str | N
     return {None if g is None else str(g): int(n) for g, n in session.execute(stmt)}
 
 
-def by_age_band(session: Session, path: str, window: Window) -> dict[str, int]:
-    band = case(
+def _age_band() -> Any:
+    return case(
         (Case.victim_age.is_(None), "unknown"),
         *[(Case.victim_age < limit, code) for limit, code in _AGE_LIMITS],
         else_="60_plus",
     )
+
+
+def by_age_band(session: Session, path: str, window: Window) -> dict[str, int]:
+    band = _age_band()
     stmt = select(band, func.count()).where(*_scoped(path, window)).group_by(band)
     return {str(b): int(n) for b, n in session.execute(stmt)}
 
@@ -93,3 +97,23 @@ def largest(session: Session, path: str, window: Window, limit: int) -> list[Cas
                  None if r.victim_group is None else str(r.victim_group), r.victim_age, list(r.tags or []))
         for r in session.execute(stmt)
     ]  # fmt: skip
+
+
+def grid_profile(session: Session, path: str, window: Window) -> dict[tuple[str, str, str | None, str], int]:
+    """Cases in the window per (node path, fraud type, victim group, age band): what prevention aims at."""
+    band = _age_band()
+    stmt = (
+        select(Case.node_path, Case.fraud_type, Case.victim_group, band, func.count())
+        .where(*_scoped(path, window))
+        .group_by(Case.node_path, Case.fraud_type, Case.victim_group, band)
+    )
+    return {
+        (str(p), str(t), None if g is None else str(g), str(b)): int(n)
+        for p, t, g, b, n in session.execute(stmt)
+    }
+
+
+def counts_by_node(session: Session, path: str, window: Window) -> dict[str, int]:
+    """Cases in the window per node path (the node a case belongs to, not its ancestors)."""
+    stmt = select(Case.node_path, func.count()).where(*_scoped(path, window)).group_by(Case.node_path)
+    return {str(p): int(n) for p, n in session.execute(stmt)}

@@ -23,6 +23,22 @@ class Settings(BaseSettings):
     scheduler_enabled: bool = True
     # Seconds between passes of the warnings' escalation job; a deadline is marked at most this late.
     warnings_tick_s: float = 30
+    # Prevention (docs/prevention.md): a grid is 无诈警格 after this many months without a case;
+    # a push to more groups than this waits for a second officer's approval.
+    prevention_fraud_free_months: int = 3
+    prevention_approval_groups: int = 20
+    # Outbox: sends per second per channel, attempts before the dead-letter list, first retry delay.
+    prevention_rate_per_s: dict[str, float] = {"wecom": 20, "dingtalk": 20, "sms": 20, "email": 5}
+    prevention_max_attempts: int = 5
+    prevention_retry_base_s: float = 30
+    prevention_outbox_tick_s: float = 10
+    prevention_sms_url: str = ""
+    prevention_sms_token: str = ""
+    prevention_smtp_host: str = ""
+    prevention_smtp_port: int = 25
+    prevention_smtp_from: str = "fanzha@localhost"
+    prevention_photo_dir: str = "data/prevention-photos"
+    prevention_photo_max_bytes: int = 5_000_000
 
     @property
     def tz(self) -> ZoneInfo:

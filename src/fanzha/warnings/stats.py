@@ -83,3 +83,13 @@ def received_counts(session: Session, split: Split) -> Measures:
     count = select(func.count()).select_from(W).where(within(W.node_path, split.path), in_window)
     stmt = select(literal(split.path), bounds.c.i, count.scalar_subquery())
     return split.collect(session.execute(stmt), ["warnings_received"])
+
+
+def grid_profile(session: Session, path: str, window: Window) -> dict[tuple[str, str, str | None], int]:
+    """Warnings received in the window per (node path, fraud type, victim group), for prevention's aiming."""
+    stmt = (
+        select(W.node_path, W.fraud_type, W.victim_group, func.count())
+        .where(within(W.node_path, path), W.received_at >= window[0], W.received_at < window[1])
+        .group_by(W.node_path, W.fraud_type, W.victim_group)
+    )
+    return {(str(p), str(t), None if g is None else str(g)): int(n) for p, t, g, n in session.execute(stmt)}

@@ -1,0 +1,119 @@
+"""Aiming (精准滴灌): which grids need prevention about what, for whom — ranked by a rule anyone can check.
+
+For each grid, audience and fraud type the cases of the last ``days`` days are compared with the
+``days`` before them (环比) and with the same days a year earlier (同比). A line is listed when it
+has at least ``MIN_CASES`` cases and more than the period before. Its score is the rise in cases
+plus ``WARNING_WEIGHT`` per early warning of the same grid, audience and type in the period (ten
+warnings weigh like one more case); ties go to the higher rate per 10,000 residents. The audience is
+the victim group the case names, or the victim's age band where no group (or "other") is named.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from fanzha.cases import stats as case_stats
+from fanzha.core.vocab import FraudType, VictimGroup
+from fanzha.jurisdiction import repository as tree
+from fanzha.jurisdiction.models import Level, Node
+from fanzha.prevention.schemas import AimLine
+from fanzha.warnings import stats as warning_stats
+
+MIN_CASES = 2
+WARNING_WEIGHT = 0.1
+AGE_LABELS = dict(case_stats.AGE_BANDS)
+
+Key = tuple[str, str, str]  # (grid path, audience, fraud type)
+
+
+def audience_of(group: str | None, band: str | None) -> str:
+    """A named victim group, else ``age:<band>``, else ``other``."""
+    if group and group != VictimGroup.OTHER.value:
+        return group
+    if band and band != "unknown":
+        return f"age:{band}"
+    return VictimGroup.OTHER.value
+
+
+def audience_label(audience: str) -> str:
+    if audience.startswith("age:"):
+        return AGE_LABELS.get(audience[4:], audience)
+    try:
+        return VictimGroup(audience).label
+    except ValueError:
+        return audience
+
+
+def _case_counts(session: Session, path: str, window: tuple[datetime, datetime]) -> dict[Key, int]:
+    counts: dict[Key, int] = defaultdict(int)
+    for (p, fraud, group, band), n in case_stats.grid_profile(session, path, window).items():
+        counts[(p, audience_of(group, band), fraud)] += n
+    return counts
+
+
+def _warning_counts(session: Session, path: str, window: tuple[datetime, datetime]) -> dict[Key, int]:
+    counts: dict[Key, int] = defaultdict(int)
+    for (p, fraud, group), n in warning_stats.grid_profile(session, path, window).items():
+        counts[(p, audience_of(group, None), fraud)] += n
+    return counts
+
+
+def _pct(now: int, before: int) -> float | None:
+    return None if before == 0 else round((now - before) * 100 / before, 1)
+
+
+def _change_words(now: int, before: int, label: str) -> str:
+    pct = _pct(now, before)
+    if pct is None:
+        return f"{label}新出现（上期 0 起）"
+    return f"{label} {pct:+.0f}%（上期 {before} 起）"
+
+
+def _reason(line: AimLine, grid: Node, days: int) -> str:
+    words = [
+        f"{grid.name}：{line.audience_label}{line.fraud_type_label}案件近{days}天 {line.cases} 起",
+        _change_words(line.cases, line.cases_before, "环比"),
+        _change_words(line.cases, line.cases_last_year, "同比"),
+    ]
+    if line.per_10k is not None:
+        words.append(f"每万人 {line.per_10k:.2f} 起")
+    if line.warnings:
+        words.append(f"同期同类预警 {line.warnings} 条")
+    return "，".join(words)
+
+
+def _grids(session: Session, paths: Iterable[str]) -> dict[str, Node]:
+    codes = sorted({p.rstrip("/").rsplit("/", 1)[-1] for p in paths})
+    return {n.path: n for n in tree.nodes_by_codes(session, codes).values() if n.level == Level.GRID}
+
+
+def aim(session: Session, path: str, now: datetime, days: int = 30, limit: int = 50) -> list[AimLine]:
+    """The ranked aiming list for the subtree at ``path`` as of ``now``."""
+    span = timedelta(days=days)
+    year = timedelta(days=365)
+    current = _case_counts(session, path, (now - span, now))
+    before = _case_counts(session, path, (now - 2 * span, now - span))
+    last_year = _case_counts(session, path, (now - year - span, now - year))
+    warned = _warning_counts(session, path, (now - span, now))
+    rising = [k for k, n in current.items() if n >= MIN_CASES and n > before.get(k, 0)]
+    grids = _grids(session, (k[0] for k in rising))
+    lines = []
+    for key in rising:
+        grid = grids.get(key[0])
+        if grid is None:
+            continue  # a case recorded above grid level: no grid to aim at
+        cases, prior, warnings = current[key], before.get(key, 0), warned.get(key, 0)
+        per_10k = round(cases * 10_000 / grid.population, 2) if grid.population else None
+        fraud = FraudType(key[2])
+        line = AimLine(
+            rank=0, grid_code=grid.code, grid_name=grid.name, audience=key[1],
+            audience_label=audience_label(key[1]), fraud_type=fraud, fraud_type_label=fraud.label,
+            cases=cases, cases_before=prior,
+            cases_last_year=last_year.get(key, 0), warnings=warnings, change_pct=_pct(cases, prior),
+            per_10k=per_10k, score=round(cases - prior + WARNING_WEIGHT * warnings, 2), reason="",
+        )  # fmt: skip
+        lines.append(line.model_copy(update={"reason": _reason(line, grid, days)}))
+    lines.sort(key=lambda x: (-x.score, -(x.per_10k or 0), -x.cases, x.grid_code, x.audience, x.fraud_type))
+    return [line.model_copy(update={"rank": i}) for i, line in enumerate(lines[:limit], start=1)]

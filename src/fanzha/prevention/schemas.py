@@ -1,0 +1,280 @@
+"""Pydantic edges of prevention: import rows, request bodies, and what the API answers."""
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from fanzha.core.timeutil import as_utc
+from fanzha.core.vocab import FraudType, VictimGroup
+from fanzha.prevention.models import ActivityKind, Channel, GroupKind, TargetKind
+
+Text100 = Field(min_length=1, max_length=100)
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("必须带时区（例：2026-11-20T09:30:00+08:00）")
+    return as_utc(value)
+
+
+class TargetRow(BaseModel):
+    """One row of a target register file (CSV/XLSX columns of the same names)."""
+
+    grid_code: str = Field(min_length=1, max_length=20)
+    kind: TargetKind
+    name: str = Text100
+    people: int = Field(ge=0, le=10_000_000)
+    contact_name: str | None = Field(default=None, max_length=100)
+    contact_phone: str | None = Field(default=None, max_length=30, pattern=r"^[0-9+\- ]{5,30}$")
+    address: str | None = Field(default=None, max_length=200)
+
+    @field_validator("contact_name", "contact_phone", "address", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+class TargetOut(BaseModel):
+    id: int
+    grid_code: str
+    grid_name: str
+    kind: str
+    kind_label: str
+    name: str
+    people: int
+    contact_name: str | None
+    contact_phone: str | None
+    address: str | None
+
+
+class ImportResult(BaseModel):
+    created: int
+    updated: int
+
+
+class AimLine(BaseModel):
+    """One line of the aiming list: a grid, an audience and a fraud type on the rise, and why."""
+
+    rank: int
+    grid_code: str
+    grid_name: str
+    audience: str
+    audience_label: str
+    fraud_type: FraudType
+    fraud_type_label: str
+    cases: int
+    cases_before: int
+    cases_last_year: int
+    warnings: int
+    change_pct: float | None
+    per_10k: float | None
+    score: float
+    reason: str
+
+
+class CampaignIn(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    theme: str = Field(default="", max_length=2000)
+    fraud_types: list[FraudType] = Field(default=[], max_length=12)
+    target_groups: list[VictimGroup] = Field(default=[], max_length=6)
+    grid_codes: list[str] = Field(min_length=1, max_length=1000)
+    starts_on: date
+    ends_on: date
+    reason: str = Field(default="", max_length=1000)
+
+    @model_validator(mode="after")
+    def _period(self) -> "CampaignIn":
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on：结束日期不能早于开始日期")
+        return self
+
+
+class CampaignFromAim(BaseModel):
+    """Turn one aiming line into a campaign: the grid, the audience and the fraud type."""
+
+    grid_code: str = Field(min_length=1, max_length=20)
+    fraud_type: FraudType
+    audience: str = Field(min_length=1, max_length=30)
+    days: int = Field(default=30, ge=1, le=180)
+
+
+class CampaignOut(BaseModel):
+    id: int
+    title: str
+    theme: str
+    fraud_types: list[str]
+    target_groups: list[str]
+    grid_codes: list[str]
+    starts_on: date
+    ends_on: date
+    owner: str
+    reason: str
+    activities: int
+    reached: int
+
+
+class ActivityIn(BaseModel):
+    kind: ActivityKind
+    campaign_id: int | None = None
+    grid_code: str = Field(min_length=1, max_length=20)
+    unit_name: str = Text100
+    staff: int = Field(ge=1, le=10_000)
+    held_at: datetime
+    place: str = Field(min_length=1, max_length=200)
+    target_group: VictimGroup | None = None
+    target_id: int | None = None
+    reached: int = Field(ge=0, le=10_000_000)
+    households: list[str] = Field(default=[], max_length=5000)
+    materials: str = Field(default="", max_length=1000)
+    team_id: int | None = None
+    volunteer_ids: list[int] = Field(default=[], max_length=500)
+
+    _held = field_validator("held_at")(_aware)
+
+    @field_validator("households")
+    @classmethod
+    def _households(cls, value: list[str]) -> list[str]:
+        cleaned = sorted({h.strip() for h in value if h.strip()})
+        if any(len(h) > 60 for h in cleaned):
+            raise ValueError("每户的门牌最多 60 个字符")
+        return cleaned
+
+
+class ActivityOut(BaseModel):
+    id: int
+    kind: str
+    kind_label: str
+    campaign_id: int | None
+    grid_code: str
+    grid_name: str
+    unit_name: str
+    staff: int
+    held_at: datetime
+    place: str
+    target_group: str | None
+    reached: int
+    households_visited: int
+    materials: str
+    team_id: int | None
+    volunteers: int
+    photos: int
+    created_by: str
+
+
+class TeamIn(BaseModel):
+    name: str = Text100
+    node_code: str = Field(min_length=6, max_length=12)
+    description: str = Field(default="", max_length=1000)
+
+
+class VolunteerIn(BaseModel):
+    name: str = Text100
+    phone: str | None = Field(default=None, max_length=30, pattern=r"^[0-9+\- ]{5,30}$")
+    joined_on: date
+
+
+class VolunteerOut(BaseModel):
+    id: int
+    name: str | None
+    phone: str | None
+    joined_on: date
+    activities: int
+
+
+class TeamOut(BaseModel):
+    id: int
+    name: str
+    node_code: str
+    description: str
+    members: list[VolunteerOut]
+
+
+class GroupIn(BaseModel):
+    grid_code: str = Field(min_length=1, max_length=20)
+    name: str = Text100
+    kind: GroupKind
+    platform: str = Field(pattern=r"^(wechat|qq|wecom|dingtalk)$")
+    admin_name: str | None = Field(default=None, max_length=100)
+    admin_phone: str | None = Field(default=None, max_length=30, pattern=r"^[0-9+\- ]{5,30}$")
+    members: int = Field(ge=0, le=100_000)
+    channel: Channel
+    address: str = Field(min_length=3, max_length=500)
+    secret: str | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def _address_fits_channel(self) -> "GroupIn":
+        if self.channel in (Channel.WECOM, Channel.DINGTALK) and not self.address.startswith(
+            ("http://", "https://")
+        ):
+            raise ValueError("address：群机器人地址必须是 http(s):// 开头的 Webhook 网址")
+        if self.channel == Channel.EMAIL and "@" not in self.address:
+            raise ValueError("address：请填写有效的电子邮件地址")
+        if self.channel == Channel.SMS and not self.address.replace("+", "").isdigit():
+            raise ValueError("address：请填写接收短信的手机号码（仅数字）")
+        return self
+
+
+class GroupOut(BaseModel):
+    id: int
+    grid_code: str
+    grid_name: str
+    name: str
+    kind: str
+    kind_label: str
+    platform: str
+    admin_name: str | None
+    admin_phone: str | None
+    members: int
+    channel: str
+    channel_label: str
+
+
+class AlertIn(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    fraud_type: FraudType
+    target_group: VictimGroup | None = None
+    node_code: str = Field(min_length=6, max_length=12)
+    body: str = Field(default="", max_length=5000, description="留空则按本地案例和中心模板自动撰写")
+
+
+class AlertOut(BaseModel):
+    id: int
+    title: str
+    fraud_type: str
+    fraud_type_label: str
+    target_group: str | None
+    body: str
+    status: str
+    published_at: datetime | None
+    created_at: datetime
+
+
+class PushIn(BaseModel):
+    """Send an alert to groups. ``request_key`` makes a retried request return the same push."""
+
+    alert_id: int
+    group_ids: list[int] = Field(min_length=1, max_length=5000)
+    request_key: str = Field(min_length=8, max_length=80, pattern=r"^[A-Za-z0-9_.:\-]+$")
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    group_id: int
+    group_name: str
+    channel: str
+    status: str
+    status_label: str
+    attempts: int
+    last_error: str
+    sent_at: datetime | None
+
+
+class PushOut(BaseModel):
+    id: int
+    alert_id: int
+    status: str
+    status_label: str
+    groups: int
+    requested_by: str
+    decided_by: str | None
+    deliveries: list[DeliveryOut]

@@ -1,0 +1,159 @@
+"""The grids' registers of households and key groups and places: import (all or nothing) and listing."""
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl import load_workbook
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fanzha.accounts.principal import Principal
+from fanzha.audit import service as audit
+from fanzha.audit.pii import PiiKind, masked
+from fanzha.core.errors import FieldError, ValidationFailed, field_errors
+from fanzha.core.timeutil import utcnow
+from fanzha.jurisdiction import repository as tree
+from fanzha.jurisdiction.scope import within
+from fanzha.prevention.grids import grid_problem
+from fanzha.prevention.models import Target, TargetKind
+from fanzha.prevention.schemas import ImportResult, TargetOut, TargetRow
+
+COLUMNS = ["grid_code", "kind", "name", "people", "contact_name", "contact_phone", "address"]
+REQUIRED = {"grid_code", "kind", "name", "people"}
+
+
+def rows_from_file(data: bytes, file_name: str) -> list[dict[str, Any]]:
+    """CSV (UTF-8, header row) or XLSX (first sheet, header row) into dicts; a bad file says why."""
+    if file_name.lower().endswith(".xlsx"):
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise ValidationFailed.on("file", "无法读取 XLSX 文件，请用 Excel 另存为 .xlsx 后重试") from exc
+        values = [
+            ["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)
+        ]
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationFailed.on("file", "CSV 文件不是 UTF-8 编码，请另存为 UTF-8 后重试") from exc
+        values = [[v.strip() for v in row] for row in csv.reader(io.StringIO(text))]
+    values = [row for row in values if any(row)]
+    if not values:
+        raise ValidationFailed.on("file", "文件是空的：第一行应为表头（grid_code, kind, name, people, …）")
+    header, body = values[0], values[1:]
+    missing = REQUIRED - set(header)
+    if missing:
+        raise ValidationFailed.on("file", f"表头缺少列：{', '.join(sorted(missing))}")
+    return [dict(zip(header, row, strict=False)) for row in body]
+
+
+def _validate(rows: Sequence[dict[str, Any]]) -> tuple[list[tuple[int, TargetRow]], list[FieldError]]:
+    """(file row number, row) for the valid rows; errors for the others. Row 1 is the header."""
+    items: list[tuple[int, TargetRow]] = []
+    errors: list[FieldError] = []
+    for index, row in enumerate(rows, start=2):
+        try:
+            items.append((index, TargetRow.model_validate({k: v for k, v in row.items() if k in COLUMNS})))
+        except ValidationError as exc:
+            errors.extend(field_errors(exc.errors(), prefix=f"第{index}行."))
+    return items, errors
+
+
+def import_targets(session: Session, rows: Sequence[dict[str, Any]], actor: Principal) -> ImportResult:
+    """Create or update (grid, kind, name) entries; any bad row and nothing is written."""
+    items, errors = _validate(rows)
+    nodes = tree.nodes_by_codes(session, sorted({i.grid_code for _, i in items}))
+    seen: set[tuple[str, str, str]] = set()
+    for index, item in items:
+        problem = grid_problem(nodes.get(item.grid_code), item.grid_code, actor)
+        if problem:
+            errors.append(FieldError(f"第{index}行.grid_code", problem))
+        key = (item.grid_code, item.kind.value, item.name)
+        if key in seen:
+            errors.append(
+                FieldError(f"第{index}行.name", f"与前面的行重复（同一警格、同一类型的“{item.name}”）")
+            )
+        seen.add(key)
+    if errors:
+        raise ValidationFailed(
+            f"导入失败：{len(errors)} 处错误，未写入任何数据（首处 {errors[0].field}：{errors[0].message}）",
+            errors,
+        )
+    existing = {
+        (t.node_id, t.kind, t.name): t
+        for t in session.scalars(select(Target).where(Target.node_id.in_([n.id for n in nodes.values()])))
+    }
+    created = updated = 0
+    now = utcnow()
+    for _, item in items:
+        node = nodes[item.grid_code]
+        fields = {
+            "people": item.people,
+            "contact_name": item.contact_name,
+            "contact_phone": item.contact_phone,
+            "address": item.address,
+            "updated_at": now,
+            "updated_by": actor.actor,
+        }
+        target = existing.get((node.id, item.kind.value, item.name))
+        if target is None:
+            session.add(
+                Target(node_id=node.id, node_path=node.path, kind=item.kind.value, name=item.name, **fields)
+            )
+            created += 1
+        else:
+            for field, value in fields.items():
+                setattr(target, field, value)
+            updated += 1
+    session.flush()
+    audit.record(
+        session, actor.actor, "prevention.targets.import", "prevention_targets", "import", None,
+        {"rows": len(items), "created": created, "updated": updated},
+    )  # fmt: skip
+    return ImportResult(created=created, updated=updated)
+
+
+def list_targets(
+    session: Session, path: str, kind: TargetKind | None, offset: int, limit: int
+) -> tuple[list[TargetOut], int]:
+    where = [within(Target.node_path, path)]
+    if kind is not None:
+        where.append(Target.kind == kind.value)
+    total = session.scalar(select(func.count()).select_from(Target).where(*where)) or 0
+    rows = session.scalars(select(Target).where(*where).order_by(Target.node_path, Target.kind, Target.name)
+                           .offset(offset).limit(limit)).all()  # fmt: skip
+    names = _grid_names(session, [t.node_path for t in rows])
+    return [_target_out(t, names) for t in rows], int(total)
+
+
+def _grid_names(session: Session, paths: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """(code, name) for node paths (the code is the last path segment)."""
+    codes = sorted({p.rstrip("/").rsplit("/", 1)[-1] for p in paths})
+    return {n.path: (n.code, n.name) for n in tree.nodes_by_codes(session, codes).values()}
+
+
+def _target_out(t: Target, names: dict[str, tuple[str, str]]) -> TargetOut:
+    contact = masked({"name": (PiiKind.NAME, t.contact_name), "phone": (PiiKind.PHONE, t.contact_phone)})
+    code, name = names.get(t.node_path, ("", ""))
+    return TargetOut(
+        id=t.id, grid_code=code, grid_name=name, kind=t.kind, kind_label=TargetKind(t.kind).label,
+        name=t.name, people=t.people, contact_name=contact["name"], contact_phone=contact["phone"],
+        address=masked({"a": (PiiKind.ADDRESS, t.address)})["a"],
+    )  # fmt: skip
+
+
+def totals_by_grid(session: Session, path: str) -> dict[str, dict[str, tuple[int, int]]]:
+    """Per grid path and kind: (entries, people). Households: (1, number of households)."""
+    stmt = (
+        select(Target.node_path, Target.kind, func.count(), func.sum(Target.people))
+        .where(within(Target.node_path, path))
+        .group_by(Target.node_path, Target.kind)
+    )
+    result: dict[str, dict[str, tuple[int, int]]] = {}
+    for p, kind, n, people in session.execute(stmt):
+        result.setdefault(str(p), {})[str(kind)] = (int(n), int(people or 0))
+    return result
