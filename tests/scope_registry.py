@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tests.factories import World
+from tests.prevention.factories import station_b_activity, station_b_campaign, station_b_team
 from tests.warnings.factories import station_b_warning
 
 # Returns the path parameters of a record that the actor must not reach.
@@ -72,6 +73,20 @@ ROUTES: dict[str, Foreign] = {
     ),
     "GET /api/v1/bulletins/issued/{bulletin_id}.pdf": Foreign(
         "police_a", lambda s, w: {"bulletin_id": _station_b_bulletin(s, w)}
+    ),
+    "GET /api/v1/prevention/campaigns/{campaign_id}": Foreign(
+        "prevention_a", lambda s, w: {"campaign_id": station_b_campaign(s, w)}
+    ),
+    "POST /api/v1/prevention/activities/{activity_id}/photos": Foreign(
+        "prevention_a", lambda s, w: {"activity_id": station_b_activity(s, w)}
+    ),
+    "GET /api/v1/prevention/activities/{activity_id}/photos/{photo_id}": Foreign(
+        "prevention_a", lambda s, w: {"activity_id": station_b_activity(s, w), "photo_id": 1}
+    ),
+    "POST /api/v1/prevention/teams/{team_id}/members": Foreign(
+        "prevention_a",
+        lambda s, w: {"team_id": station_b_team(s, w)},
+        {"name": "张三", "joined_on": "2026-11-01"},
     ),
 }
 

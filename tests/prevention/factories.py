@@ -31,3 +31,40 @@ def cases_at(
     for days in days_ago:
         data = case_in(grid, occurred_at=now - timedelta(days=days, hours=1), **fields)
         cases.register_case(session, data, actor)
+
+
+def station_b_campaign(session: Session, world: Any) -> int:
+    from fanzha.prevention import campaigns
+    from fanzha.prevention.schemas import CampaignIn
+
+    data = CampaignIn(title="翠苑宣传", grid_codes=[GRID_B1], starts_on=NOW.date(), ends_on=NOW.date())
+    return campaigns.create_campaign(session, data, world.principals["police_b"]).id
+
+
+def station_b_activity(session: Session, world: Any) -> int:
+    from fanzha.prevention import activities
+
+    return activities.log_activity(session, activity_in(GRID_B1), world.principals["police_b"]).id
+
+
+def station_b_team(session: Session, world: Any) -> int:
+    from fanzha.prevention import volunteers
+    from fanzha.prevention.schemas import TeamIn
+
+    team = TeamIn(name="翠苑蓝马甲", node_code="369901002")
+    return volunteers.create_team(session, team, world.principals["police_b"]).id
+
+
+def activity_in(grid: str = GRID_A1, **overrides: Any) -> Any:
+    from fanzha.prevention.schemas import ActivityIn
+
+    data: dict[str, Any] = {
+        "kind": "sweep", "grid_code": grid, "unit_name": "阳光社区警格", "staff": 3,
+        "held_at": NOW - timedelta(days=2), "place": "阳光小区 1—3 栋", "target_group": "elderly",
+        "reached": 40, "households": ["1栋101", "1栋102", "2栋201"], "materials": "宣传折页 60 份",
+    }  # fmt: skip
+    data.update(overrides)
+    return ActivityIn.model_validate(data)
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

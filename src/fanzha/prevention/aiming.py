@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from fanzha.cases import stats as case_stats
 from fanzha.core.vocab import FraudType, VictimGroup
-from fanzha.jurisdiction import repository as tree
 from fanzha.jurisdiction.models import Level, Node
+from fanzha.prevention.grids import nodes_by_paths
 from fanzha.prevention.schemas import AimLine
 from fanzha.warnings import stats as warning_stats
 
@@ -85,8 +85,7 @@ def _reason(line: AimLine, grid: Node, days: int) -> str:
 
 
 def _grids(session: Session, paths: Iterable[str]) -> dict[str, Node]:
-    codes = sorted({p.rstrip("/").rsplit("/", 1)[-1] for p in paths})
-    return {n.path: n for n in tree.nodes_by_codes(session, codes).values() if n.level == Level.GRID}
+    return {p: n for p, n in nodes_by_paths(session, paths).items() if n.level == Level.GRID}
 
 
 def aim(session: Session, path: str, now: datetime, days: int = 30, limit: int = 50) -> list[AimLine]:

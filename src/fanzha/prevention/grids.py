@@ -1,6 +1,6 @@
 """Resolving the grids a prevention record names, inside the actor's part of the tree."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -42,3 +42,9 @@ def node_in_scope(session: Session, code: str, actor: Principal, field: str = "n
     if node is None or not actor.sees(node.path):
         raise ValidationFailed.on(field, f"辖区节点 {code} 不存在或不在您的管辖范围内")
     return node
+
+
+def nodes_by_paths(session: Session, paths: Iterable[str]) -> dict[str, Node]:
+    """Nodes by their materialized path (a path's last segment is the node's code)."""
+    codes = sorted({p.rstrip("/").rsplit("/", 1)[-1] for p in paths})
+    return {n.path: n for n in tree.nodes_by_codes(session, codes).values()}

@@ -1,19 +1,34 @@
 """/api/v1/prevention: registers, aiming, campaigns and activities, volunteers, groups, alerts, pushes."""
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from fanzha.accounts.deps import DbSession, requires
 from fanzha.accounts.principal import Principal
 from fanzha.accounts.roles import Perm
 from fanzha.core.pagination import Page, PageParams, page_params
-from fanzha.core.timeutil import utcnow
-from fanzha.prevention import aiming, targets
-from fanzha.prevention.grids import node_in_scope
-from fanzha.prevention.models import TargetKind
-from fanzha.prevention.schemas import AimLine, ImportResult, TargetOut
+from fanzha.core.timeutil import as_utc, utcnow
+from fanzha.prevention import activities, aiming, campaigns, targets, volunteers
+from fanzha.prevention.grids import node_in_scope, nodes_by_paths
+from fanzha.prevention.models import Campaign, TargetKind
+from fanzha.prevention.schemas import (
+    ActivityIn,
+    ActivityOut,
+    AimLine,
+    CampaignFromAim,
+    CampaignIn,
+    CampaignOut,
+    ImportResult,
+    TargetOut,
+    TeamIn,
+    TeamOut,
+    VolunteerIn,
+)
 
 router = APIRouter(prefix="/prevention", tags=["prevention"])
 
@@ -32,7 +47,8 @@ async def import_targets(
     file: Annotated[UploadFile, File()], session: DbSession, actor: Writer
 ) -> ImportResult:
     rows = targets.rows_from_file(await file.read(), file.filename or "")
-    return targets.import_targets(session, rows, actor)
+    # Database work off the event loop: a wait for SQLite's write lock must not stall other requests.
+    return await run_in_threadpool(targets.import_targets, session, rows, actor)
 
 
 @router.get("/targets", summary="宣防对象（住户、重点人群与场所）")
@@ -58,3 +74,85 @@ def aim(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[AimLine]:
     return aiming.aim(session, scope_path(session, actor, node_code), utcnow(), days, limit)
+
+
+def _campaign_outs(session: Session, rows: list[Campaign]) -> list[CampaignOut]:
+    nodes = nodes_by_paths(session, [p for c in rows for p in c.grid_paths])
+    return [campaigns.to_out(session, c, nodes) for c in rows]
+
+
+@router.post("/campaigns", status_code=201, summary="创建宣防战役")
+def create_campaign(data: CampaignIn, session: DbSession, actor: Writer) -> CampaignOut:
+    return _campaign_outs(session, [campaigns.create_campaign(session, data, actor)])[0]
+
+
+@router.post("/campaigns/from-aim", status_code=201, summary="一键把精准滴灌的一行变成宣防战役")
+def campaign_from_aim(data: CampaignFromAim, session: DbSession, actor: Writer) -> CampaignOut:
+    return _campaign_outs(session, [campaigns.campaign_from_aim(session, data, actor, utcnow())])[0]
+
+
+@router.get("/campaigns", summary="宣防战役列表")
+def list_campaigns(
+    session: DbSession, actor: Reader, paging: Paging, node_code: NodeCode = None
+) -> Page[CampaignOut]:
+    rows, total = campaigns.list_campaigns(
+        session, scope_path(session, actor, node_code), paging.offset, paging.page_size
+    )
+    return Page(
+        items=_campaign_outs(session, rows), total=total, page=paging.page, page_size=paging.page_size
+    )
+
+
+@router.get("/campaigns/{campaign_id}", summary="宣防战役详情")
+def get_campaign(campaign_id: int, session: DbSession, actor: Reader) -> CampaignOut:
+    return _campaign_outs(session, [campaigns.get_campaign(session, campaign_id, actor)])[0]
+
+
+@router.post("/activities", status_code=201, summary="登记宣防活动（网格员可在手机上登记扫街扫楼）")
+def log_activity(data: ActivityIn, session: DbSession, actor: Reader) -> ActivityOut:
+    return activities.activity_out(session, activities.log_activity(session, data, actor))
+
+
+@router.get("/activities", summary="宣防活动列表")
+def list_activities(
+    session: DbSession,
+    actor: Reader,
+    paging: Paging,
+    node_code: NodeCode = None,
+    campaign_id: int | None = None,
+    since: Annotated[datetime | None, Query(description="活动时间起（含）")] = None,
+) -> Page[ActivityOut]:
+    items, total = activities.list_activities(
+        session, scope_path(session, actor, node_code), campaign_id, None if since is None else as_utc(since),
+        paging.offset, paging.page_size,
+    )  # fmt: skip
+    return Page(items=items, total=total, page=paging.page, page_size=paging.page_size)
+
+
+@router.post(
+    "/activities/{activity_id}/photos", status_code=201, summary="上传活动照片（请求体即 JPEG/PNG 文件本身）"
+)
+async def add_photo(activity_id: int, request: Request, session: DbSession, actor: Reader) -> dict[str, int]:
+    photo = await run_in_threadpool(activities.add_photo, session, activity_id, await request.body(), actor)
+    return {"id": photo.id, "size": photo.size}
+
+
+@router.get("/activities/{activity_id}/photos/{photo_id}", summary="查看活动照片")
+def get_photo(activity_id: int, photo_id: int, session: DbSession, actor: Reader) -> FileResponse:
+    path, content_type = activities.photo_file(session, activity_id, photo_id, actor)
+    return FileResponse(path, media_type=content_type)
+
+
+@router.post("/teams", status_code=201, summary="登记志愿者队伍")
+def create_team(data: TeamIn, session: DbSession, actor: Writer) -> dict[str, int]:
+    return {"id": volunteers.create_team(session, data, actor).id}
+
+
+@router.post("/teams/{team_id}/members", status_code=201, summary="登记志愿者")
+def add_member(team_id: int, data: VolunteerIn, session: DbSession, actor: Writer) -> dict[str, int]:
+    return {"id": volunteers.add_member(session, team_id, data, actor).id}
+
+
+@router.get("/teams", summary="志愿者队伍与成员（脱敏），含每人参与的活动数")
+def list_teams(session: DbSession, actor: Reader, node_code: NodeCode = None) -> list[TeamOut]:
+    return volunteers.list_teams(session, scope_path(session, actor, node_code))

@@ -16,8 +16,9 @@ from fanzha.audit.pii import PiiKind, masked
 from fanzha.core.errors import FieldError, ValidationFailed, field_errors
 from fanzha.core.timeutil import utcnow
 from fanzha.jurisdiction import repository as tree
+from fanzha.jurisdiction.models import Node
 from fanzha.jurisdiction.scope import within
-from fanzha.prevention.grids import grid_problem
+from fanzha.prevention.grids import grid_problem, nodes_by_paths
 from fanzha.prevention.models import Target, TargetKind
 from fanzha.prevention.schemas import ImportResult, TargetOut, TargetRow
 
@@ -126,21 +127,14 @@ def list_targets(
     total = session.scalar(select(func.count()).select_from(Target).where(*where)) or 0
     rows = session.scalars(select(Target).where(*where).order_by(Target.node_path, Target.kind, Target.name)
                            .offset(offset).limit(limit)).all()  # fmt: skip
-    names = _grid_names(session, [t.node_path for t in rows])
-    return [_target_out(t, names) for t in rows], int(total)
+    nodes = nodes_by_paths(session, [t.node_path for t in rows])
+    return [_target_out(t, nodes[t.node_path]) for t in rows], int(total)
 
 
-def _grid_names(session: Session, paths: Sequence[str]) -> dict[str, tuple[str, str]]:
-    """(code, name) for node paths (the code is the last path segment)."""
-    codes = sorted({p.rstrip("/").rsplit("/", 1)[-1] for p in paths})
-    return {n.path: (n.code, n.name) for n in tree.nodes_by_codes(session, codes).values()}
-
-
-def _target_out(t: Target, names: dict[str, tuple[str, str]]) -> TargetOut:
+def _target_out(t: Target, grid: Node) -> TargetOut:
     contact = masked({"name": (PiiKind.NAME, t.contact_name), "phone": (PiiKind.PHONE, t.contact_phone)})
-    code, name = names.get(t.node_path, ("", ""))
     return TargetOut(
-        id=t.id, grid_code=code, grid_name=name, kind=t.kind, kind_label=TargetKind(t.kind).label,
+        id=t.id, grid_code=grid.code, grid_name=grid.name, kind=t.kind, kind_label=TargetKind(t.kind).label,
         name=t.name, people=t.people, contact_name=contact["name"], contact_phone=contact["phone"],
         address=masked({"a": (PiiKind.ADDRESS, t.address)})["a"],
     )  # fmt: skip
