@@ -11,6 +11,7 @@ from fanzha.bulletins.capability import CAPABILITY as BULLETINS
 from fanzha.cases.capability import CAPABILITY as CASES
 from fanzha.core.registry import Capability
 from fanzha.detect.capability import CAPABILITY as DETECT
+from fanzha.exams.capability import CAPABILITY as EXAMS
 from fanzha.funds.capability import CAPABILITY as FUNDS
 from fanzha.jurisdiction.capability import CAPABILITY as JURISDICTION
 from fanzha.prevention.capability import CAPABILITY as PREVENTION
@@ -24,6 +25,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     FUNDS,
     BULLETINS,
     PREVENTION,
+    EXAMS,
     JURISDICTION,
     ACCOUNTS,
     AUDIT,

@@ -5,10 +5,8 @@ their own under a city code no other test uses, and delete it afterwards. Audit 
 stay: the hash chain must remain whole.
 """
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from sqlalchemy import delete, func, insert, select
@@ -28,6 +26,7 @@ from fanzha.jurisdiction.schemas import UnitIn
 from fanzha.warnings import service
 from fanzha.warnings.intake import intake
 from fanzha.warnings.models import EarlyWarning, GazetteerEntry, WarningAction
+from tests.race import race
 from tests.warnings.factories import item
 
 CITY = "779900"
@@ -39,29 +38,6 @@ class Committed:
     engine: Engine
     principals: list[Principal]
     node_ids: list[int]
-
-
-def _race(n: int, work: Callable[[Session, int], Any], engine: Engine) -> list[Any]:
-    """Run ``work`` in ``n`` threads, each with its own connection, released together."""
-    barrier = threading.Barrier(n)
-    results: list[Any] = [None] * n
-
-    def run(i: int) -> None:
-        with Session(engine, expire_on_commit=False) as session:
-            barrier.wait()
-            try:
-                results[i] = work(session, i)
-                session.commit()
-            except Conflict as exc:
-                session.rollback()
-                results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 @pytest.fixture
@@ -112,7 +88,7 @@ def committed(database_url: str) -> Iterator[Committed]:
 
 def test_same_instruction_from_two_connections_yields_one_warning(committed: Committed) -> None:
     data = [item(source="bank", source_id="RACE-1", victim_address="并发村")]
-    results = _race(2, lambda s, _: intake(s, data, SYSTEM).items[0], committed.engine)
+    results = race(2, lambda s, _: intake(s, data, SYSTEM).items[0], committed.engine)
     assert sorted(r.status for r in results) == ["created", "existing"]
     assert results[0].id == results[1].id
     with Session(committed.engine) as s:
@@ -126,10 +102,10 @@ def test_twenty_claimers_never_double_claim(committed: Committed) -> None:
         s.commit()
     target = batch.items[0].id
     assert target is not None
-    same = _race(20, lambda s, i: service.claim(s, target, committed.principals[i]).id, committed.engine)
+    same = race(20, lambda s, i: service.claim(s, target, committed.principals[i]).id, committed.engine)
     assert sum(1 for r in same if r == target) == 1
     assert all(isinstance(r, Conflict) for r in same if r != target)
-    rest = _race(20, lambda s, i: _claimed_id(s, committed.principals[i]), committed.engine)
+    rest = race(20, lambda s, i: _claimed_id(s, committed.principals[i]), committed.engine)
     taken = [r for r in rest if r is not None]
     assert len(taken) == 9 and len(set(taken)) == 9  # the 9 left, each exactly once
     with Session(committed.engine) as s:

@@ -1,0 +1,1 @@
+"""The anti-fraud exam: question bank, exams for schools and communities, certificates, results."""

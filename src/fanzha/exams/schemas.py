@@ -1,0 +1,190 @@
+"""Pydantic edges of the exam capability: questions (API bodies and file rows), exams, candidates."""
+
+from datetime import datetime
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from fanzha.core.vocab import FraudType
+from fanzha.exams.models import Audience, QuestionKind, QuestionStatus, TargetGroup
+
+LETTERS = "ABCDEF"
+TRUE_FALSE_OPTIONS = ["正确", "错误"]
+
+# Officers may write the Chinese labels in files; the codes are accepted everywhere too.
+LABELS_BY_FIELD: dict[str, dict[str, object]] = {
+    "kind": {k.label: k.value for k in QuestionKind},
+    "target_group": {g.label: g.value for g in TargetGroup},
+    "status": {s.label: s.value for s in QuestionStatus},
+    "fraud_type": {f.label: f.value for f in FraudType},
+    "difficulty": {"易": 1, "中": 2, "难": 3},
+}
+
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+def letters_to_indexes(value: str, n_options: int) -> list[int]:
+    """'AC' or 'A,C' → [0, 2]; a letter beyond the options is an error naming it."""
+    letters = [c for c in value.upper() if c not in " ,，、"]
+    if not letters:
+        raise ValueError("答案不能为空，请填写选项字母，如 A 或 AC")
+    indexes = []
+    for c in letters:
+        if c not in LETTERS[:n_options]:
+            raise ValueError(f"答案中的“{c}”不是有效选项（本题选项为 A—{LETTERS[n_options - 1]}）")
+        indexes.append(LETTERS.index(c))
+    return sorted(set(indexes))
+
+
+def indexes_to_letters(indexes: list[int]) -> str:
+    return "".join(LETTERS[i] for i in sorted(indexes))
+
+
+class QuestionIn(BaseModel):
+    """A question as written by an officer or read from a file row; ``answer`` is letters (AC)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    code: Annotated[str | None, Field(max_length=40, pattern=r"^[A-Za-z0-9_-]+$")] = None
+    kind: QuestionKind
+    fraud_type: FraudType
+    target_group: TargetGroup = TargetGroup.GENERAL
+    difficulty: Annotated[int, Field(ge=1, le=3)] = 2
+    status: QuestionStatus = QuestionStatus.DRAFT
+    stem: Text
+    options: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(default_factory=list)
+    answer: Annotated[str, Field(min_length=1, max_length=12)]
+    explanation: Text
+
+    @field_validator("kind", "target_group", "status", "fraud_type", "difficulty", mode="before")
+    @classmethod
+    def _codes(cls, v: object, info: ValidationInfo) -> object:
+        """Chinese labels as officers write them in files → the codes."""
+        labels = LABELS_BY_FIELD[str(info.field_name)]
+        return labels.get(v.strip(), v.strip()) if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.kind == QuestionKind.TRUE_FALSE:
+            if self.options and self.options != TRUE_FALSE_OPTIONS:
+                raise ValueError("判断题的选项固定为“正确、错误”，请留空选项列")
+            self.options = list(TRUE_FALSE_OPTIONS)
+        if not 2 <= len(self.options) <= len(LETTERS):
+            raise ValueError(f"选项须有 2—{len(LETTERS)} 个，现有 {len(self.options)} 个")
+        chosen = letters_to_indexes(self.answer, len(self.options))
+        if self.kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE) and len(chosen) != 1:
+            raise ValueError(f"{self.kind.label}只能有一个正确答案，现为 {self.answer}")
+        if self.kind == QuestionKind.MULTIPLE and len(chosen) < 2:
+            raise ValueError("多选题至少要有两个正确答案；只有一个时请改为单选题")
+        self.answer = indexes_to_letters(chosen)
+        return self
+
+    @property
+    def answer_indexes(self) -> list[int]:
+        return letters_to_indexes(self.answer, len(self.options))
+
+
+class QuestionStatusIn(BaseModel):
+    status: QuestionStatus
+
+
+class QuestionOut(BaseModel):
+    id: int
+    code: str
+    version: int
+    kind: str
+    kind_label: str
+    fraud_type: str
+    fraud_type_label: str
+    target_group: str
+    difficulty: int
+    status: str
+    status_label: str
+    stem: str
+    options: list[str]
+    answer: str
+    explanation: str
+
+
+class BlueprintItem(BaseModel):
+    """How many questions of a kind, fraud type and difficulty (each optional) the draw takes."""
+
+    kind: QuestionKind | None = None
+    fraud_type: FraudType | None = None
+    difficulty: Annotated[int | None, Field(ge=1, le=3)] = None
+    count: Annotated[int, Field(ge=1, le=100)]
+
+
+class SchoolIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    enrolment: Annotated[int, Field(ge=0, le=1_000_000)] = 0
+    node_code: Annotated[str | None, Field(max_length=20)] = None
+
+
+class ExamIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    node_code: Annotated[str, Field(min_length=1, max_length=20)]
+    audience: Audience = Audience.SCHOOLS
+    schools: list[SchoolIn] = Field(default_factory=list, max_length=2000)
+    target_group: TargetGroup | None = None
+    blueprint: Annotated[list[BlueprintItem], Field(min_length=1, max_length=50)]
+    opens_at: datetime
+    closes_at: datetime
+    time_limit_min: Annotated[int, Field(ge=1, le=600)] = 30
+    pass_mark: Annotated[int, Field(ge=0, le=100)] = 60
+    attempts_allowed: Annotated[int, Field(ge=1, le=10)] = 1
+    identify_by: Literal["student_no", "name"] = "student_no"
+
+    @model_validator(mode="after")
+    def _window(self) -> Self:
+        if self.closes_at <= self.opens_at:
+            raise ValueError("closes_at：结束时间必须晚于开始时间")
+        if self.audience == Audience.SCHOOLS and not self.schools:
+            raise ValueError("schools：面向学校的考试请至少填写一所学校")
+        names = [s.name for s in self.schools]
+        if len(set(names)) != len(names):
+            raise ValueError("schools：学校名称有重复，请合并")
+        return self
+
+    @property
+    def question_count(self) -> int:
+        return sum(item.count for item in self.blueprint)
+
+
+class ExamOut(BaseModel):
+    id: int
+    code: str
+    title: str
+    node_code: str
+    audience: str
+    schools: list[SchoolIn]
+    question_count: int
+    opens_at: datetime
+    closes_at: datetime
+    time_limit_min: int
+    pass_mark: int
+    attempts_allowed: int
+    closed: bool
+
+
+class JoinIn(BaseModel):
+    """What a candidate types to join; the exam says if the student number or the name identifies them."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    code: Annotated[str, Field(min_length=4, max_length=12)]
+    school: Annotated[str, Field(min_length=1, max_length=100)]
+    class_name: Annotated[str, Field(min_length=1, max_length=60)]
+    student_no: Annotated[str | None, Field(max_length=40)] = None
+    name: Annotated[str | None, Field(max_length=60)] = None
+
+    @model_validator(mode="after")
+    def _who(self) -> Self:
+        self.code = self.code.upper()
+        self.student_no = self.student_no or None
+        self.name = self.name or None
+        return self

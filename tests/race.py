@@ -1,0 +1,34 @@
+"""Running the same work in several threads at once, each on its own connection (race tests)."""
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from fanzha.core.errors import Conflict
+
+
+def race(n: int, work: Callable[[Session, int], Any], engine: Engine) -> list[Any]:
+    """Run ``work`` in ``n`` threads, each with its own connection, released together.
+    A thread's result is what ``work`` returned (then committed) or the ``Conflict`` it raised."""
+    barrier = threading.Barrier(n)
+    results: list[Any] = [None] * n
+
+    def run(i: int) -> None:
+        with Session(engine, expire_on_commit=False) as session:
+            barrier.wait()
+            try:
+                results[i] = work(session, i)
+                session.commit()
+            except Conflict as exc:
+                session.rollback()
+                results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
