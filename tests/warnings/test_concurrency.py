@@ -51,10 +51,10 @@ def committed(database_url: str) -> Iterator[Committed]:
         ]
         nodes = {n.code: n for n in jurisdiction.import_nodes(s, rows, "race-test")}
         centre = jurisdiction.create_unit(
-            s, UnitIn(name="并发中心", kind=UnitKind.CENTRE, node_code=CITY), "t"
+            s, UnitIn(name="并发中心", kind=UnitKind.CENTRE, node_code=CITY), SYSTEM
         )
         station = jurisdiction.create_unit(
-            s, UnitIn(name="并发所", kind=UnitKind.STATION, node_code="779901001"), "t"
+            s, UnitIn(name="并发所", kind=UnitKind.STATION, node_code="779901001"), SYSTEM
         )
         s.execute(
             insert(GazetteerEntry), [{"kind": "village", "name": "并发村", "node_id": nodes["779901001"].id}]
