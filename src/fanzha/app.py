@@ -5,7 +5,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from sqlalchemy import text
 
 from fanzha import __version__
@@ -14,6 +14,7 @@ from fanzha.capabilities import CAPABILITIES
 from fanzha.core.config import get_settings
 from fanzha.core.db import new_session, read_session
 from fanzha.core.errors import FanzhaError, install_error_handlers
+from fanzha.core.inputs import guard_request
 from fanzha.core.registry import load
 from fanzha.core.scheduler import Job, Scheduler
 from fanzha.migrations.runner import pending_heads
@@ -90,6 +91,7 @@ def create_app() -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
         redoc_url=None,
+        dependencies=[Depends(guard_request)],
     )
     install_error_handlers(app)
     app.include_router(health)

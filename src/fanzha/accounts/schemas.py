@@ -4,14 +4,15 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from fanzha.accounts.roles import Perm, Role
+from fanzha.core.inputs import Input
 
 
-class LoginIn(BaseModel):
+class LoginIn(Input):
     username: Annotated[str, Field(min_length=1, max_length=64)]
     password: Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class UserIn(BaseModel):
+class UserIn(Input):
     username: Annotated[str, Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
     display_name: Annotated[str, Field(min_length=1, max_length=64)]
     password: Annotated[str, Field(min_length=8, max_length=200)]
@@ -20,7 +21,7 @@ class UserIn(BaseModel):
     pii_access: bool | None = None
 
 
-class UserPatch(BaseModel):
+class UserPatch(Input):
     role: Role | None = None
     pii_access: bool | None = None
     on_duty: bool | None = None
@@ -51,7 +52,7 @@ class MeOut(BaseModel):
     csrf_token: str | None
 
 
-class ApiKeyIn(BaseModel):
+class ApiKeyIn(Input):
     name: Annotated[str, Field(min_length=2, max_length=64)]
     unit_id: int
     scopes: Annotated[list[Perm], Field(min_length=1)]

@@ -7,22 +7,23 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from fanzha.cases.models import CaseStatus
+from fanzha.core.inputs import Input
 from fanzha.core.timeutil import as_utc
 from fanzha.core.vocab import FraudType, TechniqueTag, VictimGroup
 
 IdentifierKindLiteral = Literal["phone", "bank_account", "url", "app", "wechat", "qq", "other"]
 
 
-class SuspectIdentifier(BaseModel):
+class SuspectIdentifier(Input):
     kind: IdentifierKindLiteral
     value: str = Field(min_length=1, max_length=300)
 
 
-class CaseIn(BaseModel):
+class CaseIn(Input):
     occurred_at: datetime
     node_code: str = Field(min_length=1, max_length=20)
     fraud_type: FraudType
-    tags: list[TechniqueTag] = []
+    tags: list[TechniqueTag] = Field(default_factory=list)
     loss_amount: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
     victim_name: str | None = Field(default=None, max_length=100)
     victim_phone: str | None = Field(default=None, max_length=30)
@@ -41,7 +42,7 @@ class CaseIn(BaseModel):
         return as_utc(value)
 
 
-class CaseStatusIn(BaseModel):
+class CaseStatusIn(Input):
     status: CaseStatus
     note: str = Field(default="", max_length=1000)
 

@@ -165,10 +165,14 @@ def field_errors(errors: Iterable[Mapping[str, Any]], prefix: str = "") -> list[
     return result
 
 
-def _from_validation(exc: RequestValidationError) -> FanzhaError:
-    fields = field_errors(exc.errors())
+def invalid(fields: list[FieldError]) -> ValidationFailed:
+    """One 422 naming the first few fields in its message and all of them in ``fields``."""
     summary = "；".join(f"{f.field}：{f.message}" for f in fields[:5])
     return ValidationFailed(f"输入有误：{summary}", fields)
+
+
+def _from_validation(exc: RequestValidationError) -> FanzhaError:
+    return invalid(field_errors(exc.errors()))
 
 
 _HTTP_CODES = {

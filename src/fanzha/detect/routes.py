@@ -8,13 +8,14 @@ from pydantic import BaseModel, Field
 from fanzha.accounts.deps import DbSession, requires
 from fanzha.accounts.principal import Principal
 from fanzha.accounts.roles import Perm
+from fanzha.core.inputs import Input
 from fanzha.detect.service import classify_for
 
 router = APIRouter(prefix="/detect", tags=["detect"])
 Caller = Annotated[Principal, Depends(requires(Perm.DETECT_USE))]
 
 
-class DetectIn(BaseModel):
+class DetectIn(Input):
     texts: Annotated[list[Annotated[str, Field(max_length=10_000)]], Field(min_length=1, max_length=1000)]
 
 

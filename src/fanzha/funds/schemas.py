@@ -7,12 +7,13 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from fanzha.cases.identifiers import normalise_account
+from fanzha.core.inputs import Input
 from fanzha.funds.trace import TraceParams
 
 Money = Decimal
 
 
-class HoldIn(BaseModel):
+class HoldIn(Input):
     """A new stop-payment (or a direct freeze) of one account for one case."""
 
     case_id: int
@@ -34,19 +35,19 @@ class HoldIn(BaseModel):
         return value.strip().upper()
 
 
-class FollowUpIn(BaseModel):
+class FollowUpIn(Input):
     """Convert to a freeze, renew a freeze, release or return the money of a hold in effect."""
 
     kind: Literal["freeze", "renew", "release", "return"]
     reason: str = Field(default="", max_length=2000)
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(Input):
     approve: bool
     note: str = Field(default="", max_length=2000)
 
 
-class AckIn(BaseModel):
+class AckIn(Input):
     """What the bank actually did: the amount stopped/frozen/released and the balance found."""
 
     executed_amount: Money = Field(ge=0, max_digits=14, decimal_places=2)
@@ -87,7 +88,7 @@ class RequestOut(BaseModel):
     seconds_left: int | None
 
 
-class TraceIn(BaseModel):
+class TraceIn(Input):
     """Where to start (the victim's account, from when) and how far to follow the money."""
 
     account: str = Field(min_length=1, max_length=40)
@@ -125,7 +126,7 @@ class TraceToRequestsIn(TraceIn):
     top: int = Field(default=5, ge=1, le=50)
 
 
-class PunishedIn(BaseModel):
+class PunishedIn(Input):
     id_number: str = Field(pattern=r"^\d{17}[\dXx]$")
     name: str = Field(min_length=1, max_length=100)
     reason: str = Field(min_length=2, max_length=2000)

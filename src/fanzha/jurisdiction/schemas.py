@@ -2,6 +2,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from fanzha.core.inputs import Input
 from fanzha.jurisdiction.models import Level, UnitKind
 
 _LEVEL_NAMES = {
@@ -31,7 +32,7 @@ def parse_level(value: object) -> Level:
     raise ValueError("层级必须是 1–4 或 city/district/station/grid（市/区县/派出所/社区）")
 
 
-class NodeIn(BaseModel):
+class NodeIn(Input):
     code: Annotated[str, Field(min_length=6, max_length=20, description="行政区划式编码")]
     name: Annotated[str, Field(min_length=1, max_length=100)]
     level: Level
@@ -68,7 +69,7 @@ class NodeOut(BaseModel):
     parent_id: int | None
 
 
-class UnitIn(BaseModel):
+class UnitIn(Input):
     name: Annotated[str, Field(min_length=1, max_length=100)]
     kind: UnitKind
     node_code: str

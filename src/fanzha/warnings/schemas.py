@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from fanzha.core.inputs import Input
 from fanzha.core.timeutil import as_utc
 from fanzha.core.vocab import FraudType, TechniqueTag, VictimGroup
 from fanzha.warnings.models import Level, Outcome, Source
@@ -17,12 +18,12 @@ CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")  # Numeric(14, 2)
 
 
-class Evidence(BaseModel):
+class Evidence(Input):
     kind: EvidenceKind
     value: str = Field(min_length=1, max_length=300)
 
 
-class WarningIn(BaseModel):
+class WarningIn(Input):
     source: Source
     source_id: str = Field(min_length=1, max_length=100)
     issued_at: datetime
@@ -77,25 +78,25 @@ class BatchResult(BaseModel):
     items: list[ItemResult]
 
 
-class ActionIn(BaseModel):
+class ActionIn(Input):
     kind: ActionKind
     result: str = Field(default="", max_length=40)
     note: str = Field(default="", max_length=2000)
 
 
-class CloseIn(BaseModel):
+class CloseIn(Input):
     outcome: Outcome
     note: str = Field(default="", max_length=2000)
     # Only for "defrauded": what the person lost, to pre-fill the case.
     loss_amount: Decimal = Field(default=Decimal("0"), ge=0, max_digits=14, decimal_places=2)
 
 
-class RouteIn(BaseModel):
+class RouteIn(Input):
     node_code: str = Field(min_length=1, max_length=20)
     reason: str = Field(min_length=2, max_length=300)
 
 
-class ReopenIn(BaseModel):
+class ReopenIn(Input):
     reason: str = Field(min_length=2, max_length=300)
 
 
@@ -168,7 +169,7 @@ class FeedbackPage(BaseModel):
     next_cursor: int
 
 
-class SettingIn(BaseModel):
+class SettingIn(Input):
     node_code: str
     level: Level
     contact_min: int = Field(ge=1, le=10_000)
