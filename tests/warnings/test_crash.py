@@ -5,72 +5,24 @@ names PostgreSQL, a scratch database created on that server and dropped afterwar
 process commits for real, so it cannot use the suite's rolled-back test transaction).
 """
 
-import os
-import secrets
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fanzha.core import db
-from fanzha.migrations.runner import upgrade
 from fanzha.warnings.models import EarlyWarning
-from tests.factories import build_world
+from tests.server import free_port, start_server, world_database
 from tests.warnings.factories import item
 
 BATCH = 300
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _start(url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "FANZHA_SCHEDULER_ENABLED": "false"}
-    cmd = [sys.executable, "-m", "fanzha", "-d", url, "serve", "--port", str(port)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60  # a start on a machine busy with other suites takes a while
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("server did not start")
-
-
-@contextmanager
-def _scratch_database(tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database of the kind the suite runs on; the suite's own is left alone."""
-    suite = os.environ.get("FANZHA_TEST_DATABASE_URL", "")
-    if not suite.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'crash.db'}"
-        return
-    name = f"fz_crash_{secrets.token_hex(4)}"
-    admin = create_engine(make_url(suite).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(suite).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:  # FORCE: a killed server's sessions may not be gone yet
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _count_by_source_id(url: str) -> dict[str, int]:
@@ -86,24 +38,18 @@ def _count_by_source_id(url: str) -> dict[str, int]:
 @pytest.fixture
 def server_db(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """A separate, committed database with the test world; returns (url, intake key)."""
-    with _scratch_database(tmp_path) as url:
-        upgrade(url)
-        engine = db.make_engine(url)
-        with Session(engine) as s:
-            key = build_world(s).keys["feed"]
-            s.commit()
-        engine.dispose()
-        yield url, key
+    with world_database(tmp_path, "crash") as pair:
+        yield pair
 
 
 def test_sigkill_during_bulk_intake_loses_no_acknowledged_warning(server_db: tuple[str, str]) -> None:
     url, key = server_db
-    port = _free_port()
+    port = free_port()
     headers = {"Authorization": f"Bearer {key}"}
     batches = [[item(source="ministry", source_id=f"CRASH-{b}-{i}") for i in range(BATCH)] for b in range(40)]
     acked: list[int] = []
     unacked: list[int] = []
-    proc = _start(url, port)
+    proc = start_server(url, port)
 
     def post_all() -> None:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=30) as client:
@@ -130,7 +76,7 @@ def test_sigkill_during_bulk_intake_loses_no_acknowledged_warning(server_db: tup
     for batch in batches:  # one transaction per batch: all of it or none of it
         assert sum(stored.get(w["source_id"], 0) for w in batch) in (0, BATCH)
 
-    proc = _start(url, port)
+    proc = start_server(url, port)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=30) as client:
             resent: list[dict[str, Any]] = client.post(
