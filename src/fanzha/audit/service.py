@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import event, insert, select, text
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from sqlalchemy.sql import ClauseElement, Executable
+from sqlalchemy.sql.util import find_tables
 
 from fanzha.audit.models import AuditEntry
 from fanzha.core.timeutil import as_utc, utcnow
@@ -43,8 +45,28 @@ def entry_hash(
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+# The chain lock waits at most this long; a waiter then fails with a clear 503 instead of
+# hanging (see core.errors: a database lock timeout is "busy, try again").
+_LOCK_TIMEOUT = "5s"
+# session.info key: entries recorded in this transaction, appended to the chain at commit.
+_PENDING = "fanzha_audit_pending"
+
+
+@dataclass(frozen=True)
+class _Pending:
+    at: datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    savepoint: SessionTransaction | None  # the innermost savepoint it was recorded in
+
+
 def _last_hash(session: Session) -> str:
     if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SET LOCAL lock_timeout = '{_LOCK_TIMEOUT}'"))
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK})
     last = session.scalars(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
     return last or GENESIS
@@ -53,31 +75,88 @@ def _last_hash(session: Session) -> str:
 def record_many(
     session: Session, actor: str, action: str, object_type: str, changes: Sequence[Change]
 ) -> None:
-    """Append one entry per change, in order, in the caller's transaction."""
-    if not changes:
-        return
-    session.flush()
-    prev = _last_hash(session)
+    """Record one entry per change, in order, in the caller's transaction.
+
+    The entries join the chain when the transaction commits (or when it reads the audit table
+    first): the chain's lock is then held only for the insert and the commit, in one thread,
+    instead of from the service call through the rest of the request."""
     at = utcnow()
-    rows = []
+    savepoint = session.get_nested_transaction()
+    pending: list[_Pending] = session.info.setdefault(_PENDING, [])
     for object_id, before, after in changes:
-        b, a, oid = _plain(before), _plain(after), str(object_id)
-        h = entry_hash(prev, at, actor, action, object_type, oid, b, a)
+        entry = _Pending(
+            at, actor, action, object_type, str(object_id), _plain(before), _plain(after), savepoint
+        )
+        pending.append(entry)
+
+
+def append_pending(session: Session) -> None:
+    """Append the transaction's recorded entries to the chain, under the chain's lock."""
+    pending: list[_Pending] = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    prev = _last_hash(session)
+    rows = []
+    for p in pending:
+        h = entry_hash(prev, p.at, p.actor, p.action, p.object_type, p.object_id, p.before, p.after)
         rows.append(
             {
-                "at": at,
-                "actor": actor,
-                "action": action,
-                "object_type": object_type,
-                "object_id": oid,
-                "before": b,
-                "after": a,
+                "at": p.at,
+                "actor": p.actor,
+                "action": p.action,
+                "object_type": p.object_type,
+                "object_id": p.object_id,
+                "before": p.before,
+                "after": p.after,
                 "prev_hash": prev,
                 "hash": h,
             }
         )
         prev = h
     session.execute(insert(AuditEntry), rows)
+
+
+@event.listens_for(Session, "before_commit")
+def _append_on_commit(session: Session) -> None:
+    if not session.in_nested_transaction():  # a savepoint's release is not the commit
+        append_pending(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, rolled_back: SessionTransaction) -> None:
+    """A rolled-back transaction or savepoint takes the entries recorded inside it along."""
+    pending: list[_Pending] | None = session.info.get(_PENDING)
+    if pending:
+        pending[:] = [p for p in pending if not _inside(p.savepoint, rolled_back)]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_on_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # closed without commit or rollback: nothing outlives it
+        session.info.pop(_PENDING, None)
+
+
+def _inside(savepoint: SessionTransaction | None, rolled_back: SessionTransaction) -> bool:
+    if not rolled_back.nested:
+        return True
+    while savepoint is not None:
+        if savepoint is rolled_back:
+            return True
+        savepoint = savepoint.parent
+    return False
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _append_before_reading_audit(state: ORMExecuteState) -> None:
+    """A transaction that reads the audit table sees the entries it recorded."""
+    if state.is_select and state.session.info.get(_PENDING) and _reads_audit(state.statement):
+        append_pending(state.session)
+
+
+def _reads_audit(statement: Executable) -> bool:
+    if not isinstance(statement, ClauseElement):
+        return False
+    return AuditEntry.__table__ in find_tables(statement, include_selects=True, include_aliases=True)
 
 
 def record(

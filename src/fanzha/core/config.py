@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = 15
     # Cookies must be Secure behind TLS in production; the demo runs on plain http.
     secure_cookies: bool = False
+    # PostgreSQL: requests holding a database session at once (the rest queue); below the
+    # server's 40 worker threads, so a request holding a lock always has one to finish on.
+    db_request_slots: int = 20
     # Periodic jobs (escalation, expiry warnings, bulletins) run in the server process.
     scheduler_enabled: bool = True
     # Seconds between passes of the warnings' escalation job; a deadline is marked at most this late.

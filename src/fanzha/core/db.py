@@ -5,14 +5,17 @@ rolls back on any error, so services only ``flush()`` and a multi-step change (a
 request and its case update) lands whole or not at all.
 """
 
-from collections.abc import Iterator
+import os
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, ClassVar
 
+import anyio
+from anyio.lowlevel import RunVar
 from sqlalchemy import DateTime, MetaData, String, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -57,11 +60,22 @@ class Base(DeclarativeBase):
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _create_private(make_url(url).database)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # Every admitted request (see get_session) finds a connection, with room for the scheduler
+    # and read_session; a wait past pool_timeout means a leak and fails clearly (503).
+    size = request_slots(url) + 4
+    return create_engine(url, pool_size=size, max_overflow=size, pool_timeout=10, pool_pre_ping=True)
+
+
+def _create_private(path: str | None) -> None:
+    """Creates a new SQLite file readable by its owner only: it holds victims' personal data.
+    SQLite gives the -wal and -shm files the database file's mode."""
+    if path and path != ":memory:" and not path.startswith("file:") and not os.path.exists(path):
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -119,14 +133,51 @@ def read_session(like: Session) -> Iterator[Session]:
         session.close()
 
 
-def get_session() -> Iterator[Session]:
-    """FastAPI dependency: one transaction per request."""
-    session = new_session()
+def request_slots(url: str) -> int:
+    """How many requests may hold a session at once. SQLite has one writer (every request
+    transaction begins IMMEDIATE), so it admits one at a time in arrival order instead of
+    letting the others poll the busy timeout; PostgreSQL admits Settings.db_request_slots."""
+    return 1 if url.startswith("sqlite") else get_settings().db_request_slots
+
+
+_slots: RunVar[anyio.Semaphore] = RunVar("fanzha_request_slots")
+
+
+def _admission_gate() -> anyio.Semaphore:
+    """The event loop's semaphore of request slots (first come, first served)."""
     try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+        return _slots.get()
+    except LookupError:
+        gate = anyio.Semaphore(request_slots(get_settings().database_url))
+        _slots.set(gate)
+        return gate
+
+
+def _end(session: Session, commit: bool) -> None:
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
     finally:
         session.close()
+
+
+async def get_session() -> AsyncIterator[Session]:
+    """FastAPI dependency: one transaction per request, admitted through a bounded gate.
+
+    Requests beyond the slots wait on the event loop, holding neither a thread nor a
+    connection. Fewer slots than worker threads means a request holding a lock (the audit
+    chain's, SQLite's write lock) always finds a thread to finish on; waiters filling every
+    thread once hung PostgreSQL for good. The commit runs in a thread of its own, outside the
+    shared pool, for the same reason."""
+    async with _admission_gate():
+        session = new_session()
+        try:
+            yield session
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(_end, session, False, limiter=anyio.CapacityLimiter(1))
+            raise
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(_end, session, True, limiter=anyio.CapacityLimiter(1))
