@@ -74,6 +74,8 @@ ROUTES: dict[str, Foreign] = {
     "GET /api/v1/bulletins/issued/{bulletin_id}.pdf": Foreign(
         "police_a", lambda s, w: {"bulletin_id": _station_b_bulletin(s, w)}
     ),
+    "GET /api/v1/exams/{exam_id}": Foreign("police_a", lambda s, w: {"exam_id": _station_b_exam(s, w)}),
+    "POST /api/v1/exams/{exam_id}/close": Foreign("admin_a", lambda s, w: {"exam_id": _station_b_exam(s, w)}),
     "GET /api/v1/prevention/campaigns/{campaign_id}": Foreign(
         "prevention_a", lambda s, w: {"campaign_id": station_b_campaign(s, w)}
     ),
@@ -91,7 +93,14 @@ ROUTES: dict[str, Foreign] = {
 }
 
 # Routes with a path parameter that do not address a jurisdiction-owned record.
-EXEMPT: dict[str, str] = {}
+EXEMPT: dict[str, str] = {
+    "GET /api/v1/exams/questions/{question_id}": "the question bank is shared city-wide (prevention.write)",
+    "PUT /api/v1/exams/questions/{question_id}": "the question bank is shared city-wide (prevention.write)",
+    "POST /api/v1/exams/questions/{question_id}/status": "the question bank is shared city-wide",
+    "GET /api/v1/exams/questions/export.{fmt}": "a file format, not a record",
+    "PUT /api/v1/public/exams/attempts/{attempt_id}/answers/{position}": "a candidate's attempt: its secret",
+    "POST /api/v1/public/exams/attempts/{attempt_id}/submit": "a candidate's attempt: its secret",
+}
 
 
 def _key_id(session: Session, name: str) -> int:
@@ -127,3 +136,12 @@ def _station_b_bulletin(session: Session, world: World) -> int:
     from fanzha.core.timeutil import utcnow
 
     return service.issue(session, world.node("369901002"), Period.parse("2026-10"), utcnow(), "test").id
+
+
+def _station_b_exam(session: Session, world: World) -> int:
+    from fanzha.exams import service
+    from tests.exams.factories import exam_in, stock_bank
+
+    stock_bank(session, world.principals["commander"])
+    data = exam_in(node_code="369901002", schools=[{"name": "乙校", "node_code": "369901002001"}])
+    return service.create_exam(session, data, world.principals["commander"]).id

@@ -140,7 +140,7 @@ def exams_for(session: Session, actor: Principal) -> list[Exam]:
     return list(repo.exams_within(session, actor.scope_path))
 
 
-def exam_out(session: Session, exam: Exam) -> ExamOut:
+def exam_out(exam: Exam) -> ExamOut:
     return ExamOut(
         id=exam.id,
         code=exam.code,
@@ -378,7 +378,13 @@ def certificate_code() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
-def submissions_count(session: Session, exam_id: int) -> int:
-    return (
-        session.scalar(select(func.count()).select_from(Submission).where(Submission.exam_id == exam_id)) or 0
-    )
+def item_count(session: Session, attempt_id: int) -> int:
+    stmt = select(func.count()).select_from(AttemptItem).where(AttemptItem.attempt_id == attempt_id)
+    return session.scalar(stmt) or 0
+
+
+def submission_of(session: Session, attempt_id: int) -> Submission:
+    found = repo.submission_for(session, attempt_id)
+    if found is None:
+        raise NotFound("还没有交卷，交卷并合格后才有证书")
+    return found
