@@ -15,6 +15,7 @@ from fanzha.core.config import get_settings
 from fanzha.core.db import new_session, read_session
 from fanzha.core.errors import FanzhaError, install_error_handlers
 from fanzha.core.inputs import guard_request
+from fanzha.core.logmask import install_log_masking
 from fanzha.core.registry import load
 from fanzha.core.scheduler import Job, Scheduler
 from fanzha.migrations.runner import pending_heads
@@ -83,6 +84,7 @@ async def lifespan(_: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app() -> FastAPI:
+    install_log_masking()
     app = FastAPI(
         lifespan=lifespan,
         title="fanzha 反诈平台 API",

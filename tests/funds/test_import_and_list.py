@@ -60,6 +60,9 @@ def test_import_endpoint_audits_the_batch(
     )
 
 
+CHECK = "/api/v1/funds/punishment/check"
+
+
 def test_check_answers_listed_and_end_date_only(client, login, session: Session, world: World) -> None:  # type: ignore[no-untyped-def]
     body = {
         "id_number": "36990119900101123X",
@@ -70,16 +73,13 @@ def test_check_answers_listed_and_end_date_only(client, login, session: Session,
     }
     assert login("police_a").post("/api/v1/funds/punishment", json=body).status_code == 201
     headers = {"Authorization": f"Bearer {world.keys['icbc-system']}"}
-    r = client.get("/api/v1/funds/punishment/check?id_number=36990119900101123x", headers=headers)
+    r = client.post(CHECK, json={"id_number": "36990119900101123x"}, headers=headers)
     assert r.status_code == 200, r.text
     assert r.json() == {"listed": True, "ends_on": "2029-02-28"}
-    other = client.get("/api/v1/funds/punishment/check?id_number=369901199001019999", headers=headers)
+    other = client.post(CHECK, json={"id_number": "369901199001019999"}, headers=headers)
     assert other.json() == {"listed": False, "ends_on": None}
     assert session.query(AuditEntry).filter_by(action="funds.punish.check").count() == 2
-    assert (
-        login("police_a").get("/api/v1/funds/punishment/check?id_number=369901199001019999").status_code
-        == 403
-    )
+    assert login("police_a").post(CHECK, json={"id_number": "369901199001019999"}).status_code == 403
 
 
 def test_check_is_rate_limited_per_client(session: Session, world: World) -> None:

@@ -61,14 +61,18 @@ class Base(DeclarativeBase):
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         _create_private(make_url(url).database)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     # Every admitted request (see get_session) finds a connection, with room for the scheduler
     # and read_session; a wait past pool_timeout means a leak and fails clearly (503).
     size = request_slots(url) + 4
-    return create_engine(url, pool_size=size, max_overflow=size, pool_timeout=10, pool_pre_ping=True)
+    return create_engine(
+        url, pool_size=size, max_overflow=size, pool_timeout=10, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 def _create_private(path: str | None) -> None:

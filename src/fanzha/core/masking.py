@@ -47,3 +47,17 @@ def mask_address(value: str | None) -> str | None:
     keep = max(6, len(value) // 2)
     head = _DIGITS.sub("*", value[:keep])
     return head + "*" * min(6, len(value) - keep)
+
+
+# Personal numbers as they appear inside free text (log lines, URLs): the longest first, so an
+# ID number is not taken for a card number, nor a card number for a phone number.
+ID_NUMBER_IN_TEXT = re.compile(r"(?<![\dA-Za-z])(?:\d{17}[\dXx]|\d{15})(?![\dA-Za-z])", re.ASCII)
+CARD_IN_TEXT = re.compile(r"(?<!\d)\d{16,19}(?!\d)", re.ASCII)
+PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!\d)", re.ASCII)
+
+
+def mask_in_text(text: str) -> str:
+    """Masks every ID number, bank card and mobile number found in ``text``."""
+    text = ID_NUMBER_IN_TEXT.sub(lambda m: mask_id_number(m.group()) or "", text)
+    text = CARD_IN_TEXT.sub(lambda m: mask_card(m.group()) or "", text)
+    return PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group()) or "", text)

@@ -19,6 +19,7 @@ from fanzha.funds.importer import import_statement
 from fanzha.funds.models import PunishedPerson, RequestKind, RequestStatus
 from fanzha.funds.schemas import (
     AckIn,
+    CheckIn,
     CheckOut,
     DecisionIn,
     FollowUpIn,
@@ -208,8 +209,6 @@ def _punished_out(p: PunishedPerson) -> PunishedOut:
     )
 
 
-@router.get("/punishment/check", summary="开户核查：是否在惩戒名单内及截止日期（限流、留痕）")
-def check(
-    id_number: Annotated[str, Query(min_length=15, max_length=18)], session: DbSession, actor: Checker
-) -> CheckOut:
-    return punishment.check(session, id_number, actor)
+@router.post("/punishment/check", summary="开户核查：是否在惩戒名单内及截止日期（限流、留痕）")
+def check(data: CheckIn, session: DbSession, actor: Checker) -> CheckOut:
+    return punishment.check(session, data.id_number, actor)

@@ -140,6 +140,12 @@ class PunishedIn(Input):
         return value.upper()
 
 
+class CheckIn(Input):
+    """In the body, not the query string, so the ID number stays out of access logs."""
+
+    id_number: str = Field(min_length=15, max_length=18)
+
+
 class CheckOut(BaseModel):
     """All a bank or operator learns at account opening: listed or not, and until when."""
 
