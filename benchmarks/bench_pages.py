@@ -22,8 +22,8 @@ from fanzha.app import create_app
 from fanzha.cli import use_database
 from fanzha.core.config import get_settings
 from fanzha.core.db import new_session
+from fanzha.core.demo_context import DEMO_PASSWORD
 from fanzha.demo.builder import build_demo
-from fanzha.demo.context import DEMO_PASSWORD
 from fanzha.funds.store import TransactionStore
 from fanzha.migrations.runner import upgrade
 

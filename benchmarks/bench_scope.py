@@ -13,7 +13,7 @@ from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select
 
 from benchmarks.common import machine, summary_ms
 from fanzha.core.db import make_engine, node_path_type
-from fanzha.jurisdiction.scope import within
+from fanzha.core.scope import within
 
 ROWS = 1_000_000
 

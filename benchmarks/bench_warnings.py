@@ -34,18 +34,18 @@ import httpx
 from sqlalchemy import func, insert, select, text
 
 from benchmarks.common import machine, summary_ms
-from fanzha.accounts.principal import system_principal
 from fanzha.accounts.repository import user_by_username
-from fanzha.accounts.roles import Perm
 from fanzha.accounts.schemas import ApiKeyIn
 from fanzha.accounts.service import create_api_key, principal_for_user
 from fanzha.bulletins import service as bulletins
 from fanzha.cli import use_database
 from fanzha.core.db import new_session
+from fanzha.core.demo_context import DemoContext
+from fanzha.core.principal import system_principal
+from fanzha.core.roles import Perm
 from fanzha.core.timeutil import utcnow
 from fanzha.demo import city
 from fanzha.demo.builder import DEMO_NOW
-from fanzha.demo.context import DemoContext
 from fanzha.migrations.runner import upgrade
 from fanzha.warnings import service
 from fanzha.warnings.demo import _gazetteer_rows

@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from fanzha.accounts import service as accounts
-from fanzha.accounts.principal import Principal, system_principal
-from fanzha.accounts.roles import Perm, Role
 from fanzha.accounts.schemas import ApiKeyIn, UserIn
+from fanzha.core.principal import Principal, system_principal
+from fanzha.core.roles import Perm, Role
 from fanzha.jurisdiction import service as jurisdiction
 from fanzha.jurisdiction.models import Node, Unit, UnitKind
 from fanzha.jurisdiction.schemas import UnitIn

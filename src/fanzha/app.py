@@ -18,6 +18,7 @@ from fanzha.core.inputs import guard_request
 from fanzha.core.logmask import install_log_masking
 from fanzha.core.registry import load
 from fanzha.core.scheduler import Job, Scheduler
+from fanzha.detect.service import use_reputation_sources
 from fanzha.migrations.runner import pending_heads
 from fanzha.web.routes import install_web
 
@@ -96,6 +97,7 @@ def create_app() -> FastAPI:
         dependencies=[Depends(guard_request)],
     )
     install_error_handlers(app)
+    use_reputation_sources(load(t) for capability in CAPABILITIES for t in capability.reputation)
     app.include_router(health)
     api = APIRouter(prefix="/api/v1")
     for capability in CAPABILITIES:

@@ -39,8 +39,7 @@ def use_database(url: str | None) -> None:
     if url:
         os.environ["FANZHA_DATABASE_URL"] = url
     get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    db._session_factory.cache_clear()
+    db.forget_engine()
 
 
 @app.callback()

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal, system_principal
 from fanzha.cases import service as cases
 from fanzha.cases.schemas import CaseIn
+from fanzha.core.principal import Principal, system_principal
 from fanzha.core.vocab import FraudType, VictimGroup
 from fanzha.funds import service as funds
 from fanzha.funds.models import FundRequest

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import system_principal
 from fanzha.bulletins.schemas import Bulletin
 from fanzha.bulletins.service import bulletin_for
+from fanzha.core.principal import system_principal
 from fanzha.core.vocab import FraudType
 from tests.bulletins.history import A1, B1, add_cases, local
 from tests.factories import World

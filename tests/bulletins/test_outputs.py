@@ -13,11 +13,11 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import system_principal
 from fanzha.bulletins import render
 from fanzha.bulletins.periods import PeriodKind, latest_complete
 from fanzha.bulletins.schemas import Bulletin
 from fanzha.bulletins.service import bulletin_for
+from fanzha.core.principal import system_principal
 from fanzha.demo.builder import build_demo
 from tests.factories import World
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal
+from fanzha.core.principal import Principal
 from fanzha.exams import bank
 from fanzha.exams.schemas import BlueprintItem, ExamIn, QuestionIn, SchoolIn
 

@@ -13,9 +13,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import system_principal
 from fanzha.core import db
 from fanzha.core.errors import Conflict
+from fanzha.core.principal import system_principal
 from fanzha.exams import service
 from fanzha.exams.models import Attempt, AttemptItem, Candidate, Exam, Question, QuestionVersion, Submission
 from fanzha.jurisdiction import service as jurisdiction

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from fanzha.demo.context import DEMO_PASSWORD
+from fanzha.core.demo_context import DEMO_PASSWORD
 
 
 def _free_port() -> int:

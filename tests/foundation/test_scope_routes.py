@@ -2,19 +2,19 @@
 
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 from fanzha.app import create_app
 from tests.factories import World
 from tests.scope_registry import EXEMPT, ROUTES
+from tests.served import served_routes
 
 
 def _api_routes_with_params(app: FastAPI) -> set[str]:
-    found = set()
-    for route in app.routes:
-        if isinstance(route, APIRoute) and route.path.startswith("/api/v1/") and "{" in route.path:
-            found |= {f"{m} {route.path}" for m in route.methods}
+    found = {
+        f"{m} {path}" for m, path, _ in served_routes(app) if path.startswith("/api/v1/") and "{" in path
+    }
+    assert found, "no API route with a record id was found: the route walk is broken"
     return found
 
 

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from fanzha.cli import app as cli_app
+from fanzha.core.scope import is_within, path_for, upper_bound
 from fanzha.jurisdiction import repository as repo
 from fanzha.jurisdiction import service
 from fanzha.jurisdiction.models import Node
-from fanzha.jurisdiction.scope import is_within, path_for, upper_bound
 from tests.factories import World
 
 

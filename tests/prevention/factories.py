@@ -5,8 +5,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal
 from fanzha.cases import service as cases
+from fanzha.core.principal import Principal
 from tests.cases.factories import case_in
 
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal, system_principal
+from fanzha.core.principal import Principal, system_principal
 from fanzha.warnings import service
 from fanzha.warnings.intake import intake
 from fanzha.warnings.models import EarlyWarning, GazetteerEntry

@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from fanzha.accounts import service as accounts
 from fanzha.accounts.models import User
-from fanzha.accounts.principal import Principal, system_principal
-from fanzha.accounts.roles import Role
 from fanzha.accounts.schemas import UserIn
 from fanzha.core import db
 from fanzha.core.errors import Conflict
+from fanzha.core.principal import Principal, system_principal
+from fanzha.core.roles import Role
 from fanzha.jurisdiction import service as jurisdiction
 from fanzha.jurisdiction.models import Node, Unit, UnitKind
 from fanzha.jurisdiction.schemas import UnitIn

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import system_principal
 from fanzha.bulletins.render import render_html
 from fanzha.bulletins.service import bulletin_for
+from fanzha.core.principal import system_principal
 from fanzha.core.timeutil import utcnow
 from fanzha.warnings import service
 from fanzha.warnings.cli import read_items

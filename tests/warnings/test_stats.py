@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from fanzha.bulletins.periods import Period
-from fanzha.bulletins.query import SELF, Split
+from fanzha.core.query import SELF, Split
 from fanzha.warnings.stats import measures, received_counts
 from tests.bulletins.history import build_history
 from tests.factories import World

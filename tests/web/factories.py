@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import system_principal
+from fanzha.core.principal import system_principal
 from fanzha.core.timeutil import utcnow
 from fanzha.warnings import intake, service
 from fanzha.warnings.schemas import RouteIn, WarningIn

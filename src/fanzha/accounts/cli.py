@@ -5,10 +5,10 @@ from typing import Annotated
 import typer
 
 from fanzha.accounts import service
-from fanzha.accounts.principal import system_principal
-from fanzha.accounts.roles import Perm, Role
 from fanzha.accounts.schemas import ApiKeyIn, UserIn
 from fanzha.core.clitools import command_session, console
+from fanzha.core.principal import system_principal
+from fanzha.core.roles import Perm, Role
 
 users_app = typer.Typer(help="用户")
 keys_app = typer.Typer(help="机器客户端 API 密钥")

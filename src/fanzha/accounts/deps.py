@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from fanzha.accounts import service
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.core.db import get_session
 from fanzha.core.errors import Forbidden, NotAuthenticated
+from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
 
 SESSION_COOKIE = "fanzha_session"
 CSRF_HEADER = "x-csrf-token"

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.models import ApiKey, LoginFailure, LoginSession, User
+from fanzha.core.scope import within
 from fanzha.jurisdiction.models import Node, Unit
-from fanzha.jurisdiction.scope import within
 
 
 def user_by_username(session: Session, username: str) -> User | None:

@@ -6,8 +6,6 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from fanzha.accounts import service
 from fanzha.accounts.deps import SESSION_COOKIE, CurrentPrincipal, DbSession, requires
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.accounts.schemas import (
     ApiKeyCreated,
     ApiKeyIn,
@@ -20,6 +18,8 @@ from fanzha.accounts.schemas import (
 )
 from fanzha.core.config import get_settings
 from fanzha.core.errors import FanzhaError, render_error
+from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
 
 router = APIRouter(tags=["accounts"])
 

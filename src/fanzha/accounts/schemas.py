@@ -3,8 +3,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fanzha.accounts.roles import Perm, Role
 from fanzha.core.inputs import Input
+from fanzha.core.roles import Perm, Role
 
 
 class LoginIn(Input):

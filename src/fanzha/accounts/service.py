@@ -8,8 +8,6 @@ from sqlalchemy.orm import Session
 
 from fanzha.accounts import repository as repo
 from fanzha.accounts.models import ApiKey, LoginFailure, LoginSession, User
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import CLIENT_SCOPES, PII_BY_DEFAULT, ROLE_PERMISSIONS, Perm, Role
 from fanzha.accounts.schemas import ApiKeyIn, UserIn, UserPatch
 from fanzha.audit import service as audit
 from fanzha.core.config import get_settings
@@ -20,6 +18,8 @@ from fanzha.core.errors import (
     TooManyRequests,
     ValidationFailed,
 )
+from fanzha.core.principal import Principal
+from fanzha.core.roles import CLIENT_SCOPES, PII_BY_DEFAULT, ROLE_PERMISSIONS, Perm, Role
 from fanzha.core.security import hash_password, new_token, token_digest, verify_password
 from fanzha.core.timeutil import utcnow
 from fanzha.jurisdiction import service as jurisdiction
@@ -236,6 +236,11 @@ def revoke_api_key(session: Session, key_id: int, actor: Principal) -> ApiKey:
             {"revoked_at": key.revoked_at},
         )
     return key
+
+
+def on_duty_users(session: Session, unit_id: int, roles: Sequence[str]) -> Sequence[User]:
+    """The unit's active people on duty in these roles, oldest account first (who gets assigned)."""
+    return repo.on_duty_users(session, unit_id, roles)
 
 
 def list_users(session: Session, actor: Principal) -> Sequence[User]:

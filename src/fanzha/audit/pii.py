@@ -5,10 +5,10 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.audit import service as audit
 from fanzha.core.masking import mask_address, mask_card, mask_id_number, mask_name, mask_phone
+from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
 
 
 class PiiKind(StrEnum):

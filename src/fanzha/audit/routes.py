@@ -6,9 +6,9 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.audit import service
+from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 Auditor = Annotated[Principal, Depends(requires(Perm.AUDIT_READ))]

@@ -6,10 +6,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from fanzha.accounts.principal import system_principal
 from fanzha.bulletins import render, service
 from fanzha.bulletins.periods import PERIOD_HELP
 from fanzha.core.clitools import command_session, console, err_console
+from fanzha.core.principal import system_principal
 
 _WRITERS = {".pdf", ".csv", ".xlsx", ".json"}
 

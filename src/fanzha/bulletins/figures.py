@@ -22,7 +22,6 @@ from fanzha.bulletins.changes import (
     ratio,
 )
 from fanzha.bulletins.periods import Period
-from fanzha.bulletins.query import SELF, Measures, Number, Split, Window
 from fanzha.bulletins.schemas import (
     Bulletin,
     ChildRow,
@@ -34,9 +33,9 @@ from fanzha.bulletins.schemas import (
     SourceLevelRow,
 )
 from fanzha.cases import stats as case_stats
+from fanzha.core.query import SELF, Measures, Number, Split, Window
 from fanzha.core.vocab import FraudType, VictimGroup
 from fanzha.funds import stats as fund_stats
-from fanzha.jurisdiction import repository as tree
 from fanzha.jurisdiction import service as jurisdiction
 from fanzha.jurisdiction.models import Node
 from fanzha.warnings import stats as warning_stats
@@ -243,7 +242,7 @@ def _notable(session: Session, node: Node, window: Window) -> list[NotableCase]:
     found = case_stats.largest(session, node.path, window, NOTABLE_CASES)
     # A path ends with its node's code; load those few nodes, not the whole subtree (800 in a city).
     codes = {row.node_path.rstrip("/").rsplit("/", 1)[-1] for row in found}
-    names = {n.path: n.name for n in tree.nodes_by_codes(session, sorted(codes)).values()}
+    names = {n.path: n.name for n in jurisdiction.nodes_by_codes(session, sorted(codes)).values()}
     out = []
     for row in found:
         group = VictimGroup(row.victim_group).label if row.victim_group else "未登记"
@@ -263,7 +262,7 @@ def build(session: Session, node: Node, period: Period, now: datetime) -> Bullet
     for _ in range(SERIES_BACK):
         series.insert(0, series[0].previous())
     last_year = period.same_period_last_year()
-    kids = tree.children(session, node.id)
+    kids = jurisdiction.children(session, node)
     got = _gather(session, node, kids, series)
     values = _total(got.current, 0)
     window = period.utc_bounds()

@@ -7,14 +7,14 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.bulletins import render, service
 from fanzha.bulletins.periods import PeriodKind, latest_complete
 from fanzha.bulletins.schemas import Bulletin, StoredBulletinOut
 from fanzha.core.errors import ValidationFailed
+from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
 from fanzha.core.timeutil import utcnow
-from fanzha.jurisdiction import repository as tree
+from fanzha.jurisdiction import service as tree
 
 router = APIRouter(prefix="/bulletins", tags=["bulletins"])
 page_router = APIRouter(tags=["bulletins"])
@@ -69,7 +69,7 @@ def download(node_code: str, period: str, fmt: str, session: DbSession, principa
 
 
 def _default_node(session: Session, principal: Principal) -> str:
-    nodes = tree.subtree(session, principal.scope_path, max_level=None)
+    nodes = tree.nodes_in_scope(session, principal)
     return nodes[0].code if nodes else ""
 
 

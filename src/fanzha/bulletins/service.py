@@ -13,7 +13,6 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal
 from fanzha.audit import service as audit
 from fanzha.bulletins import figures, render
 from fanzha.bulletins.models import StoredBulletin
@@ -21,10 +20,11 @@ from fanzha.bulletins.periods import Period, PeriodKind, latest_complete
 from fanzha.bulletins.schemas import Bulletin
 from fanzha.core.db import read_session
 from fanzha.core.errors import NotFound
+from fanzha.core.principal import Principal
+from fanzha.core.scope import within
 from fanzha.core.timeutil import utcnow
 from fanzha.jurisdiction import service as jurisdiction
 from fanzha.jurisdiction.models import Node
-from fanzha.jurisdiction.scope import within
 
 SCHEDULED_KINDS = (PeriodKind.DAY, PeriodKind.WEEK, PeriodKind.MONTH)
 # City and districts get scheduled bulletins; stations and grids are computed on demand.

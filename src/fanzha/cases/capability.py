@@ -12,5 +12,6 @@ CAPABILITY = Capability(
     menu=(MenuEntry("cases.read", "/cases", "案件"),),
     demo=(DemoStep("报案登记的案件", "fanzha.cases.demo:build"),),
     audit_labels="fanzha.cases.models:AUDIT_LABELS",
+    reputation=("fanzha.cases.service:reputation_identifiers",),
     permissions=("cases.read", "cases.write"),
 )

@@ -10,12 +10,12 @@ from random import Random
 
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import system_principal
 from fanzha.cases.schemas import CaseIn, SuspectIdentifier
 from fanzha.cases.service import register_cases_bulk
+from fanzha.core.demo_context import DemoContext
+from fanzha.core.demo_names import GIVEN, SURNAMES
+from fanzha.core.principal import system_principal
 from fanzha.core.vocab import FraudType, TechniqueTag, VictimGroup
-from fanzha.demo.context import DemoContext
-from fanzha.demo.names import GIVEN, SURNAMES
 
 CASES_PER_SCALE = 120
 DAYS_BACK = 120

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from fanzha.cases.identifiers import normalise
 from fanzha.cases.models import Case, CaseIdentifier, IdentifierKind
-from fanzha.jurisdiction.scope import within
+from fanzha.core.scope import within
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,13 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.cases import repository as repo
 from fanzha.cases import service
 from fanzha.cases.models import CaseStatus
 from fanzha.cases.schemas import CaseIn, CaseOut, CaseStatusIn
 from fanzha.core.pagination import Page, PageParams, page_params
+from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
 from fanzha.core.timeutil import as_utc
 from fanzha.core.vocab import FraudType, VictimGroup
 from fanzha.jurisdiction.service import node_in_scope

@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal
 from fanzha.audit import service as audit
 from fanzha.audit.pii import PiiKind, present
 from fanzha.cases import repository as repo
@@ -16,9 +15,10 @@ from fanzha.cases.identifiers import normalise
 from fanzha.cases.models import STATUS_MOVES, Case, CaseIdentifier, CaseStatus
 from fanzha.cases.schemas import CaseIn, CaseOut, CaseStatusIn, IdentifierOut
 from fanzha.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from fanzha.core.principal import Principal
 from fanzha.core.timeutil import to_local, utcnow
 from fanzha.core.vocab import FraudType
-from fanzha.jurisdiction import repository as tree
+from fanzha.jurisdiction import service as tree
 from fanzha.jurisdiction.models import Node
 
 

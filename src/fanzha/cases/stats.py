@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from fanzha.bulletins.query import Measures, Split, Window, as_decimal
 from fanzha.cases.models import Case
-from fanzha.jurisdiction.scope import within
+from fanzha.core.query import Measures, Split, Window, as_decimal
+from fanzha.core.scope import within
 
 # (code, label); a victim is in the first band whose upper age bound (exclusive) exceeds theirs.
 AGE_BANDS = [("under_18", "18岁以下"), ("18_23", "18—23岁"), ("24_35", "24—35岁"), ("36_59", "36—59岁"),

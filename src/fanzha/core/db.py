@@ -115,6 +115,12 @@ def _session_factory() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
 
 
+def forget_engine() -> None:
+    """Drop the cached engine and session factory, so the next session reads the settings again."""
+    get_engine.cache_clear()
+    _session_factory.cache_clear()
+
+
 def new_session() -> Session:
     return _session_factory()()
 

@@ -66,6 +66,8 @@ class Capability:
 
     ``startup`` targets take a read-only session and pay a cost before the first request.
     ``audit_labels`` names a mapping from the package's audit action codes to what officers read.
+    ``reputation`` targets are functions ``(session) -> [(kind, value, label)]`` of identifiers the
+    package knows to be bad; the app hands them to the detector, which imports no workflow.
     """
 
     name: str
@@ -80,6 +82,7 @@ class Capability:
     demo: tuple[DemoStep, ...] = ()
     startup: tuple[str, ...] = ()
     audit_labels: str | None = None
+    reputation: tuple[str, ...] = ()
     permissions: tuple[str, ...] = ()
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from fanzha.capabilities import CAPABILITIES
+from fanzha.core.demo_context import DemoContext
 from fanzha.core.registry import load
 from fanzha.demo import city
-from fanzha.demo.context import DemoContext
 
 Step = Callable[[Session, DemoContext], None]
 

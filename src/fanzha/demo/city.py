@@ -5,11 +5,11 @@ from itertools import product
 from sqlalchemy.orm import Session
 
 from fanzha.accounts import service as accounts
-from fanzha.accounts.principal import system_principal
-from fanzha.accounts.roles import Perm, Role
 from fanzha.accounts.schemas import ApiKeyIn, UserIn
-from fanzha.demo import names
-from fanzha.demo.context import DEMO_PASSWORD, DemoContext, Street
+from fanzha.core import demo_names as names
+from fanzha.core.demo_context import DEMO_PASSWORD, DemoContext, Street
+from fanzha.core.principal import system_principal
+from fanzha.core.roles import Perm, Role
 from fanzha.jurisdiction import service as jurisdiction
 from fanzha.jurisdiction.models import Node, UnitKind
 from fanzha.jurisdiction.schemas import UnitIn

@@ -9,8 +9,8 @@ from sqlalchemy import inspect
 from fanzha.core.clitools import command_session, console, err_console
 from fanzha.core.config import get_settings
 from fanzha.core.db import get_engine
+from fanzha.core.demo_context import DEMO_PASSWORD
 from fanzha.demo.builder import STEPS, build_demo
-from fanzha.demo.context import DEMO_PASSWORD
 from fanzha.migrations.runner import upgrade
 from fanzha.models import Base
 from fanzha.server import run_server

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.core.inputs import Input
+from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
 from fanzha.detect.service import classify_for
 
 router = APIRouter(prefix="/detect", tags=["detect"])

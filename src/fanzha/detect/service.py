@@ -1,30 +1,44 @@
 """The detector as the platform uses it: the shipped model plus the reputation list built
-from cases and confirmed warnings, refreshed every minute, and a per-client rate limit."""
+from cases and confirmed warnings, refreshed every minute, and a per-client rate limit.
+
+The workflows that know bad identifiers are above the detector: the app hands their reputation
+functions (``Capability.reputation``) to ``use_reputation_sources``; this package imports none.
+"""
 
 import threading
 import time
+from collections.abc import Callable, Iterable
 
 from sqlalchemy.orm import Session
 
-from fanzha.cases import service as cases
 from fanzha.core.errors import TooManyRequests
 from fanzha.core.ratelimit import TokenBucket
 from fanzha.detect.detector import Detector, Verdict
-from fanzha.warnings import service as warnings
 
 REFRESH_S = 60.0
 # Texts per second per client, with room for one full batch.
 BUCKET = TokenBucket(rate=200.0, burst=2000.0)
 
+# (kind, normalised value, label) of identifiers known to be bad, read from one capability.
+ReputationSource = Callable[[Session], list[tuple[str, str, str]]]
+
 _lock = threading.Lock()
 _cached: tuple[float, Detector] | None = None
+_sources: tuple[ReputationSource, ...] = ()
+
+
+def use_reputation_sources(sources: Iterable[ReputationSource]) -> None:
+    """Where the detector's blacklist comes from; the next classification rebuilds it."""
+    global _sources, _cached
+    with _lock:
+        _sources, _cached = tuple(sources), None
 
 
 def detector_for(session: Session) -> Detector:
     global _cached
     with _lock:
         if _cached is None or time.monotonic() - _cached[0] > REFRESH_S:
-            known = cases.reputation_identifiers(session) + warnings.confirmed_identifiers(session)
+            known = [item for source in _sources for item in source(session)]
             _cached = (time.monotonic(), Detector.default().with_blacklist(known))
         return _cached[1]
 

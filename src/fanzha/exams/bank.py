@@ -11,9 +11,9 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal
 from fanzha.audit import service as audit
 from fanzha.core.errors import FieldError, NotFound, ValidationFailed, field_errors
+from fanzha.core.principal import Principal
 from fanzha.core.timeutil import utcnow
 from fanzha.core.vocab import FraudType
 from fanzha.exams.files import read_table, write_csv, write_xlsx

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fanzha.core.scope import within
 from fanzha.exams.models import (
     Attempt,
     AttemptItem,
@@ -17,7 +18,6 @@ from fanzha.exams.models import (
     QuestionVersion,
     Submission,
 )
-from fanzha.jurisdiction.scope import within
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal
 from fanzha.audit import service as audit
 from fanzha.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from fanzha.core.principal import Principal
 from fanzha.core.timeutil import format_local
 from fanzha.exams import repository as repo
 from fanzha.exams.models import Attempt, AttemptItem, Candidate, Exam, QuestionKind, Submission

@@ -12,12 +12,12 @@ from random import Random
 
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal, system_principal
 from fanzha.cases.demo import id_number
 from fanzha.cases.models import Case
 from fanzha.cases.service import recent_cases
+from fanzha.core.demo_context import DemoContext
+from fanzha.core.principal import Principal, system_principal
 from fanzha.core.timeutil import utcnow
-from fanzha.demo.context import DemoContext
 from fanzha.funds import punishment, service
 from fanzha.funds.importer import COLUMNS, import_statement
 from fanzha.funds.models import FundRequest

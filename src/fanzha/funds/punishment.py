@@ -9,12 +9,12 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.audit import service as audit
 from fanzha.core.errors import TooManyRequests
 from fanzha.core.masking import mask_id_number
+from fanzha.core.principal import Principal
 from fanzha.core.ratelimit import TokenBucket
+from fanzha.core.roles import Perm
 from fanzha.core.timeutil import to_local, utcnow
 from fanzha.funds import repository as repo
 from fanzha.funds.models import PunishedPerson

@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from fanzha.core.scope import within
 from fanzha.funds.models import FundRequest, PunishedPerson
-from fanzha.jurisdiction.scope import within
 
 
 @dataclass(frozen=True)

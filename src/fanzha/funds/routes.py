@@ -8,11 +8,11 @@ from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel
 
 from fanzha.accounts.deps import CurrentPrincipal, DbSession, requires
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.cases import service as cases
 from fanzha.core.masking import mask_id_number, mask_name
 from fanzha.core.pagination import Page, PageParams, page_params
+from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
 from fanzha.funds import export, punishment, repository, scoring, service
 from fanzha.funds.graph import index_for
 from fanzha.funds.importer import import_statement

@@ -13,16 +13,16 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.audit import service as audit
 from fanzha.cases import service as cases
 from fanzha.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fanzha.core.masking import mask_name
+from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
 from fanzha.core.timeutil import as_utc, utcnow
 from fanzha.funds.models import FundRequest, RequestKind, RequestStatus
 from fanzha.funds.schemas import AckIn, DecisionIn, FollowUpIn, HoldIn, RequestOut
-from fanzha.jurisdiction import repository as tree
+from fanzha.jurisdiction import service as tree
 from fanzha.jurisdiction.models import UnitKind
 
 STOP_PAYMENT_HOURS = 48

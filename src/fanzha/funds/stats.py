@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, distinct, func, literal, select
 from sqlalchemy.orm import Session
 
-from fanzha.bulletins.query import Measures, Split
+from fanzha.core.query import Measures, Split
 from fanzha.funds.models import FundRequest, RequestKind
 
 NAMES = [

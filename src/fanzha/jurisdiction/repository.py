@@ -5,12 +5,16 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fanzha.core.scope import within
 from fanzha.jurisdiction.models import Node, Unit
-from fanzha.jurisdiction.scope import within
 
 
 def node_by_code(session: Session, code: str) -> Node | None:
     return session.scalars(select(Node).where(Node.code == code)).one_or_none()
+
+
+def node_by_path(session: Session, path: str) -> Node | None:
+    return session.scalars(select(Node).where(Node.path == path)).one_or_none()
 
 
 def node_by_id(session: Session, node_id: int) -> Node | None:
@@ -55,3 +59,15 @@ def units_within(session: Session, path: str) -> Sequence[Unit]:
 def unit_for_node(session: Session, node_id: int, kinds: Sequence[str]) -> Unit | None:
     stmt = select(Unit).where(Unit.node_id == node_id, Unit.kind.in_(list(kinds))).order_by(Unit.id)
     return session.scalars(stmt.limit(1)).first()
+
+
+def unit_paths(session: Session, kinds: Sequence[str]) -> Sequence[tuple[int, str, str]]:
+    """(unit id, kind, node path) of every unit of these kinds."""
+    stmt = (
+        select(Unit.id, Unit.kind, Node.path).join(Node, Node.id == Unit.node_id).where(Unit.kind.in_(kinds))
+    )
+    return [(u, k, p) for u, k, p in session.execute(stmt)]
+
+
+def first_city(session: Session) -> Node | None:
+    return session.scalars(select(Node).where(Node.level == 1).order_by(Node.id)).first()

@@ -4,18 +4,19 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal
 from fanzha.audit import service as audit
 from fanzha.core.errors import FieldError, Forbidden, NotFound, ValidationFailed, field_errors
+from fanzha.core.principal import Principal
+from fanzha.core.scope import path_for
 from fanzha.jurisdiction import repository as repo
 from fanzha.jurisdiction.models import CODE_LENGTH, Level, Node, Unit, UnitKind
 from fanzha.jurisdiction.schemas import NodeIn, UnitIn
-from fanzha.jurisdiction.scope import path_for
 
 EXPORT_COLUMNS = ["code", "name", "level", "parent_code", "population"]
 
@@ -134,6 +135,95 @@ def export_rows(session: Session, scope_path: str) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(frozen=True)
+class TreeView:
+    """One node of the tree as an administrator browses it: the way down to it and its children."""
+
+    current: Node | None
+    trail: list[Node]
+    children: list[Node]
+
+
+def tree_view(session: Session, actor: Principal, code: str | None) -> TreeView:
+    """The node ``code`` (or the top of the actor's subtree), the visible part of its path, its children."""
+    current = (
+        node_in_scope(session, code, actor.scope_path)
+        if code
+        else repo.node_by_path(session, actor.scope_path)
+    )
+    if current is None:
+        return TreeView(None, [], [])
+    codes = [c for c in current.path.strip("/").split("/") if c]
+    by_code = repo.nodes_by_codes(session, codes)
+    trail = [by_code[c] for c in codes if c in by_code and actor.sees(by_code[c].path)]
+    return TreeView(current, trail, list(repo.children(session, current.id)))
+
+
+def nodes_by_codes(session: Session, codes: Sequence[str]) -> dict[str, Node]:
+    """Nodes by code, for naming the nodes other capabilities' records point at."""
+    return repo.nodes_by_codes(session, codes)
+
+
+def node_by_code(session: Session, code: str) -> Node | None:
+    return repo.node_by_code(session, code)
+
+
+def children(session: Session, node: Node) -> Sequence[Node]:
+    return repo.children(session, node.id)
+
+
+def units_within(session: Session, path: str) -> Sequence[Unit]:
+    return repo.units_within(session, path)
+
+
+def nodes_in_scope(session: Session, actor: Principal, max_level: int | None = None) -> Sequence[Node]:
+    return repo.subtree(session, actor.scope_path, max_level)
+
+
+def units_in_scope(session: Session, actor: Principal) -> Sequence[Unit]:
+    return repo.units_within(session, actor.scope_path)
+
+
+def create_unit_in_scope(session: Session, data: UnitIn, actor: Principal) -> Unit:
+    """A unit on a node the actor sees."""
+    if not actor.sees(require_node(session, data.node_code).path):
+        raise ValidationFailed.on("node_code", "辖区节点不在您的管辖范围内")
+    return create_unit(session, data, actor)
+
+
+def create_node_in_scope(session: Session, data: NodeIn, actor: Principal) -> Node:
+    check_parents_in_scope(session, [data.model_dump()], actor)
+    return create_node(session, data, actor.actor)
+
+
+def check_parents_in_scope(session: Session, rows: Sequence[dict[str, Any]], actor: Principal) -> None:
+    """New nodes go under a parent the actor sees; only the whole tree's administrators add roots."""
+    for index, row in enumerate(rows, start=1):
+        parent = row.get("parent_code")
+        if not parent:
+            if actor.scope_path != "/" and actor.kind != "system":
+                raise ValidationFailed.on(f"第{index}行.parent_code", "只能在本辖区内新增节点")
+            continue
+        node = repo.node_by_code(session, str(parent))
+        if node is not None and not actor.sees(node.path):
+            raise ValidationFailed.on(f"第{index}行.parent_code", "上级节点不在您的管辖范围内")
+
+
+def import_nodes_in_scope(session: Session, rows: Sequence[dict[str, Any]], actor: Principal) -> list[Node]:
+    """An uploaded tree file, all or nothing, under parents the actor sees."""
+    check_parents_in_scope(session, rows, actor)
+    return import_nodes(session, rows, actor.actor)
+
+
+def rows_from_upload(raw: bytes, filename: str | None) -> list[dict[str, Any]]:
+    """Rows of an uploaded tree file: JSON when its name ends in .json, else CSV; UTF-8 only."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed.on("file", "文件必须是 UTF-8 编码") from exc
+    return rows_from_text(text, "json" if (filename or "").lower().endswith(".json") else "csv")
+
+
 def rows_from_text(text: str, fmt: str) -> list[dict[str, Any]]:
     """Parse CSV (header row) or a JSON array; malformed files name the problem."""
     if fmt == "json":
@@ -204,12 +294,44 @@ def require_unit(session: Session, unit_id: int) -> Unit:
     return unit
 
 
+# Which unit works a node's items, in order of preference when a node has several.
+WORKING_KINDS = (UnitKind.GRID_TEAM, UnitKind.STATION, UnitKind.DISTRICT_BUREAU, UnitKind.CENTRE)
+
+
+@dataclass(frozen=True)
+class WorkingUnits:
+    """Which unit works each node's items, read once: a node's own working unit, else its nearest
+    ancestor's (so a batch of thousands routes without a query per item); and the city node."""
+
+    city_id: int
+    city_path: str
+    unit_by_path: dict[str, int]
+
+    def unit_for(self, path: str) -> int | None:
+        parts = path.strip("/").split("/")
+        for depth in range(len(parts), 0, -1):
+            unit = self.unit_by_path.get("/" + "/".join(parts[:depth]) + "/")
+            if unit is not None:
+                return unit
+        return None
+
+
+def working_units(session: Session) -> WorkingUnits:
+    """One read of every working unit; the city is the centre's node (else the first level-1 node)."""
+    rank = {kind.value: i for i, kind in enumerate(WORKING_KINDS)}
+    best: dict[str, tuple[int, int]] = {}
+    for unit_id, kind, path in repo.unit_paths(session, list(rank)):
+        if path not in best or rank[kind] < best[path][0]:
+            best[path] = (rank[kind], unit_id)
+    centre_path = next((p for p, (r, _) in best.items() if r == rank[UnitKind.CENTRE]), None)
+    city = repo.node_by_path(session, centre_path) if centre_path is not None else None
+    city = city or repo.first_city(session)
+    if city is None:
+        raise ValidationFailed("辖区树为空：请先导入市级节点与反诈中心")
+    return WorkingUnits(city.id, city.path, {p: u for p, (_, u) in best.items()})
+
+
 def responsible_unit(session: Session, node: Node) -> Unit | None:
     """The unit that works a node's items: its own, else the nearest ancestor's."""
-    current: Node | None = node
-    while current is not None:
-        unit = repo.unit_for_node(session, current.id, ["grid_team", "station", "district_bureau", "centre"])
-        if unit is not None:
-            return unit
-        current = current.parent
-    return None
+    unit_id = working_units(session).unit_for(node.path)
+    return repo.unit_by_id(session, unit_id) if unit_id is not None else None

@@ -12,12 +12,12 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from fanzha.accounts.principal import Principal
 from fanzha.audit import service as audit
 from fanzha.core.config import get_settings
 from fanzha.core.errors import NotFound, ValidationFailed
+from fanzha.core.principal import Principal
+from fanzha.core.scope import within
 from fanzha.jurisdiction.models import Node
-from fanzha.jurisdiction.scope import within
 from fanzha.prevention.campaigns import get_campaign
 from fanzha.prevention.grids import grid, nodes_by_paths
 from fanzha.prevention.models import (

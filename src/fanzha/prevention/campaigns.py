@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal
 from fanzha.audit import service as audit
 from fanzha.core.errors import NotFound, ValidationFailed
+from fanzha.core.principal import Principal
+from fanzha.core.scope import within
 from fanzha.core.timeutil import to_local
 from fanzha.core.vocab import VictimGroup
 from fanzha.jurisdiction.models import Node
-from fanzha.jurisdiction.scope import within
 from fanzha.prevention import aiming
 from fanzha.prevention.grids import grids_by_code
 from fanzha.prevention.models import Activity, Campaign, CampaignGrid

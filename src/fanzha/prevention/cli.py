@@ -6,8 +6,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from fanzha.accounts.principal import system_principal
 from fanzha.core.clitools import command_session, console
+from fanzha.core.principal import system_principal
 from fanzha.core.timeutil import utcnow
 from fanzha.prevention import aiming, targets
 

@@ -4,9 +4,9 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal
 from fanzha.core.errors import FieldError, ValidationFailed
-from fanzha.jurisdiction import repository as tree
+from fanzha.core.principal import Principal
+from fanzha.jurisdiction import service as tree
 from fanzha.jurisdiction.models import Level, Node
 
 

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.core.pagination import Page, PageParams, page_params
+from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
 from fanzha.core.timeutil import as_utc, utcnow
 from fanzha.prevention import activities, aiming, campaigns, targets, volunteers
 from fanzha.prevention.grids import node_in_scope, nodes_by_paths

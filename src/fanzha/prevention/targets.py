@@ -10,14 +10,14 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal
 from fanzha.audit import service as audit
 from fanzha.audit.pii import PiiKind, masked
 from fanzha.core.errors import FieldError, ValidationFailed, field_errors
+from fanzha.core.principal import Principal
+from fanzha.core.scope import within
 from fanzha.core.timeutil import utcnow
-from fanzha.jurisdiction import repository as tree
+from fanzha.jurisdiction import service as tree
 from fanzha.jurisdiction.models import Node
-from fanzha.jurisdiction.scope import within
 from fanzha.prevention.grids import grid_problem, nodes_by_paths
 from fanzha.prevention.models import Target, TargetKind
 from fanzha.prevention.schemas import ImportResult, TargetOut, TargetRow

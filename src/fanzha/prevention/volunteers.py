@@ -3,11 +3,11 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal
 from fanzha.audit import service as audit
 from fanzha.audit.pii import PiiKind, masked
 from fanzha.core.errors import Conflict, NotFound
-from fanzha.jurisdiction.scope import within
+from fanzha.core.principal import Principal
+from fanzha.core.scope import within
 from fanzha.prevention.grids import node_in_scope, nodes_by_paths
 from fanzha.prevention.models import ActivityVolunteer, Volunteer, VolunteerTeam
 from fanzha.prevention.schemas import TeamIn, TeamOut, VolunteerIn, VolunteerOut

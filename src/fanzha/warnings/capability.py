@@ -22,6 +22,7 @@ CAPABILITY = Capability(
         JobSpec("warnings-escalation", 30, "fanzha.warnings.tick:tick", interval_setting="warnings_tick_s"),
     ),
     startup=("fanzha.warnings.intake:warm_up",),
+    reputation=("fanzha.warnings.service:confirmed_identifiers",),
     cli=(CliEntry("warnings", "fanzha.warnings.cli:app", "预警指令：导入、定时升级、反馈导出、处置时限"),),
     demo=(DemoStep("预警指令与劝阻（约 95,000 条）", "fanzha.warnings.demo:build"),),
     permissions=(

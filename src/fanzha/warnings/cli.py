@@ -8,9 +8,9 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from fanzha.accounts.principal import system_principal
 from fanzha.core.clitools import command_session, console, fail
 from fanzha.core.errors import FanzhaError, ValidationFailed
+from fanzha.core.principal import system_principal
 from fanzha.core.timeutil import utcnow
 from fanzha.jurisdiction.service import require_node
 from fanzha.warnings import feedback as fb

@@ -15,18 +15,17 @@ from typing import Any
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import system_principal
-from fanzha.accounts.repository import on_duty_users
-from fanzha.accounts.service import principal_for_user
+from fanzha.accounts.service import on_duty_users, principal_for_user
 from fanzha.audit import service as audit
 from fanzha.cases.demo import TYPE_WEIGHTS, id_number
 from fanzha.cases.schemas import CaseIn, SuspectIdentifier
 from fanzha.cases.service import register_cases_bulk
+from fanzha.core.demo_context import DemoContext
+from fanzha.core.demo_names import GIVEN, SURNAMES
+from fanzha.core.principal import system_principal
 from fanzha.core.vocab import FraudType, TechniqueTag, VictimGroup
-from fanzha.demo.context import DemoContext
-from fanzha.demo.names import GIVEN, SURNAMES
+from fanzha.jurisdiction.service import WorkingUnits, working_units
 from fanzha.warnings.deadlines import DEFAULTS
-from fanzha.warnings.intake import Tree, load_tree
 from fanzha.warnings.models import EarlyWarning, GazetteerEntry, Level, Outcome, Source, WarningAction
 from fanzha.warnings.routing import Gazetteer, gazetteer
 from fanzha.warnings.statemachine import State
@@ -187,7 +186,7 @@ def _received_at(rng: Random, now: datetime) -> datetime:
     return at if at < now else now - timedelta(minutes=rng.randrange(1, 600))
 
 
-def _warning(rng: Random, ctx: DemoContext, gaz: Gazetteer, tree: Tree, n: int) -> dict[str, Any]:
+def _warning(rng: Random, ctx: DemoContext, gaz: Gazetteer, tree: WorkingUnits, n: int) -> dict[str, Any]:
     person = _person(rng, ctx, gaz)
     route = gaz.route(person["victim_address"], person["victim_phone"])
     received = _received_at(rng, ctx.now)
@@ -237,7 +236,7 @@ def _live(
     row: dict[str, Any],
     now: datetime,
     worker: tuple[int, str],
-    tree: Tree,
+    tree: WorkingUnits,
     grids: list[tuple[int, str]],
 ) -> list[dict[str, Any]]:
     """Play one warning forward to ``now``: fills its row and returns its timeline."""
@@ -289,7 +288,7 @@ def _live(
     return [{"at": at, "kind": kind, "result": res, "note": "", "actor": actor} for at, kind, res in steps]
 
 
-def _mark_overdue(row: dict[str, Any], now: datetime, tree: Tree) -> None:
+def _mark_overdue(row: dict[str, Any], now: datetime, tree: WorkingUnits) -> None:
     """What the scheduler would have written: each missed step marked, the first one escalated."""
     marks = []
     for step, met in (("contact", "first_contact_at"), ("visit", "visited_at"), ("close", "closed_at")):
@@ -330,7 +329,7 @@ def build(session: Session, ctx: DemoContext) -> None:
     codes = {v: k for k, v in node_ids.items()}
     session.execute(insert(GazetteerEntry), _gazetteer_rows(ctx, node_ids))
     session.flush()
-    gaz, tree = gazetteer(session), load_tree(session)
+    gaz, tree = gazetteer(session), working_units(session)
     assert ctx.centre is not None
     workers = Workers(session, ctx.centre.id, {})
     grids = [(g.id, g.path) for g in ctx.grids]

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.core.errors import ValidationFailed
+from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
+from fanzha.core.scope import within
 from fanzha.jurisdiction.models import Node
-from fanzha.jurisdiction.scope import within
 from fanzha.warnings.models import EarlyWarning, Outcome, Source
 from fanzha.warnings.schemas import FeedbackItem, FeedbackPage
 from fanzha.warnings.statemachine import State

@@ -7,7 +7,6 @@ connections sending the same instruction at once still yield one warning.
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -17,58 +16,20 @@ from sqlalchemy import Table, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.repository import on_duty_users
+from fanzha.accounts.service import on_duty_users
 from fanzha.audit import service as audit
 from fanzha.core.errors import ValidationFailed, field_errors
+from fanzha.core.principal import Principal
 from fanzha.core.timeutil import utcnow
-from fanzha.jurisdiction.models import Node, Unit, UnitKind
+from fanzha.jurisdiction.service import WorkingUnits, working_units
 from fanzha.warnings.deadlines import Norms
 from fanzha.warnings.models import EarlyWarning, Level, WarningAction
 from fanzha.warnings.routing import gazetteer
 from fanzha.warnings.schemas import MAX_BATCH, BatchResult, ItemResult, WarningIn
 from fanzha.warnings.statemachine import State
 
-# Which unit works a node's warnings, nearest first (as jurisdiction.service.responsible_unit).
-_WORKING_KINDS = (UnitKind.GRID_TEAM, UnitKind.STATION, UnitKind.DISTRICT_BUREAU, UnitKind.CENTRE)
 _CHUNK = 1000
 AUTO_ASSIGN_ROLES = ("dissuader", "community_police", "grid_worker")
-
-
-@dataclass(frozen=True)
-class Tree:
-    """What a batch needs of the jurisdiction tree, read once: the city node and unit per path."""
-
-    city_id: int
-    city_path: str
-    unit_by_path: dict[str, int]
-
-    def unit_for(self, path: str) -> int | None:
-        parts = path.strip("/").split("/")
-        for depth in range(len(parts), 0, -1):
-            unit = self.unit_by_path.get("/" + "/".join(parts[:depth]) + "/")
-            if unit is not None:
-                return unit
-        return None
-
-
-def load_tree(session: Session) -> Tree:
-    rank = {kind.value: i for i, kind in enumerate(_WORKING_KINDS)}
-    best: dict[str, tuple[int, int]] = {}
-    city: Node | None = None
-    for unit_id, kind, path in session.execute(
-        select(Unit.id, Unit.kind, Node.path).join(Node, Node.id == Unit.node_id).where(Unit.kind.in_(rank))
-    ):
-        if path not in best or rank[kind] < best[path][0]:
-            best[path] = (rank[kind], unit_id)
-    centre_path = next((p for p, (r, _) in best.items() if r == rank[UnitKind.CENTRE]), None)
-    if centre_path is not None:
-        city = session.scalars(select(Node).where(Node.path == centre_path)).first()
-    if city is None:
-        city = session.scalars(select(Node).where(Node.level == 1).order_by(Node.id)).first()
-    if city is None:
-        raise ValidationFailed("辖区树为空：请先导入市级节点与反诈中心")
-    return Tree(city.id, city.path, {p: u for p, (_, u) in best.items()})
 
 
 def _validate(
@@ -89,7 +50,7 @@ def _validate(
 
 
 def _row(
-    item: WarningIn, tree: Tree, norms: Norms, gaz_route: Any, client_id: int | None, now: datetime
+    item: WarningIn, tree: WorkingUnits, norms: Norms, gaz_route: Any, client_id: int | None, now: datetime
 ) -> dict[str, Any]:
     routed = gaz_route.node_id is not None
     path = gaz_route.path if routed else tree.city_path
@@ -219,7 +180,7 @@ def warm_up(session: Session) -> None:
     """Build the per-process routing index before the first batch arrives: compiling the
     gazetteer costs tens of milliseconds, which would otherwise land on the first feed's batch."""
     gazetteer(session)
-    load_tree(session)
+    working_units(session)
     Norms(session)
 
 
@@ -234,7 +195,7 @@ def intake(
         raise ValidationFailed.on("items", f"每批最多 {MAX_BATCH} 条，本批 {len(items)} 条")
     now = now or utcnow()
     good, results = _validate(items)
-    tree, norms, gaz = load_tree(session), Norms(session), gazetteer(session)
+    tree, norms, gaz = working_units(session), Norms(session), gazetteer(session)
     client_id = actor.id if actor.kind == "client" else None
     rows: list[dict[str, Any]] = []
     first_item: dict[tuple[str, str], int] = {}  # key → index of its first item in the batch

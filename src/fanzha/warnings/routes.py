@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Query, Response
 
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.core.pagination import Page, PageParams, page_params
+from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
 from fanzha.core.timeutil import as_utc, utcnow
 from fanzha.core.vocab import FraudType
 from fanzha.jurisdiction.service import node_in_scope

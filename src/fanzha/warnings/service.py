@@ -10,20 +10,20 @@ from typing import Any
 from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.audit import service as audit
 from fanzha.cases.identifiers import normalise
 from fanzha.cases.schemas import CaseIn, SuspectIdentifier
 from fanzha.cases.service import register_case
 from fanzha.core.errors import Conflict, Forbidden, NotFound
+from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
+from fanzha.core.scope import within
 from fanzha.core.timeutil import utcnow
 from fanzha.core.vocab import FraudType, TechniqueTag, VictimGroup
 from fanzha.jurisdiction import service as jurisdiction
 from fanzha.jurisdiction.models import Node
-from fanzha.jurisdiction.scope import within
+from fanzha.jurisdiction.service import working_units
 from fanzha.warnings.deadlines import Norms
-from fanzha.warnings.intake import load_tree
 from fanzha.warnings.models import EarlyWarning, Outcome, WarningAction
 from fanzha.warnings.schemas import ActionIn, CloseIn, ReopenIn, RouteIn
 from fanzha.warnings.statemachine import Move, State, next_state
@@ -233,7 +233,7 @@ def reroute(session: Session, warning_id: int, data: RouteIn, principal: Princip
     values = {
         "node_id": node.id,
         "node_path": node.path,
-        "unit_id": load_tree(session).unit_for(node.path),
+        "unit_id": working_units(session).unit_for(node.path),
         "route_reason": f"人工分流至 {node.name}：{data.reason}",
         "routed_at": utcnow(),
         "assignee_id": None,

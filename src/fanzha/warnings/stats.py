@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from fanzha.bulletins.query import Measures, Split, Window
-from fanzha.jurisdiction.scope import within
+from fanzha.core.query import Measures, Split, Window
+from fanzha.core.scope import within
 from fanzha.warnings.models import EarlyWarning as W
 from fanzha.warnings.models import Level, Outcome, Source
 

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, insert, or_, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from fanzha.accounts.principal import system_principal
 from fanzha.audit import service as audit
-from fanzha.warnings.intake import load_tree
+from fanzha.core.principal import system_principal
+from fanzha.jurisdiction.service import working_units
 from fanzha.warnings.models import EarlyWarning, WarningAction
 from fanzha.warnings.statemachine import OPEN_STATES
 
@@ -71,7 +71,7 @@ def tick(session: Session, now: datetime) -> TickReport:
         .values(escalated_at=now)
         .returning(W.id, W.node_path)
     ).all()
-    tree = load_tree(session) if escalated else None
+    tree = working_units(session) if escalated else None
     by_unit: dict[int | None, list[int]] = {}
     for wid, path in escalated:
         assert tree is not None

@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from fanzha.accounts.principal import Principal
 from fanzha.audit.pii import PiiKind, present
 from fanzha.core.pagination import Page, PageParams
+from fanzha.core.principal import Principal
+from fanzha.core.scope import within
 from fanzha.core.timeutil import to_local
 from fanzha.core.vocab import FraudType
 from fanzha.jurisdiction.models import Node
-from fanzha.jurisdiction.scope import within
 from fanzha.warnings.models import EarlyWarning, Level, Outcome, Source
 from fanzha.warnings.schemas import ActionOut, Evidence, WarningOut
 from fanzha.warnings.service import timeline

@@ -1,21 +1,16 @@
 """Administration pages: the jurisdiction tree, units, users and API keys."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, Response, UploadFile
-from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from fanzha.accounts import service as accounts
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import CLIENT_SCOPES, Perm, Role
 from fanzha.accounts.schemas import ApiKeyIn, UserIn, UserPatch
-from fanzha.core.errors import ValidationFailed
-from fanzha.jurisdiction import repository as tree_repo
+from fanzha.core.principal import Principal
+from fanzha.core.roles import CLIENT_SCOPES, Perm, Role
 from fanzha.jurisdiction import service as tree
-from fanzha.jurisdiction.models import Level, Node, UnitKind
-from fanzha.jurisdiction.routes import _parents_in_scope
+from fanzha.jurisdiction.models import Level, UnitKind
 from fanzha.jurisdiction.schemas import UnitIn
 from fanzha.warnings.deadlines import DEFAULTS, Norm, Norms, set_norm
 from fanzha.warnings.models import Level as WarningLevel
@@ -50,42 +45,21 @@ SCOPE_LABELS = {
 
 @router.get("/tree")
 def tree_page(request: Request, session: DbSession, actor: TreeAdmin, node: str | None = None) -> Response:
-    current = tree.node_in_scope(session, node, actor.scope_path) if node else None
-    if current is None:
-        roots = [n for n in tree_repo.subtree(session, actor.scope_path) if n.path == actor.scope_path]
-        current = roots[0] if roots else None
-    trail, children = [], []
-    if current is not None:
-        codes = [c for c in current.path.strip("/").split("/") if c]
-        by_code = tree_repo.nodes_by_codes(session, codes)
-        trail = [by_code[c] for c in codes if c in by_code and actor.sees(by_code[c].path)]
-        children = list(tree_repo.children(session, current.id))
-    ctx = {"current": current, "trail": trail, "children": children, "levels": list(Level)}
+    view = tree.tree_view(session, actor, node)
+    ctx = {"current": view.current, "trail": view.trail, "children": view.children, "levels": list(Level)}
     return page(request, "admin/tree.html", actor, ctx)
 
 
 @router.post("/tree/import")
-async def tree_import(request: Request, session: DbSession, actor: TreeAdmin, file: UploadFile) -> Response:
-    raw = await file.read()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed.on("file", "文件必须是 UTF-8 编码") from exc
-    fmt = "json" if (file.filename or "").lower().endswith(".json") else "csv"
-    rows = tree.rows_from_text(text, fmt)
-    # The database work runs in the thread pool, never on the event loop (see accounts.deps).
-    created = await run_in_threadpool(_import_rows, session, rows, actor)
+def tree_import(request: Request, session: DbSession, actor: TreeAdmin, file: UploadFile) -> Response:
+    rows = tree.rows_from_upload(file.file.read(), file.filename)
+    created = tree.import_nodes_in_scope(session, rows, actor)
     return page(request, "admin/imported.html", actor, {"created": created})
-
-
-def _import_rows(session: Session, rows: list[dict[str, Any]], actor: Principal) -> list[Node]:
-    _parents_in_scope(session, rows, actor)
-    return tree.import_nodes(session, rows, actor.actor)
 
 
 @router.get("/units")
 def units_page(request: Request, session: DbSession, actor: TreeAdmin) -> Response:
-    ctx = {"units": tree_repo.units_within(session, actor.scope_path), "kinds": UNIT_KIND_LABELS}
+    ctx = {"units": tree.units_in_scope(session, actor), "kinds": UNIT_KIND_LABELS}
     return page(request, "admin/units.html", actor, ctx)
 
 
@@ -99,9 +73,7 @@ def create_unit(
     bank_code: Annotated[str, Form()] = "",
 ) -> Response:
     data = validated(UnitIn, name=name, kind=kind, node_code=node_code, bank_code=bank_code or None)
-    if not actor.sees(tree.require_node(session, data.node_code).path):
-        raise ValidationFailed.on("node_code", "辖区节点不在您的管辖范围内")
-    tree.create_unit(session, data, actor)
+    tree.create_unit_in_scope(session, data, actor)
     return redirect("/admin/units")
 
 
@@ -109,7 +81,7 @@ def create_unit(
 def users_page(request: Request, session: DbSession, actor: UserAdmin) -> Response:
     ctx = {
         "users": accounts.list_users(session, actor),
-        "units": {u.id: u for u in tree_repo.units_within(session, actor.scope_path)},
+        "units": {u.id: u for u in tree.units_in_scope(session, actor)},
         "roles": list(Role),
     }
     return page(request, "admin/users.html", actor, ctx)
@@ -150,7 +122,7 @@ def update_user(
 def _keys_page(request: Request, session: DbSession, actor: Principal, token: str | None = None) -> Response:
     ctx = {
         "keys": accounts.list_api_keys(session, actor),
-        "units": {u.id: u for u in tree_repo.units_within(session, actor.scope_path)},
+        "units": {u.id: u for u in tree.units_in_scope(session, actor)},
         "scopes": {str(s): SCOPE_LABELS[s] for s in sorted(CLIENT_SCOPES)},
         "token": token,
     }

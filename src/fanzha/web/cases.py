@@ -7,8 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.audit.service import entries_for
 from fanzha.cases import repository as repo
 from fanzha.cases import service
@@ -16,6 +14,8 @@ from fanzha.cases.models import STATUS_MOVES, CaseStatus
 from fanzha.cases.schemas import CaseIn, CaseStatusIn
 from fanzha.core.config import get_settings
 from fanzha.core.errors import ValidationFailed
+from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
 from fanzha.core.vocab import FraudType, VictimGroup
 from fanzha.jurisdiction.service import node_in_scope
 from fanzha.web.forms import blank_to_none, validated

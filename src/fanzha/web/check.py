@@ -11,8 +11,8 @@ from fastapi import APIRouter, Form, Request, Response
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.deps import DbSession, OptionalPrincipal
-from fanzha.accounts.principal import Principal
 from fanzha.core.errors import ValidationFailed
+from fanzha.core.principal import Principal
 from fanzha.core.vocab import FraudType
 from fanzha.detect.detector import Verdict
 from fanzha.detect.service import classify_for

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
-from fanzha.bulletins.query import SELF, Split, Window
 from fanzha.cases import stats as case_stats
 from fanzha.core.config import get_settings
+from fanzha.core.principal import Principal
+from fanzha.core.query import SELF, Split, Window
+from fanzha.core.roles import Perm
 from fanzha.core.timeutil import as_utc, utcnow
 from fanzha.core.vocab import FraudType
 from fanzha.funds import stats as funds_stats

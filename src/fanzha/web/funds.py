@@ -15,12 +15,12 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.deps import CurrentPrincipal, DbSession, requires
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.audit.service import entries_for
 from fanzha.cases import repository as case_repo
 from fanzha.cases import service as cases
 from fanzha.core.errors import FanzhaError, NotFound
+from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
 from fanzha.core.timeutil import as_utc, to_local, utcnow
 from fanzha.funds import repository, service
 from fanzha.funds.models import RequestKind, RequestStatus

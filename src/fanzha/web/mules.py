@@ -13,11 +13,11 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.cases import service as cases
 from fanzha.core.errors import FanzhaError
 from fanzha.core.masking import mask_id_number, mask_name
+from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
 from fanzha.core.timeutil import to_local, utcnow
 from fanzha.funds import punishment, repository, scoring
 from fanzha.funds.graph import index_for

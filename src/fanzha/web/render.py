@@ -9,10 +9,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from starlette.routing import Match
 
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Role
 from fanzha.capabilities import CAPABILITIES
+from fanzha.core.principal import Principal
 from fanzha.core.registry import MenuEntry, load
+from fanzha.core.roles import Role
 from fanzha.core.timeutil import format_local
 
 HERE = Path(__file__).parent

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from fanzha.accounts.deps import CurrentPrincipal, DbSession, OptionalPrincipal
-from fanzha.accounts.principal import system_principal
-from fanzha.accounts.roles import Perm
 from fanzha.audit import service as audit
 from fanzha.core.errors import NotFound, TooManyRequests, ValidationFailed
+from fanzha.core.principal import system_principal
 from fanzha.core.ratelimit import TokenBucket
+from fanzha.core.roles import Perm
 from fanzha.core.timeutil import utcnow
 from fanzha.warnings import intake
 from fanzha.warnings import service as warnings

@@ -16,11 +16,11 @@ from fastapi.responses import PlainTextResponse
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.cases import service as cases
 from fanzha.core.config import get_settings
 from fanzha.core.errors import ValidationFailed
+from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
 from fanzha.core.timeutil import to_local
 from fanzha.funds import export, repository, scoring, service
 from fanzha.funds.graph import GraphIndex, index_for

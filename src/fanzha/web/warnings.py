@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.core.errors import ValidationFailed
 from fanzha.core.pagination import PageParams
+from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
 from fanzha.core.timeutil import utcnow
 from fanzha.core.vocab import FraudType, TechniqueTag, VictimGroup
 from fanzha.jurisdiction.service import node_in_scope

@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from fanzha.accounts.roles import Perm
 from fanzha.core.errors import Forbidden
+from fanzha.core.roles import Perm
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, Integer, Subquery, and_, case, func, liter
 from sqlalchemy.orm import InstrumentedAttribute
 
 from fanzha.core.db import UTCDateTime
-from fanzha.jurisdiction.scope import within
+from fanzha.core.scope import within
 
 Number = int | Decimal
 Window = tuple[datetime, datetime]

@@ -1,10 +1,18 @@
-"""What the demo steps share: the random source, the scale and what the city step built."""
+"""What the demo steps share: the random source, the scale and what the city step built.
+
+It lives in core because every capability's demo step takes it; the tree types it holds are
+named for the type checker only, so core still imports nothing above it at run time.
+"""
+
+from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from fanzha.jurisdiction.models import Node, Unit
+if TYPE_CHECKING:
+    from fanzha.jurisdiction.models import Node, Unit
 
 DEMO_PASSWORD = "fanzha-demo-2026"
 
