@@ -19,6 +19,8 @@ FOUNDATION = frozenset({"jurisdiction", "accounts", "audit"})
 TOP = frozenset({"web", "demo", "app", "cli", "models", "capabilities", "server", "migrations", "__main__"})
 # The detector sits below the workflows: they call it, it never calls them.
 WORKFLOWS = frozenset({"warnings", "cases", "funds"})
+# What a capability's own console page module (``<package>/pages.py``) may use of the console.
+CONSOLE_HELPERS = frozenset({"fanzha.web.render", "fanzha.web.forms"})
 # Calls that hand a function to a worker thread: their arguments are not run on the event loop.
 THREAD_HANDOFF = frozenset({"run_in_threadpool", "to_thread", "run_sync"})
 
@@ -103,12 +105,16 @@ def core_imports_only_core(module: Module) -> list[str]:
 
 
 def nothing_imports_upwards(module: Module) -> list[str]:
-    """Below the top layer nobody imports web, demo or the wiring; only bulletins and the top layer
-    import bulletins (it reads every capability, so a capability importing it is a cycle)."""
+    """Below the top layer nobody imports web, demo or the wiring (a capability's own page module
+    may use the console's rendering and form helpers); only bulletins and the top layer import
+    bulletins (it reads every capability, so a capability importing it is a cycle)."""
     if module.package in TOP or module.package == "":
         return []
+    is_page_module = module.name.split(".")[2:3] == ["pages"]
     bad: list[str] = []
     for i in imports(module):
+        if is_page_module and i.module in CONSOLE_HELPERS:
+            continue
         target = package_of(i.module)
         if target in TOP or (target == "bulletins" and module.package != "bulletins"):
             bad.append(f"{_where(module, i.line)} {module.package} imports {i.module}")
