@@ -12,7 +12,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tests.factories import World
-from tests.prevention.factories import station_b_activity, station_b_campaign, station_b_team
+from tests.prevention.factories import (
+    station_b_activity,
+    station_b_alert,
+    station_b_campaign,
+    station_b_delivery,
+    station_b_push,
+    station_b_team,
+)
 from tests.warnings.factories import station_b_warning
 
 # Returns the path parameters of a record that the actor must not reach.
@@ -89,6 +96,21 @@ ROUTES: dict[str, Foreign] = {
         "prevention_a",
         lambda s, w: {"team_id": station_b_team(s, w)},
         {"name": "张三", "joined_on": "2026-11-01"},
+    ),
+    "POST /api/v1/prevention/alerts/{alert_id}/publish": Foreign(
+        "prevention_a", lambda s, w: {"alert_id": station_b_alert(s, w)}
+    ),
+    "GET /api/v1/prevention/pushes/{push_id}": Foreign(
+        "prevention_a", lambda s, w: {"push_id": station_b_push(s, w).id}
+    ),
+    "POST /api/v1/prevention/pushes/{push_id}/approve": Foreign(
+        "prevention_a", lambda s, w: {"push_id": station_b_push(s, w).id}
+    ),
+    "POST /api/v1/prevention/pushes/{push_id}/reject": Foreign(
+        "prevention_a", lambda s, w: {"push_id": station_b_push(s, w).id}
+    ),
+    "POST /api/v1/prevention/deliveries/{delivery_id}/retry": Foreign(
+        "prevention_a", lambda s, w: {"delivery_id": station_b_delivery(s, w)}
     ),
 }
 

@@ -68,3 +68,37 @@ def activity_in(grid: str = GRID_A1, **overrides: Any) -> Any:
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def station_b_alert(session: Session, world: Any) -> int:
+    from fanzha.prevention import groups
+    from fanzha.prevention.schemas import AlertIn
+
+    data = AlertIn(title="翠苑提醒", fraud_type="rebate_task", node_code="369901002", body="不刷单")
+    return groups.create_alert(session, data, world.principals["police_b"], NOW).id
+
+
+def station_b_push(session: Session, world: Any) -> Any:
+    """A push of a station-B alert to a station-B group (queued, with one delivery)."""
+    from fanzha.prevention import groups, outbox
+    from fanzha.prevention.schemas import GroupIn, PushIn
+
+    police_b = world.principals["police_b"]
+    group = groups.create_group(session, GroupIn.model_validate({
+        "grid_code": GRID_B1, "name": "翠苑业主群", "kind": "owners", "platform": "wecom", "members": 80,
+        "channel": "wecom", "address": "http://127.0.0.1:9/send?key=b"}), police_b)  # fmt: skip
+    data = PushIn(
+        alert_id=station_b_alert(session, world), group_ids=[group.id], request_key="station-b-push"
+    )
+    return outbox.request_push(session, data, police_b, NOW)
+
+
+def station_b_delivery(session: Session, world: Any) -> int:
+    from sqlalchemy import select
+
+    from fanzha.prevention.models import Delivery
+
+    push = station_b_push(session, world)
+    delivery_id = session.scalar(select(Delivery.id).where(Delivery.push_id == push.id))
+    assert delivery_id is not None
+    return int(delivery_id)

@@ -92,11 +92,13 @@ def largest(session: Session, path: str, window: Window, limit: int) -> list[Cas
         .join(top, top.c.id == Case.id)
         .order_by(*order)
     )  # fmt: skip
-    return [
-        CaseLine(r.id, r.case_no, r.occurred_at, r.node_path, str(r.fraud_type), as_decimal(r.loss_amount),
-                 None if r.victim_group is None else str(r.victim_group), r.victim_age, list(r.tags or []))
-        for r in session.execute(stmt)
-    ]  # fmt: skip
+    return [_line(r) for r in session.execute(stmt)]
+
+
+def _line(r: Any) -> CaseLine:
+    group = None if r.victim_group is None else str(r.victim_group)
+    return CaseLine(r.id, r.case_no, r.occurred_at, r.node_path, str(r.fraud_type), as_decimal(r.loss_amount),
+                    group, r.victim_age, list(r.tags or []))  # fmt: skip
 
 
 def grid_profile(session: Session, path: str, window: Window) -> dict[tuple[str, str, str | None, str], int]:
@@ -117,3 +119,15 @@ def counts_by_node(session: Session, path: str, window: Window) -> dict[str, int
     """Cases in the window per node path (the node a case belongs to, not its ancestors)."""
     stmt = select(Case.node_path, func.count()).where(*_scoped(path, window)).group_by(Case.node_path)
     return {str(p): int(n) for p, n in session.execute(stmt)}
+
+
+def examples(session: Session, path: str, window: Window, fraud_type: str, limit: int) -> list[CaseLine]:
+    """The latest cases of one fraud type in the window, without personal data (prevention's 案例解析)."""
+    stmt = (
+        select(Case.id, Case.case_no, Case.occurred_at, Case.node_path, Case.fraud_type, Case.loss_amount,
+               Case.victim_group, Case.victim_age, Case.tags)
+        .where(*_scoped(path, window), Case.fraud_type == fraud_type)
+        .order_by(Case.occurred_at.desc(), Case.id.desc())
+        .limit(limit)
+    )  # fmt: skip
+    return [_line(r) for r in session.execute(stmt)]

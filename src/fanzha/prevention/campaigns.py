@@ -1,6 +1,5 @@
 """Campaigns (宣防战役): a theme, fraud types and groups, grids and a period — often straight from aiming."""
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -14,20 +13,9 @@ from fanzha.core.timeutil import to_local
 from fanzha.core.vocab import VictimGroup
 from fanzha.jurisdiction.models import Node
 from fanzha.prevention import aiming
-from fanzha.prevention.grids import grids_by_code
+from fanzha.prevention.grids import common_path, grids_by_code
 from fanzha.prevention.models import Activity, Campaign, CampaignGrid
 from fanzha.prevention.schemas import CampaignFromAim, CampaignIn, CampaignOut
-
-
-def _common_path(paths: Sequence[str]) -> str:
-    """The lowest node path that holds every path (segment-wise common prefix)."""
-    parts = [p.strip("/").split("/") for p in paths]
-    common: list[str] = []
-    for segment in zip(*parts, strict=False):
-        if len(set(segment)) != 1:
-            break
-        common.append(segment[0])
-    return "/" + "".join(f"{c}/" for c in common)
 
 
 def create_campaign(session: Session, data: CampaignIn, actor: Principal) -> Campaign:
@@ -35,7 +23,7 @@ def create_campaign(session: Session, data: CampaignIn, actor: Principal) -> Cam
     paths = sorted({nodes[c].path for c in data.grid_codes})
     campaign = Campaign(
         title=data.title, theme=data.theme, fraud_types=[f.value for f in data.fraud_types],
-        target_groups=[g.value for g in data.target_groups], node_path=_common_path(paths), grid_paths=paths,
+        target_groups=[g.value for g in data.target_groups], node_path=common_path(paths), grid_paths=paths,
         starts_on=data.starts_on, ends_on=data.ends_on, owner=actor.actor, reason=data.reason,
     )  # fmt: skip
     session.add(campaign)

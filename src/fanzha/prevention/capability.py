@@ -1,12 +1,13 @@
 """What targeted prevention contributes: registers, aiming, campaigns, groups and pushes, coverage."""
 
-from fanzha.core.registry import Capability, CliEntry
+from fanzha.core.registry import Capability, CliEntry, JobSpec
 
 CAPABILITY = Capability(
     name="prevention",
     label="精准宣防",
     models="fanzha.prevention.models",
     api_routers=("fanzha.prevention.routes:router",),
+    jobs=(JobSpec("prevention-outbox", 10, "fanzha.prevention.outbox:job", "prevention_outbox_tick_s"),),
     cli=(
         CliEntry(
             "prevention", "fanzha.prevention.cli:app", "精准宣防：导入宣防对象、精准滴灌研判、群推送发送"

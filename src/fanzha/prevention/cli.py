@@ -9,7 +9,7 @@ from rich.table import Table
 from fanzha.core.clitools import command_session, console
 from fanzha.core.principal import system_principal
 from fanzha.core.timeutil import utcnow
-from fanzha.prevention import aiming, targets
+from fanzha.prevention import aiming, outbox, targets
 
 app = typer.Typer(help="精准宣防：导入宣防对象、精准滴灌研判、群推送发送", no_args_is_help=True)
 
@@ -39,3 +39,18 @@ def aim(
     for line in lines:
         table.add_row(str(line.rank), f"{line.score:g}", line.reason)
     console.print(table)
+
+
+push_app = typer.Typer(help="群推送发件箱", no_args_is_help=True)
+app.add_typer(push_app, name="push")
+
+
+@push_app.command("run")
+def push_run() -> None:
+    """立即发送一轮到期的群推送（失败的按退避重试，超过次数的进入死信列表）。"""
+    with command_session() as session:
+        result = outbox.run_outbox(session, utcnow())
+    console.print(
+        f"送达 {result.sent} 条，失败待重试 {result.failed} 条，"
+        f"进入死信 {result.dead} 条，限流顺延 {result.deferred} 条"
+    )

@@ -48,3 +48,14 @@ def nodes_by_paths(session: Session, paths: Iterable[str]) -> dict[str, Node]:
     """Nodes by their materialized path (a path's last segment is the node's code)."""
     codes = sorted({p.rstrip("/").rsplit("/", 1)[-1] for p in paths})
     return {n.path: n for n in tree.nodes_by_codes(session, codes).values()}
+
+
+def common_path(paths: Sequence[str]) -> str:
+    """The lowest node path that holds every path (segment-wise common prefix)."""
+    parts = [p.strip("/").split("/") for p in paths]
+    common: list[str] = []
+    for segment in zip(*parts, strict=False):
+        if len(set(segment)) != 1:
+            break
+        common.append(segment[0])
+    return "/" + "".join(f"{c}/" for c in common)

@@ -13,17 +13,24 @@ from fanzha.core.pagination import Page, PageParams, page_params
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.core.timeutil import as_utc, utcnow
-from fanzha.prevention import activities, aiming, campaigns, targets, volunteers
+from fanzha.prevention import activities, aiming, campaigns, groups, outbox, targets, volunteers
 from fanzha.prevention.grids import node_in_scope, nodes_by_paths
-from fanzha.prevention.models import Campaign, TargetKind
+from fanzha.prevention.models import Campaign, DeliveryStatus, TargetKind
 from fanzha.prevention.schemas import (
     ActivityIn,
     ActivityOut,
     AimLine,
+    AlertIn,
+    AlertOut,
     CampaignFromAim,
     CampaignIn,
     CampaignOut,
+    DeliveryOut,
+    GroupIn,
+    GroupOut,
     ImportResult,
+    PushIn,
+    PushOut,
     TargetOut,
     TeamIn,
     TeamOut,
@@ -156,3 +163,71 @@ def add_member(team_id: int, data: VolunteerIn, session: DbSession, actor: Write
 @router.get("/teams", summary="志愿者队伍与成员（脱敏），含每人参与的活动数")
 def list_teams(session: DbSession, actor: Reader, node_code: NodeCode = None) -> list[TeamOut]:
     return volunteers.list_teams(session, scope_path(session, actor, node_code))
+
+
+@router.post("/groups", status_code=201, summary="登记反诈专群（群机器人 Webhook、短信号码或邮箱）")
+def create_group(data: GroupIn, session: DbSession, actor: Writer) -> GroupOut:
+    return groups.group_outs(session, [groups.create_group(session, data, actor)])[0]
+
+
+@router.get("/groups", summary="反诈专群列表（群主信息脱敏，不显示机器人地址）")
+def list_groups(
+    session: DbSession, actor: Reader, paging: Paging, node_code: NodeCode = None
+) -> Page[GroupOut]:
+    items, total = groups.list_groups(
+        session, scope_path(session, actor, node_code), paging.offset, paging.page_size
+    )
+    return Page(items=items, total=total, page=paging.page, page_size=paging.page_size)
+
+
+@router.post("/alerts", status_code=201, summary="撰写预警提示（正文留空则由本地案例和中心模板生成）")
+def create_alert(data: AlertIn, session: DbSession, actor: Writer) -> AlertOut:
+    return groups.alert_out(groups.create_alert(session, data, actor, utcnow()))
+
+
+@router.get("/alerts", summary="预警提示列表")
+def list_alerts(
+    session: DbSession, actor: Reader, paging: Paging, node_code: NodeCode = None
+) -> Page[AlertOut]:
+    items, total = groups.list_alerts(
+        session, scope_path(session, actor, node_code), paging.offset, paging.page_size
+    )
+    return Page(items=items, total=total, page=paging.page, page_size=paging.page_size)
+
+
+@router.post("/alerts/{alert_id}/publish", summary="发布到反诈频道（公众页面）")
+def publish_alert(alert_id: int, session: DbSession, actor: Writer) -> AlertOut:
+    return groups.alert_out(groups.publish_alert(session, alert_id, actor, utcnow()))
+
+
+@router.post("/pushes", status_code=201, summary="推送到反诈专群（同一 request_key 重复请求只推送一次）")
+def request_push(data: PushIn, session: DbSession, actor: Writer) -> PushOut:
+    return outbox.push_out(session, outbox.request_push(session, data, actor, utcnow()))
+
+
+@router.get("/pushes/{push_id}", summary="推送详情与每个群的送达状态")
+def get_push(push_id: int, session: DbSession, actor: Reader) -> PushOut:
+    return outbox.push_out(session, outbox.get_push(session, push_id, actor))
+
+
+@router.post("/pushes/{push_id}/approve", summary="审批通过（推送群数超过阈值时需另一名民警审批）")
+def approve_push(push_id: int, session: DbSession, actor: Writer) -> PushOut:
+    return outbox.push_out(session, outbox.decide_push(session, push_id, True, actor, utcnow()))
+
+
+@router.post("/pushes/{push_id}/reject", summary="驳回推送")
+def reject_push(push_id: int, session: DbSession, actor: Writer) -> PushOut:
+    return outbox.push_out(session, outbox.decide_push(session, push_id, False, actor, utcnow()))
+
+
+@router.get("/deliveries", summary="推送记录（status=dead 为死信列表）")
+def list_deliveries(
+    session: DbSession, actor: Reader, paging: Paging, status: DeliveryStatus | None = None
+) -> list[DeliveryOut]:
+    return outbox.list_deliveries(session, actor.scope_path, status, paging.offset, paging.page_size)
+
+
+@router.post("/deliveries/{delivery_id}/retry", summary="重发一条死信")
+def retry_delivery(delivery_id: int, session: DbSession, actor: Writer) -> dict[str, str]:
+    delivery = outbox.retry_delivery(session, delivery_id, actor, utcnow())
+    return {"status": delivery.status}
