@@ -83,6 +83,12 @@ ROUTES: dict[str, Foreign] = {
     ),
     "GET /api/v1/exams/{exam_id}": Foreign("police_a", lambda s, w: {"exam_id": _station_b_exam(s, w)}),
     "POST /api/v1/exams/{exam_id}/close": Foreign("admin_a", lambda s, w: {"exam_id": _station_b_exam(s, w)}),
+    "GET /api/v1/exams/{exam_id}/results": Foreign(
+        "police_a", lambda s, w: {"exam_id": _station_b_exam(s, w)}
+    ),
+    "GET /api/v1/exams/{exam_id}/results.{fmt}": Foreign(
+        "police_a", lambda s, w: {"exam_id": _station_b_exam(s, w), "fmt": "csv"}
+    ),
     "GET /api/v1/prevention/campaigns/{campaign_id}": Foreign(
         "prevention_a", lambda s, w: {"campaign_id": station_b_campaign(s, w)}
     ),

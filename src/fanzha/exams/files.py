@@ -68,15 +68,22 @@ def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 
 def write_xlsx(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Sheet1") -> bytes:
+    return write_xlsx_sheets([(title, columns, rows)])
+
+
+def write_xlsx_sheets(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """One workbook, a sheet per (title, header, rows)."""
     from openpyxl import Workbook
 
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = title[:31]
-    sheet.append(list(columns))
-    for row in rows:
-        sheet.append([_safe(v) for v in row])
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for title, columns, rows in sheets:
+        sheet = book.create_sheet(title[:31])
+        sheet.append(list(columns))
+        for row in rows:
+            sheet.append([_safe(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -14,9 +14,17 @@ from fanzha.accounts.deps import DbSession, requires
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.core.timeutil import utcnow
-from fanzha.exams import bank, service
+from fanzha.exams import bank, results, service
 from fanzha.exams.ratelimit import check_join_rate
-from fanzha.exams.schemas import ExamIn, ExamOut, JoinIn, QuestionIn, QuestionOut, QuestionStatusIn
+from fanzha.exams.schemas import (
+    ExamIn,
+    ExamOut,
+    JoinIn,
+    QuestionIn,
+    QuestionOut,
+    QuestionStatusIn,
+    ResultsOut,
+)
 
 router = APIRouter(prefix="/exams", tags=["exams"])
 public_router = APIRouter(prefix="/public/exams", tags=["exams"])
@@ -152,3 +160,21 @@ def submit(attempt_id: int, token: Token, session: DbSession) -> SubmissionOut:
         passed=sub.passed,
         certificate_code=sub.certificate_code,
     )
+
+
+def _results(
+    session: DbSession, exam_id: int, actor: Principal, school: str | None = None
+) -> results.ExamResults:
+    exam = service.get_exam(session, exam_id, actor)
+    return results.exam_results(session, exam, school, results.node_names(session, exam.node_path))
+
+
+@router.get("/{exam_id}/results", summary="考试结果：参考率、合格率、平均分（按学校、班级、辖区）和易错题")
+def exam_results(exam_id: int, session: DbSession, actor: Reader, school: str | None = None) -> ResultsOut:
+    return results.to_out(_results(session, exam_id, actor, school))
+
+
+@router.get("/{exam_id}/results.{fmt}", summary="导出考试结果（CSV/XLSX）")
+def export_results(exam_id: int, fmt: FileFormat, session: DbSession, actor: Reader) -> Response:
+    r = _results(session, exam_id, actor)
+    return download(results.export_file(session, r, fmt), fmt, f"exam-{r.exam.code}-results")

@@ -188,3 +188,34 @@ class JoinIn(BaseModel):
         self.student_no = self.student_no or None
         self.name = self.name or None
         return self
+
+
+class TallyOut(BaseModel):
+    key: str
+    label: str
+    enrolment: int | None
+    participants: int
+    passed: int
+    submissions: int
+    coverage: float | None
+    pass_rate: float | None
+    average_score: float | None
+
+
+class WrongOut(BaseModel):
+    key: str
+    label: str
+    fraud_type: str
+    answers: int
+    wrong: int
+    wrong_rate: float
+
+
+class ResultsOut(BaseModel):
+    exam_id: int
+    total: TallyOut
+    schools: list[TallyOut]
+    classes: list[TallyOut]
+    nodes: list[TallyOut]
+    questions: list[WrongOut]
+    fraud_types: list[WrongOut]

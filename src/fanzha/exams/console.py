@@ -1,0 +1,163 @@
+"""Console pages for prevention officers: exams in their part of the tree, a new exam, an exam's
+results (with the class breakdown of one school), and the question bank with import and export."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+
+from fanzha.accounts.deps import DbSession, requires
+from fanzha.accounts.principal import Principal
+from fanzha.accounts.roles import Perm
+from fanzha.core.errors import FanzhaError, ValidationFailed
+from fanzha.core.vocab import FraudType
+from fanzha.exams import bank, results, service
+from fanzha.exams.models import Audience, QuestionKind, QuestionStatus
+from fanzha.exams.schemas import BlueprintItem, ExamIn, SchoolIn
+from fanzha.web.forms import blank_to_none, validated
+from fanzha.web.render import page, redirect
+
+router = APIRouter(prefix="/exams", include_in_schema=False)
+Reader = Annotated[Principal, Depends(requires(Perm.STATS_READ))]
+Writer = Annotated[Principal, Depends(requires(Perm.PREVENTION_WRITE))]
+
+
+@router.get("")
+def exam_list(request: Request, session: DbSession, actor: Reader) -> Response:
+    exams = service.exams_for(session, actor)
+    return page(request, "exams/list.html", actor, {"exams": exams, "counts": service.question_count})
+
+
+def parse_schools(text: str) -> list[SchoolIn]:
+    """One school a line: ``name, enrolment[, node code]`` (commas in either width)."""
+    schools = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        parts = [p.strip() for p in line.replace("，", ",").split(",")]
+        if not parts[0]:
+            continue
+        enrolment = parts[1] if len(parts) > 1 and parts[1] else "0"
+        if not enrolment.isdigit():
+            raise ValidationFailed.on("schools", f"第{number}行的应考人数“{enrolment}”不是整数")
+        node = parts[2] if len(parts) > 2 and parts[2] else None
+        schools.append(validated(SchoolIn, name=parts[0], enrolment=int(enrolment), node_code=node))
+    return schools
+
+
+def _new_page(
+    request: Request, actor: Principal, form: dict[str, str], error: str = "", status: int = 200
+) -> Response:
+    ctx = {"form": form, "error": error, "kinds": list(QuestionKind), "audiences": list(Audience)}
+    return page(request, "exams/new.html", actor, ctx, status)
+
+
+@router.get("/new")
+def new_exam(request: Request, actor: Writer) -> Response:
+    return _new_page(request, actor, {"time_limit_min": "30", "pass_mark": "60", "attempts_allowed": "1"})
+
+
+@router.post("/new")
+async def create_exam(request: Request, session: DbSession, actor: Writer) -> Response:
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    try:
+        blueprint = [
+            BlueprintItem(kind=kind, count=int(form.get(f"count_{kind.value}") or 0))
+            for kind in QuestionKind
+            if (form.get(f"count_{kind.value}") or "0").strip() not in ("", "0")
+        ]
+        data = validated(
+            ExamIn,
+            title=form.get("title", ""),
+            node_code=form.get("node_code", ""),
+            audience=form.get("audience", "schools"),
+            schools=parse_schools(form.get("schools", "")),
+            blueprint=blueprint,
+            opens_at=_local_time(form.get("opens_at", ""), "opens_at"),
+            closes_at=_local_time(form.get("closes_at", ""), "closes_at"),
+            time_limit_min=form.get("time_limit_min", "30"),
+            pass_mark=form.get("pass_mark", "60"),
+            attempts_allowed=form.get("attempts_allowed", "1"),
+            identify_by=form.get("identify_by", "student_no"),
+        )
+        exam = service.create_exam(session, data, actor)
+    except (FanzhaError, ValueError) as err:
+        message = err.message if isinstance(err, FanzhaError) else f"组卷题数须为整数：{err}"
+        return _new_page(request, actor, form, message, getattr(err, "status", 422))
+    return redirect(f"/exams/{exam.id}")
+
+
+def _local_time(value: str, field: str) -> datetime:
+    from fanzha.core.config import get_settings
+
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=get_settings().tz)
+    except ValueError as exc:
+        raise ValidationFailed.on(field, "请选择日期和时间") from exc
+
+
+@router.get("/bank")
+def question_bank(
+    request: Request,
+    session: DbSession,
+    actor: Writer,
+    fraud_type: Annotated[str | None, Query()] = None,
+    status: Annotated[str | None, Query()] = None,
+) -> Response:
+    fraud_type, status = blank_to_none(fraud_type), blank_to_none(status)
+    ctx = {
+        "questions": bank.list_questions(session, fraud_type, status),
+        "filters": {"fraud_type": fraud_type, "status": status},
+        "fraud_types": list(FraudType),
+        "statuses": list(QuestionStatus),
+    }
+    return page(request, "exams/bank.html", actor, ctx)
+
+
+@router.post("/bank/import")
+async def import_questions(
+    request: Request, session: DbSession, actor: Writer, file: Annotated[UploadFile, File()]
+) -> Response:
+    try:
+        counts = bank.import_file(session, await file.read(), file.filename or "questions.csv", actor)
+    except FanzhaError as err:
+        ctx = {
+            "questions": [],
+            "filters": {},
+            "fraud_types": list(FraudType),
+            "statuses": list(QuestionStatus),
+            "error": err,
+        }
+        return page(request, "exams/bank.html", actor, ctx, err.status)
+    return redirect(f"/exams/bank?imported={counts['created']}&edited={counts['edited']}")
+
+
+@router.post("/bank/{question_id}/status")
+def question_status(
+    session: DbSession, actor: Writer, question_id: int, status: Annotated[QuestionStatus, Form()]
+) -> Response:
+    bank.set_status(session, question_id, status, actor)
+    return redirect(f"/exams/bank#q{question_id}")
+
+
+@router.get("/{exam_id}")
+def exam_results(
+    request: Request, session: DbSession, actor: Reader, exam_id: int, school: str | None = None
+) -> Response:
+    exam = service.get_exam(session, exam_id, actor)
+    r = results.exam_results(
+        session, exam, blank_to_none(school), results.node_names(session, exam.node_path)
+    )
+    join_url = f"{str(request.base_url).rstrip('/')}/exam?code={exam.code}"
+    ctx = {
+        "r": r,
+        "exam": exam,
+        "school": school,
+        "join_url": join_url,
+        "questions": service.question_count(exam),
+    }
+    return page(request, "exams/results.html", actor, ctx)
+
+
+@router.post("/{exam_id}/close")
+def close_exam(session: DbSession, actor: Writer, exam_id: int) -> Response:
+    service.close_exam(session, exam_id, actor)
+    return redirect(f"/exams/{exam_id}")

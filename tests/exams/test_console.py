@@ -1,0 +1,73 @@
+"""The officers' exam pages: create an exam from the form, read its results, manage the bank."""
+
+import re
+
+from sqlalchemy.orm import Session
+
+from fanzha.exams import bank
+from fanzha.exams.files import write_csv
+from tests.exams.factories import stock_bank
+from tests.exams.test_results import _exam_with_sittings
+from tests.factories import World
+
+
+def _csrf(client) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {"csrf_token": client.headers["X-CSRF-Token"]}
+
+
+def test_officer_creates_an_exam_from_the_form(login, session: Session, world: World) -> None:  # type: ignore[no-untyped-def]
+    stock_bank(session, world.principals["prevention"])
+    officer = login("prevention")
+    form = {
+        **_csrf(officer),
+        "title": "东区高校反诈考试",
+        "node_code": "369901",
+        "audience": "schools",
+        "schools": "东区大学, 1200, 369901001\n东区职院，300",
+        "count_single": "2",
+        "count_multiple": "1",
+        "opens_at": "2026-11-20T08:00",
+        "closes_at": "2026-11-30T20:00",
+        "time_limit_min": "15",
+        "pass_mark": "60",
+        "attempts_allowed": "2",
+        "identify_by": "student_no",
+    }
+    r = officer.post("/exams/new", data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    shown = officer.get(r.headers["location"])
+    assert (
+        "东区高校反诈考试" in shown.text
+        and "3 题" in shown.text
+        and re.search(r'id="exam-code">[A-Z0-9]{6}<', shown.text)
+    )
+    assert "东区职院" in shown.text and "1200" in shown.text
+    bad = officer.post("/exams/new", data={**form, "count_single": "99"})
+    assert bad.status_code == 422 and "少于要抽的 99 道" in bad.text
+    assert "东区高校反诈考试" in officer.get("/exams").text
+
+
+def test_results_page_breaks_a_school_down_by_class(login, session: Session, world: World) -> None:  # type: ignore[no-untyped-def]
+    exam = _exam_with_sittings(session, world)
+    page = login("prevention").get(f"/exams/{exam.id}?school=东区大学")
+    assert page.status_code == 200
+    assert "计科2班" in page.text and "甲派出所" in page.text and "最常答错的题目" in page.text
+    assert login("police_b").get(f"/exams/{exam.id}").status_code == 404
+
+
+def test_bank_page_imports_and_refuses_bad_files_whole(login, session: Session, world: World) -> None:  # type: ignore[no-untyped-def]
+    officer = login("prevention")
+    row = ["", "单选题", "刷单返利", "学生", "易", "草稿", "题干", "甲", "乙", "", "", "", "", "A", "解析"]
+    good = write_csv(bank.FILE_COLUMNS, [row])
+    r = officer.post("/exams/bank/import", data=_csrf(officer), files={"file": ("q.csv", good, "text/csv")})
+    assert r.status_code == 200 and "新增 1 题" in r.text
+    bad = write_csv(bank.FILE_COLUMNS, [row, [*row[:13], "Z", "解析"]])
+    refused = officer.post(
+        "/exams/bank/import", data=_csrf(officer), files={"file": ("q.csv", bad, "text/csv")}
+    )
+    assert refused.status_code == 422 and "第3行" in refused.text
+    assert len(bank.list_questions(session)) == 1
+    question = bank.list_questions(session)[0]
+    officer.post(f"/exams/bank/{question.id}/status", data={**_csrf(officer), "status": "approved"})
+    assert bank.list_questions(session)[0].status == "approved"
+    assert login("police_a").get("/exams/bank").status_code == 403
