@@ -39,7 +39,10 @@ class LoginSession(Base):
 
 class LoginFailure(Base):
     __tablename__ = "accounts_login_failures"
-    __table_args__ = (Index("ix_accounts_login_failures_user_at", "username", "at"),)
+    __table_args__ = (
+        Index("ix_accounts_login_failures_user_at", "username", "at"),
+        Index("ix_accounts_login_failures_ip_at", "ip", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64))

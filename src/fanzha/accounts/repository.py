@@ -46,8 +46,11 @@ def live_session(session: Session, digest: str, now: datetime) -> LoginSession |
     return session.scalars(stmt).one_or_none()
 
 
-def failures_since(session: Session, username: str, since: datetime) -> int:
-    stmt = select(func.count()).where(LoginFailure.username == username, LoginFailure.at >= since)
+def failures_since(session: Session, since: datetime, ip: str, username: str | None = None) -> int:
+    """Failed logins from ``ip`` since ``since``: for one name, or for any when it is None."""
+    stmt = select(func.count()).where(LoginFailure.ip == ip, LoginFailure.at >= since)
+    if username is not None:
+        stmt = stmt.where(LoginFailure.username == username)
     return session.scalar(stmt) or 0
 
 

@@ -121,20 +121,26 @@ class LoginResult:
 
 
 def login(session: Session, username: str, password: str, ip: str) -> LoginResult:
-    """Check the password; too many recent failures lock the name for a while.
+    """Check the password; too many recent failures lock the name for that address, and an
+    address trying many names, for a while.
 
     A failure is flushed before raising, and the route commits it, so the count holds.
     """
     s = get_settings()
     now = utcnow()
     window = timedelta(minutes=s.login_lockout_minutes)
-    if repo.failures_since(session, username, now - window) >= s.login_max_failures:
+    since = now - window
+    if repo.failures_since(session, since, ip) >= s.login_ip_max_failures:
         raise TooManyRequests(
-            f"登录失败次数过多，请 {s.login_lockout_minutes} 分钟后再试",
-            int(window.total_seconds()),
+            f"本地址登录失败次数过多，请 {s.login_lockout_minutes} 分钟后再试", int(window.total_seconds())
+        )
+    if repo.failures_since(session, since, ip, username) >= s.login_max_failures:
+        raise TooManyRequests(
+            f"登录失败次数过多，请 {s.login_lockout_minutes} 分钟后再试", int(window.total_seconds())
         )
     user = repo.user_by_username(session, username)
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+    known = user.password_hash if user is not None and user.active else None
+    if not verify_password(known, password) or user is None:
         session.add(LoginFailure(username=username, ip=ip, at=now))
         session.flush()
         raise NotAuthenticated("用户名或密码错误")

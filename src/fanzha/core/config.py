@@ -15,8 +15,11 @@ class Settings(BaseSettings):
     password_time_cost: int = 3
     password_memory_cost_kib: int = 65536
     session_hours: int = 12
+    # A name is locked for one address after login_max_failures in login_lockout_minutes (so a
+    # stranger cannot lock an officer out); an address after login_ip_max_failures, any names.
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
+    login_ip_max_failures: int = 30
     # Cookies must be Secure behind TLS in production; the demo runs on plain http.
     secure_cookies: bool = False
     # PostgreSQL: requests holding a database session at once (the rest queue); below the

@@ -20,7 +20,21 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
-def verify_password(password_hash: str, password: str) -> bool:
+@lru_cache
+def _dummy_hash() -> str:
+    return _hasher().hash(secrets.token_urlsafe(16))
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """None (no such user) is checked against a throwaway hash, so a wrong username takes as
+    long as a wrong password and the answer time does not tell which names exist."""
+    if password_hash is None:
+        _check(_dummy_hash(), password)
+        return False
+    return _check(password_hash, password)
+
+
+def _check(password_hash: str, password: str) -> bool:
     try:
         return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
