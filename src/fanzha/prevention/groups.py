@@ -11,13 +11,13 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal
 from fanzha.audit import service as audit
 from fanzha.audit.pii import PiiKind, masked
 from fanzha.cases import stats as case_stats
 from fanzha.core.errors import NotFound
+from fanzha.core.principal import Principal
+from fanzha.core.scope import within
 from fanzha.core.vocab import FraudType, TechniqueTag, VictimGroup
-from fanzha.jurisdiction.scope import within
 from fanzha.prevention.grids import grid, node_in_scope, nodes_by_paths
 from fanzha.prevention.models import Alert, AlertStatus, Channel, GroupKind, SocialGroup
 from fanzha.prevention.schemas import AlertIn, AlertOut, GroupIn, GroupOut

@@ -18,12 +18,12 @@ import httpx
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from fanzha.accounts.principal import Principal
 from fanzha.audit import service as audit
 from fanzha.core.config import get_settings
 from fanzha.core.errors import Conflict, Forbidden, NotFound
+from fanzha.core.principal import Principal
 from fanzha.core.ratelimit import TokenBucket
-from fanzha.jurisdiction.scope import within
+from fanzha.core.scope import within
 from fanzha.prevention.channels import Message, SendFailed, send
 from fanzha.prevention.grids import common_path
 from fanzha.prevention.groups import get_alert, groups_in_scope
