@@ -12,10 +12,10 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Integer, case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from fanzha.core.scope import within
 from fanzha.core.vocab import FraudType
 from fanzha.exams.models import AttemptItem, Exam, Question, QuestionVersion, Submission
 from fanzha.exams.schemas import ResultsOut, TallyOut, WrongOut
-from fanzha.jurisdiction.scope import within
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,13 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.accounts.principal import Principal
-from fanzha.accounts.roles import Perm
 from fanzha.core.errors import FanzhaError, ValidationFailed
+from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
 from fanzha.core.vocab import FraudType
 from fanzha.exams import bank, results, service
 from fanzha.exams.models import Audience, QuestionKind, QuestionStatus
@@ -58,6 +60,10 @@ def new_exam(request: Request, actor: Writer) -> Response:
 @router.post("/new")
 async def create_exam(request: Request, session: DbSession, actor: Writer) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
+    return await run_in_threadpool(_create_exam, request, session, actor, form)
+
+
+def _create_exam(request: Request, session: Session, actor: Principal, form: dict[str, str]) -> Response:
     try:
         blueprint = [
             BlueprintItem(kind=kind, count=int(form.get(f"count_{kind.value}") or 0))
@@ -113,11 +119,11 @@ def question_bank(
 
 
 @router.post("/bank/import")
-async def import_questions(
+def import_questions(
     request: Request, session: DbSession, actor: Writer, file: Annotated[UploadFile, File()]
 ) -> Response:
     try:
-        counts = bank.import_file(session, await file.read(), file.filename or "questions.csv", actor)
+        counts = bank.import_file(session, file.file.read(), file.filename or "questions.csv", actor)
     except FanzhaError as err:
         ctx = {
             "questions": [],

@@ -1,0 +1,1 @@
+"""The exam pages: public pages for candidates, console pages for officers."""
