@@ -118,6 +118,9 @@ ROUTES: dict[str, Foreign] = {
     "POST /api/v1/prevention/deliveries/{delivery_id}/retry": Foreign(
         "prevention_a", lambda s, w: {"delivery_id": station_b_delivery(s, w)}
     ),
+    "DELETE /api/v1/official-numbers/{number_id}": Foreign(
+        "admin_a", lambda s, w: {"number_id": _station_b_number(s, w)}
+    ),
 }
 
 # Routes with a path parameter that do not address a jurisdiction-owned record.
@@ -173,3 +176,11 @@ def _station_b_exam(session: Session, world: World) -> int:
     stock_bank(session, world.principals["commander"])
     data = exam_in(node_code="369901002", schools=[{"name": "乙校", "node_code": "369901002001"}])
     return service.create_exam(session, data, world.principals["commander"]).id
+
+
+def _station_b_number(session: Session, world: World) -> int:
+    from fanzha.verification import register
+    from fanzha.verification.schemas import NumberIn
+
+    data = NumberIn(number="0799-86660220", owner="乙派出所", node_code="369901002")
+    return register.add_number(session, data, world.principals["commander"]).id

@@ -97,7 +97,10 @@ def create_app() -> FastAPI:
         dependencies=[Depends(guard_request)],
     )
     install_error_handlers(app)
-    use_reputation_sources(load(t) for capability in CAPABILITIES for t in capability.reputation)
+    use_reputation_sources(
+        (load(t) for capability in CAPABILITIES for t in capability.reputation),
+        (load(t) for capability in CAPABILITIES for t in capability.whitelist),
+    )
     app.include_router(health)
     api = APIRouter(prefix="/api/v1")
     for capability in CAPABILITIES:

@@ -15,12 +15,14 @@ from fanzha.exams.capability import CAPABILITY as EXAMS
 from fanzha.funds.capability import CAPABILITY as FUNDS
 from fanzha.jurisdiction.capability import CAPABILITY as JURISDICTION
 from fanzha.prevention.capability import CAPABILITY as PREVENTION
+from fanzha.verification.capability import CAPABILITY as VERIFICATION
 from fanzha.warnings.capability import CAPABILITY as WARNINGS
 from fanzha.web.capability import CAPABILITY as WEB
 
 CAPABILITIES: tuple[Capability, ...] = (
     DETECT,
     WARNINGS,
+    VERIFICATION,
     CASES,
     FUNDS,
     BULLETINS,

@@ -255,3 +255,9 @@ def list_users(session: Session, actor: Principal) -> Sequence[User]:
 
 def list_api_keys(session: Session, actor: Principal) -> Sequence[ApiKey]:
     return repo.api_keys_within(session, actor.scope_path)
+
+
+def display_name(session: Session, user_id: int) -> str | None:
+    """A user's name as colleagues and residents know it (None for machine clients)."""
+    user = repo.user_by_id(session, user_id)
+    return user.display_name if user else None

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     prevention_smtp_from: str = "fanzha@localhost"
     prevention_photo_dir: str = "data/prevention-photos"
     prevention_photo_max_bytes: int = 5_000_000
+    # Key of the HMAC that stores contact verification codes; set a long random value in production
+    # (a stolen database then reveals no code). Codes stay valid this many hours.
+    verification_secret: str = "fanzha-demo-verification-secret"
+    verification_code_hours: int = 24
 
     @property
     def tz(self) -> ZoneInfo:

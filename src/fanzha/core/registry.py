@@ -68,6 +68,8 @@ class Capability:
     ``audit_labels`` names a mapping from the package's audit action codes to what officers read.
     ``reputation`` targets are functions ``(session) -> [(kind, value, label)]`` of identifiers the
     package knows to be bad; the app hands them to the detector, which imports no workflow.
+    ``whitelist`` targets are functions ``(session) -> [(number, owner)]`` of official numbers the
+    package registers; the app hands them to the detector's whitelist the same way.
     """
 
     name: str
@@ -83,6 +85,7 @@ class Capability:
     startup: tuple[str, ...] = ()
     audit_labels: str | None = None
     reputation: tuple[str, ...] = ()
+    whitelist: tuple[str, ...] = ()
     permissions: tuple[str, ...] = ()
 
 

@@ -115,6 +115,9 @@ class Detector:
     def with_blacklist(self, items: Iterable[tuple[str, str, str]]) -> "Detector":
         return Detector(self.model, self.reputation.with_blacklist(items))
 
+    def with_whitelist(self, items: Iterable[tuple[str, str]]) -> "Detector":
+        return Detector(self.model, self.reputation.with_whitelist(items))
+
     def classify(self, texts: Sequence[str]) -> list[Verdict]:
         analyses = [features.analyse(t, self.reputation) for t in texts]
         if not analyses:

@@ -21,17 +21,23 @@ BUCKET = TokenBucket(rate=200.0, burst=2000.0)
 
 # (kind, normalised value, label) of identifiers known to be bad, read from one capability.
 ReputationSource = Callable[[Session], list[tuple[str, str, str]]]
+# (number, owner) of official numbers, read from one capability's register.
+WhitelistSource = Callable[[Session], list[tuple[str, str]]]
 
 _lock = threading.Lock()
 _cached: tuple[float, Detector] | None = None
 _sources: tuple[ReputationSource, ...] = ()
+_white: tuple[WhitelistSource, ...] = ()
 
 
-def use_reputation_sources(sources: Iterable[ReputationSource]) -> None:
-    """Where the detector's blacklist comes from; the next classification rebuilds it."""
-    global _sources, _cached
+def use_reputation_sources(
+    sources: Iterable[ReputationSource], whitelist: Iterable[WhitelistSource] = ()
+) -> None:
+    """Where the detector's blacklist and extra official numbers come from; the next
+    classification rebuilds it."""
+    global _sources, _white, _cached
     with _lock:
-        _sources, _cached = tuple(sources), None
+        _sources, _white, _cached = tuple(sources), tuple(whitelist), None
 
 
 def detector_for(session: Session) -> Detector:
@@ -39,7 +45,8 @@ def detector_for(session: Session) -> Detector:
     with _lock:
         if _cached is None or time.monotonic() - _cached[0] > REFRESH_S:
             known = [item for source in _sources for item in source(session)]
-            _cached = (time.monotonic(), Detector.default().with_blacklist(known))
+            official = [pair for source in _white for pair in source(session)]
+            _cached = (time.monotonic(), Detector.default().with_blacklist(known).with_whitelist(official))
         return _cached[1]
 
 

@@ -22,6 +22,7 @@ from fanzha.warnings.schemas import (
     ActionIn,
     BatchResult,
     CloseIn,
+    ContactOut,
     FeedbackPage,
     ReopenIn,
     RouteIn,
@@ -142,9 +143,17 @@ def release(session: DbSession, actor: Worker, warning_id: int) -> WarningOut:
     return views.to_out(session, service.release(session, warning_id, actor), actor)
 
 
-@router.post("/{warning_id}/actions", summary="记录处置：短信、电话、上门、备注")
-def act(session: DbSession, actor: Worker, warning_id: int, data: ActionIn) -> WarningOut:
-    return views.to_out(session, service.record_action(session, warning_id, data, actor), actor)
+@router.post("/{warning_id}/actions", summary="记录处置：短信、电话、上门、备注（联系当事人时返回核验码）")
+def act(session: DbSession, actor: Worker, warning_id: int, data: ActionIn) -> ContactOut:
+    contact = service.record_contact(session, warning_id, data, actor)
+    out = views.to_out(session, contact.warning, actor)
+    code = contact.code
+    return ContactOut(
+        **out.model_dump(),
+        verification_code=code.code if code else None,
+        verification_expires_at=code.expires_at if code else None,
+        sms_text=contact.sms_text,
+    )
 
 
 @router.post("/{warning_id}/close", summary="办结（须填处置结果；已被骗自动立案）")

@@ -150,6 +150,14 @@ class WarningOut(BaseModel):
     timeline: list[ActionOut] = []
 
 
+class ContactOut(WarningOut):
+    """After a call, SMS or visit: the verification code (shown once, never stored) and the SMS text."""
+
+    verification_code: str | None = None
+    verification_expires_at: datetime | None = None
+    sms_text: str | None = None
+
+
 class FeedbackItem(BaseModel):
     seq: int
     id: int

@@ -5,6 +5,7 @@ UPDATE on the row's version, so two people racing for the same warning cannot bo
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select, text, update
@@ -23,6 +24,7 @@ from fanzha.core.vocab import FraudType, TechniqueTag, VictimGroup
 from fanzha.jurisdiction import service as jurisdiction
 from fanzha.jurisdiction.models import Node
 from fanzha.jurisdiction.service import working_units
+from fanzha.verification import service as verification
 from fanzha.warnings.deadlines import Norms
 from fanzha.warnings.models import EarlyWarning, Outcome, WarningAction
 from fanzha.warnings.schemas import ActionIn, CloseIn, ReopenIn, RouteIn
@@ -30,6 +32,21 @@ from fanzha.warnings.statemachine import Move, State, next_state
 
 _FEEDBACK_LOCK = 0x7761726E  # advisory lock key: outcome sequence numbers are handed out in commit order
 CONFIRMED = (Outcome.DEFRAUDED.value, Outcome.DISSUADED.value)
+CONTACT_KINDS = ("sms", "call", "visit")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A recorded action and, for a call, SMS or visit, the code the resident can verify it by."""
+
+    warning: EarlyWarning
+    code: verification.Issued | None
+
+    @property
+    def sms_text(self) -> str | None:
+        if self.code is None:
+            return None
+        return verification.sms_text(self.code, self.warning.level, self.warning.fraud_type)
 
 
 def get_warning(session: Session, warning_id: int, principal: Principal) -> EarlyWarning:
@@ -150,18 +167,26 @@ def release(session: Session, warning_id: int, principal: Principal) -> EarlyWar
     return _apply(session, w, Move.RELEASE, principal, {"assignee_id": None, "claimed_at": None})
 
 
-def record_action(session: Session, warning_id: int, data: ActionIn, principal: Principal) -> EarlyWarning:
-    """An SMS, call attempt, visit or note by the holder; the first contact and visit are timestamped."""
+def record_contact(session: Session, warning_id: int, data: ActionIn, principal: Principal) -> Contact:
+    """An SMS, call attempt, visit or note by the holder; the first contact and visit are timestamped.
+    A call, SMS or visit gets a verification code the officer reads out or the SMS carries."""
     principal.require(Perm.WARNINGS_WORK)
     w = get_warning(session, warning_id, principal)
     _require_holder(w, principal)
     now = utcnow()
     values: dict[str, Any] = {}
-    if data.kind in ("sms", "call", "visit") and w.first_contact_at is None:
+    if data.kind in CONTACT_KINDS and w.first_contact_at is None:
         values["first_contact_at"] = now
     if data.kind == "visit" and w.visited_at is None:
         values["visited_at"] = now
-    return _apply(session, w, Move.ACT, principal, values, data.note, data.result, kind=data.kind)
+    w = _apply(session, w, Move.ACT, principal, values, data.note, data.result, kind=data.kind)
+    if data.kind not in CONTACT_KINDS:
+        return Contact(w, None)
+    return Contact(w, verification.issue(session, w.id, w.node_path, data.kind, principal))
+
+
+def record_action(session: Session, warning_id: int, data: ActionIn, principal: Principal) -> EarlyWarning:
+    return record_contact(session, warning_id, data, principal).warning
 
 
 def next_feedback_seq(session: Session) -> int:

@@ -15,6 +15,7 @@ from fanzha.core.roles import Perm
 from fanzha.core.timeutil import utcnow
 from fanzha.core.vocab import FraudType, TechniqueTag, VictimGroup
 from fanzha.jurisdiction.service import node_in_scope
+from fanzha.verification import service as verification
 from fanzha.warnings import service, views
 from fanzha.warnings.models import Level, Outcome, Source
 from fanzha.warnings.schemas import ActionIn, CloseIn, RouteIn, WarningOut
@@ -155,7 +156,18 @@ def warning_list(
 def warning_detail(
     request: Request, warning_id: int, session: DbSession, actor: Reader, reveal: bool = False
 ) -> Response:
-    w = service.get_warning(session, warning_id, actor)
+    return _detail_page(request, session, actor, warning_id, reveal)
+
+
+def _detail_page(
+    request: Request,
+    session: Session,
+    actor: Principal,
+    warning_id: int,
+    reveal: bool = False,
+    contact: service.Contact | None = None,
+) -> Response:
+    w = contact.warning if contact else service.get_warning(session, warning_id, actor)
     ctx = {
         **_common(),
         "w": views.to_out(session, w, actor, reveal=reveal, with_timeline=True),
@@ -166,6 +178,8 @@ def warning_detail(
         "action_labels": ACTION_LABELS,
         "outcomes": list(Outcome),
         "files": files_for(session, w.id),
+        "contact": contact,
+        "verifications": verification.contacts_for_warning(session, w.id, actor),
     }
     return page(request, "warnings/detail.html", actor, ctx)
 
@@ -184,6 +198,7 @@ def release(warning_id: int, session: DbSession, actor: Worker) -> Response:
 
 @router.post("/warnings/{warning_id}/act")
 def act(
+    request: Request,
     warning_id: int,
     session: DbSession,
     actor: Worker,
@@ -191,9 +206,12 @@ def act(
     result: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
+    """A contact's verification code is shown on this one page, once (only its hash is kept)."""
     data = validated(ActionIn, kind=kind, result="" if result == "—" else result, note=note)
-    service.record_action(session, warning_id, data, actor)
-    return redirect(f"/warnings/{warning_id}")
+    contact = service.record_contact(session, warning_id, data, actor)
+    if contact.code is None:
+        return redirect(f"/warnings/{warning_id}")
+    return _detail_page(request, session, actor, warning_id, contact=contact)
 
 
 @router.post("/warnings/{warning_id}/close")

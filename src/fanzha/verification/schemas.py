@@ -1,0 +1,41 @@
+"""API bodies of verification: a code to check, a number to look up, a register entry."""
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from fanzha.core.inputs import Input
+
+
+class VerifyIn(Input):
+    code: str = Field(min_length=1, max_length=20)
+
+
+class AnswerOut(BaseModel):
+    """The same shape for a right, a wrong and an expired code."""
+
+    found: bool
+    message: str
+    advice: str
+
+
+class NumberIn(Input):
+    number: str = Field(min_length=3, max_length=40)
+    kind: Literal["phone", "sms_sender"] = "phone"
+    owner: str = Field(min_length=2, max_length=100)
+    node_code: str = Field(min_length=1, max_length=20)
+    note: str = Field(default="", max_length=200)
+
+
+class NumberOut(BaseModel):
+    id: int
+    number: str
+    kind: str
+    owner: str
+    note: str
+
+
+class NumberAnswerOut(BaseModel):
+    official: bool
+    number: str
+    message: str
