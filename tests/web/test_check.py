@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fanzha.audit.models import AuditEntry
-from fanzha.web.models import CheckFeedback
+from fanzha.detect.models import Appeal
 
 FRAUD = "【公安局】您涉嫌洗钱，请立即将资金转入安全账户 http://gov-safe.top 配合调查，不得告诉家人"
 BANK = "【工商银行】您尾号1234的账户11月20日支出500.00元，余额3000.00元。"
@@ -29,7 +29,7 @@ def test_checking_stores_nothing(client: TestClient, session: Session) -> None:
     before = session.scalar(select(func.count()).select_from(AuditEntry))
     client.post("/check", data={"kind": "text", "text": FRAUD})
     assert session.scalar(select(func.count()).select_from(AuditEntry)) == before
-    assert session.scalar(select(func.count()).select_from(CheckFeedback)) == 0
+    assert session.scalar(select(func.count()).select_from(Appeal)) == 0
 
 
 def test_wrong_verdict_feedback_keeps_the_verdict_not_the_text(client: TestClient, session: Session) -> None:
@@ -39,7 +39,7 @@ def test_wrong_verdict_feedback_keeps_the_verdict_not_the_text(client: TestClien
         "/check/feedback", data={"kind": "text", "verdict": "fraud", "fraud_type": "impersonate_authority"}
     )
     assert "谢谢您的反馈" in r.text
-    row = session.scalars(select(CheckFeedback)).one()
+    row = session.scalars(select(Appeal)).one()
     assert (row.input_kind, row.verdict, row.fraud_type, row.expected) == (
         "text", "fraud", "impersonate_authority", "not_fraud"
     )  # fmt: skip

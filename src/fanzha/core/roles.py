@@ -45,6 +45,7 @@ class Perm(StrEnum):
     FUNDS_BANK = "funds.bank"
     FUNDS_CHECK = "funds.check"
     DETECT_USE = "detect.use"
+    DETECT_REVIEW = "detect.review"
     STATS_READ = "stats.read"
     PREVENTION_WRITE = "prevention.write"
     # Read prevention registers and log activities (grid workers, community police).
@@ -64,6 +65,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     ),
     Role.WARNING_ANALYST: frozenset(
         {
+            _P.DETECT_REVIEW,
             _P.WARNINGS_READ,
             _P.WARNINGS_ROUTE,
             _P.WARNINGS_WORK,

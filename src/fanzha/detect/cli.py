@@ -1,5 +1,6 @@
-"""``fanzha check``, ``fanzha screen`` and ``fanzha detect train|eval``."""
+"""``fanzha check``, ``fanzha screen`` and ``fanzha detect train|eval|appeals-export``."""
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -10,9 +11,10 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from fanzha.core.clitools import console, err_console, fail
+from fanzha.core.clitools import command_session, console, err_console, fail
 from fanzha.core.errors import ValidationFailed
 from fanzha.core.vocab import TechniqueTag
+from fanzha.detect import appeals
 from fanzha.detect.corpus import load
 from fanzha.detect.detector import Detector, Verdict
 from fanzha.detect.screening import screen as run_screen
@@ -110,6 +112,17 @@ def train_cmd(
         raise fail(ValidationFailed.on("data", "训练数据必须同时包含诈骗和正常样本")) from exc
     model.save(output)
     console.print(f"[green]已训练[/]：{len(examples)} 条样本 → {output}（用 --model {output} 使用）")
+
+
+@app.command("appeals-export")
+def appeals_export(
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出 JSONL（text,label[,fraud_type]）")],
+) -> None:
+    """导出已复核、经群众同意提交内容的申诉，作为 `fanzha detect train --data` 的标注样本。"""
+    with command_session() as session:
+        rows = appeals.training_rows(session)
+    output.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    console.print(f"[green]已导出[/]：{len(rows)} 条复核样本 → {output}")
 
 
 @app.command("eval")

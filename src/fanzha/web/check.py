@@ -1,22 +1,21 @@
 """反诈自查: a citizen pastes a message or enters a number, link or account and reads the verdict.
 
-Nothing typed here is stored: the text is classified in memory and dropped. Only a "this
-verdict is wrong" click is kept, as the verdict and the person's correction, without the text.
+Nothing typed here is stored: the text is classified in memory and dropped. A "this verdict is
+wrong" click keeps the verdict, the correction and the rules that fired for review
+(``detect.appeals``); the text only if the person ticks the consent box.
 """
 
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request, Response
-from sqlalchemy.orm import Session
 
 from fanzha.accounts.deps import DbSession, OptionalPrincipal
 from fanzha.core.errors import ValidationFailed
 from fanzha.core.principal import Principal
-from fanzha.core.vocab import FraudType
+from fanzha.detect import appeals
 from fanzha.detect.detector import Verdict
 from fanzha.detect.service import classify_for
-from fanzha.web.models import CheckFeedback
 from fanzha.web.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -47,9 +46,11 @@ class Plain:
     advice: list[str]
     verdict: str  # fraud | not_fraud (what the feedback form records)
     fraud_type: str | None
+    signals: list[str]  # names of the rules that fired, sent with an appeal
 
 
 def plain_words(verdict: Verdict, kind: str) -> Plain:
+    signals = [r.text for r in verdict.reasons if r.kind == "rule"]
     reasons = [
         f"{'⚠' if r.raises_risk else '✓'} {r.text}：“{r.evidence}”"
         for r in verdict.reasons
@@ -68,12 +69,13 @@ def plain_words(verdict: Verdict, kind: str) -> Plain:
             ADVICE,
             "fraud",
             verdict.fraud_type.value if verdict.fraud_type else None,
+            signals,
         )
     headline = "未发现明显的诈骗特征" if kind == "text" else f"暂未发现该{KIND_LABELS[kind]}的涉诈记录"
     caveat = [
         "这不代表一定安全：凡是让您转账、说验证码、下载软件或共享屏幕的，一律先挂断，再拨打 96110 核实。"
     ]
-    return Plain("safe", headline, None, reasons, caveat, "not_fraud", None)
+    return Plain("safe", headline, None, reasons, caveat, "not_fraud", None, signals)
 
 
 def _check_page(
@@ -108,13 +110,6 @@ def check(
     return _check_page(request, principal, ctx)
 
 
-def record_feedback(session: Session, kind: str, verdict: str, fraud_type: str | None) -> None:
-    """Keep what the detector said and that the person disagrees; never the text itself."""
-    expected = "not_fraud" if verdict == "fraud" else "fraud"
-    session.add(CheckFeedback(input_kind=kind, verdict=verdict, fraud_type=fraud_type, expected=expected))
-    session.flush()
-
-
 @router.post("/check/feedback")
 def feedback(
     request: Request,
@@ -123,7 +118,10 @@ def feedback(
     kind: Annotated[InputKind, Form()],
     verdict: Annotated[Literal["fraud", "not_fraud"], Form()],
     fraud_type: Annotated[str, Form()] = "",
+    signals: Annotated[list[str] | None, Form()] = None,
+    consent: Annotated[bool, Form()] = False,
+    text: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
-    known = fraud_type if fraud_type in {t.value for t in FraudType} else None
-    record_feedback(session, kind, verdict, known)
-    return _check_page(request, principal, {"thanks": True})
+    """The text is kept only if the resident ticked the consent box; otherwise it is dropped here."""
+    appeals.record(session, kind, verdict, fraud_type or None, signals or [], text if consent else None)
+    return _check_page(request, principal, {"thanks": True, "consented": consent})

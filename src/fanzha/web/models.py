@@ -1,4 +1,4 @@
-"""What the public check page keeps: only a citizen's "this verdict is wrong", never their text."""
+"""What the public pages keep: files a citizen attaches to a report (appeals live in detect.models)."""
 
 from datetime import datetime
 
@@ -7,19 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from fanzha.core.db import Base
 from fanzha.core.timeutil import utcnow
-
-
-class CheckFeedback(Base):
-    __tablename__ = "web_check_feedback"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    # What was checked (text / phone / url / account) and what the detector said about it.
-    input_kind: Mapped[str] = mapped_column(String(20))
-    verdict: Mapped[str] = mapped_column(String(20))
-    fraud_type: Mapped[str | None] = mapped_column(String(40))
-    # What the citizen thinks it should have been: "fraud" or "not_fraud".
-    expected: Mapped[str] = mapped_column(String(20))
 
 
 class ReportFile(Base):
