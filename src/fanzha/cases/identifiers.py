@@ -1,7 +1,7 @@
 """Normal forms of suspect identifiers, so the same phone or card written two ways matches."""
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 _SEPARATORS = re.compile(r"[\s\-()（）]")
 
@@ -23,12 +23,26 @@ def normalise_account(value: str) -> str:
     return _SEPARATORS.sub("", value.strip()).upper()
 
 
-def normalise_url(value: str) -> str:
-    """Scheme and host are case-insensitive; the path is not, so it is kept as written."""
+def _split_url(value: str) -> SplitResult | None:
     v = value.strip()
-    if "://" not in v:
-        v = "http://" + v
-    parts = urlsplit(v)
+    try:
+        parts = urlsplit(v if "://" in v else "http://" + v)
+    except ValueError:  # e.g. "http://[x]/": an IPv6 host that is not one
+        return None
+    return parts if parts.netloc else None
+
+
+def url_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a suspect's web address, or None; for validating input."""
+    return None if _split_url(value) else "网址格式不正确，请填写完整网址（例：http://example.com/pay）"
+
+
+def normalise_url(value: str) -> str:
+    """Scheme and host are case-insensitive; the path is not, so it is kept as written.
+    Text that is no URL (stored before it was checked, or typed in a search) stays as written."""
+    parts = _split_url(value)
+    if parts is None:
+        return value.strip()
     path = "" if parts.path == "/" else parts.path
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 

@@ -4,8 +4,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
+from fanzha.cases.identifiers import url_problem
 from fanzha.cases.models import CaseStatus
 from fanzha.core.inputs import Input
 from fanzha.core.timeutil import as_utc
@@ -17,6 +18,14 @@ IdentifierKindLiteral = Literal["phone", "bank_account", "url", "app", "wechat",
 class SuspectIdentifier(Input):
     kind: IdentifierKindLiteral
     value: str = Field(min_length=1, max_length=300)
+
+    @field_validator("value")
+    @classmethod
+    def _url(cls, value: str, info: ValidationInfo) -> str:
+        problem = url_problem(value) if info.data.get("kind") == "url" else None
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class CaseIn(Input):

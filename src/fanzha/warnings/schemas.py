@@ -4,8 +4,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
+from fanzha.cases.identifiers import url_problem
 from fanzha.core.inputs import Input
 from fanzha.core.timeutil import as_utc
 from fanzha.core.vocab import FraudType, TechniqueTag, VictimGroup
@@ -21,6 +22,14 @@ MAX_AMOUNT = Decimal("999999999999.99")  # Numeric(14, 2)
 class Evidence(Input):
     kind: EvidenceKind
     value: str = Field(min_length=1, max_length=300)
+
+    @field_validator("value")
+    @classmethod
+    def _url(cls, value: str, info: ValidationInfo) -> str:
+        problem = url_problem(value) if info.data.get("kind") == "url" else None
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class WarningIn(Input):

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.orm import Session
 
@@ -197,6 +198,18 @@ def next_feedback_seq(session: Session) -> int:
     return int(session.scalar(select(func.coalesce(func.max(EarlyWarning.feedback_seq), 0))) or 0) + 1
 
 
+def _identifiers(evidence: list[dict[str, str]]) -> list[SuspectIdentifier]:
+    """The evidence a case can carry; an item stored before input was checked as it is now
+    (an address that does not parse) stays on the warning only, instead of failing the close."""
+    found = []
+    for e in evidence:
+        try:
+            found.append(SuspectIdentifier(kind=e["kind"], value=e["value"]))
+        except ValidationError:
+            continue
+    return found
+
+
 def _case_from(session: Session, w: EarlyWarning, data: CloseIn) -> CaseIn:
     node = session.get(Node, w.node_id)
     assert node is not None
@@ -211,7 +224,7 @@ def _case_from(session: Session, w: EarlyWarning, data: CloseIn) -> CaseIn:
         victim_id_number=w.victim_id_number,
         victim_age=w.victim_age,
         victim_group=VictimGroup(w.victim_group) if w.victim_group else None,
-        suspect_identifiers=[SuspectIdentifier(kind=e["kind"], value=e["value"]) for e in w.evidence],
+        suspect_identifiers=_identifiers(w.evidence),
         summary=(data.note or w.text)[:5000],
         warning_id=w.id,
     )
