@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fanzha.core.inputs import INT_MAX, NUL_MESSAGE, RANGE_MESSAGE, input_problem
+from fanzha.core.inputs import DATE_MESSAGE, INT_MAX, NUL_MESSAGE, RANGE_MESSAGE, input_problem
 from tests.factories import PASSWORD, World
 from tests.warnings.factories import item
 from tests.web.test_console import HTML
@@ -95,3 +95,17 @@ def test_input_problem_finds_a_nul_anywhere(text: str, where: int) -> None:
     spoiled = text[:where] + "\x00" + text[where:]
     assert input_problem({"rows": [{"name": spoiled}]}) == NUL_MESSAGE
     assert input_problem(text.replace("\x00", "")) is None
+
+
+def test_years_far_off_are_refused_in_bodies_and_queries(login, world: World) -> None:  # type: ignore[no-untyped-def]
+    c: TestClient = login("police_a")
+    body = {"node_code": "369901001", "fraud_type": "rebate_task", "loss_amount": "100.00"}
+    for when in ("0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-08:00"):
+        r = c.post("/api/v1/cases", json={**body, "occurred_at": when})
+        assert r.status_code == 422, r.text
+        assert _fields(r) == {"occurred_at": DATE_MESSAGE}
+        r = c.get("/api/v1/cases", params={"since": when})
+        assert r.status_code == 422
+        assert _fields(r) == {"since": DATE_MESSAGE}
+    r = c.post("/api/v1/cases", json={**body, "occurred_at": "2026-11-20T09:30:00+08:00"})
+    assert r.status_code == 201
