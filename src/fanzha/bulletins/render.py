@@ -16,6 +16,7 @@ from fanzha.bulletins import charts
 from fanzha.bulletins.changes import describe_change
 from fanzha.bulletins.figures import RANKING_LABELS
 from fanzha.bulletins.schemas import Bulletin
+from fanzha.core.cells import safe_row
 from fanzha.core.timeutil import format_local, to_local
 
 Cell = str | int | Decimal | None
@@ -112,11 +113,11 @@ def to_csv(b: Bulletin) -> str:
     """All tables in one CSV, each preceded by its name and followed by a blank line."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([f"{b.node_name}（{b.node_code}）", b.period_label])
+    writer.writerow(safe_row([f"{b.node_name}（{b.node_code}）", b.period_label]))
     for name, rows in tables(b):
         writer.writerow([])
         writer.writerow([f"【{name}】"])
-        writer.writerows(["" if c is None else c for c in row] for row in rows)
+        writer.writerows(safe_row("" if c is None else c for c in row) for row in rows)
     return "\ufeff" + out.getvalue()  # BOM: Excel opens UTF-8 Chinese correctly
 
 
@@ -128,7 +129,7 @@ def to_xlsx(b: Bulletin) -> bytes:
     for name, rows in tables(b):
         sheet: Any = book.create_sheet(name)
         for row in rows:
-            sheet.append([float(c) if isinstance(c, Decimal) else c for c in row])
+            sheet.append(safe_row(float(c) if isinstance(c, Decimal) else c for c in row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

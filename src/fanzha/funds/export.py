@@ -5,6 +5,7 @@ import io
 from html import escape
 from typing import Any
 
+from fanzha.core.cells import safe_row
 from fanzha.core.timeutil import format_local
 from fanzha.funds.trace import REASON_LABELS, AccountFlow, TraceResult, cents_to_yuan
 
@@ -58,20 +59,24 @@ def to_csv(result: TraceResult) -> str:
     for a in result.ranked() + [a for a in result.accounts if a.hop == 0 or a.remaining == 0]:
         cuts = "；".join(f"{REASON_LABELS[r]} {cents_to_yuan(c)}" for r, c in sorted(a.truncated.items()))
         w.writerow(
-            [
-                a.account,
-                a.bank or "",
-                a.hop,
-                cents_to_yuan(a.received),
-                cents_to_yuan(a.sent),
-                cents_to_yuan(a.remaining),
-                cuts,
-            ]
+            safe_row(
+                [
+                    a.account,
+                    a.bank or "",
+                    a.hop,
+                    cents_to_yuan(a.received),
+                    cents_to_yuan(a.sent),
+                    cents_to_yuan(a.remaining),
+                    cuts,
+                ]
+            )
         )
     w.writerow([])
     w.writerow(["转出账户", "转入账户", "时间", "交易金额", "其中受害资金"])
     for t in result.transfers:
-        w.writerow([t.src, t.dst, format_local(t.at), cents_to_yuan(t.amount), cents_to_yuan(t.attributed)])
+        w.writerow(
+            safe_row([t.src, t.dst, format_local(t.at), cents_to_yuan(t.amount), cents_to_yuan(t.attributed)])
+        )
     return out.getvalue()
 
 
