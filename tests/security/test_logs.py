@@ -1,5 +1,6 @@
-"""Victim identifiers stay out of logs: SQL errors carry no parameters, records are masked,
-and the punishment check takes the ID number in its body, not its URL."""
+"""Victim identifiers stay out of logs and caches: SQL errors carry no parameters, records are
+masked, the punishment check takes the ID number in its body, not its URL, and answers carrying
+personal data are marked no-store."""
 
 import logging
 
@@ -66,3 +67,12 @@ def test_mask_in_text_leaves_no_whole_number(digits: str, before: str) -> None:
     masked = mask_in_text(f"{before}{digits} ok")
     assert digits not in masked
     assert masked.endswith(" ok")
+
+
+def test_pages_and_answers_with_personal_data_are_not_stored(login, world: World) -> None:  # type: ignore[no-untyped-def]
+    c: TestClient = login("commander")
+    for url in ("/api/v1/cases", "/cases", "/api/v1/auth/me"):
+        r = c.get(url, headers={"Accept": "text/html"} if not url.startswith("/api") else {})
+        assert r.status_code == 200, url
+        assert r.headers["cache-control"] == "no-store", url
+    assert "no-store" not in c.get("/static/app.css").headers.get("cache-control", "")

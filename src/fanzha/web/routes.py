@@ -84,6 +84,9 @@ def home(request: Request, principal: OptionalPrincipal) -> Response:
 class _SecurityHeaders(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         response = await call_next(request)
+        if not request.url.path.startswith("/static/"):
+            # Pages and API answers carry personal data: no browser or proxy may keep a copy.
+            response.headers.setdefault("Cache-Control", "no-store")
         if not request.url.path.startswith("/api/"):
             response.headers.setdefault("Content-Security-Policy", CSP)
             response.headers.setdefault("X-Content-Type-Options", "nosniff")
