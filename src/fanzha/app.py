@@ -16,6 +16,7 @@ from fanzha.core.db import new_session, read_session
 from fanzha.core.errors import FanzhaError, install_error_handlers
 from fanzha.core.inputs import guard_request
 from fanzha.core.logmask import install_log_masking
+from fanzha.core.outage import OUTAGE_ERRORS, install_outage_handlers, log_outage
 from fanzha.core.registry import load
 from fanzha.core.scheduler import Job, Scheduler
 from fanzha.detect.service import use_reputation_sources
@@ -67,6 +68,8 @@ def warm_up() -> None:
             for capability in CAPABILITIES:
                 for target in capability.startup:
                     load(target)(session)
+    except OUTAGE_ERRORS as exc:  # the database is down: requests will answer 503 until it is back
+        log_outage(exc)
     except Exception:  # an unmigrated database: /ready says so, requests will fail as usual
         log.warning("warm-up skipped", exc_info=True)
     gc.collect()
@@ -101,6 +104,7 @@ def create_app() -> FastAPI:
         (load(t) for capability in CAPABILITIES for t in capability.reputation),
         (load(t) for capability in CAPABILITIES for t in capability.whitelist),
     )
+    install_outage_handlers(app)
     app.include_router(health)
     api = APIRouter(prefix="/api/v1")
     for capability in CAPABILITIES:

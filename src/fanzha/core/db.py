@@ -7,7 +7,7 @@ request and its case update) lands whole or not at all.
 
 import os
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -78,7 +78,9 @@ def make_engine(url: str) -> Engine:
 def _create_private(path: str | None) -> None:
     """Creates a new SQLite file readable by its owner only: it holds victims' personal data.
     SQLite gives the -wal and -shm files the database file's mode."""
-    if path and path != ":memory:" and not path.startswith("file:") and not os.path.exists(path):
+    if not path or path == ":memory:" or path.startswith("file:") or os.path.exists(path):
+        return
+    with suppress(OSError):  # a missing folder: SQLite's own open reports it on first use
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 

@@ -180,6 +180,7 @@ _HTTP_CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    413: "payload_too_large",
 }
 
 
@@ -198,6 +199,12 @@ def install_error_handlers(app: FastAPI) -> None:
         err = FanzhaError(message, [], exc.status_code, _HTTP_CODES.get(exc.status_code, "error"))
         return render_error(request, err)
 
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        # Starlette re-raises after this, so the server log still has the traceback.
+        message = "服务器内部错误，请稍后重试；如持续出现，请联系系统管理员"
+        return render_error(request, FanzhaError(message, [], 500, "internal_error"))
+
     app.add_exception_handler(FanzhaError, on_domain)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)
