@@ -11,6 +11,7 @@ from sqlalchemy import text
 from fanzha import __version__
 from fanzha.accounts.deps import DbSession
 from fanzha.capabilities import CAPABILITIES
+from fanzha.core.bodylimit import BodyLimit
 from fanzha.core.config import get_settings
 from fanzha.core.db import new_session, read_session
 from fanzha.core.errors import FanzhaError, install_error_handlers
@@ -105,6 +106,7 @@ def create_app() -> FastAPI:
         (load(t) for capability in CAPABILITIES for t in capability.whitelist),
     )
     install_outage_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes)
     app.include_router(health)
     api = APIRouter(prefix="/api/v1")
     for capability in CAPABILITIES:

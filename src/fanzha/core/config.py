@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     # PostgreSQL: requests holding a database session at once (the rest queue); below the
     # server's 40 worker threads, so a request holding a lock always has one to finish on.
     db_request_slots: int = 20
+    # Largest request body accepted (a full intake batch of 10,000 warnings is about 6 MB).
+    max_body_bytes: int = 16 * 1024 * 1024
     # Periodic jobs (escalation, expiry warnings, bulletins) run in the server process.
     scheduler_enabled: bool = True
     # Seconds between passes of the warnings' escalation job; a deadline is marked at most this late.
