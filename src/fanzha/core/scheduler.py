@@ -18,6 +18,7 @@ from fanzha.core.db import new_session
 from fanzha.core.timeutil import utcnow
 
 log = logging.getLogger("fanzha.scheduler")
+STOP_WAIT_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,12 @@ class Scheduler:
             self._thread.start()
 
     def stop(self) -> None:
+        """Asks the loop to stop and gives a running job a moment to finish. A job still
+        running after that dies with the process (a daemon thread): its transaction is rolled
+        back and the next start's pass does its rows, so a SIGTERM is not held up for it."""
         self._stop.set()
         if self._thread.is_alive():
-            self._thread.join(timeout=30)
+            self._thread.join(timeout=STOP_WAIT_S)
 
     def _loop(self) -> None:
         next_run = {job.name: 0.0 for job in self._jobs}
