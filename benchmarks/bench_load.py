@@ -1,0 +1,148 @@
+"""Single-warning POSTs at a steady rate against a real server: throughput, latency, /health,
+and how fast SIGTERM stops the server while the load is on.
+
+Usage: python -m benchmarks.bench_load [DATABASE_URL] [--rates 50,100,200,500] [--seconds 20]
+(default: a temporary SQLite file; a PostgreSQL database given here is emptied first). The
+issue's aim, 500/s for 5 minutes: ``--rates 500 --seconds 300``.
+
+The demo city (772 grids, its gazetteer) is built and ``fanzha serve`` started on 127.0.0.1
+(scheduler on). At each rate, POST /api/v1/warnings requests are due at even intervals and sent
+by 64 threads with keep-alive connections; latency is from the moment a request was due to its
+response, so a server falling behind shows as queueing. A probe reads /health every 200 ms.
+The lowest rate is the baseline the others are compared with. After the last rate, SIGTERM is
+sent with the load still on, and the time until the process exits is reported.
+"""
+
+import argparse
+import os
+import random
+import signal
+import tempfile
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+from fanzha.demo.context import DemoContext
+
+from benchmarks.bench_warnings import _feed_key, _items, _prepare, _serve
+from benchmarks.common import machine, summary_ms
+
+SENDERS = 64
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.1f}/{five:.1f}"
+
+
+class Health:
+    """Reads /health every 200 ms in the background; keeps the slowest answer."""
+
+    def __init__(self, base: str) -> None:
+        self.base, self.slowest, self.failures = base, 0.0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._probe, daemon=True)
+        self._thread.start()
+
+    def _probe(self) -> None:
+        while not self._stop.is_set():
+            start = time.perf_counter()
+            try:
+                httpx.get(f"{self.base}/health", timeout=5).raise_for_status()
+                self.slowest = max(self.slowest, time.perf_counter() - start)
+            except httpx.HTTPError:
+                self.failures += 1
+            self._stop.wait(0.2)
+
+    def stop(self) -> str:
+        self._stop.set()
+        self._thread.join()
+        return f"/health slowest {self.slowest * 1000:.0f} ms, {self.failures} failed"
+
+
+def _run_rate(
+    base: str, key: str, items: list[dict[str, Any]], rate: float, stop: threading.Event | None = None
+) -> tuple[Counter[str], list[float], float]:
+    """Sends ``items`` one per request at ``rate``/s; returns status counts, latencies, wall time."""
+    local = threading.local()
+    statuses: Counter[str] = Counter()
+    samples: list[float] = []
+
+    def post(k: int, t0: float) -> None:
+        if stop is not None and stop.is_set():
+            return
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=30)
+        due = t0 + k / rate
+        time.sleep(max(0.0, due - time.perf_counter()))
+        try:
+            statuses[str(local.client.post("/api/v1/warnings", json=items[k]).status_code)] += 1
+            samples.append(time.perf_counter() - due)
+        except httpx.HTTPError as exc:
+            statuses[type(exc).__name__] += 1
+
+    with ThreadPoolExecutor(SENDERS) as pool:
+        t0 = time.perf_counter() + 0.5
+        for f in [pool.submit(post, k, t0) for k in range(len(items))]:
+            f.result()
+    return statuses, samples, time.perf_counter() - t0
+
+
+def _sigterm_under_load(proc: Any, base: str, key: str, items: list[dict[str, Any]], rate: float) -> str:
+    stop = threading.Event()
+    sender = threading.Thread(target=_run_rate, args=(base, key, items, rate, stop))
+    sender.start()
+    time.sleep(2)
+    start = time.perf_counter()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+        took = f"stopped {time.perf_counter() - start:.1f} s after SIGTERM"
+    except Exception:
+        proc.kill()
+        took = "did NOT stop within 30 s of SIGTERM (killed)"
+    stop.set()
+    sender.join()
+    return took
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("url", nargs="?")
+    parser.add_argument("--rates", default="50,100,200,500")
+    parser.add_argument("--seconds", type=float, default=20)
+    args = parser.parse_args()
+    url = args.url or f"sqlite:///{tempfile.mkdtemp()}/bench-load.db"
+    rates = [float(r) for r in args.rates.split(",")]
+    print(f"{machine()}; {url.split('@')[-1]}; {_load()}")
+    ctx: DemoContext = _prepare(url)
+    key = _feed_key(ctx)
+    proc, base = _serve(url)
+    rng, offset = random.Random(18), 0
+    baseline: float | None = None
+    try:
+        for rate in rates:
+            n = int(rate * args.seconds)
+            items = _items(ctx, rng, offset, n)
+            offset += n
+            health = Health(base)
+            statuses, samples, wall = _run_rate(base, key, items, rate)
+            p99 = sorted(samples)[int(0.99 * (len(samples) - 1))] if samples else float("inf")
+            baseline = baseline or p99
+            print(
+                f"  {rate:>5.0f}/s for {args.seconds:.0f} s: {n / wall:,.0f} answered/s; "
+                f"statuses {dict(statuses)}; due → answered {summary_ms(samples) if samples else '-'} "
+                f"(p99 {p99 / baseline:.1f}× the {rates[0]:.0f}/s baseline); {health.stop()}; {_load()}"
+            )
+        stopped = _sigterm_under_load(proc, base, key, _items(ctx, rng, offset, 10_000), rates[-1])
+        print(f"  SIGTERM at {rates[-1]:.0f}/s: {stopped}")
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+if __name__ == "__main__":
+    main()
