@@ -25,10 +25,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
-from fanzha.demo.context import DemoContext
 
 from benchmarks.bench_warnings import _feed_key, _items, _prepare, _serve
 from benchmarks.common import machine, summary_ms
+from fanzha.core.demo_context import DemoContext
 
 SENDERS = 64
 

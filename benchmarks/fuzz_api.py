@@ -18,15 +18,14 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from fanzha.accounts.roles import Role
-from fanzha.demo.context import DemoContext
-
 from benchmarks.bench_warnings import FEED, _prepare, _serve
 from benchmarks.common import machine
 from fanzha.accounts.deps import CSRF_HEADER, SESSION_COOKIE
 from fanzha.accounts.schemas import UserIn
 from fanzha.accounts.service import create_user, login
 from fanzha.core.db import new_session
+from fanzha.core.demo_context import DemoContext
+from fanzha.core.roles import Role
 
 ACCESS = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d{3})')
 
