@@ -114,7 +114,7 @@ def normalise_code(text: str) -> str:
 
 def masked_officer(name: str) -> str:
     """ "张某某": the family name only, as the officer introduces themself on the phone."""
-    return name[0] + "某" * max(1, len(name) - 1) if name else "工作人员"
+    return name[0] + "某" * min(2, max(1, len(name) - 1)) if name else "工作人员"
 
 
 def _officer_label(session: Session, principal: Principal) -> tuple[str, str]:
