@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from fanzha.core.config import get_settings
 from fanzha.funds.store import TransactionStore
 
 
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TransactionStore:
-    monkeypatch.setenv("FANZHA_FUNDS_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(get_settings(), "funds_data_dir", tmp_path)
     return TransactionStore()

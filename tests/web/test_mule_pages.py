@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fanzha.core.config import get_settings
 from fanzha.funds import punishment
 from fanzha.funds.importer import COLUMNS, import_statement
 from fanzha.funds.models import PunishedPerson
@@ -91,7 +92,7 @@ def test_bank_liaison_has_neither_page(app: FastAPI, world: World) -> None:
 @pytest.fixture
 def statements(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TransactionStore:
     """M collects from six people at night and passes it all on within the hour; N is a payroll account."""
-    monkeypatch.setenv("FANZHA_FUNDS_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(get_settings(), "funds_data_dir", tmp_path)
     store = TransactionStore()
     lines = [f"P{k},M,ICBC,out,5000.00,,2026-11-01T01:{10 + k}:00+08:00,," for k in range(6)]
     lines += [f"M,Q{k},ICBC,out,4990.00,,2026-11-01T01:{40 + k}:00+08:00,," for k in range(6)]

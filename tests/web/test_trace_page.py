@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fanzha.cases import service as cases
+from fanzha.core.config import get_settings
 from fanzha.funds.graph import GraphIndex
 from fanzha.funds.importer import import_statement
 from fanzha.funds.models import FundRequest
@@ -33,7 +34,7 @@ QUERY = "account=V&since=2026-11-01T08:00&hops={hops}&hours=72&min_amount=100&ru
 @pytest.fixture
 def chain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TransactionStore:
     """Its own transaction store holding the hand-built chain of the trace tests."""
-    monkeypatch.setenv("FANZHA_FUNDS_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(get_settings(), "funds_data_dir", tmp_path)
     store = TransactionStore()
     lines = [f"{a},{b},{bank},{d},{amt},,{t},网银,\n" for a, b, bank, d, amt, t in CHAIN]
     import_statement(store, (HEADER + "".join(lines)).encode(), "chain.csv", "test")

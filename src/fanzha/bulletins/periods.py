@@ -8,22 +8,18 @@ turned into a half-open UTC interval ``[start, end)`` for the queries.
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
 
 from fanzha.core.config import get_settings
 from fanzha.core.errors import ValidationFailed
+from fanzha.core.labels import LabelledEnum
 
 
-class PeriodKind(StrEnum):
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
-    QUARTER = "quarter"
-    YEAR = "year"
-
-    @property
-    def label(self) -> str:
-        return {"day": "日", "week": "周", "month": "月", "quarter": "季度", "year": "年"}[self.value]
+class PeriodKind(LabelledEnum):
+    DAY = "day", "日"
+    WEEK = "week", "周"
+    MONTH = "month", "月"
+    QUARTER = "quarter", "季度"
+    YEAR = "year", "年"
 
 
 _FORMATS = [

@@ -8,18 +8,15 @@ from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fanzha.core.db import Base, node_path_type
+from fanzha.core.labels import LabelledEnum
 from fanzha.core.timeutil import utcnow
 from fanzha.jurisdiction.models import Node
 
 
-class CaseStatus(StrEnum):
-    REGISTERED = "registered"
-    SOLVED = "solved"
-    CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        return {"registered": "已立案", "solved": "已破案", "closed": "已结案"}[self.value]
+class CaseStatus(LabelledEnum):
+    REGISTERED = "registered", "已立案"
+    SOLVED = "solved", "已破案"
+    CLOSED = "closed", "已结案"
 
 
 # Which status may follow which: a solved case can still be closed; closed is final.

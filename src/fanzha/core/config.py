@@ -1,6 +1,10 @@
-"""Settings read from the environment (prefix ``FANZHA_``) so one build runs anywhere."""
+"""Settings read from the environment (prefix ``FANZHA_``) so one build runs anywhere.
+
+The only place that reads the environment; every variable is listed in docs/settings.md.
+"""
 
 from functools import lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,6 +35,8 @@ class Settings(BaseSettings):
     scheduler_enabled: bool = True
     # Seconds between passes of the warnings' escalation job; a deadline is marked at most this late.
     warnings_tick_s: float = 30
+    # Directory of the transaction store; unset: ``fanzha-data/`` beside the SQLite file (funds.store).
+    funds_data_dir: Path | None = None
     # Prevention (docs/prevention.md): a grid is 无诈警格 after this many months without a case;
     # a push to more groups than this waits for a second officer's approval.
     prevention_fraud_free_months: int = 3

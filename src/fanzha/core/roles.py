@@ -2,34 +2,19 @@
 
 from enum import StrEnum
 
-
-class Role(StrEnum):
-    COMMANDER = "commander"
-    WARNING_ANALYST = "warning_analyst"
-    DISSUADER = "dissuader"
-    COMMUNITY_POLICE = "community_police"
-    GRID_WORKER = "grid_worker"
-    BANK_LIAISON = "bank_liaison"
-    TELECOM_LIAISON = "telecom_liaison"
-    ANALYST = "analyst"
-    PREVENTION_OFFICER = "prevention_officer"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
+from fanzha.core.labels import LabelledEnum
 
 
-ROLE_LABELS = {
-    Role.COMMANDER: "指挥长/管理员",
-    Role.WARNING_ANALYST: "预警研判员",
-    Role.DISSUADER: "专职劝阻员",
-    Role.COMMUNITY_POLICE: "社区民警",
-    Role.GRID_WORKER: "网格员",
-    Role.BANK_LIAISON: "银行驻点人员",
-    Role.TELECOM_LIAISON: "运营商驻点人员",
-    Role.ANALYST: "统计分析员",
-    Role.PREVENTION_OFFICER: "宣传民警",
-}
+class Role(LabelledEnum):
+    COMMANDER = "commander", "指挥长/管理员"
+    WARNING_ANALYST = "warning_analyst", "预警研判员"
+    DISSUADER = "dissuader", "专职劝阻员"
+    COMMUNITY_POLICE = "community_police", "社区民警"
+    GRID_WORKER = "grid_worker", "网格员"
+    BANK_LIAISON = "bank_liaison", "银行驻点人员"
+    TELECOM_LIAISON = "telecom_liaison", "运营商驻点人员"
+    ANALYST = "analyst", "统计分析员"
+    PREVENTION_OFFICER = "prevention_officer", "宣传民警"
 
 
 class Perm(StrEnum):

@@ -7,60 +7,40 @@ submits both try to insert and the database lets exactly one through.
 """
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fanzha.core.db import Base, node_path_type
+from fanzha.core.labels import LabelledEnum
 from fanzha.core.timeutil import utcnow
 from fanzha.jurisdiction.models import Node
 
 
-class QuestionKind(StrEnum):
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    TRUE_FALSE = "true_false"
-    SCENARIO = "scenario"
-
-    @property
-    def label(self) -> str:
-        return {"single": "单选题", "multiple": "多选题", "true_false": "判断题", "scenario": "情景题"}[
-            self.value
-        ]
+class QuestionKind(LabelledEnum):
+    SINGLE = "single", "单选题"
+    MULTIPLE = "multiple", "多选题"
+    TRUE_FALSE = "true_false", "判断题"
+    SCENARIO = "scenario", "情景题"
 
 
-class TargetGroup(StrEnum):
-    STUDENTS = "students"
-    ELDERLY = "elderly"
-    GENERAL = "general"
-    STAFF = "staff"
-
-    @property
-    def label(self) -> str:
-        return {"students": "学生", "elderly": "老年人", "general": "普通群众", "staff": "银行/运营商员工"}[
-            self.value
-        ]
+class TargetGroup(LabelledEnum):
+    STUDENTS = "students", "学生"
+    ELDERLY = "elderly", "老年人"
+    GENERAL = "general", "普通群众"
+    STAFF = "staff", "银行/运营商员工"
 
 
-class QuestionStatus(StrEnum):
-    DRAFT = "draft"
-    APPROVED = "approved"
-    RETIRED = "retired"
-
-    @property
-    def label(self) -> str:
-        return {"draft": "草稿", "approved": "已审核", "retired": "已停用"}[self.value]
+class QuestionStatus(LabelledEnum):
+    DRAFT = "draft", "草稿"
+    APPROVED = "approved", "已审核"
+    RETIRED = "retired", "已停用"
 
 
-class Audience(StrEnum):
-    SCHOOLS = "schools"
-    SUBTREE = "subtree"
-    PUBLIC = "public"
-
-    @property
-    def label(self) -> str:
-        return {"schools": "指定学校", "subtree": "辖区（含下级）", "public": "面向社会公开"}[self.value]
+class Audience(LabelledEnum):
+    SCHOOLS = "schools", "指定学校"
+    SUBTREE = "subtree", "辖区（含下级）"
+    PUBLIC = "public", "面向社会公开"
 
 
 DIFFICULTY_LABELS = {1: "易", 2: "中", 3: "难"}

@@ -7,31 +7,21 @@ acts on (``parent_id``); the bank's acknowledgement of it closes or replaces tha
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fanzha.core.db import Base, node_path_type
+from fanzha.core.labels import LabelledEnum
 from fanzha.core.timeutil import utcnow
 
 
-class RequestKind(StrEnum):
-    STOP_PAYMENT = "stop_payment"
-    FREEZE = "freeze"
-    RENEW = "renew"
-    RELEASE = "release"
-    RETURN = "return"
-
-    @property
-    def label(self) -> str:
-        return {
-            "stop_payment": "紧急止付",
-            "freeze": "冻结",
-            "renew": "续冻",
-            "release": "解冻",
-            "return": "返还",
-        }[self.value]
+class RequestKind(LabelledEnum):
+    STOP_PAYMENT = "stop_payment", "紧急止付"
+    FREEZE = "freeze", "冻结"
+    RENEW = "renew", "续冻"
+    RELEASE = "release", "解冻"
+    RETURN = "return", "返还"
 
     @property
     def is_hold(self) -> bool:
@@ -50,35 +40,17 @@ AUDIT_LABELS = {
 }
 
 
-class RequestStatus(StrEnum):
-    REQUESTED = "requested"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    IN_EFFECT = "in_effect"  # a hold the bank put in place
-    DONE = "done"  # a release or return the bank carried out
-    EXPIRED = "expired"
-    CONVERTED = "converted"  # a stop-payment replaced by a freeze
-    RENEWED = "renewed"  # a freeze replaced by its renewal
-    RELEASED = "released"
-    RETURNED = "returned"
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    RequestStatus.REQUESTED: "待审批",
-    RequestStatus.APPROVED: "已审批，待银行执行",
-    RequestStatus.REJECTED: "已驳回",
-    RequestStatus.IN_EFFECT: "生效中",
-    RequestStatus.DONE: "已执行",
-    RequestStatus.EXPIRED: "已到期",
-    RequestStatus.CONVERTED: "已转冻结",
-    RequestStatus.RENEWED: "已续冻",
-    RequestStatus.RELEASED: "已解冻",
-    RequestStatus.RETURNED: "已返还",
-}
+class RequestStatus(LabelledEnum):
+    REQUESTED = "requested", "待审批"
+    APPROVED = "approved", "已审批，待银行执行"
+    REJECTED = "rejected", "已驳回"
+    IN_EFFECT = "in_effect", "生效中"  # a hold the bank put in place
+    DONE = "done", "已执行"  # a release or return the bank carried out
+    EXPIRED = "expired", "已到期"
+    CONVERTED = "converted", "已转冻结"  # a stop-payment replaced by a freeze
+    RENEWED = "renewed", "已续冻"  # a freeze replaced by its renewal
+    RELEASED = "released", "已解冻"
+    RETURNED = "returned", "已返还"
 
 
 class FundRequest(Base):

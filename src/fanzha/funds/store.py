@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from fanzha.core.config import get_settings
 
@@ -52,17 +51,11 @@ FROM tx
 """
 
 
-class FundsSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="FANZHA_FUNDS_", env_file=None)
-
-    data_dir: Path | None = None
-
-
 def default_path() -> Path:
-    configured = FundsSettings().data_dir
-    if configured is not None:
-        return configured / "transactions.duckdb"
-    url = get_settings().database_url
+    settings = get_settings()
+    if settings.funds_data_dir is not None:
+        return settings.funds_data_dir / "transactions.duckdb"
+    url = settings.database_url
     if url.startswith("sqlite:///") and not url.endswith(":memory:"):
         return Path(url.removeprefix("sqlite:///")).resolve().parent / "fanzha-data" / "transactions.duckdb"
     return Path("fanzha-data") / "transactions.duckdb"

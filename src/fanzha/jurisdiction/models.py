@@ -1,10 +1,11 @@
 from datetime import datetime
-from enum import IntEnum, StrEnum
+from enum import IntEnum
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fanzha.core.db import Base, node_path_type
+from fanzha.core.labels import LabelledEnum
 from fanzha.core.timeutil import utcnow
 
 
@@ -23,14 +24,14 @@ class Level(IntEnum):
 CODE_LENGTH = {Level.CITY: 6, Level.DISTRICT: 6, Level.STATION: 9, Level.GRID: 12}
 
 
-class UnitKind(StrEnum):
-    CENTRE = "centre"
-    DISTRICT_BUREAU = "district_bureau"
-    STATION = "station"
-    GRID_TEAM = "grid_team"
-    BANK_BRANCH = "bank_branch"
-    OPERATOR = "operator"
-    OTHER = "other"
+class UnitKind(LabelledEnum):
+    CENTRE = "centre", "反诈中心"
+    DISTRICT_BUREAU = "district_bureau", "分局"
+    STATION = "station", "派出所"
+    GRID_TEAM = "grid_team", "网格/警格"
+    BANK_BRANCH = "bank_branch", "银行网点"
+    OPERATOR = "operator", "运营商"
+    OTHER = "other", "其他"
 
 
 class Node(Base):

@@ -6,133 +6,75 @@ volunteers) are stored whole and leave the server masked.
 """
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fanzha.core.db import Base, node_path_type
+from fanzha.core.labels import LabelledEnum
 from fanzha.core.timeutil import utcnow
 
 
-class TargetKind(StrEnum):
+class TargetKind(LabelledEnum):
     """What a grid's register lists. ``households`` carries the grid's household count."""
 
-    HOUSEHOLDS = "households"
-    SCHOOL = "school"
-    SENIOR_UNIVERSITY = "senior_university"
-    ELDERLY_COMMUNITY = "elderly_community"
-    MOTHERS_GROUP = "mothers_group"
-    ENTERPRISE = "enterprise"
-    MARKET = "market"
-    BANK_BRANCH = "bank_branch"
-    OPERATOR_SHOP = "operator_shop"
-    LED_SCREEN = "led_screen"
-
-    @property
-    def label(self) -> str:
-        return TARGET_LABELS[self]
+    HOUSEHOLDS = "households", "住户"
+    SCHOOL = "school", "学校"
+    SENIOR_UNIVERSITY = "senior_university", "老年大学"
+    ELDERLY_COMMUNITY = "elderly_community", "老年社区/养老机构"
+    MOTHERS_GROUP = "mothers_group", "宝妈群体"
+    ENTERPRISE = "enterprise", "企业"
+    MARKET = "market", "集贸市场"
+    BANK_BRANCH = "bank_branch", "银行网点（宣防窗口）"
+    OPERATOR_SHOP = "operator_shop", "运营商营业厅（宣防窗口）"
+    LED_SCREEN = "led_screen", "LED 屏"
 
 
-TARGET_LABELS = {
-    TargetKind.HOUSEHOLDS: "住户",
-    TargetKind.SCHOOL: "学校",
-    TargetKind.SENIOR_UNIVERSITY: "老年大学",
-    TargetKind.ELDERLY_COMMUNITY: "老年社区/养老机构",
-    TargetKind.MOTHERS_GROUP: "宝妈群体",
-    TargetKind.ENTERPRISE: "企业",
-    TargetKind.MARKET: "集贸市场",
-    TargetKind.BANK_BRANCH: "银行网点（宣防窗口）",
-    TargetKind.OPERATOR_SHOP: "运营商营业厅（宣防窗口）",
-    TargetKind.LED_SCREEN: "LED 屏",
-}
+class ActivityKind(LabelledEnum):
+    LECTURE = "lecture", "反诈讲座"
+    SWEEP = "sweep", "扫街扫楼"
+    MARKET_STALL = "market_stall", "集市摆摊"
+    SCHOOL_LESSON = "school_lesson", "开学第一课"
+    LIVESTREAM = "livestream", "直播宣传"
+    LED_PLAYLIST = "led_playlist", "LED 屏轮播"
+    GROUP_PUSH = "group_push", "群推送"
+    HOME_VISIT = "home_visit", "入户走访"
 
 
-class ActivityKind(StrEnum):
-    LECTURE = "lecture"
-    SWEEP = "sweep"
-    MARKET_STALL = "market_stall"
-    SCHOOL_LESSON = "school_lesson"
-    LIVESTREAM = "livestream"
-    LED_PLAYLIST = "led_playlist"
-    GROUP_PUSH = "group_push"
-    HOME_VISIT = "home_visit"
-
-    @property
-    def label(self) -> str:
-        return ACTIVITY_LABELS[self]
+class GroupKind(LabelledEnum):
+    VILLAGE = "village", "村（居）民群"
+    OWNERS = "owners", "业主群"
+    PARENTS = "parents", "家长群"
+    SCHOOL = "school", "学校群"
+    ENTERPRISE = "enterprise", "企业群"
+    OTHER = "other", "其他群"
 
 
-ACTIVITY_LABELS = {
-    ActivityKind.LECTURE: "反诈讲座",
-    ActivityKind.SWEEP: "扫街扫楼",
-    ActivityKind.MARKET_STALL: "集市摆摊",
-    ActivityKind.SCHOOL_LESSON: "开学第一课",
-    ActivityKind.LIVESTREAM: "直播宣传",
-    ActivityKind.LED_PLAYLIST: "LED 屏轮播",
-    ActivityKind.GROUP_PUSH: "群推送",
-    ActivityKind.HOME_VISIT: "入户走访",
-}
-
-
-class GroupKind(StrEnum):
-    VILLAGE = "village"
-    OWNERS = "owners"
-    PARENTS = "parents"
-    SCHOOL = "school"
-    ENTERPRISE = "enterprise"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return {"village": "村（居）民群", "owners": "业主群", "parents": "家长群", "school": "学校群",
-                "enterprise": "企业群", "other": "其他群"}[self.value]  # fmt: skip
-
-
-class Channel(StrEnum):
+class Channel(LabelledEnum):
     """How an alert reaches a group: its robot webhook, an SMS gateway, or e-mail."""
 
-    WECOM = "wecom"
-    DINGTALK = "dingtalk"
-    SMS = "sms"
-    EMAIL = "email"
-
-    @property
-    def label(self) -> str:
-        return {"wecom": "企业微信群机器人", "dingtalk": "钉钉群机器人", "sms": "短信网关",
-                "email": "电子邮件"}[self.value]  # fmt: skip
+    WECOM = "wecom", "企业微信群机器人"
+    DINGTALK = "dingtalk", "钉钉群机器人"
+    SMS = "sms", "短信网关"
+    EMAIL = "email", "电子邮件"
 
 
-class AlertStatus(StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-
-    @property
-    def label(self) -> str:
-        return {"draft": "草稿", "published": "已发布"}[self.value]
+class AlertStatus(LabelledEnum):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
 
 
-class PushStatus(StrEnum):
-    PENDING_APPROVAL = "pending_approval"
-    QUEUED = "queued"
-    REJECTED = "rejected"
-
-    @property
-    def label(self) -> str:
-        return {"pending_approval": "待审批", "queued": "已进入发送队列", "rejected": "已驳回"}[self.value]
+class PushStatus(LabelledEnum):
+    PENDING_APPROVAL = "pending_approval", "待审批"
+    QUEUED = "queued", "已进入发送队列"
+    REJECTED = "rejected", "已驳回"
 
 
-class DeliveryStatus(StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    DEAD = "dead"
-
-    @property
-    def label(self) -> str:
-        return {"pending": "待发送", "sending": "发送中", "sent": "已送达", "dead": "发送失败（死信）"}[
-            self.value
-        ]
+class DeliveryStatus(LabelledEnum):
+    PENDING = "pending", "待发送"
+    SENDING = "sending", "发送中"
+    SENT = "sent", "已送达"
+    DEAD = "dead", "发送失败（死信）"
 
 
 AUDIT_LABELS = {

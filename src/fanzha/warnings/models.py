@@ -2,51 +2,31 @@
 
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fanzha.core.db import Base, node_path_type
+from fanzha.core.labels import LabelledEnum
 from fanzha.core.timeutil import utcnow
 
 
-class Source(StrEnum):
-    MINISTRY = "ministry"
-    PROVINCE = "province"
-    CITY = "city"
-    SMS_12381 = "12381"
-    HOTLINE_96110 = "96110"
-    BANK = "bank"
-    OPERATOR = "operator"
-    CITIZEN = "citizen"
-
-    @property
-    def label(self) -> str:
-        return SOURCE_LABELS[self]
+class Source(LabelledEnum):
+    MINISTRY = "ministry", "部级"
+    PROVINCE = "province", "省级"
+    CITY = "city", "市级研判"
+    SMS_12381 = "12381", "12381"
+    HOTLINE_96110 = "96110", "96110"
+    BANK = "bank", "银行"
+    OPERATOR = "operator", "运营商"
+    CITIZEN = "citizen", "群众举报"
 
 
-SOURCE_LABELS = {
-    Source.MINISTRY: "部级",
-    Source.PROVINCE: "省级",
-    Source.CITY: "市级研判",
-    Source.SMS_12381: "12381",
-    Source.HOTLINE_96110: "96110",
-    Source.BANK: "银行",
-    Source.OPERATOR: "运营商",
-    Source.CITIZEN: "群众举报",
-}
-
-
-class Level(StrEnum):
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-
-    @property
-    def label(self) -> str:
-        return {"high": "高危", "medium": "中危", "low": "低危"}[self.value]
+class Level(LabelledEnum):
+    HIGH = "high", "高危"
+    MEDIUM = "medium", "中危"
+    LOW = "low", "低危"
 
     @property
     def rank(self) -> int:
@@ -54,22 +34,12 @@ class Level(StrEnum):
         return {"high": 0, "medium": 1, "low": 2}[self.value]
 
 
-class Outcome(StrEnum):
-    DISSUADED = "dissuaded"
-    DEFRAUDED = "defrauded"
-    NOT_REACHED = "not_reached"
-    FALSE_ALARM = "false_alarm"
-    REFUSED = "refused"
-
-    @property
-    def label(self) -> str:
-        return {
-            "dissuaded": "劝阻成功",
-            "defrauded": "已被骗",
-            "not_reached": "未联系上",
-            "false_alarm": "无效预警",
-            "refused": "拒绝配合",
-        }[self.value]
+class Outcome(LabelledEnum):
+    DISSUADED = "dissuaded", "劝阻成功"
+    DEFRAUDED = "defrauded", "已被骗"
+    NOT_REACHED = "not_reached", "未联系上"
+    FALSE_ALARM = "false_alarm", "无效预警"
+    REFUSED = "refused", "拒绝配合"
 
 
 # Covering indexes for the counts by receiving / closing time (stats, views.dashboard): every

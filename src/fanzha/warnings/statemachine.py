@@ -1,52 +1,25 @@
 """The dissuasion workflow as a table: a move not listed here is refused, whoever asks."""
 
-from enum import StrEnum
-
 from fanzha.core.errors import Conflict
+from fanzha.core.labels import LabelledEnum
 
 
-class State(StrEnum):
-    RECEIVED = "received"  # waiting in the centre's manual-routing queue
-    ROUTED = "routed"  # placed in a unit's queue, nobody holds it
-    ASSIGNED = "assigned"  # claimed by one person
-    IN_PROGRESS = "in_progress"  # the holder has recorded a contact attempt or note
-    CLOSED = "closed"  # has an outcome
-
-    @property
-    def label(self) -> str:
-        return STATE_LABELS[self]
+class State(LabelledEnum):
+    RECEIVED = "received", "待分流"  # waiting in the centre's manual-routing queue
+    ROUTED = "routed", "待认领"  # placed in a unit's queue, nobody holds it
+    ASSIGNED = "assigned", "已认领"  # claimed by one person
+    IN_PROGRESS = "in_progress", "处置中"  # the holder has recorded a contact attempt or note
+    CLOSED = "closed", "已办结"  # has an outcome
 
 
-STATE_LABELS = {
-    State.RECEIVED: "待分流",
-    State.ROUTED: "待认领",
-    State.ASSIGNED: "已认领",
-    State.IN_PROGRESS: "处置中",
-    State.CLOSED: "已办结",
-}
+class Move(LabelledEnum):
+    ROUTE = "route", "分流"
+    CLAIM = "claim", "认领"
+    RELEASE = "release", "退回队列"
+    ACT = "act", "记录处置"
+    CLOSE = "close", "办结"
+    REOPEN = "reopen", "重新打开"
 
-
-class Move(StrEnum):
-    ROUTE = "route"
-    CLAIM = "claim"
-    RELEASE = "release"
-    ACT = "act"
-    CLOSE = "close"
-    REOPEN = "reopen"
-
-    @property
-    def label(self) -> str:
-        return MOVE_LABELS[self]
-
-
-MOVE_LABELS = {
-    Move.ROUTE: "分流",
-    Move.CLAIM: "认领",
-    Move.RELEASE: "退回队列",
-    Move.ACT: "记录处置",
-    Move.CLOSE: "办结",
-    Move.REOPEN: "重新打开",
-}
 
 S = State
 TRANSITIONS: dict[tuple[State, Move], State] = {

@@ -25,15 +25,6 @@ UserAdmin = Annotated[Principal, Depends(requires(Perm.ADMIN_USERS))]
 KeyAdmin = Annotated[Principal, Depends(requires(Perm.ADMIN_KEYS))]
 SettingsAdmin = Annotated[Principal, Depends(requires(Perm.ADMIN_SETTINGS))]
 
-UNIT_KIND_LABELS = {
-    UnitKind.CENTRE: "反诈中心",
-    UnitKind.DISTRICT_BUREAU: "分局",
-    UnitKind.STATION: "派出所",
-    UnitKind.GRID_TEAM: "网格/警格",
-    UnitKind.BANK_BRANCH: "银行网点",
-    UnitKind.OPERATOR: "运营商",
-    UnitKind.OTHER: "其他",
-}
 SCOPE_LABELS = {
     Perm.WARNINGS_INTAKE: "推送预警指令",
     Perm.WARNINGS_FEEDBACK: "接收处置反馈",
@@ -59,7 +50,7 @@ def tree_import(request: Request, session: DbSession, actor: TreeAdmin, file: Up
 
 @router.get("/units")
 def units_page(request: Request, session: DbSession, actor: TreeAdmin) -> Response:
-    ctx = {"units": tree.units_in_scope(session, actor), "kinds": UNIT_KIND_LABELS}
+    ctx = {"units": tree.units_in_scope(session, actor), "kinds": {k: k.label for k in UnitKind}}
     return page(request, "admin/units.html", actor, ctx)
 
 
