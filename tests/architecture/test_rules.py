@@ -12,11 +12,6 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 # Known breaks (without their line numbers), each with why it is still here; the next session
 # removes them and this list shrinks to empty. An entry that no longer matches fails too.
 ALLOWED = {
-    "fanzha.web.cases web imports fanzha.cases.repository": "case list query moves to cases.service",
-    "fanzha.web.funds web imports fanzha.cases.repository": "case lookup moves to cases.service",
-    "fanzha.web.funds web imports fanzha.funds.repository": "request list query moves to funds.service",
-    "fanzha.web.mules web imports fanzha.funds.repository": "punishment list moves to funds.service",
-    "fanzha.web.trace web imports fanzha.funds.repository": "trace page reads move to funds.service",
     "fanzha.funds.demo funds imports fanzha.cases.models.Case": "recent_cases returns rows, not a schema",
 }
 

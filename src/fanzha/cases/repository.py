@@ -1,32 +1,25 @@
 """Queries on the case tables."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from fanzha.cases.identifiers import normalise
 from fanzha.cases.models import Case, CaseIdentifier, IdentifierKind
+from fanzha.cases.schemas import CaseQuery
+from fanzha.core.principal import Principal
 from fanzha.core.scope import within
 
 
-@dataclass(frozen=True)
-class CaseFilter:
-    """What an officer narrows a case list by; ``path`` is already intersected with their scope."""
-
-    path: str
-    fraud_type: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    victim_group: str | None = None
-    status: str | None = None
-    identifier: str | None = None
+def readable(principal: Principal) -> Select[Case]:
+    """The cases ``principal`` may read: their subtree's. Every read of cases starts here."""
+    return select(Case).where(within(Case.node_path, principal.scope_path))
 
 
-def _conditions(f: CaseFilter) -> list[ColumnElement[bool]]:
-    conds = [within(Case.node_path, f.path)]
+def _conditions(f: CaseQuery, path: str | None) -> list[ColumnElement[bool]]:
+    conds = [] if path is None else [within(Case.node_path, path)]
     if f.fraud_type:
         conds.append(Case.fraud_type == f.fraud_type)
     if f.since:
@@ -43,22 +36,24 @@ def _conditions(f: CaseFilter) -> list[ColumnElement[bool]]:
     return conds
 
 
-def list_cases(session: Session, f: CaseFilter, offset: int, limit: int) -> tuple[Sequence[Case], int]:
-    conds = _conditions(f)
-    total = session.scalar(select(func.count()).select_from(Case).where(*conds)) or 0
-    stmt = (
-        select(Case)
-        .where(*conds)
-        .options(selectinload(Case.identifiers))
+def list_cases(
+    session: Session, principal: Principal, f: CaseQuery, path: str | None, offset: int, limit: int
+) -> tuple[Sequence[Case], int]:
+    """A page of readable cases matching ``f`` (within ``path`` if given), newest first, with their
+    node and identifiers loaded in two more queries whatever the page size."""
+    stmt = readable(principal).where(*_conditions(f, path))
+    total = session.scalar(stmt.with_only_columns(func.count(), maintain_column_froms=True)) or 0
+    page = (
+        stmt.options(selectinload(Case.identifiers), selectinload(Case.node))
         .order_by(Case.occurred_at.desc(), Case.id.desc())
         .offset(offset)
         .limit(limit)
     )
-    return session.scalars(stmt).all(), total
+    return session.scalars(page).all(), total
 
 
-def case_by_id(session: Session, case_id: int) -> Case | None:
-    return session.get(Case, case_id)
+def readable_case(session: Session, principal: Principal, case_id: int) -> Case | None:
+    return session.scalars(readable(principal).where(Case.id == case_id)).one_or_none()
 
 
 def identifier_rows(session: Session) -> Sequence[tuple[str, str, str]]:

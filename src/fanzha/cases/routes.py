@@ -4,19 +4,15 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy.orm import Session
 
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.cases import repository as repo
 from fanzha.cases import service
 from fanzha.cases.models import CaseStatus
-from fanzha.cases.schemas import CaseIn, CaseOut, CaseStatusIn
+from fanzha.cases.schemas import CaseIn, CaseOut, CaseQuery, CaseStatusIn
 from fanzha.core.pagination import Page, PageParams, page_params
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
-from fanzha.core.timeutil import as_utc
 from fanzha.core.vocab import FraudType, VictimGroup
-from fanzha.jurisdiction.service import node_in_scope
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -27,10 +23,6 @@ Writer = Annotated[Principal, Depends(requires(Perm.CASES_WRITE))]
 @router.post("", status_code=201, summary="登记案件")
 def create_case(data: CaseIn, session: DbSession, actor: Writer) -> CaseOut:
     return service.to_out(session, service.register_case(session, data, actor), actor)
-
-
-def _scope_path(session: Session, actor: Principal, node_code: str | None) -> str:
-    return actor.scope_path if not node_code else node_in_scope(session, node_code, actor.scope_path).path
 
 
 @router.get("", summary="案件列表（按类型、时间、辖区、人群、状态、嫌疑标识筛选）")
@@ -46,17 +38,16 @@ def list_cases(
     status: CaseStatus | None = None,
     identifier: Annotated[str | None, Query(description="嫌疑手机号、账号、网址等")] = None,
 ) -> Page[CaseOut]:
-    f = repo.CaseFilter(
-        path=_scope_path(session, actor, node_code),
+    query = CaseQuery(
         fraud_type=fraud_type,
-        since=None if since is None else as_utc(since),
-        until=None if until is None else as_utc(until),
+        since=since,
+        until=until,
+        node_code=node_code,
         victim_group=victim_group,
         status=status,
         identifier=identifier,
     )
-    rows, total = repo.list_cases(session, f, paging.offset, paging.page_size)
-    items = [service.to_out(session, c, actor) for c in rows]
+    items, total = service.list_cases(session, actor, query, paging.offset, paging.page_size)
     return Page(items=items, total=total, page=paging.page, page_size=paging.page_size)
 
 

@@ -61,6 +61,24 @@ class IdentifierOut(BaseModel):
     value: str
 
 
+class CaseQuery(BaseModel):
+    """What an officer narrows a case list by, from the API or the console: one shape for both.
+    ``node_code`` narrows to a subtree inside the reader's own; times are UTC-aware."""
+
+    fraud_type: FraudType | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    node_code: str | None = None
+    victim_group: VictimGroup | None = None
+    status: CaseStatus | None = None
+    identifier: str | None = None
+
+    @field_validator("since", "until")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+
 class CaseOut(BaseModel):
     id: int
     case_no: str

@@ -13,7 +13,7 @@ from fanzha.audit.pii import PiiKind, present
 from fanzha.cases import repository as repo
 from fanzha.cases.identifiers import normalise
 from fanzha.cases.models import STATUS_MOVES, Case, CaseIdentifier, CaseStatus
-from fanzha.cases.schemas import CaseIn, CaseOut, CaseStatusIn, IdentifierOut
+from fanzha.cases.schemas import CaseIn, CaseOut, CaseQuery, CaseStatusIn, IdentifierOut
 from fanzha.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from fanzha.core.principal import Principal
 from fanzha.core.timeutil import to_local, utcnow
@@ -119,10 +119,27 @@ def register_cases_bulk(session: Session, items: Sequence[CaseIn], actor: Princi
 
 def get_case(session: Session, case_id: int, actor: Principal) -> Case:
     """A case in the actor's subtree; outside it the case 'does not exist' (404)."""
-    case = repo.case_by_id(session, case_id)
-    if case is None or not actor.sees(case.node_path):
+    case = repo.readable_case(session, actor, case_id)
+    if case is None:
         raise NotFound("案件不存在或不在您的管辖范围内")
     return case
+
+
+def case_rows(
+    session: Session, actor: Principal, query: CaseQuery, offset: int, limit: int
+) -> tuple[Sequence[Case], int]:
+    """A page of the cases the actor may read that match ``query`` (``node_code`` must be inside
+    the actor's subtree, else 404), newest first, and how many match in all."""
+    path = tree.node_in_scope(session, query.node_code, actor.scope_path).path if query.node_code else None
+    return repo.list_cases(session, actor, query, path, offset, limit)
+
+
+def list_cases(
+    session: Session, actor: Principal, query: CaseQuery, offset: int, limit: int
+) -> tuple[list[CaseOut], int]:
+    """As ``case_rows``, shown (victim data masked)."""
+    rows, total = case_rows(session, actor, query, offset, limit)
+    return [to_out(session, c, actor) for c in rows], total
 
 
 def change_status(session: Session, case_id: int, data: CaseStatusIn, actor: Principal) -> Case:

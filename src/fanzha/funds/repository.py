@@ -1,55 +1,47 @@
 """Queries on the funds tables."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from fanzha.core.scope import within
 from fanzha.funds.models import FundRequest, PunishedPerson
+from fanzha.funds.schemas import RequestQuery
 
 
-@dataclass(frozen=True)
-class RequestFilter:
-    """Either a bank (liaisons see their bank only) or a subtree path (officers)."""
-
-    bank_code: str | None
-    path: str | None
-    status: str | None = None
-    kind: str | None = None
-    case_id: int | None = None
-    parent_id: int | None = None
-    warned_only: bool = False
+def readable(bank_code: str | None, scope_path: str) -> Select[FundRequest]:
+    """The requests a reader may see: a bank liaison (``bank_code``) their bank's, anywhere in the
+    city; an officer their subtree's. Every read of requests starts here."""
+    if bank_code is not None:
+        return select(FundRequest).where(FundRequest.bank_code == bank_code)
+    return select(FundRequest).where(within(FundRequest.node_path, scope_path))
 
 
-def _conditions(f: RequestFilter) -> list[ColumnElement[bool]]:
+def _conditions(f: RequestQuery) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
-    if f.bank_code is not None:
-        conds.append(FundRequest.bank_code == f.bank_code)
-    if f.path is not None:
-        conds.append(within(FundRequest.node_path, f.path))
-    if f.status:
-        conds.append(FundRequest.status == f.status)
-    if f.kind:
-        conds.append(FundRequest.kind == f.kind)
-    if f.case_id is not None:
-        conds.append(FundRequest.case_id == f.case_id)
-    if f.parent_id is not None:
-        conds.append(FundRequest.parent_id == f.parent_id)
-    if f.warned_only:
+    for column, value in (
+        (FundRequest.status, f.status),
+        (FundRequest.kind, f.kind),
+        (FundRequest.bank_code, f.bank),
+        (FundRequest.case_id, f.case_id),
+        (FundRequest.parent_id, f.parent_id),
+    ):
+        if value is not None:
+            conds.append(column == value)
+    if f.warned:
         conds.append(FundRequest.warned_at.is_not(None))
     return conds
 
 
 def list_requests(
-    session: Session, f: RequestFilter, offset: int, limit: int
+    session: Session, readable: Select[FundRequest], f: RequestQuery, offset: int, limit: int
 ) -> tuple[Sequence[FundRequest], int]:
-    conds = _conditions(f)
-    total = session.scalar(select(func.count()).select_from(FundRequest).where(*conds)) or 0
-    stmt = select(FundRequest).where(*conds).order_by(FundRequest.id.desc()).offset(offset).limit(limit)
-    return session.scalars(stmt).all(), total
+    """A page of ``readable`` requests matching ``f``, newest first, and how many match in all."""
+    stmt = readable.where(*_conditions(f))
+    total = session.scalar(stmt.with_only_columns(func.count(), maintain_column_froms=True)) or 0
+    return session.scalars(stmt.order_by(FundRequest.id.desc()).offset(offset).limit(limit)).all(), total
 
 
 def listed_until(session: Session, id_number: str, on: date) -> PunishedPerson | None:

@@ -13,7 +13,7 @@ from fanzha.core.masking import mask_id_number, mask_name
 from fanzha.core.pagination import Page, PageParams, page_params
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
-from fanzha.funds import export, punishment, repository, scoring, service
+from fanzha.funds import export, punishment, scoring, service
 from fanzha.funds.graph import index_for
 from fanzha.funds.importer import import_statement
 from fanzha.funds.models import PunishedPerson, RequestKind, RequestStatus
@@ -26,6 +26,7 @@ from fanzha.funds.schemas import (
     HoldIn,
     PunishedIn,
     RequestOut,
+    RequestQuery,
     TraceIn,
     TraceToRequestsIn,
 )
@@ -62,20 +63,11 @@ def list_requests(
     kind: RequestKind | None = None,
     case_id: int | None = None,
     warned: Annotated[bool, Query(description="只看已发出到期提醒的")] = False,
+    bank: Annotated[str | None, Query(description="只看某银行的（银行驻点人员始终只看本行）")] = None,
 ) -> Page[RequestOut]:
-    bank = service.viewer_bank(actor)
-    f = repository.RequestFilter(
-        bank_code=bank,
-        path=None if bank else actor.scope_path,
-        status=status,
-        kind=kind,
-        case_id=case_id,
-        warned_only=warned,
-    )
-    rows, total = repository.list_requests(session, f, paging.offset, paging.page_size)
-    return Page(
-        items=[service.to_out(r) for r in rows], total=total, page=paging.page, page_size=paging.page_size
-    )
+    query = RequestQuery(status=status, kind=kind, case_id=case_id, warned=warned, bank=bank)
+    items, total = service.list_requests(session, actor, query, paging.offset, paging.page_size)
+    return Page(items=items, total=total, page=paging.page, page_size=paging.page_size)
 
 
 @router.get("/requests/{request_id}", summary="请求详情")
@@ -193,7 +185,7 @@ def list_person(data: PunishedIn, session: DbSession, actor: Requester) -> Punis
 
 @router.get("/punishment", summary="本辖区惩戒名单（脱敏）")
 def punished(session: DbSession, actor: Requester, paging: Paging) -> Page[PunishedOut]:
-    rows, total = repository.punished_within(session, actor.scope_path, paging.offset, paging.page_size)
+    rows, total = service.punished_people(session, actor, paging.offset, paging.page_size)
     items = [_punished_out(p) for p in rows]
     return Page(items=items, total=total, page=paging.page, page_size=paging.page_size)
 

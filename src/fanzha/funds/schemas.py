@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from fanzha.cases.identifiers import normalise_account
 from fanzha.core.inputs import Input
+from fanzha.funds.models import RequestKind, RequestStatus
 from fanzha.funds.trace import TraceParams
 
 Money = Decimal
@@ -59,6 +60,18 @@ class AckIn(Input):
         if self.executed_amount > self.balance_found:
             raise ValueError("executed_amount：执行金额不能超过查到的余额")
         return self
+
+
+class RequestQuery(BaseModel):
+    """What a request list is narrowed by, from the API or the console. ``bank`` narrows an
+    officer's list to one bank; a bank liaison's list is their bank's whatever it says."""
+
+    status: RequestStatus | None = None
+    kind: RequestKind | None = None
+    case_id: int | None = None
+    bank: str | None = None
+    parent_id: int | None = None
+    warned: bool = False
 
 
 class RequestOut(BaseModel):

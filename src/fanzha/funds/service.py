@@ -5,6 +5,7 @@ requests of cases in their subtree. Everyone else gets 404, so existence does no
 """
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -20,8 +21,9 @@ from fanzha.core.masking import mask_name
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.core.timeutil import as_utc, utcnow
-from fanzha.funds.models import FundRequest, RequestKind, RequestStatus
-from fanzha.funds.schemas import AckIn, DecisionIn, FollowUpIn, HoldIn, RequestOut
+from fanzha.funds import repository
+from fanzha.funds.models import FundRequest, PunishedPerson, RequestKind, RequestStatus
+from fanzha.funds.schemas import AckIn, DecisionIn, FollowUpIn, HoldIn, RequestOut, RequestQuery
 from fanzha.jurisdiction import service as tree
 from fanzha.jurisdiction.models import UnitKind
 
@@ -54,27 +56,47 @@ def _is_bank(actor: Principal) -> bool:
     return actor.can(Perm.FUNDS_BANK) and actor.bank_code is not None
 
 
+def _reads_requests(actor: Principal) -> bool:
+    return _is_bank(actor) or actor.can(Perm.FUNDS_REQUEST) or actor.can(Perm.FUNDS_APPROVE)
+
+
 def viewer_bank(actor: Principal) -> str | None:
     """The bank a liaison is limited to, None for an officer (limited to a subtree); else 403."""
-    if _is_bank(actor):
-        return actor.bank_code
-    if not (actor.can(Perm.FUNDS_REQUEST) or actor.can(Perm.FUNDS_APPROVE)):
+    if not _reads_requests(actor):
         raise Forbidden()
-    return None
-
-
-def visible(actor: Principal, req: FundRequest) -> bool:
-    if _is_bank(actor):
-        return req.bank_code == actor.bank_code
-    officer = actor.can(Perm.FUNDS_REQUEST) or actor.can(Perm.FUNDS_APPROVE)
-    return officer and actor.sees(req.node_path)
+    return actor.bank_code if _is_bank(actor) else None
 
 
 def get_request(session: Session, request_id: int, actor: Principal) -> FundRequest:
-    req = session.get(FundRequest, request_id)
-    if req is None or not visible(actor, req):
+    """A request the actor may see; any other 'does not exist' (404), so existence does not leak."""
+    req = None
+    if _reads_requests(actor):
+        readable = repository.readable(viewer_bank(actor), actor.scope_path)
+        req = session.scalars(readable.where(FundRequest.id == request_id)).first()
+    if req is None:
         raise NotFound("止付冻结请求不存在或不在您的管辖范围内")
     return req
+
+
+def list_requests(
+    session: Session,
+    actor: Principal,
+    query: RequestQuery,
+    offset: int,
+    limit: int,
+    now: datetime | None = None,
+) -> tuple[list[RequestOut], int]:
+    """A page of the requests the actor may see (403 for whoever is neither officer nor bank)."""
+    readable = repository.readable(viewer_bank(actor), actor.scope_path)
+    rows, total = repository.list_requests(session, readable, query, offset, limit)
+    return [to_out(r, now) for r in rows], total
+
+
+def punished_people(
+    session: Session, actor: Principal, offset: int, limit: int
+) -> tuple[Sequence[PunishedPerson], int]:
+    """A page of the 断卡 list in the actor's subtree, newest listing first."""
+    return repository.punished_within(session, actor.scope_path, offset, limit)
 
 
 def _snapshot(req: FundRequest) -> dict[str, Any]:

@@ -8,16 +8,14 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 
 from fanzha.accounts.deps import DbSession, requires
 from fanzha.audit.service import entries_for
-from fanzha.cases import repository as repo
 from fanzha.cases import service
 from fanzha.cases.models import STATUS_MOVES, CaseStatus
-from fanzha.cases.schemas import CaseIn, CaseStatusIn
+from fanzha.cases.schemas import CaseIn, CaseQuery, CaseStatusIn
 from fanzha.core.config import get_settings
 from fanzha.core.errors import ValidationFailed
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.core.vocab import FraudType, VictimGroup
-from fanzha.jurisdiction.service import node_in_scope
 from fanzha.web.forms import blank_to_none, validated
 from fanzha.web.render import page, redirect
 
@@ -41,16 +39,15 @@ def case_list(
     fraud_type, status, node_code, identifier = map(
         blank_to_none, (fraud_type, status, node_code, identifier)
     )
-    path = node_in_scope(session, node_code, actor.scope_path).path if node_code else actor.scope_path
-    f = repo.CaseFilter(
-        path=path,
-        fraud_type=fraud_type if fraud_type in {t.value for t in FraudType} else None,
-        status=status if status in {s.value for s in CaseStatus} else None,
+    query = CaseQuery(
+        fraud_type=fraud_type if fraud_type in FraudType.labels() else None,
+        status=status if status in CaseStatus.labels() else None,
+        node_code=node_code,
         identifier=identifier,
     )
-    rows, total = repo.list_cases(session, f, (page_no - 1) * PAGE_SIZE, PAGE_SIZE)
+    cases, total = service.list_cases(session, actor, query, (page_no - 1) * PAGE_SIZE, PAGE_SIZE)
     ctx = {
-        "cases": [service.to_out(session, c, actor) for c in rows],
+        "cases": cases,
         "total": total,
         "page_no": page_no,
         "pages": max(1, -(-total // PAGE_SIZE)),

@@ -16,15 +16,15 @@ from sqlalchemy.orm import Session
 
 from fanzha.accounts.deps import CurrentPrincipal, DbSession, requires
 from fanzha.audit.service import entries_for
-from fanzha.cases import repository as case_repo
 from fanzha.cases import service as cases
+from fanzha.cases.schemas import CaseQuery
 from fanzha.core.errors import FanzhaError, NotFound
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.core.timeutil import as_utc, to_local, utcnow
-from fanzha.funds import repository, service
+from fanzha.funds import service
 from fanzha.funds.models import RequestKind, RequestStatus
-from fanzha.funds.schemas import AckIn, DecisionIn, FollowUpIn, HoldIn, RequestOut
+from fanzha.funds.schemas import AckIn, DecisionIn, FollowUpIn, HoldIn, RequestOut, RequestQuery
 from fanzha.web.forms import blank_to_none, decimal_field, validated
 from fanzha.web.render import page, redirect
 
@@ -62,20 +62,19 @@ def request_list(
 ) -> Response:
     own_bank = service.viewer_bank(actor)
     status, kind, bank, case_id = map(blank_to_none, (status, kind, bank, case_id))
-    f = repository.RequestFilter(
-        bank_code=own_bank or bank,
-        path=None if own_bank else actor.scope_path,
+    query = RequestQuery(
         status=status if status in STATUS_LABELS else None,
-        kind=kind if kind in {k.value for k in RequestKind} else None,
+        kind=kind if kind in RequestKind.labels() else None,
+        bank=None if own_bank else bank,
         case_id=int(case_id) if case_id and case_id.isdigit() else None,
-        warned_only=warned,
+        warned=warned,
     )
-    filters = {"status": f.status, "kind": f.kind, "bank": None if own_bank else bank, "case_id": f.case_id}
+    filters = {"status": query.status, "kind": query.kind, "bank": query.bank, "case_id": query.case_id}
     filters |= {"warned": warned}
-    rows, total = repository.list_requests(session, f, (page_no - 1) * PAGE_SIZE, PAGE_SIZE)
     now = utcnow()
+    outs, total = service.list_requests(session, actor, query, (page_no - 1) * PAGE_SIZE, PAGE_SIZE, now)
     ctx = {
-        "rows": [_row(service.to_out(r, now), now) for r in rows],
+        "rows": [_row(r, now) for r in outs],
         "total": total,
         "page_no": page_no,
         "pages": max(1, -(-total // PAGE_SIZE)),
@@ -92,7 +91,7 @@ def request_list(
 
 def case_choices(session: Session, actor: Principal, current: int | None = None) -> list[tuple[int, str]]:
     """The latest cases in the officer's subtree to pick from, and ``current`` if it is older."""
-    rows, _ = case_repo.list_cases(session, case_repo.CaseFilter(path=actor.scope_path), 0, 100)
+    rows, _ = cases.case_rows(session, actor, CaseQuery(), 0, 100)
     choices = [
         (c.id, f"{c.case_no} · {to_local(c.occurred_at):%Y-%m-%d} · 损失 {c.loss_amount:,.2f} 元")
         for c in rows
@@ -171,8 +170,7 @@ def _detail(
     bank = service.viewer_bank(actor)
     children = []
     if bank is None:  # officers see the follow-ups; a bank sees them in its own list
-        f = repository.RequestFilter(bank_code=None, path=actor.scope_path, parent_id=req.id)
-        children = [service.to_out(c, now) for c in repository.list_requests(session, f, 0, 50)[0]]
+        children = service.list_requests(session, actor, RequestQuery(parent_id=req.id), 0, 50, now)[0]
     case_no = cases.get_case(session, req.case_id, actor).case_no if actor.can(Perm.CASES_READ) else None
     ctx = {
         **_row(service.to_out(req, now), now),

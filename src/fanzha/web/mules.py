@@ -19,7 +19,7 @@ from fanzha.core.masking import mask_id_number, mask_name
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.core.timeutil import to_local, utcnow
-from fanzha.funds import punishment, repository, scoring
+from fanzha.funds import punishment, scoring, service
 from fanzha.funds.graph import index_for
 from fanzha.funds.schemas import PunishedIn
 from fanzha.funds.store import TransactionStore
@@ -42,7 +42,7 @@ def _listing(
     error: str = "",
     status: int = 200,
 ) -> Response:
-    rows, total = repository.punished_within(session, actor.scope_path, (page_no - 1) * PAGE_SIZE, PAGE_SIZE)
+    rows, total = service.punished_people(session, actor, (page_no - 1) * PAGE_SIZE, PAGE_SIZE)
     today = to_local(utcnow()).date()
     people = [
         {

@@ -22,10 +22,10 @@ from fanzha.core.errors import ValidationFailed
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.core.timeutil import to_local
-from fanzha.funds import export, repository, scoring, service
+from fanzha.funds import export, scoring, service
 from fanzha.funds.graph import GraphIndex, index_for
 from fanzha.funds.models import RequestKind
-from fanzha.funds.schemas import TraceIn
+from fanzha.funds.schemas import RequestQuery, TraceIn
 from fanzha.funds.store import TransactionStore
 from fanzha.funds.trace import REASON_LABELS, TraceResult, cents_to_yuan, trace
 from fanzha.web.forms import blank_to_none, decimal_field, validated
@@ -77,8 +77,7 @@ def _candidates(session: Session, case_id: int, actor: Principal) -> tuple[str, 
     for i in case.suspect_identifiers:
         if i.kind == "bank_account":
             found.setdefault(i.value, []).append("案件嫌疑账户")
-    f = repository.RequestFilter(bank_code=None, path=actor.scope_path, case_id=case_id)
-    for r in repository.list_requests(session, f, 0, 50)[0]:
+    for r in service.list_requests(session, actor, RequestQuery(case_id=case_id), 0, 50)[0]:
         found.setdefault(r.account, []).append(f"{r.bank_code} {RequestKind(r.kind).label} #{r.id}")
     named = [(account, "、".join(labels)) for account, labels in found.items()]
     return case.case_no, to_local(case.occurred_at).strftime("%Y-%m-%dT%H:%M"), named
