@@ -28,9 +28,13 @@ Maker = Callable[[Session, World], dict[str, Any]]
 
 @dataclass(frozen=True)
 class Foreign:
+    """Who asks, how to make the record they must not reach, and what to send: a JSON ``body``
+    (API) or the fields of a console ``form``, valid except for whose record it is."""
+
     actor: str
     make: Maker
     body: dict[str, Any] = field(default_factory=dict)
+    form: dict[str, str] | None = None
 
 
 ROUTES: dict[str, Foreign] = {
@@ -120,6 +124,44 @@ ROUTES: dict[str, Foreign] = {
     ),
     "DELETE /api/v1/official-numbers/{number_id}": Foreign(
         "admin_a", lambda s, w: {"number_id": _station_b_number(s, w)}
+    ),
+}
+
+# The console's pages and forms that name a record: the same refusals as the API.
+_station_b_case_id: Maker = lambda s, w: {"case_id": _station_b_case(s, w)}  # noqa: E731
+ROUTES |= {
+    "GET /cases/{case_id}": Foreign("police_a", _station_b_case_id),
+    "POST /cases/{case_id}/status": Foreign("police_a", _station_b_case_id, form={"status": "solved"}),
+    "GET /funds/requests/{request_id}": Foreign("bank_ccb", lambda s, w: {"request_id": _icbc_hold(s, w)}),
+    "POST /funds/requests/{request_id}/ack": Foreign(
+        "bank_ccb",
+        lambda s, w: {"request_id": _icbc_hold(s, w, "approved")},
+        form={"executed_amount": "1.00", "balance_found": "1.00"},
+    ),
+    "POST /funds/requests/{request_id}/decision": Foreign(
+        "police_a", lambda s, w: {"request_id": _station_b_hold(s, w)}, form={"approve": "true"}
+    ),
+    "POST /funds/requests/{request_id}/follow-up": Foreign(
+        "police_a", lambda s, w: {"request_id": _station_b_hold(s, w, "in_effect")}, form={"kind": "freeze"}
+    ),
+    "GET /warnings/{warning_id}": Foreign("police_a", station_b_warning),
+    "GET /warnings/{warning_id}/files/{file_id}": Foreign(
+        "police_a", lambda s, w: {**station_b_warning(s, w), "file_id": 1}
+    ),
+    "POST /warnings/{warning_id}/claim": Foreign("police_a", station_b_warning, form={}),
+    "POST /warnings/{warning_id}/release": Foreign("police_a", station_b_warning, form={}),
+    "POST /warnings/{warning_id}/act": Foreign("police_a", station_b_warning, form={"kind": "note"}),
+    "POST /warnings/{warning_id}/close": Foreign(
+        "police_a", station_b_warning, form={"outcome": "dissuaded"}
+    ),
+    "POST /warnings/{warning_id}/route": Foreign(
+        "admin_a", station_b_warning, form={"node_code": "369901001", "reason": "改回甲所"}
+    ),
+    "POST /admin/users/{user_id}": Foreign(
+        "admin_a", lambda s, w: {"user_id": w.users["police_b"]}, form={"role": "community_police"}
+    ),
+    "POST /admin/keys/{key_id}/revoke": Foreign(
+        "admin_a", lambda s, w: {"key_id": _key_id(s, "station-b-feed")}, form={}
     ),
 }
 

@@ -29,5 +29,8 @@ def test_foreign_record_is_refused(route: str, login, session: Session, world: W
     method, template = route.split(" ", 1)
     url = template.format(**foreign.make(session, world))
     client = login(foreign.actor)
-    r = client.request(method, url, json=foreign.body or None)
+    if foreign.form is None:
+        r = client.request(method, url, json=foreign.body or None)
+    else:
+        r = client.request(method, url, data=foreign.form, headers={"Accept": "text/html"})
     assert r.status_code in (403, 404), f"{route} answered {r.status_code}: {r.text[:200]}"

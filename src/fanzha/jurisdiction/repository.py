@@ -1,6 +1,6 @@
 """Queries on the jurisdiction tables."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +19,13 @@ def node_by_path(session: Session, path: str) -> Node | None:
 
 def node_by_id(session: Session, node_id: int) -> Node | None:
     return session.get(Node, node_id)
+
+
+def nodes_by_ids(session: Session, ids: Iterable[int]) -> dict[int, Node]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    return {n.id: n for n in session.scalars(select(Node).where(Node.id.in_(wanted)))}
 
 
 def nodes_by_codes(session: Session, codes: Sequence[str]) -> dict[str, Node]:

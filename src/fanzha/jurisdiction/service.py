@@ -164,6 +164,11 @@ def nodes_by_codes(session: Session, codes: Sequence[str]) -> dict[str, Node]:
     return repo.nodes_by_codes(session, codes)
 
 
+def nodes_by_ids(session: Session, ids: Iterable[int]) -> dict[int, Node]:
+    """Nodes by id in one query, for naming the nodes of a page of records."""
+    return repo.nodes_by_ids(session, ids)
+
+
 def node_by_code(session: Session, code: str) -> Node | None:
     return repo.node_by_code(session, code)
 

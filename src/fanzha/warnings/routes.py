@@ -24,6 +24,7 @@ from fanzha.warnings.schemas import (
     CloseIn,
     ContactOut,
     FeedbackPage,
+    Filters,
     ReopenIn,
     RouteIn,
     WarningIn,
@@ -72,7 +73,7 @@ def search(
     mine: Annotated[bool, Query(description="只看我认领的")] = False,
     overdue: Annotated[bool, Query(description="只看已超时未办结的")] = False,
 ) -> Page[WarningOut]:
-    f = views.Filters(
+    f = Filters(
         state=state, level=level, source=source, fraud_type=fraud_type, outcome=outcome,
         node_path=node_in_scope(session, node_code, actor.scope_path).path if node_code else None,
         since=as_utc(since) if since else None, until=as_utc(until) if until else None,
@@ -85,14 +86,14 @@ def search(
 def queue(
     session: DbSession, actor: Worker, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> list[WarningOut]:
-    return [views.to_out(session, w, actor) for w in service.queue(session, actor, limit)]
+    return views.to_outs(session, service.queue(session, actor, limit), actor)
 
 
 @router.get("/manual", summary="中心人工分流队列（未能自动分流的预警）")
 def manual(
     session: DbSession, actor: Router, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> list[WarningOut]:
-    return [views.to_out(session, w, actor) for w in service.manual_queue(session, actor, limit)]
+    return views.to_outs(session, service.manual_queue(session, actor, limit), actor)
 
 
 @router.post("/next", summary="认领队列中最紧急的一条")

@@ -1,5 +1,6 @@
 """API shapes for warnings: intake, workflow steps, outputs (personal data masked) and feedback."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
@@ -193,3 +194,19 @@ class SettingIn(Input):
     visit_min: int | None = Field(default=None, ge=1, le=10_000)
     close_min: int = Field(ge=1, le=100_000)
     auto_assign: bool = False
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a warning list is narrowed by, from the API or the console (one shape for both)."""
+
+    state: str | None = None
+    level: str | None = None
+    source: str | None = None
+    fraud_type: str | None = None
+    outcome: str | None = None
+    node_path: str | None = None  # a subtree inside the caller's scope
+    since: datetime | None = None
+    until: datetime | None = None
+    assignee_id: int | None = None
+    overdue: bool = False

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Select, func, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from fanzha.audit import service as audit
@@ -19,13 +19,13 @@ from fanzha.cases.service import register_case
 from fanzha.core.errors import Conflict, Forbidden, NotFound
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
-from fanzha.core.scope import within
 from fanzha.core.timeutil import utcnow
 from fanzha.core.vocab import FraudType, TechniqueTag, VictimGroup
 from fanzha.jurisdiction import service as jurisdiction
 from fanzha.jurisdiction.models import Node
 from fanzha.jurisdiction.service import working_units
 from fanzha.verification import service as verification
+from fanzha.warnings import repository
 from fanzha.warnings.deadlines import Norms
 from fanzha.warnings.models import EarlyWarning, Outcome, WarningAction
 from fanzha.warnings.schemas import ActionIn, CloseIn, ReopenIn, RouteIn
@@ -52,8 +52,8 @@ class Contact:
 
 def get_warning(session: Session, warning_id: int, principal: Principal) -> EarlyWarning:
     """The warning, if the principal's subtree holds it (404 otherwise, so existence does not leak)."""
-    w = session.get(EarlyWarning, warning_id)
-    if w is None or not principal.sees(w.node_path):
+    w = repository.readable_warning(session, principal, warning_id)
+    if w is None:
         raise NotFound("预警不存在或不在您的管辖范围内")
     return w
 
@@ -124,7 +124,7 @@ def claim_next(session: Session, principal: Principal, tries: int = 20) -> Early
     """
     principal.require(Perm.WARNINGS_WORK)
     if session.get_bind().dialect.name == "postgresql":
-        query = _queue_query(principal).limit(1).with_for_update(skip_locked=True, of=EarlyWarning)
+        query = repository.queue_query(principal).limit(1).with_for_update(skip_locked=True, of=EarlyWarning)
         head = session.scalars(query).first()
         return None if head is None else claim(session, head.id, principal)
     for w in queue(session, principal, limit=tries):
@@ -136,30 +136,14 @@ def claim_next(session: Session, principal: Principal, tries: int = 20) -> Early
     return None
 
 
-def _queue_query(principal: Principal) -> Select[EarlyWarning]:
-    return (
-        select(EarlyWarning)
-        .where(EarlyWarning.state == State.ROUTED.value, within(EarlyWarning.node_path, principal.scope_path))
-        .order_by(EarlyWarning.level_rank, EarlyWarning.close_due_at, EarlyWarning.id)
-    )
-
-
 def queue(session: Session, principal: Principal, limit: int = 50) -> Sequence[EarlyWarning]:
     """Unclaimed routed warnings in the subtree, most urgent first (level, then closing deadline)."""
-    return session.scalars(_queue_query(principal).limit(limit)).all()
+    return session.scalars(repository.queue_query(principal).limit(limit)).all()
 
 
 def manual_queue(session: Session, principal: Principal, limit: int = 50) -> Sequence[EarlyWarning]:
     """Warnings routing could not place: the centre's manual-routing queue."""
-    query = (
-        select(EarlyWarning)
-        .where(
-            EarlyWarning.state == State.RECEIVED.value, within(EarlyWarning.node_path, principal.scope_path)
-        )
-        .order_by(EarlyWarning.level_rank, EarlyWarning.received_at, EarlyWarning.id)
-        .limit(limit)
-    )
-    return session.scalars(query).all()
+    return repository.manual_queue(session, principal, limit)
 
 
 def release(session: Session, warning_id: int, principal: Principal) -> EarlyWarning:

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from fanzha.audit.pii import PiiKind, present
@@ -14,16 +14,30 @@ from fanzha.core.scope import within
 from fanzha.core.timeutil import to_local
 from fanzha.core.vocab import FraudType
 from fanzha.jurisdiction.models import Node
+from fanzha.jurisdiction.service import nodes_by_ids
+from fanzha.warnings import repository
 from fanzha.warnings.models import EarlyWarning, Level, Outcome, Source
-from fanzha.warnings.schemas import ActionOut, Evidence, WarningOut
+from fanzha.warnings.repository import overdue_now
+from fanzha.warnings.schemas import ActionOut, Evidence, Filters, WarningOut
 from fanzha.warnings.service import timeline
 from fanzha.warnings.statemachine import OPEN_STATES, State
 
 W = EarlyWarning
 
 
+def to_outs(session: Session, rows: Sequence[EarlyWarning], principal: Principal) -> list[WarningOut]:
+    """A list of warnings as shown, with their nodes read in one query instead of one per row."""
+    nodes = nodes_by_ids(session, {w.node_id for w in rows})
+    return [to_out(session, w, principal, node=nodes[w.node_id]) for w in rows]
+
+
 def to_out(
-    session: Session, w: EarlyWarning, principal: Principal, reveal: bool = False, with_timeline: bool = False
+    session: Session,
+    w: EarlyWarning,
+    principal: Principal,
+    reveal: bool = False,
+    with_timeline: bool = False,
+    node: Node | None = None,
 ) -> WarningOut:
     pii = present(
         session, principal, "warning", w.id,
@@ -32,7 +46,7 @@ def to_out(
          "victim_address": (PiiKind.ADDRESS, w.victim_address)},
         reveal,
     )  # fmt: skip
-    node = session.get(Node, w.node_id)
+    node = node or session.get(Node, w.node_id)
     assert node is not None
     steps = [s for s, at in (("contact", w.contact_overdue_at), ("visit", w.visit_overdue_at),
                              ("close", w.close_overdue_at)) if at is not None]  # fmt: skip
@@ -57,60 +71,12 @@ def to_out(
     )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Filters:
-    state: str | None = None
-    level: str | None = None
-    source: str | None = None
-    fraud_type: str | None = None
-    outcome: str | None = None
-    node_path: str | None = None  # a subtree inside the caller's scope
-    since: datetime | None = None
-    until: datetime | None = None
-    assignee_id: int | None = None
-    overdue: bool = False
-
-
-def overdue_now(now: datetime) -> ColumnElement[bool]:
-    """Open and past a deadline that has not been met, whether or not the scheduler has run yet."""
-    return and_(
-        W.state.in_(OPEN_STATES),
-        or_(
-            W.close_due_at < now,
-            and_(W.first_contact_at.is_(None), W.contact_due_at < now),
-            and_(W.visited_at.is_(None), W.visit_due_at < now),
-        ),
-    )
-
-
 def search(
     session: Session, principal: Principal, f: Filters, page: PageParams, now: datetime
 ) -> Page[WarningOut]:
     """Warnings in the caller's subtree matching the filters, newest first; outputs masked."""
-    conds: list[ColumnElement[bool]] = [within(W.node_path, principal.scope_path)]
-    if f.node_path:
-        conds.append(within(W.node_path, f.node_path))
-    for column, value in ((W.state, f.state), (W.level, f.level), (W.source, f.source),
-                          (W.fraud_type, f.fraud_type), (W.outcome, f.outcome)):  # fmt: skip
-        if value:
-            conds.append(column == value)
-    if f.since:
-        conds.append(W.received_at >= f.since)
-    if f.until:
-        conds.append(W.received_at < f.until)
-    if f.assignee_id is not None:
-        conds.append(W.assignee_id == f.assignee_id)
-    if f.overdue:
-        conds.append(overdue_now(now))
-    total = session.scalar(select(func.count()).select_from(W).where(*conds)) or 0
-    rows = session.scalars(
-        select(W)
-        .where(*conds)
-        .order_by(W.received_at.desc(), W.id.desc())
-        .offset(page.offset)
-        .limit(page.page_size)
-    ).all()
-    items = [to_out(session, w, principal) for w in rows]
+    rows, total = repository.search(session, principal, f, page.offset, page.page_size, now)
+    items = to_outs(session, rows, principal)
     return Page[WarningOut](items=items, total=total, page=page.page, page_size=page.page_size)
 
 
@@ -192,7 +158,7 @@ def overdue_list(
 ) -> Sequence[OverdueItem]:
     """Open warnings past a deadline, longest overdue first, with the step and its due time."""
     rows = session.scalars(
-        select(W).where(within(W.node_path, principal.scope_path), overdue_now(now))
+        repository.readable(principal).where(overdue_now(now))
         .order_by(W.level_rank, W.contact_due_at).limit(limit)
     ).all()  # fmt: skip
     items = []

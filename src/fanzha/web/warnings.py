@@ -18,7 +18,7 @@ from fanzha.jurisdiction.service import node_in_scope
 from fanzha.verification import service as verification
 from fanzha.warnings import service, views
 from fanzha.warnings.models import Level, Outcome, Source
-from fanzha.warnings.schemas import ActionIn, CloseIn, RouteIn, WarningOut
+from fanzha.warnings.schemas import ActionIn, CloseIn, Filters, RouteIn, WarningOut
 from fanzha.warnings.statemachine import State
 from fanzha.web.forms import blank_to_none, validated
 from fanzha.web.render import page, redirect
@@ -72,7 +72,7 @@ def _held_by(session: Session, actor: Principal) -> list[WarningOut]:
         w
         for state in (State.ASSIGNED, State.IN_PROGRESS)
         for w in views.search(
-            session, actor, views.Filters(state=state, assignee_id=actor.id), first, utcnow()
+            session, actor, Filters(state=state, assignee_id=actor.id), first, utcnow()
         ).items
     ]
 
@@ -82,7 +82,7 @@ def _queue_context(session: Session, actor: Principal) -> dict[str, Any]:
     return {
         **_common(),
         "mine": _held_by(session, actor),
-        "waiting": [views.to_out(session, w, actor) for w in waiting],
+        "waiting": views.to_outs(session, waiting, actor),
     }
 
 
@@ -131,7 +131,7 @@ def warning_list(
     found = views.search(
         session,
         actor,
-        views.Filters(**filters, node_path=path),
+        Filters(**filters, node_path=path),
         PageParams(page=page_no, page_size=PAGE_SIZE),
         utcnow(),
     )
