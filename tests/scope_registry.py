@@ -2,7 +2,7 @@
 
 Each capability registers here, for each such route, who asks (a user of station A — 甲派出所 —
 or of one bank) and how to make a record that belongs elsewhere (station B, another bank).
-``test_scope_routes`` calls them all and fails for any route that is not registered.
+``tests/architecture/test_scope_routes.py`` calls them all and fails for any route that is not registered.
 """
 
 from collections.abc import Callable
