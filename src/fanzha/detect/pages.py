@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request, Response
 from fanzha.accounts.deps import DbSession, requires
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
-from fanzha.core.vocab import FRAUD_TYPE_LABELS
+from fanzha.core.vocab import FraudType
 from fanzha.detect import appeals
 from fanzha.web.render import page, redirect
 
@@ -23,7 +23,7 @@ def queue_page(request: Request, session: DbSession, actor: Reviewer) -> Respons
         "groups": appeals.queue(session, actor),
         "figures": appeals.figures(session, actor),
         "kinds": KIND_LABELS,
-        "types": {t.value: label for t, label in FRAUD_TYPE_LABELS.items()},
+        "types": FraudType.labels(),
     }
     return page(request, "detect/appeals.html", actor, ctx)
 
