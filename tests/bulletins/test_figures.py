@@ -91,7 +91,11 @@ def test_leap_day_compares_with_28_february(session: Session, history: World) ->
 
 def test_an_empty_period_has_no_division_by_zero(session: Session, history: World) -> None:
     b = _bulletin(session, "369900", "2026-06")
+    stock = {m.key: m.value for m in b.headline if m.key == "fraud_free_grids"}
+    assert stock == {"fraud_free_grids": 4}  # no case anywhere: every grid is fraud-free
     for m in b.headline:
+        if m.key in stock:
+            continue
         assert m.value == 0 and m.mom is None and m.yoy is None and m.mom_text == m.yoy_text == "—"
     assert b.top4_share is None and b.top4_share_text == "—"
     assert all(t.share_text == "—" for t in b.fraud_types)

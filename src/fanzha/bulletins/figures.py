@@ -38,6 +38,7 @@ from fanzha.core.vocab import FraudType, VictimGroup
 from fanzha.funds import stats as fund_stats
 from fanzha.jurisdiction import service as jurisdiction
 from fanzha.jurisdiction.models import Node
+from fanzha.prevention import stats as prevention_stats
 from fanzha.warnings import stats as warning_stats
 
 
@@ -65,6 +66,10 @@ MEASURES = [
     MeasureDef("frozen_accounts", "冻结账户", "个"),
     MeasureDef("frozen_amount", "冻结金额", "元"),
     MeasureDef("returned_amount", "返还金额", "元"),
+    MeasureDef("prevention_activities", "宣防活动", "场"),
+    MeasureDef("prevention_reached", "宣防覆盖人数", "人次"),
+    MeasureDef("households_swept", "扫楼入户", "户"),
+    MeasureDef("fraud_free_grids", "无诈警格", "个"),
 ]
 MEASURE_LABELS = {m.key: m.label for m in MEASURES}
 TREND_MEASURES = ("cases", "loss_amount")
@@ -80,7 +85,12 @@ NOTABLE_CASES = 5
 
 # Each capability's stats module answers the measures it owns for a Split.
 MeasureSource = Callable[[Session, Split], Measures]
-SOURCES: list[MeasureSource] = [case_stats.measures, warning_stats.measures, fund_stats.measures]
+SOURCES: list[MeasureSource] = [
+    case_stats.measures,
+    warning_stats.measures,
+    fund_stats.measures,
+    prevention_stats.measures,
+]
 Values = dict[str, Number]
 
 

@@ -185,6 +185,11 @@ def nodes_in_scope(session: Session, actor: Principal, max_level: int | None = N
     return repo.subtree(session, actor.scope_path, max_level)
 
 
+def grids_within(session: Session, path: str) -> list[Node]:
+    """The grids (lowest level) of the subtree at ``path``, in path order."""
+    return [n for n in repo.subtree(session, path) if n.level == Level.GRID]
+
+
 def units_in_scope(session: Session, actor: Principal) -> Sequence[Unit]:
     return repo.units_within(session, actor.scope_path)
 

@@ -1,6 +1,6 @@
 """/api/v1/prevention: registers, aiming, campaigns and activities, volunteers, groups, alerts, pushes."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
@@ -9,11 +9,12 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from fanzha.accounts.deps import DbSession, requires
+from fanzha.core.config import get_settings
 from fanzha.core.pagination import Page, PageParams, page_params
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.core.timeutil import as_utc, utcnow
-from fanzha.prevention import activities, aiming, campaigns, groups, outbox, targets, volunteers
+from fanzha.prevention import activities, aiming, campaigns, coverage, groups, outbox, targets, volunteers
 from fanzha.prevention.grids import node_in_scope, nodes_by_paths
 from fanzha.prevention.models import Campaign, DeliveryStatus, TargetKind
 from fanzha.prevention.schemas import (
@@ -22,9 +23,11 @@ from fanzha.prevention.schemas import (
     AimLine,
     AlertIn,
     AlertOut,
+    CampaignEffect,
     CampaignFromAim,
     CampaignIn,
     CampaignOut,
+    CoverageOut,
     DeliveryOut,
     GroupIn,
     GroupOut,
@@ -231,3 +234,33 @@ def list_deliveries(
 def retry_delivery(delivery_id: int, session: DbSession, actor: Writer) -> dict[str, str]:
     delivery = outbox.retry_delivery(session, delivery_id, actor, utcnow())
     return {"status": delivery.status}
+
+
+Since = Annotated[datetime | None, Query(description="统计起（含），默认 30 天前")]
+Until = Annotated[datetime | None, Query(description="统计止（不含），默认现在")]
+
+
+@router.get("/coverage", summary="宣防覆盖：各警格入户率、重点场所、专群触达、活动数与无诈警格")
+def get_coverage(
+    session: DbSession, actor: Reader, node_code: NodeCode = None, since: Since = None, until: Until = None
+) -> CoverageOut:
+    end = as_utc(until) if until else utcnow()
+    start = as_utc(since) if since else end - timedelta(days=30)
+    path = scope_path(session, actor, node_code)
+    rows = coverage.grid_coverage(session, path, (start, end))
+    units = coverage.unit_activity(session, path, (start, end))
+    return CoverageOut(
+        since=start, until=end, fraud_free_months=get_settings().prevention_fraud_free_months, grids=rows,
+        units=units, fraud_free_grids=sum(r.fraud_free for r in rows),
+    )  # fmt: skip
+
+
+@router.get("/effect", summary="战役前后发案对比（与未开展战役的警格比较；不能证明因果）")
+def get_effect(
+    session: DbSession,
+    actor: Reader,
+    anchor: Annotated[datetime, Query(description="对比的分界时刻（此刻正在进行的战役所覆盖的警格为一组）")],
+    node_code: NodeCode = None,
+    days: Annotated[int, Query(ge=7, le=365)] = 30,
+) -> CampaignEffect:
+    return coverage.campaign_effect(session, scope_path(session, actor, node_code), as_utc(anchor), days)

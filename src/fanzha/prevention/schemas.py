@@ -278,3 +278,52 @@ class PushOut(BaseModel):
     requested_by: str
     decided_by: str | None
     deliveries: list[DeliveryOut]
+
+
+class GridCoverage(BaseModel):
+    grid_code: str
+    grid_name: str
+    population: int | None
+    households: int
+    households_swept: int
+    swept_share: float | None
+    key_places: int
+    key_places_covered: int
+    groups: int
+    group_members: int
+    groups_reached: int
+    members_reached: int
+    activities: int
+    people_reached: int
+    activities_per_month: float
+    fraud_free: bool
+
+
+class UnitActivity(BaseModel):
+    unit_name: str
+    activities: int
+    people_reached: int
+
+
+class CampaignEffect(BaseModel):
+    """Cases per 10,000 before and after a day: grids in a running campaign against the others."""
+
+    anchor: datetime
+    days: int
+    campaign_grids: int
+    other_grids: int
+    campaign_before_per_10k: float | None
+    campaign_after_per_10k: float | None
+    other_before_per_10k: float | None
+    other_after_per_10k: float | None
+    difference_per_10k: float | None
+    note: str
+
+
+class CoverageOut(BaseModel):
+    since: datetime
+    until: datetime
+    fraud_free_months: int
+    grids: list[GridCoverage]
+    units: list[UnitActivity]
+    fraud_free_grids: int

@@ -19,6 +19,7 @@ from fanzha.core.timeutil import as_utc, utcnow
 from fanzha.core.vocab import FraudType
 from fanzha.funds import stats as funds_stats
 from fanzha.jurisdiction.service import node_in_scope
+from fanzha.prevention import stats as prevention_stats
 from fanzha.warnings import stats as warning_stats
 from fanzha.warnings import views
 from fanzha.warnings.models import Level
@@ -181,6 +182,13 @@ def loop_figures(session: Session, scoped: Principal, now: datetime, grain: Grai
     )
 
 
+def prevention_figures(session: Session, path: str, now: datetime) -> dict[str, int]:
+    """This month's prevention: activities, people reached, households swept, fraud-free grids."""
+    month: Window = (as_utc(_month_start(_local_midnight(now))), now)
+    values = prevention_stats.measures(session, Split(path, [month])).get((SELF, 0), {})
+    return {name: int(values.get(name, 0)) for name in prevention_stats.NAMES}
+
+
 def _panel_context(
     session: Session, actor: Principal, node: str | None, grain: Grain, poll: int
 ) -> dict[str, Any]:
@@ -206,6 +214,7 @@ def _panel_context(
             "本月主要诈骗类型（起）", [t[0] for t in cases.top_types], [t[1] for t in cases.top_types]
         ),
         "poll": poll,
+        "prevention": prevention_figures(session, path, now),
     }
 
 
