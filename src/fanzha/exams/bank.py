@@ -199,6 +199,14 @@ def _row_to_input(row: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _row_error(line: int, error: FieldError) -> FieldError:
+    """Name the row and the column; a whole-question check names its column in its message."""
+    column, sep, message = error.message.partition("：")
+    if error.field == "body" and sep and column.isascii():
+        return FieldError(f"第{line}行.{column}", message)
+    return FieldError(f"第{line}行.{error.field}", error.message)
+
+
 def parse_rows(rows: Sequence[dict[str, Any]], first_line: int = 2) -> list[QuestionIn]:
     """Validate every row; raise one error listing each bad row (row numbers as in the file)."""
     parsed: list[QuestionIn] = []
@@ -209,7 +217,7 @@ def parse_rows(rows: Sequence[dict[str, Any]], first_line: int = 2) -> list[Ques
         try:
             item = QuestionIn(**_row_to_input(row))
         except ValidationError as exc:
-            errors += field_errors(exc.errors(), prefix=f"第{line}行.")
+            errors += [_row_error(line, e) for e in field_errors(exc.errors())]
             continue
         if item.code and item.code in codes:
             errors.append(FieldError(f"第{line}行.code", f"编号 {item.code} 与第{codes[item.code]}行重复"))

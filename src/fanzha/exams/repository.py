@@ -118,3 +118,8 @@ def items_with_versions(
         .order_by(AttemptItem.position)
     )
     return [(i, v, k) for i, v, k in session.execute(stmt)]
+
+
+def answer_keys(session: Session, version_ids: Sequence[int]) -> dict[int, list[int]]:
+    stmt = select(QuestionVersion.id, QuestionVersion.answer).where(QuestionVersion.id.in_(version_ids))
+    return {vid: list(answer) for vid, answer in session.execute(stmt)}

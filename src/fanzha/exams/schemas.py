@@ -27,11 +27,11 @@ def letters_to_indexes(value: str, n_options: int) -> list[int]:
     """'AC' or 'A,C' → [0, 2]; a letter beyond the options is an error naming it."""
     letters = [c for c in value.upper() if c not in " ,，、"]
     if not letters:
-        raise ValueError("答案不能为空，请填写选项字母，如 A 或 AC")
+        raise ValueError("answer：答案不能为空，请填写选项字母，如 A 或 AC")
     indexes = []
     for c in letters:
         if c not in LETTERS[:n_options]:
-            raise ValueError(f"答案中的“{c}”不是有效选项（本题选项为 A—{LETTERS[n_options - 1]}）")
+            raise ValueError(f"answer：答案中的“{c}”不是有效选项（本题选项为 A—{LETTERS[n_options - 1]}）")
         indexes.append(LETTERS.index(c))
     return sorted(set(indexes))
 
@@ -67,15 +67,15 @@ class QuestionIn(BaseModel):
     def _consistent(self) -> Self:
         if self.kind == QuestionKind.TRUE_FALSE:
             if self.options and self.options != TRUE_FALSE_OPTIONS:
-                raise ValueError("判断题的选项固定为“正确、错误”，请留空选项列")
+                raise ValueError("options：判断题的选项固定为“正确、错误”，请留空选项列")
             self.options = list(TRUE_FALSE_OPTIONS)
         if not 2 <= len(self.options) <= len(LETTERS):
-            raise ValueError(f"选项须有 2—{len(LETTERS)} 个，现有 {len(self.options)} 个")
+            raise ValueError(f"options：选项须有 2—{len(LETTERS)} 个，现有 {len(self.options)} 个")
         chosen = letters_to_indexes(self.answer, len(self.options))
         if self.kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE) and len(chosen) != 1:
-            raise ValueError(f"{self.kind.label}只能有一个正确答案，现为 {self.answer}")
+            raise ValueError(f"answer：{self.kind.label}只能有一个正确答案，现为 {self.answer}")
         if self.kind == QuestionKind.MULTIPLE and len(chosen) < 2:
-            raise ValueError("多选题至少要有两个正确答案；只有一个时请改为单选题")
+            raise ValueError("answer：多选题至少要有两个正确答案；只有一个时请改为单选题")
         self.answer = indexes_to_letters(chosen)
         return self
 

@@ -1,0 +1,287 @@
+"""Exams under load on PostgreSQL: concurrent candidates saving answers and submitting, and the
+results page of an exam with many submissions.
+
+Usage: python -m benchmarks.bench_exams POSTGRES_URL [--candidates 500] [--submissions 200000]
+The database's public schema is dropped and re-migrated. Part 1 joins the candidates (through the
+service), starts `fanzha serve`, measures the server's /health rate with the same concurrency as a
+baseline, then lets every candidate save each answer over HTTP and submit. Part 2 adds synthetic
+submissions with a few INSERT … SELECT statements and times the results (service and console page).
+"""
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from benchmarks.common import machine, summary_ms
+from fanzha.accounts import service as accounts
+from fanzha.accounts.schemas import UserIn
+from fanzha.core import db
+from fanzha.core.principal import system_principal
+from fanzha.core.roles import Role
+from fanzha.core.timeutil import utcnow
+from fanzha.exams import bank, results, service
+from fanzha.exams.files import read_table
+from fanzha.exams.models import Exam, Submission
+from fanzha.exams.schemas import BlueprintItem, ExamIn, JoinIn, SchoolIn
+from fanzha.exams.starter import STARTER_BANK
+from fanzha.jurisdiction import service as jurisdiction
+from fanzha.jurisdiction.models import UnitKind
+from fanzha.jurisdiction.schemas import UnitIn
+from fanzha.migrations.runner import upgrade
+
+SYSTEM = system_principal(name="bench")
+PASSWORD = "bench-password-1"
+
+
+def prepare(url: str, candidates: int) -> tuple[int, list[tuple[int, str, int]]]:
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    upgrade(url)
+    with Session(engine, expire_on_commit=False) as s:
+        jurisdiction.import_nodes(
+            s,
+            [
+                {"code": "360100", "name": "基准市", "level": 1},
+                {"code": "360101", "name": "基准区", "level": 2, "parent_code": "360100"},
+            ],
+            "b",
+        )
+        unit = jurisdiction.create_unit(
+            s, UnitIn(name="基准中心", kind=UnitKind.CENTRE, node_code="360100"), SYSTEM
+        )
+        accounts.create_user(
+            s,
+            UserIn(
+                username="officer",
+                display_name="officer",
+                password=PASSWORD,
+                role=Role.PREVENTION_OFFICER,
+                unit_id=unit.id,
+            ),
+            SYSTEM,
+        )
+        bank.import_questions(s, read_table(STARTER_BANK.read_bytes(), "q.csv", set()), SYSTEM)
+        now = utcnow()
+        exam = service.create_exam(
+            s,
+            ExamIn(
+                title="基准考试",
+                node_code="360100",
+                schools=[SchoolIn(name=f"大学{i}", enrolment=40_000, node_code="360101") for i in range(6)],
+                blueprint=[
+                    BlueprintItem(kind="single", count=4),
+                    BlueprintItem(kind="multiple", count=2),
+                    BlueprintItem(kind="true_false", count=2),
+                    BlueprintItem(kind="scenario", count=2),
+                ],
+                opens_at=now,
+                closes_at=now + timedelta(days=1),
+                time_limit_min=60,
+            ),
+            SYSTEM,
+        )
+        joined = [
+            service.join(
+                s,
+                JoinIn(
+                    code=exam.code, school=f"大学{n % 6}", class_name=f"{n % 40}班", student_no=f"S{n:07d}"
+                ),
+                utcnow(),
+            )
+            for n in range(candidates)
+        ]
+        s.commit()
+        sittings = [(j.attempt.id, j.token, service.item_count(s, j.attempt.id)) for j in joined]
+        exam_id = exam.id
+    engine.dispose()
+    return exam_id, sittings
+
+
+def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "FANZHA_SCHEDULER_ENABLED": "false", "FANZHA_DATABASE_URL": url}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fanzha", "-d", url, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(600):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+async def baseline(base: str, concurrency: int, seconds: float) -> float:
+    """GET /health from ``concurrency`` clients for ``seconds``: requests per second."""
+    done = 0
+    stop = time.perf_counter() + seconds
+    async with httpx.AsyncClient(
+        base_url=base, limits=httpx.Limits(max_connections=concurrency), timeout=60
+    ) as c:
+
+        async def loop() -> None:
+            nonlocal done
+            while time.perf_counter() < stop:
+                (await c.get("/health")).raise_for_status()
+                done += 1
+
+        start = time.perf_counter()
+        await asyncio.gather(*(loop() for _ in range(concurrency)))
+        return done / (time.perf_counter() - start)
+
+
+async def candidates_run(
+    base: str, sittings: list[tuple[int, str, int]]
+) -> tuple[float, list[float], list[float]]:
+    """Every candidate saves each answer, then submits: (saves/s, save latencies, submit latencies)."""
+    saves: list[float] = []
+    submits: list[float] = []
+    async with httpx.AsyncClient(
+        base_url=base, limits=httpx.Limits(max_connections=len(sittings)), timeout=120
+    ) as c:
+
+        async def candidate(attempt_id: int, token: str, items: int) -> None:
+            headers = {"X-Exam-Token": token}
+            for position in range(1, items + 1):
+                t = time.perf_counter()
+                r = await c.put(
+                    f"/api/v1/public/exams/attempts/{attempt_id}/answers/{position}",
+                    json={"choices": [0]},
+                    headers=headers,
+                )
+                assert r.status_code == 204, r.text
+                saves.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            r = await c.post(f"/api/v1/public/exams/attempts/{attempt_id}/submit", headers=headers)
+            assert r.status_code == 200, r.text
+            submits.append(time.perf_counter() - t)
+
+        start = time.perf_counter()
+        await asyncio.gather(*(candidate(*s) for s in sittings))
+        elapsed = time.perf_counter() - start
+    return len(saves) / elapsed, saves, submits
+
+
+BULK_SQL = """
+WITH c AS (
+  INSERT INTO exam_candidates (exam_id, identity, school, class_name, student_no, node_path, created_at)
+  SELECT :exam, 'bulk|' || g, '大学' || (g % 6), (g % 40) || '班', 'B' || g, :path, now()
+  FROM generate_series(1, :n) g RETURNING id, school)
+INSERT INTO exam_attempts (exam_id, candidate_id, attempt_no, token_hash, started_at, deadline_at)
+SELECT :exam, c.id, 1, md5(c.id::text), now() - interval '10 minutes', now() + interval '50 minutes'
+FROM c;
+INSERT INTO exam_attempt_items (attempt_id, exam_id, position, question_id, version_id, fraud_type,
+                                "order", chosen, correct)
+SELECT a.id, :exam, p.pos, v.question_id, v.id, q.fraud_type, '[0,1,2,3]', '[0]', (random() < 0.75)
+FROM exam_attempts a
+CROSS JOIN LATERAL (SELECT pos, vid FROM unnest(CAST(:versions AS int[])) WITH ORDINALITY AS t(vid, pos)
+                    ORDER BY random() + a.id * 0 LIMIT 10) p
+JOIN exam_question_versions v ON v.id = p.vid JOIN exam_questions q ON q.id = v.question_id
+WHERE a.exam_id = :exam AND a.token_hash = md5(a.candidate_id::text);
+INSERT INTO exam_submissions (attempt_id, exam_id, candidate_id, school, class_name, node_path, submitted_at,
+                              correct_count, total, score, passed)
+SELECT a.id, :exam, a.candidate_id, c.school, c.class_name, c.node_path, now(), k.n, 10, k.n * 10, k.n >= 6
+FROM exam_attempts a JOIN exam_candidates c ON c.id = a.candidate_id
+JOIN LATERAL (SELECT count(*) FILTER (WHERE correct) AS n FROM exam_attempt_items i
+              WHERE i.attempt_id = a.id) k ON true
+WHERE a.exam_id = :exam AND a.token_hash = md5(a.candidate_id::text);
+"""
+
+
+def bulk_submissions(url: str, exam_id: int, n: int) -> float:
+    engine = db.make_engine(url)
+    start = time.perf_counter()
+    with Session(engine) as s:
+        exam = s.get(Exam, exam_id)
+        assert exam is not None
+        versions = "{" + ",".join(str(v) for pool in exam.pool for v in pool) + "}"
+        for statement in BULK_SQL.strip().split(";\n"):
+            s.execute(
+                text(statement),
+                {"exam": exam_id, "n": n, "path": exam.node_path + "360101/", "versions": versions},
+            )
+        s.commit()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    engine.dispose()
+    return time.perf_counter() - start
+
+
+def time_results(url: str, base: str, exam_id: int, rounds: int) -> tuple[list[float], list[float], int]:
+    engine = db.make_engine(url)
+    service_s: list[float] = []
+    with Session(engine) as s:
+        exam = s.get(Exam, exam_id)
+        assert exam is not None
+        total = (
+            s.scalar(select(func.count()).select_from(Submission).where(Submission.exam_id == exam_id)) or 0
+        )
+        for _ in range(rounds):
+            t = time.perf_counter()
+            results.exam_results(s, exam, "大学1", results.node_names(s, exam.node_path))
+            service_s.append(time.perf_counter() - t)
+    engine.dispose()
+    page_s: list[float] = []
+    with httpx.Client(base_url=base, timeout=120) as c:
+        c.post("/api/v1/auth/login", json={"username": "officer", "password": PASSWORD}).raise_for_status()
+        for _ in range(rounds):
+            t = time.perf_counter()
+            r = c.get(f"/exams/{exam_id}?school=大学1", headers={"Accept": "text/html"})
+            assert r.status_code == 200 and "各学校" in r.text, r.status_code
+            page_s.append(time.perf_counter() - t)
+    return service_s, page_s, total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("url")
+    parser.add_argument("--candidates", type=int, default=500)
+    parser.add_argument("--submissions", type=int, default=200_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    print(machine())
+    print(f"load before: {Path('/proc/loadavg').read_text().split()[:3]}")
+    exam_id, sittings = prepare(args.url, args.candidates)
+    base = f"http://127.0.0.1:{args.port}"
+    server = start_server(args.url, args.port)
+    try:
+        health = asyncio.run(baseline(base, args.candidates, 10.0))
+        print(f"baseline GET /health, {args.candidates} clients: {health:.0f} req/s")
+        rate, saves, submits = asyncio.run(candidates_run(base, sittings))
+        print(
+            f"{args.candidates} candidates: {rate:.0f} answer saves/s ({rate / health:.2f}× the /health rate)"
+        )
+        print(f"  save   {summary_ms(saves)}")
+        print(f"  submit {summary_ms(submits)}")
+        print(f"load after part 1: {Path('/proc/loadavg').read_text().split()[:3]}")
+        took = bulk_submissions(args.url, exam_id, args.submissions)
+        service_s, page_s, total = time_results(args.url, base, exam_id, args.rounds)
+        print(f"{total:,} submissions (bulk insert {took:.0f} s); results for one exam:")
+        median_ms = statistics.median(service_s) * 1000
+        print(f"  service exam_results: median {median_ms:.0f} ms (n={len(service_s)})")
+        print(f"  console page /exams/{{id}}: {summary_ms(page_s)}")
+        print(f"load after part 2: {Path('/proc/loadavg').read_text().split()[:3]}")
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+if __name__ == "__main__":
+    main()
