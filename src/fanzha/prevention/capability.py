@@ -1,12 +1,14 @@
 """What targeted prevention contributes: registers, aiming, campaigns, groups and pushes, coverage."""
 
-from fanzha.core.registry import Capability, CliEntry, JobSpec
+from fanzha.core.registry import Capability, CliEntry, JobSpec, MenuEntry
 
 CAPABILITY = Capability(
     name="prevention",
     label="精准宣防",
     models="fanzha.prevention.models",
     api_routers=("fanzha.prevention.routes:router",),
+    web_routers=("fanzha.prevention.pages:router",),
+    menu=(MenuEntry(None, "/channel", "反诈频道"),),
     jobs=(JobSpec("prevention-outbox", 10, "fanzha.prevention.outbox:job", "prevention_outbox_tick_s"),),
     cli=(
         CliEntry(

@@ -181,3 +181,8 @@ def published_alerts(
         stmt = stmt.where(Alert.target_group == group.value)
     rows = session.scalars(stmt.order_by(Alert.published_at.desc(), Alert.id.desc()).limit(limit)).all()
     return [alert_out(a) for a in rows]
+
+
+def published_alert(session: Session, alert_id: int) -> AlertOut | None:
+    alert = session.get(Alert, alert_id)
+    return alert_out(alert) if alert is not None and alert.status == AlertStatus.PUBLISHED.value else None
