@@ -127,13 +127,16 @@ def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("server did not start")
 
 
+def _no_keepalive(connections: int) -> httpx.Limits:
+    """A pooled connection that the server closed after its idle timeout would fail the next request."""
+    return httpx.Limits(max_connections=connections, max_keepalive_connections=0)
+
+
 async def baseline(base: str, concurrency: int, seconds: float) -> float:
     """GET /health from ``concurrency`` clients for ``seconds``: requests per second."""
     done = 0
     stop = time.perf_counter() + seconds
-    async with httpx.AsyncClient(
-        base_url=base, limits=httpx.Limits(max_connections=concurrency), timeout=60
-    ) as c:
+    async with httpx.AsyncClient(base_url=base, limits=_no_keepalive(concurrency), timeout=300) as c:
 
         async def loop() -> None:
             nonlocal done
@@ -152,9 +155,7 @@ async def candidates_run(
     """Every candidate saves each answer, then submits: (saves/s, save latencies, submit latencies)."""
     saves: list[float] = []
     submits: list[float] = []
-    async with httpx.AsyncClient(
-        base_url=base, limits=httpx.Limits(max_connections=len(sittings)), timeout=120
-    ) as c:
+    async with httpx.AsyncClient(base_url=base, limits=_no_keepalive(len(sittings)), timeout=300) as c:
 
         async def candidate(attempt_id: int, token: str, items: int) -> None:
             headers = {"X-Exam-Token": token}
