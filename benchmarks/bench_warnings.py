@@ -155,7 +155,8 @@ def _feed_key(ctx: DemoContext) -> str:
     assert ctx.centre is not None
     with new_session() as s:
         scopes = [Perm.WARNINGS_INTAKE]
-        _, token = create_api_key(s, ApiKeyIn(name="bench-feed", unit_id=ctx.centre.id, scopes=scopes), FEED)
+        key = ApiKeyIn(name="bench-feed", unit_id=ctx.centre.id, scopes=scopes, sources=["province"])
+        _, token = create_api_key(s, key, FEED)
         s.commit()
     return token
 

@@ -11,6 +11,7 @@ from fanzha.core.roles import Perm, Role
 from fanzha.jurisdiction import service as jurisdiction
 from fanzha.jurisdiction.models import Node, Unit, UnitKind
 from fanzha.jurisdiction.schemas import UnitIn
+from fanzha.warnings.models import Source
 
 PASSWORD = "correct-horse-1"
 
@@ -86,6 +87,7 @@ def build_world(session: Session) -> World:
         user.on_duty = True
         w.users[username] = user.id
         w.principals[username] = accounts.principal_for_user(user)
+    feeds = [s.value for s in Source]  # the test feeds send as every source
     for name, unit, scopes in [
         ("feed", "centre", [Perm.WARNINGS_INTAKE, Perm.WARNINGS_FEEDBACK]),
         ("screening", "centre", [Perm.DETECT_USE]),
@@ -93,7 +95,14 @@ def build_world(session: Session) -> World:
         ("station-b-feed", "station_b", [Perm.WARNINGS_INTAKE, Perm.WARNINGS_FEEDBACK]),
     ]:
         _, token = accounts.create_api_key(
-            session, ApiKeyIn(name=name, unit_id=w.units[unit].id, scopes=scopes), system
+            session,
+            ApiKeyIn(
+                name=name,
+                unit_id=w.units[unit].id,
+                scopes=scopes,
+                sources=feeds if Perm.WARNINGS_INTAKE in scopes else [],
+            ),
+            system,
         )
         w.keys[name] = token
     session.flush()

@@ -45,7 +45,12 @@ def test_revoked_api_key_stops_working(login, world: World) -> None:  # type: ig
     admin: TestClient = login("commander")
     r = admin.post(
         "/api/v1/api-keys",
-        json={"name": "临时客户端", "unit_id": world.units["centre"].id, "scopes": ["warnings.intake"]},
+        json={
+            "name": "临时客户端",
+            "unit_id": world.units["centre"].id,
+            "scopes": ["warnings.intake"],
+            "sources": ["city"],
+        },
     )
     key = r.json()
     machine = TestClient(admin.app)

@@ -122,6 +122,7 @@ def test_api_key_token_is_shown_once_and_can_be_revoked(
             "name": "province-feed",
             "unit_id": str(world.units["centre"].id),
             "scopes": ["warnings.intake", "warnings.feedback"],
+            "sources": ["province"],
             "csrf_token": csrf,
         },
     )

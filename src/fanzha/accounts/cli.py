@@ -36,10 +36,11 @@ def create_key(
     name: str,
     unit_id: Annotated[int, typer.Option(help="密钥所属单位编号（决定可见辖区）")],
     scope: Annotated[list[Perm], typer.Option(help="权限，可多次给出")],
+    source: Annotated[list[str] | None, typer.Option(help="接收预警时可提交的来源，可多次给出")] = None,
 ) -> None:
     """签发 API 密钥；密钥只显示这一次。"""
     with command_session() as session:
-        data = ApiKeyIn(name=name, unit_id=unit_id, scopes=scope)
+        data = ApiKeyIn(name=name, unit_id=unit_id, scopes=scope, sources=source or [])
         _, token = service.create_api_key(session, data, system_principal(name="cli"))
     console.print(f"[green]已签发[/] {name}：[bold]{token}[/]")
 

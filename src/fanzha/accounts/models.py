@@ -58,6 +58,7 @@ class ApiKey(Base):
     prefix: Mapped[str] = mapped_column(String(16))
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     scopes: Mapped[list[str]] = mapped_column(JSON)
+    sources: Mapped[list[str]] = mapped_column(JSON, default=list)
     unit_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction_units.id"))
     created_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

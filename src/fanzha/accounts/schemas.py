@@ -56,6 +56,11 @@ class ApiKeyIn(Input):
     name: Annotated[str, Field(min_length=2, max_length=64)]
     unit_id: int
     scopes: Annotated[list[Perm], Field(min_length=1)]
+    sources: list[Annotated[str, Field(pattern=r"^[a-z0-9_]{1,20}$")]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="接收预警的密钥可提交的来源（如 province）",
+    )
 
 
 class ApiKeyOut(BaseModel):
@@ -65,6 +70,7 @@ class ApiKeyOut(BaseModel):
     name: str
     prefix: str
     scopes: list[str]
+    sources: list[str]
     unit_id: int
     created_at: datetime
     last_used_at: datetime | None

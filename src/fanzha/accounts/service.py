@@ -55,6 +55,7 @@ def principal_for_key(key: ApiKey) -> Principal:
         scope_path=key.unit.node.path,
         unit_id=key.unit_id,
         bank_code=key.unit.bank_code,
+        sources=frozenset(key.sources),
     )
 
 
@@ -198,6 +199,8 @@ def create_api_key(session: Session, data: ApiKeyIn, actor: Principal) -> tuple[
         raise ValidationFailed.on("scopes", f"机器客户端不能持有权限：{', '.join(bad)}")
     if Perm.FUNDS_BANK in data.scopes or unit.bank_code:
         jurisdiction.require_bank_authority(actor, "scopes")
+    if Perm.WARNINGS_INTAKE in data.scopes and not data.sources:
+        raise ValidationFailed.on("sources", "接收预警的密钥须指定它可提交的预警来源（如 province）")
     if repo.api_key_by_name(session, data.name) is not None:
         raise ValidationFailed.on("name", f"密钥名称 {data.name} 已存在")
     secret = new_token()
@@ -208,6 +211,7 @@ def create_api_key(session: Session, data: ApiKeyIn, actor: Principal) -> tuple[
         prefix=prefix,
         token_digest=token_digest(token),
         scopes=[s.value for s in data.scopes],
+        sources=sorted(set(data.sources)),
         unit_id=data.unit_id,
         created_by=actor.actor,
     )
@@ -220,7 +224,7 @@ def create_api_key(session: Session, data: ApiKeyIn, actor: Principal) -> tuple[
         "api_key",
         key.id,
         None,
-        {"name": key.name, "scopes": key.scopes, "unit_id": key.unit_id},
+        {"name": key.name, "scopes": key.scopes, "sources": key.sources, "unit_id": key.unit_id},
     )
     return key, token
 

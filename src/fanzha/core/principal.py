@@ -17,6 +17,8 @@ class Principal:
     unit_id: int | None
     bank_code: str | None = None
     csrf_token: str | None = None
+    # The warning sources a feed's API key may send as (see warnings.intake); empty for people.
+    sources: frozenset[str] = frozenset()
 
     @property
     def actor(self) -> str:

@@ -180,15 +180,14 @@ def _people(session: Session, ctx: DemoContext) -> None:
         ctx.users[username] = user.id
     assert ctx.centre is not None
     keys = [
-        ("ministry-feed", ctx.centre.id, [Perm.WARNINGS_INTAKE, Perm.WARNINGS_FEEDBACK]),
-        ("sms-12381-feed", ctx.centre.id, [Perm.WARNINGS_INTAKE, Perm.WARNINGS_FEEDBACK]),
-        ("operator-screening", ctx.centre.id, [Perm.DETECT_USE]),
-        ("icbc-system", ctx.banks["ICBC"].id, [Perm.FUNDS_BANK, Perm.FUNDS_CHECK]),
+        ("ministry-feed", ctx.centre.id, [Perm.WARNINGS_INTAKE, Perm.WARNINGS_FEEDBACK], ["ministry"]),
+        ("sms-12381-feed", ctx.centre.id, [Perm.WARNINGS_INTAKE, Perm.WARNINGS_FEEDBACK], ["12381"]),
+        ("operator-screening", ctx.centre.id, [Perm.DETECT_USE], []),
+        ("icbc-system", ctx.banks["ICBC"].id, [Perm.FUNDS_BANK, Perm.FUNDS_CHECK], []),
     ]
-    for name, unit_id, scopes in keys:
-        _, token = accounts.create_api_key(
-            session, ApiKeyIn(name=name, unit_id=unit_id, scopes=scopes), system
-        )
+    for name, unit_id, scopes, sources in keys:
+        key = ApiKeyIn(name=name, unit_id=unit_id, scopes=scopes, sources=sources)
+        _, token = accounts.create_api_key(session, key, system)
         ctx.api_keys[name] = token
 
 

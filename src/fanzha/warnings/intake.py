@@ -23,7 +23,7 @@ from fanzha.core.principal import Principal
 from fanzha.core.timeutil import utcnow
 from fanzha.jurisdiction.service import WorkingUnits, working_units
 from fanzha.warnings.deadlines import Norms
-from fanzha.warnings.models import EarlyWarning, Level, WarningAction
+from fanzha.warnings.models import EarlyWarning, Level, Source, WarningAction
 from fanzha.warnings.routing import gazetteer
 from fanzha.warnings.schemas import MAX_BATCH, BatchResult, ItemResult, WarningIn
 from fanzha.warnings.statemachine import State
@@ -47,6 +47,26 @@ def _validate(
             errors = [{"field": f.field, "message": f.message} for f in field_errors(exc.errors())]
             bad.append(ItemResult(index=i, status="rejected", errors=errors))
     return good, bad
+
+
+def _own_sources(
+    good: list[tuple[int, WarningIn]], actor: Principal
+) -> tuple[list[tuple[int, WarningIn]], list[ItemResult]]:
+    """A feed's key sends only as the sources it was issued for: otherwise it could file warnings
+    as another source, and re-posting another source's numbers would read those warnings back."""
+    if actor.kind != "client":
+        return good, []
+    allowed = "、".join(Source(s).label for s in sorted(actor.sources & {s.value for s in Source}))
+    message = (
+        f"此密钥只能提交以下来源的预警：{allowed}" if allowed else "此密钥未绑定预警来源，请管理员重新签发"
+    )
+    own = [(i, item) for i, item in good if item.source.value in actor.sources]
+    foreign = [
+        ItemResult(index=i, status="rejected", errors=[{"field": "source", "message": message}])
+        for i, item in good
+        if item.source.value not in actor.sources
+    ]
+    return own, foreign
 
 
 def _row(
@@ -195,6 +215,8 @@ def intake(
         raise ValidationFailed.on("items", f"每批最多 {MAX_BATCH} 条，本批 {len(items)} 条")
     now = now or utcnow()
     good, results = _validate(items)
+    good, foreign = _own_sources(good, actor)
+    results += foreign
     tree, norms, gaz = working_units(session), Norms(session), gazetteer(session)
     client_id = actor.id if actor.kind == "client" else None
     rows: list[dict[str, Any]] = []

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Query, Response
 
 from fanzha.accounts.deps import DbSession, requires
+from fanzha.core.errors import FieldError, invalid
 from fanzha.core.pagination import Page, PageParams, page_params
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
@@ -45,8 +46,9 @@ Reveal = Annotated[bool, Query(description="显示完整个人信息（需授权
 @router.post("", summary="接收一条预警指令（按 来源+来源编号 幂等）")
 def receive_one(data: WarningIn, session: DbSession, actor: Intake, response: Response) -> WarningOut:
     result = intake(session, [data], actor).items[0]
+    if result.id is None:  # refused, e.g. a source the key was not issued for
+        raise invalid([FieldError(e["field"], e["message"]) for e in result.errors])
     response.status_code = 201 if result.status == "created" else 200
-    assert result.id is not None
     return views.to_out(session, service.get_warning(session, result.id, actor), actor)
 
 

@@ -14,6 +14,7 @@ from fanzha.jurisdiction.models import Level, UnitKind
 from fanzha.jurisdiction.schemas import UnitIn
 from fanzha.warnings.deadlines import DEFAULTS, Norm, Norms, set_norm
 from fanzha.warnings.models import Level as WarningLevel
+from fanzha.warnings.models import Source
 from fanzha.warnings.schemas import SettingIn
 from fanzha.web.forms import validated
 from fanzha.web.render import page, redirect
@@ -115,6 +116,7 @@ def _keys_page(request: Request, session: DbSession, actor: Principal, token: st
         "keys": accounts.list_api_keys(session, actor),
         "units": {u.id: u for u in tree.units_in_scope(session, actor)},
         "scopes": {str(s): SCOPE_LABELS[s] for s in sorted(CLIENT_SCOPES)},
+        "sources": {s.value: s.label for s in Source},
         "token": token,
     }
     return page(request, "admin/keys.html", actor, ctx)
@@ -133,10 +135,10 @@ def create_key(
     name: Annotated[str, Form()],
     unit_id: Annotated[int, Form()],
     scopes: Annotated[list[str], Form()],
+    sources: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    _, token = accounts.create_api_key(
-        session, validated(ApiKeyIn, name=name, unit_id=unit_id, scopes=scopes), actor
-    )
+    data = validated(ApiKeyIn, name=name, unit_id=unit_id, scopes=scopes, sources=sources or [])
+    _, token = accounts.create_api_key(session, data, actor)
     # The token is shown in this one response only; it is stored as a digest.
     return _keys_page(request, session, actor, token)
 
