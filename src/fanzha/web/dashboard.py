@@ -2,7 +2,7 @@
 
 import json
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.deps import DbSession, requires
+from fanzha.bulletins.periods import Period, PeriodKind
 from fanzha.cases import stats as case_stats
 from fanzha.core.config import get_settings
 from fanzha.core.principal import Principal
@@ -40,13 +41,6 @@ def _local_midnight(moment: datetime) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _month_start(local: datetime, back: int = 0) -> datetime:
-    index = local.year * 12 + local.month - 1 - back
-    return local.replace(
-        year=index // 12, month=index % 12 + 1, day=1, hour=0, minute=0, second=0, microsecond=0
-    )
-
-
 def _year_earlier(moment: datetime) -> datetime:
     """The same wall-clock moment a year before; 29 February maps to the 28th."""
     if (moment.month, moment.day) == (2, 29):
@@ -54,22 +48,24 @@ def _year_earlier(moment: datetime) -> datetime:
     return moment.replace(year=moment.year - 1)
 
 
+def _this_month(now: datetime) -> Period:
+    return Period.containing(_local_midnight(now).date(), PeriodKind.MONTH)
+
+
+def _trend_label(period: Period) -> str:
+    if period.kind is PeriodKind.WEEK:
+        iso = period.first.isocalendar()
+        return f"{iso.year % 100:02d}-W{iso.week:02d}"
+    return period.first.strftime("%m-%d" if period.kind is PeriodKind.DAY else "%y-%m")
+
+
 def trend_windows(now: datetime, grain: Grain) -> list[tuple[str, Window]]:
-    """Consecutive local-calendar buckets ending with the current (partial) one, as UTC windows."""
-    today = _local_midnight(now)
-    n = TREND_POINTS[grain]
-    if grain == "day":
-        starts = [today - timedelta(days=i) for i in range(n - 1, -2, -1)]
-        labels = [s.strftime("%m-%d") for s in starts[:-1]]
-    elif grain == "week":
-        monday = today - timedelta(days=today.weekday())
-        starts = [monday - timedelta(weeks=i) for i in range(n - 1, -2, -1)]
-        labels = [f"{s.isocalendar().year % 100:02d}-W{s.isocalendar().week:02d}" for s in starts[:-1]]
-    else:
-        starts = [_month_start(today, back) for back in range(n - 1, -2, -1)]
-        labels = [s.strftime("%y-%m") for s in starts[:-1]]
-    utc = [as_utc(s) for s in starts]
-    return [(label, (a, b)) for label, a, b in zip(labels, utc, utc[1:], strict=False)]
+    """Consecutive calendar periods (bulletins.periods) ending with the current, partial one, as
+    UTC windows."""
+    periods = [Period.containing(_local_midnight(now).date(), PeriodKind(grain))]
+    while len(periods) < TREND_POINTS[grain]:
+        periods.insert(0, periods[0].previous())
+    return [(_trend_label(p), p.utc_bounds()) for p in periods]
 
 
 @dataclass(frozen=True)
@@ -85,9 +81,10 @@ class CaseFigures:
 
 def case_figures(session: Session, path: str, now: datetime, grain: Grain) -> CaseFigures:
     """This month so far against the same days of the month a year earlier, a trend and top types."""
-    month = _month_start(_local_midnight(now))
-    this_month: Window = (as_utc(month), now)
-    year_ago: Window = (as_utc(_year_earlier(month)), as_utc(_year_earlier(now.astimezone(month.tzinfo))))
+    month = _this_month(now)
+    this_month: Window = (month.utc_bounds()[0], now)
+    local_now = now.astimezone(get_settings().tz)
+    year_ago: Window = (month.same_period_last_year().utc_bounds()[0], as_utc(_year_earlier(local_now)))
     compare = case_stats.measures(session, Split(path, [year_ago]))
     current = case_stats.measures(session, Split(path, [this_month]))
     buckets = trend_windows(now, grain)
@@ -163,7 +160,7 @@ class LoopFigures:
 
 
 def loop_figures(session: Session, scoped: Principal, now: datetime, grain: Grain) -> LoopFigures:
-    month: Window = (as_utc(_month_start(_local_midnight(now))), now)
+    month: Window = (_this_month(now).utc_bounds()[0], now)
     windows = [w for _, w in trend_windows(now, grain)]
     trend = warning_stats.received_counts(session, Split(scoped.scope_path, windows))
     money = funds_stats.measures(session, Split(scoped.scope_path, [month])).get((SELF, 0), {})
@@ -184,7 +181,7 @@ def loop_figures(session: Session, scoped: Principal, now: datetime, grain: Grai
 
 def prevention_figures(session: Session, path: str, now: datetime) -> dict[str, int]:
     """This month's prevention: activities, people reached, households swept, fraud-free grids."""
-    month: Window = (as_utc(_month_start(_local_midnight(now))), now)
+    month: Window = (_this_month(now).utc_bounds()[0], now)
     values = prevention_stats.measures(session, Split(path, [month])).get((SELF, 0), {})
     return {name: int(values.get(name, 0)) for name in prevention_stats.NAMES}
 
