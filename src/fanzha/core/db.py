@@ -60,7 +60,7 @@ class Base(DeclarativeBase):
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        _create_private(make_url(url).database)
+        create_private_sqlite_file(url)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
         )
@@ -75,9 +75,11 @@ def make_engine(url: str) -> Engine:
     )
 
 
-def _create_private(path: str | None) -> None:
+def create_private_sqlite_file(url: str) -> None:
     """Creates a new SQLite file readable by its owner only: it holds victims' personal data.
-    SQLite gives the -wal and -shm files the database file's mode."""
+    SQLite gives the -wal and -shm files the database file's mode. Whatever opens a database
+    first (the server, ``fanzha db upgrade``) calls this."""
+    path = make_url(url).database
     if not path or path == ":memory:" or path.startswith("file:") or os.path.exists(path):
         return
     with suppress(OSError):  # a missing folder: SQLite's own open reports it on first use

@@ -8,6 +8,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
+from fanzha.core.db import create_private_sqlite_file
+
 HERE = Path(__file__).parent
 
 
@@ -19,6 +21,8 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str) -> None:
+    if url.startswith("sqlite"):
+        create_private_sqlite_file(url)
     command.upgrade(alembic_config(url), "heads")
 
 
