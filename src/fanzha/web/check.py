@@ -11,8 +11,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Request, Response
 
 from fanzha.accounts.deps import DbSession, OptionalPrincipal
-from fanzha.core.errors import ValidationFailed
+from fanzha.core.errors import TooManyRequests, ValidationFailed
 from fanzha.core.principal import Principal
+from fanzha.core.ratelimit import TokenBucket
 from fanzha.detect import appeals
 from fanzha.detect.detector import Verdict
 from fanzha.detect.service import classify_for
@@ -27,6 +28,9 @@ KIND_LABELS: dict[str, str] = {
     "url": "网址链接",
     "account": "收款账号",
 }
+# In-process, per address (see web.reports.REPORT_BUCKET for the same budget on /report).
+FEEDBACK_BUCKET = TokenBucket(rate=1 / 60, burst=20)
+
 ADVICE = [
     "不要转账，不要向任何“安全账户”汇款；",
     "不要说出或输入短信验证码，不要下载对方让您装的软件，不要共享屏幕；",
@@ -122,6 +126,10 @@ def feedback(
     consent: Annotated[bool, Form()] = False,
     text: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
-    """The text is kept only if the resident ticked the consent box; otherwise it is dropped here."""
+    """The text is kept only if the resident ticked the consent box; otherwise it is dropped here.
+    Limited per address like /report: each answer is a row an officer may have to review."""
+    wait = FEEDBACK_BUCKET.take(request.client.host if request.client else "unknown")
+    if wait > 0:
+        raise TooManyRequests(f"反馈过于频繁，请 {int(wait // 60) + 1} 分钟后再试", int(wait) + 1)
     appeals.record(session, kind, verdict, fraud_type or None, signals or [], text if consent else None)
     return _check_page(request, principal, {"thanks": True, "consented": consent})
