@@ -14,7 +14,7 @@ from fanzha.capabilities import CAPABILITIES
 from fanzha.core.bodylimit import BodyLimit
 from fanzha.core.config import get_settings
 from fanzha.core.db import new_session, read_session
-from fanzha.core.errors import FanzhaError, install_error_handlers
+from fanzha.core.errors import ERROR_RESPONSES, FanzhaError, install_error_handlers
 from fanzha.core.inputs import guard_request
 from fanzha.core.logmask import install_log_masking
 from fanzha.core.outage import OUTAGE_ERRORS, install_outage_handlers, log_outage
@@ -108,7 +108,7 @@ def create_app() -> FastAPI:
     install_outage_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes)
     app.include_router(health)
-    api = APIRouter(prefix="/api/v1")
+    api = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
     for capability in CAPABILITIES:
         for target in capability.api_routers:
             api.include_router(load(target))

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -67,6 +68,34 @@ class TooManyRequests(FanzhaError):
     def __init__(self, message: str, retry_after_s: int) -> None:
         super().__init__(message, [], 429, "too_many_requests")
         self.retry_after_s = retry_after_s
+
+
+class ErrorField(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+    fields: list[ErrorField]
+
+
+class ErrorOut(BaseModel):
+    """The one error shape, for the OpenAPI document (``error_body`` builds it)."""
+
+    error: ErrorInfo
+
+
+# Every API route may answer these; listed in the OpenAPI document so clients can rely on them.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "未登录，或 API 密钥无效、已吊销"},
+    403: {"model": ErrorOut, "description": "没有执行此操作的权限"},
+    404: {"model": ErrorOut, "description": "记录不存在或不在您的管辖范围内"},
+    409: {"model": ErrorOut, "description": "与记录当前状态冲突（如已被他人认领）"},
+    422: {"model": ErrorOut, "description": "输入有误，fields 逐项说明"},
+    429: {"model": ErrorOut, "description": "请求过于频繁，Retry-After 给出等待秒数"},
+}
 
 
 def error_body(err: FanzhaError) -> dict[str, Any]:
