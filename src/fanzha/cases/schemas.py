@@ -79,6 +79,14 @@ class CaseQuery(BaseModel):
         return None if value is None else as_utc(value)
 
 
+class CaseBrief(BaseModel):
+    """What another capability's demo needs of a case: which one, when, and how much was lost."""
+
+    id: int
+    occurred_at: datetime
+    loss_amount: Decimal
+
+
 class CaseOut(BaseModel):
     id: int
     case_no: str

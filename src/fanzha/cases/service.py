@@ -13,7 +13,7 @@ from fanzha.audit.pii import PiiKind, present
 from fanzha.cases import repository as repo
 from fanzha.cases.identifiers import normalise
 from fanzha.cases.models import STATUS_MOVES, Case, CaseIdentifier, CaseStatus
-from fanzha.cases.schemas import CaseIn, CaseOut, CaseQuery, CaseStatusIn, IdentifierOut
+from fanzha.cases.schemas import CaseBrief, CaseIn, CaseOut, CaseQuery, CaseStatusIn, IdentifierOut
 from fanzha.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from fanzha.core.principal import Principal
 from fanzha.core.timeutil import to_local, utcnow
@@ -163,9 +163,12 @@ def change_status(session: Session, case_id: int, data: CaseStatusIn, actor: Pri
     return case
 
 
-def recent_cases(session: Session, since: datetime, limit: int) -> Sequence[Case]:
+def recent_cases(session: Session, since: datetime, limit: int) -> list[CaseBrief]:
     """The latest cases that occurred since ``since`` (newest first), for other capabilities' demos."""
-    return repo.recent(session, since, limit)
+    return [
+        CaseBrief(id=c.id, occurred_at=c.occurred_at, loss_amount=c.loss_amount)
+        for c in repo.recent(session, since, limit)
+    ]
 
 
 def reputation_identifiers(session: Session) -> list[tuple[str, str, str]]:

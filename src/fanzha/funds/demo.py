@@ -13,7 +13,7 @@ from random import Random
 from sqlalchemy.orm import Session
 
 from fanzha.cases.demo import id_number
-from fanzha.cases.models import Case
+from fanzha.cases.schemas import CaseBrief
 from fanzha.cases.service import recent_cases
 from fanzha.core.demo_context import DemoContext
 from fanzha.core.principal import Principal, system_principal
@@ -71,7 +71,7 @@ class _Statements:
         return ("\n".join(rows) + "\n").encode()
 
 
-def _transactions(ctx: DemoContext, cases: Sequence[Case]) -> dict[int, tuple[str, str, str]]:
+def _transactions(ctx: DemoContext, cases: Sequence[CaseBrief]) -> dict[int, tuple[str, str, str]]:
     """Writes the statements; returns per case (victim account, first mule, its bank)."""
     rng = ctx.rng
     st = _Statements(rng, sorted(ctx.banks))
