@@ -81,3 +81,13 @@ def test_results_api_and_exports(login, session: Session, world: World) -> None:
     xlsx = officer.get(f"/api/v1/exams/{exam.id}/results.xlsx")
     book = load_workbook(io.BytesIO(xlsx.content))
     assert book.sheetnames == ["参考与合格", "易错题", "诈骗类型"]
+
+
+def test_with_two_attempts_a_candidate_counts_once(session: Session, world: World) -> None:
+    stock_bank(session, world.principals["prevention"])
+    exam = service.create_exam(session, exam_in(attempts_allowed=2), world.principals["prevention"])
+    _sit(session, exam, "1", 0)
+    _sit(session, exam, "1", 6)
+    _sit(session, exam, "2", 6)
+    total = results.exam_results(session, exam).total
+    assert (total.participants, total.passed, total.submissions, total.average) == (2, 2, 3, 200 / 3)

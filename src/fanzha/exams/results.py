@@ -8,6 +8,7 @@ question's or fraud type's *wrong rate* is wrong answers over answers in submitt
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -73,21 +74,25 @@ class ExamResults:
 
 def _tallies(
     session: Session,
-    exam_id: int,
+    exam: Exam,
     *group: InstrumentedAttribute[str],
     where: tuple[ColumnElement[bool], ...] = (),
 ) -> list[tuple[object, ...]]:
-    """(group values…, participants, passed, score sum, submissions) per group, from submissions alone."""
-    passed = func.count(func.distinct(case((Submission.passed.is_(True), Submission.candidate_id))))
+    """(group values…, participants, passed, score sum, submissions) per group, from submissions alone.
+
+    With one attempt allowed a candidate has at most one submission, so plain counts give the
+    participants and passed candidates; with more, they are counted distinct (a sort, slower)."""
+    participants: ColumnElement[Any]
+    passed: ColumnElement[Any]
+    if exam.attempts_allowed == 1:
+        participants = func.count()
+        passed = func.coalesce(func.sum(case((Submission.passed.is_(True), 1), else_=0)), 0)
+    else:
+        participants = func.count(func.distinct(Submission.candidate_id))
+        passed = func.count(func.distinct(case((Submission.passed.is_(True), Submission.candidate_id))))
     stmt = (
-        select(
-            *group,
-            func.count(func.distinct(Submission.candidate_id)),
-            passed,
-            func.coalesce(func.sum(Submission.score), 0),
-            func.count(),
-        )
-        .where(Submission.exam_id == exam_id, *where)
+        select(*group, participants, passed, func.coalesce(func.sum(Submission.score), 0), func.count())
+        .where(Submission.exam_id == exam.id, *where)
         .group_by(*group)
     )
     return [tuple(row) for row in session.execute(stmt)]
@@ -133,13 +138,13 @@ def exam_results(
     questions: int = 10,
 ) -> ExamResults:
     """Every figure of an exam's results page; ``school`` also breaks that school down by class."""
-    total_rows = _tallies(session, exam.id)
+    total_rows = _tallies(session, exam)
     total = (
         _tally("total", exam.title, total_rows[0]) if total_rows else Tally("total", exam.title, 0, 0, 0, 0)
     )
     enrolment = {str(s["name"]): int(str(s.get("enrolment") or 0)) or None for s in exam.schools}
     total = Tally(**{**total.__dict__, "enrolment": sum(v or 0 for v in enrolment.values()) or None})
-    seen = {str(r[0]): r for r in _tallies(session, exam.id, Submission.school)}
+    seen = {str(r[0]): r for r in _tallies(session, exam, Submission.school)}
     names = list(enrolment) + sorted(set(seen) - set(enrolment))
     schools = [
         _tally(n, n, seen[n], enrolment.get(n)) if n in seen else Tally(n, n, 0, 0, 0, 0, enrolment.get(n))
@@ -147,12 +152,12 @@ def exam_results(
     ]
     classes = []
     if school:
-        rows = _tallies(session, exam.id, Submission.class_name, where=(Submission.school == school,))
+        rows = _tallies(session, exam, Submission.class_name, where=(Submission.school == school,))
         classes = sorted((_tally(str(r[0]), str(r[0]), r) for r in rows), key=lambda t: t.key)
     labels = node_names or {}
     nodes = [
         _tally(str(r[0]), _node_label(str(r[0]), labels), r)
-        for r in _tallies(session, exam.id, Submission.node_path)
+        for r in _tallies(session, exam, Submission.node_path)
     ]
     all_questions = _wrong_questions(session, exam.id, limit=10_000)
     return ExamResults(
@@ -257,7 +262,7 @@ def export_file(session: Session, r: ExamResults, fmt: str) -> bytes:
     """CSV: one table of the exam, its schools, nodes and classes; XLSX adds the wrong-answer sheets."""
     from fanzha.exams.files import write_csv, write_xlsx_sheets
 
-    rows = _tallies(session, r.exam.id, Submission.school, Submission.class_name)
+    rows = _tallies(session, r.exam, Submission.school, Submission.class_name)
     classes = [_tally(f"{row[0]}|{row[1]}", f"{row[0]} {row[1]}", row) for row in rows]
     table = tally_rows("全部", [r.total]) + tally_rows("学校", r.schools) + tally_rows("辖区", r.nodes)
     table += tally_rows("班级", sorted(classes, key=lambda t: t.key))
