@@ -17,6 +17,9 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
+
+from openpyxl.utils.exceptions import InvalidFileException
 
 from fanzha.audit import service as audit
 from fanzha.cases.identifiers import normalise_account
@@ -66,14 +69,26 @@ class ImportResult:
 
 
 def _rows_csv(data: bytes) -> Iterator[dict[str, Any]]:
-    text = data.decode("utf-8-sig")
-    yield from csv.DictReader(io.StringIO(text))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:  # GBK, as older Excel saves CSV
+        raise ValidationFailed.on("file", "文件必须是 UTF-8 编码，请在 Excel 中另存为“CSV UTF-8”") from exc
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        yield from reader
+    except csv.Error as exc:  # e.g. a field over the csv module's 128 KiB limit
+        raise ValidationFailed.on(
+            "file", f"CSV 第{reader.line_num}行无法读取：单元格过长或引号不成对"
+        ) from exc
 
 
 def _rows_xlsx(data: bytes) -> Iterator[dict[str, Any]]:
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    except (BadZipFile, InvalidFileException, KeyError, ValueError, IndexError) as exc:
+        raise ValidationFailed.on("file", "不是有效的 XLSX 文件，请用 Excel 重新保存后上传") from exc
     rows = sheet.iter_rows(values_only=True)
     header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
     for values in rows:
