@@ -87,7 +87,7 @@ def test_convert_to_freeze_then_release_need_approval_again(session: Session, wo
     freeze = service.follow_up(session, stop.id, FollowUpIn(kind="freeze"), maker)
     with pytest.raises(Conflict):
         service.follow_up(session, stop.id, FollowUpIn(kind="release"), maker)
-    with pytest.raises(Conflict):
+    with pytest.raises(NotFound):  # the bank does not see a request before it is approved
         service.acknowledge(
             session, freeze.id, AckIn(executed_amount=Decimal(1), balance_found=Decimal(1)), bank
         )

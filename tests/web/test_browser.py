@@ -247,15 +247,20 @@ def test_stop_payment_filed_approved_by_a_second_officer_and_acknowledged_by_the
     url = officer.url
     assert "待审批" in (officer.text_content("#status") or "")
     assert "不能审批自己提交的请求" in (officer.text_content("#decide") or "")
+    waiting = officer.text_content("#waiting") or ""
+    assert "等待 甲派出所（或上级单位）审批" in waiting and "police_a2（甲派出所）" in waiting
     shot(officer, "funds_request_filed")
 
     checker = as_user("police_a2")
+    sync_api.expect(checker.locator(".topbar nav a[href='/funds/requests'] .badge")).to_have_text("1")
+    shot(checker, "funds_badge")
     checker.goto(url)
     checker.fill("input[name=note]", "同意止付")
     checker.click("#approve")
     sync_api.expect(checker.locator("#status")).to_have_text("已审批，待银行执行")
     shot(checker, "funds_request_approved")
 
+    sync_api.expect(checker.locator(".topbar nav a[href='/funds/requests'] .badge")).to_have_text("")
     bank = as_user("bank_icbc")
     bank.goto(f"{server.base_url}/funds/requests")
     assert bank.locator("#requests tbody tr").count() == 1  # only ICBC's; the CCB request is not listed
@@ -292,3 +297,31 @@ def test_trace_graph_renders_with_truncation_marked(page: Page, server: Server, 
     assert page.locator("#ranked tbody tr").count() == 2
     shot(page, "funds_trace")
     assert outside == []
+
+
+def test_bulletins_and_units_keep_the_console_and_the_icon_loads(page: Page, server: Server) -> None:
+    login(page, server, "commander")
+    page.goto(f"{server.base_url}/bulletins")
+    assert page.is_visible(".topbar nav a[href='/bulletins'].active")
+    assert "电信网络诈骗防范打击工作通报" in (page.text_content("#bulletin") or "")
+    shot(page, "console_bulletins_in_console")
+    page.goto(f"{server.base_url}/admin/units?q=派出所")
+    assert page.locator("#units tbody tr").count() == 3 and "共 3 条" in (page.text_content(".pager") or "")
+    shot(page, "console_admin_units_search")
+    icon = page.goto(f"{server.base_url}/favicon.ico")
+    assert icon is not None and icon.status == 200
+
+
+def test_analyst_routes_a_warning_by_picking_a_node_by_name(page: Page, server: Server) -> None:
+    login(page, server, "analyst")
+    page.goto(f"{server.base_url}/warnings?state=routed")
+    page.click("table.data a")
+    page.fill("#node-search", "翠苑")
+    page.wait_for_selector("#node-choices input[value='369901002001']")
+    assert "测试市 / 东区 / 乙派出所 / 翠苑社区" in (page.text_content("#node-choices") or "")
+    page.check("#node-choices input[value='369901002001']")
+    page.fill("#reroute input[name=reason]", "当事人实际住翠苑社区")
+    shot(page, "warning_reroute_by_name")
+    page.click("#reroute button")
+    sync_api.expect(page.locator("#timeline")).to_contain_text("至 翠苑社区")
+    assert "369901002001" in (page.text_content("dl.facts") or "")

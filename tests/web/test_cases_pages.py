@@ -79,4 +79,16 @@ def test_bad_case_form_names_the_field(client: TestClient, world: World) -> None
     data = {"csrf_token": csrf, "occurred_at": "2026-11-20T09:30", "node_code": "369901001001"}
     r = client.post("/cases/new", data={**data, "fraud_type": "nope", "loss_amount": "x"}, headers=HTML)
     assert r.status_code == 422
-    assert "loss_amount" in r.text
+    assert "损失金额：必须是数字" in r.text and "loss_amount" not in r.text
+
+
+def test_case_page_names_identifier_kinds_and_people_in_chinese(
+    client: TestClient, world: World, session: Session
+) -> None:
+    case = cases.register_case(session, case_in("369901001001"), world.principals["police_a"])
+    browser_login(client, "police_a")
+    page = client.get(f"/cases/{case.id}", headers=HTML).text
+    main = page.split("<main")[1]
+    assert "号码：" in main and "账户：" in main
+    assert "phone：" not in main and "bank_account：" not in main
+    assert "police_a（甲派出所）" in main and not re.search(r"user:\d+:", main)

@@ -7,6 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.models import ApiKey, User
+from fanzha.core.principal import system_principal
+from fanzha.jurisdiction import service as jurisdiction
+from fanzha.jurisdiction.models import UnitKind
+from fanzha.jurisdiction.schemas import UnitIn
 from tests.factories import PASSWORD, World
 
 HTML = {"Accept": "text/html"}
@@ -109,7 +113,7 @@ def test_bad_user_form_names_the_field(client: TestClient, world: World) -> None
         headers=HTML,
     )
     assert r.status_code == 422
-    assert "username" in r.text and "password" in r.text
+    assert "用户名：" in r.text and "密码：" in r.text and "username" not in r.text.split("<main")[1]
 
 
 def test_api_key_token_is_shown_once_and_can_be_revoked(
@@ -197,4 +201,60 @@ def test_deadlines_are_set_per_jurisdiction(client: TestClient, world: World) ->
     other = client.get("/admin/deadlines?node=369902", headers=HTML).text
     assert 'name="contact_min" type="number" min="1" value="5"' in other
     bad = client.post("/admin/deadlines", data={**form, "contact_min": "0"}, headers=HTML)
-    assert bad.status_code == 422 and "contact_min" in bad.text
+    assert bad.status_code == 422 and "首次联系时限" in bad.text
+
+
+def test_home_greets_by_name_and_names_the_jurisdiction(
+    client: TestClient, world: World, session: Session
+) -> None:
+    user = session.get(User, world.users["police_a"])
+    assert user is not None
+    user.display_name = "张警官"
+    session.flush()
+    browser_login(client, "police_a")
+    home = client.get("/", headers=HTML).text
+    assert "您好，张警官" in home
+    scope = home.split('id="scope">')[1].split("</p>")[0]
+    assert "甲派出所 · 管辖范围 测试市 / 东区 / 甲派出所" in scope and "/369900/" not in scope
+
+
+def test_favicon_is_served_and_linked(client: TestClient) -> None:
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert b"<svg" in icon.content
+    assert 'rel="icon" href="/static/favicon.svg"' in client.get("/login", headers=HTML).text
+
+
+def test_units_page_is_paged_and_searchable(client: TestClient, world: World, session: Session) -> None:
+    for i in range(60):
+        jurisdiction.create_unit(
+            session,
+            UnitIn(name=f"测试警务室{i:02d}", kind=UnitKind.GRID_TEAM, node_code="369901001002"),
+            system_principal(),
+        )
+    browser_login(client, "commander")
+    first = client.get("/admin/units", headers=HTML).text
+    assert first.count("<tr><td") == 50 and "共 68 条 · 第 1/2 页" in first
+    assert client.get("/admin/units?page=2", headers=HTML).text.count("<tr><td") == 18
+    found = client.get("/admin/units?q=警务室05", headers=HTML).text
+    assert found.count("<tr><td") == 1 and "测试警务室05" in found
+    west = client.get("/admin/units?q=369902", headers=HTML).text  # by node code: the west district's
+    assert "共 1 条" in west and "丙派出所" in west
+    assert "没有名称含“无此单位”的单位" in client.get("/admin/units?q=无此单位", headers=HTML).text
+
+
+def test_deadline_settings_headers_match_their_columns(client: TestClient, world: World) -> None:
+    browser_login(client, "commander")
+    page = client.get("/admin/deadlines?node=369901001", headers=HTML).text
+    table = page.split('<table class="data">')[1].split("</table>")[0]
+    header = table.count("<th>")
+    rows = table.split("<tbody>")[1].split("</tr>")[:-1]
+    assert header == 3 and all(row.count("<td") == header for row in rows)
+
+
+def test_bulletin_page_keeps_the_console_top_bar_and_menu(client: TestClient, world: World) -> None:
+    browser_login(client, "stats")
+    page = client.get("/bulletins", headers=HTML).text
+    assert 'class="topbar"' in page and 'href="/bulletins" class="active"' in page
+    assert "电信网络诈骗防范打击工作通报" in page and 'id="bulletin-form"' in page
+    assert "<!DOCTYPE" not in page.split("<main")[1]  # one document, the bulletin inside it

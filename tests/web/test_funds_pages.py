@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -11,6 +12,7 @@ from fanzha.cases import service as cases
 from fanzha.core.timeutil import utcnow
 from fanzha.funds import service
 from fanzha.funds.models import FundRequest, RequestStatus
+from fanzha.funds.schemas import HoldIn
 from tests.cases.factories import case_in
 from tests.factories import World
 from tests.funds.factories import hold
@@ -51,8 +53,59 @@ def test_bad_amount_names_the_field(app: FastAPI, world: World, session: Session
     case = cases.register_case(session, case_in("369901001001"), world.principals["police_a"])
     client, csrf = _as(app, "police_a")
     data = {"csrf_token": csrf, "case_id": str(case.id), "bank_code": "ICBC", "account": "1", "amount": "x"}
+    data |= {"account_name": "张三丰", "reason": "转入后 5 分钟"}
     r = client.post("/funds/requests/new", data=data, headers=HTML)
-    assert r.status_code == 422 and "amount" in r.text and "必须是数字" in r.text
+    assert r.status_code == 422 and "金额：必须是数字" in r.text and "amount：" not in r.text
+    assert 'value="张三丰"' in r.text and "转入后 5 分钟</textarea>" in r.text  # what was typed stays
+    assert r.text.count('class="topbar"') == 1 and 'name="amount"' in r.text  # the form, in the console
+
+
+def test_request_form_from_a_case_starts_with_its_accounts_and_loss(
+    app: FastAPI, world: World, session: Session
+) -> None:
+    case = cases.register_case(session, case_in("369901001001"), world.principals["police_a"])
+    client, _ = _as(app, "police_a")
+    form = client.get(f"/funds/requests/new?case_id={case.id}", headers=HTML).text
+    assert 'name="account" required maxlength="40" value="6222020000001234567"' in form
+    assert 'name="amount" required inputmode="decimal" value="12345.67"' in form
+    assert "本案嫌疑账户" in form
+
+
+def test_a_waiting_request_names_who_may_approve_and_counts_for_them(
+    app: FastAPI, world: World, session: Session
+) -> None:
+    req = hold(session, world, until="requested")
+    maker, _ = _as(app, "police_a")
+    page = maker.get(f"/funds/requests/{req.id}", headers=HTML).text
+    waiting = page.split('id="waiting"')[1].split("</section>")[0]
+    assert "等待 甲派出所（或上级单位）审批" in waiting
+    assert "police_a2（甲派出所）" in waiting and "commander（测试市反诈中心）" in waiting
+    assert "police_a（" not in waiting and "police_b" not in waiting
+    assert maker.get("/funds/requests/awaiting-count", headers=HTML).text == ""
+    checker, _ = _as(app, "police_a2")
+    assert checker.get("/funds/requests/awaiting-count", headers=HTML).text == "1"
+    assert 'hx-get="/funds/requests/awaiting-count"' in checker.get("/", headers=HTML).text.split("</nav>")[0]
+    mine = checker.get("/funds/requests?awaiting=true", headers=HTML).text
+    assert "待我审批的请求" in mine and f"/funds/requests/{req.id}" in mine
+    other, _ = _as(app, "police_b")
+    assert other.get("/funds/requests/awaiting-count", headers=HTML).text == ""
+
+
+def test_station_officer_is_told_why_the_centres_request_is_not_theirs(
+    app: FastAPI, world: World, session: Session
+) -> None:
+    case = cases.register_case(session, case_in("369901001001"), world.principals["commander"])
+    data = HoldIn(case_id=case.id, bank_code="ICBC", account="6222020000001111", amount=Decimal("10"))
+    req = service.request_hold(session, data, world.principals["commander"])
+    station, csrf = _as(app, "police_a2")
+    page = station.get(f"/funds/requests/{req.id}", headers=HTML).text
+    assert 'id="approve"' not in page and "只能由测试市反诈中心或其上级单位的另一名民警审批" in page
+    r = station.post(
+        f"/funds/requests/{req.id}/decision", data={"csrf_token": csrf, "approve": "true"}, headers=HTML
+    )
+    assert r.status_code == 403
+    session.refresh(req)
+    assert req.status == RequestStatus.REQUESTED
 
 
 def test_maker_cannot_approve_but_a_second_officer_can(app: FastAPI, world: World, session: Session) -> None:
@@ -90,6 +143,7 @@ def test_bank_liaison_sees_and_acknowledges_only_its_own_bank(
     too_much = {**ack, "executed_amount": "7000.00", "balance_found": "6500.00"}
     r = bank.post(f"/funds/requests/{icbc.id}/ack", data=too_much, headers=HTML)
     assert r.status_code == 422 and "执行金额不能超过查到的余额" in r.text
+    assert 'value="7000.00"' in r.text and 'value="6500.00"' in r.text  # what was typed stays
     ok = {**ack, "executed_amount": "6500.00", "balance_found": "6500.00"}
     r = bank.post(f"/funds/requests/{icbc.id}/ack", data=ok, headers=HTML)
     assert r.status_code == 200 and "生效中" in r.text and "6,500.00" in r.text and "银行回执" in r.text

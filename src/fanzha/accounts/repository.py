@@ -30,6 +30,18 @@ def users_within(session: Session, path: str) -> Sequence[User]:
     return session.scalars(stmt).all()
 
 
+def users_at_nodes(session: Session, paths: Sequence[str], roles: Sequence[str]) -> Sequence[User]:
+    """Active users of these roles in units placed exactly at these node paths."""
+    stmt = (
+        select(User)
+        .join(Unit, User.unit_id == Unit.id)
+        .join(Node, Unit.node_id == Node.id)
+        .where(Node.path.in_(paths), User.role.in_(roles), User.active.is_(True))
+        .order_by(Node.path, User.username)
+    )
+    return session.scalars(stmt).all()
+
+
 def on_duty_users(session: Session, unit_id: int, roles: Sequence[str]) -> Sequence[User]:
     stmt = select(User).where(
         User.unit_id == unit_id, User.on_duty.is_(True), User.active.is_(True), User.role.in_(roles)

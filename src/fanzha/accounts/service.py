@@ -1,6 +1,6 @@
 """Users, login with throttling, sessions and API keys."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -20,6 +20,7 @@ from fanzha.core.errors import (
 )
 from fanzha.core.principal import Principal
 from fanzha.core.roles import CLIENT_SCOPES, PII_BY_DEFAULT, ROLE_PERMISSIONS, Perm, Role
+from fanzha.core.scope import ancestor_paths
 from fanzha.core.security import hash_password, new_token, token_digest, verify_password
 from fanzha.core.timeutil import utcnow
 from fanzha.jurisdiction import service as jurisdiction
@@ -265,3 +266,54 @@ def display_name(session: Session, user_id: int) -> str | None:
     """A user's name as colleagues and residents know it (None for machine clients)."""
     user = repo.user_by_id(session, user_id)
     return user.display_name if user else None
+
+
+# What the system principals (CLI, scheduler, demo) are called on a Chinese page.
+SYSTEM_NAMES = {
+    "system": "系统",
+    "cli": "命令行",
+    "demo": "演示数据",
+    "warnings-scheduler": "超时提醒",
+    "public-report": "群众举报",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who an audit actor string (``user:4:police``) is, as a page names them."""
+
+    name: str
+    unit_name: str | None = None
+    unit_path: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}（{self.unit_name}）" if self.unit_name else self.name
+
+
+def _actor(session: Session, actor: str) -> Actor:
+    kind, _, rest = actor.partition(":")
+    ident, _, name = rest.partition(":")
+    if kind == "user" and ident.isdigit() and (user := repo.user_by_id(session, int(ident))) is not None:
+        return Actor(user.display_name, user.unit.name, user.unit.node.path)
+    if kind == "client" and ident.isdigit() and (key := repo.api_key_by_id(session, int(ident))) is not None:
+        return Actor(f"接口 {key.name}", key.unit.name, key.unit.node.path)
+    if kind == "system":
+        return Actor(f"系统·{SYSTEM_NAMES.get(name, name)}")
+    return Actor(name or actor)
+
+
+def describe_actors(session: Session, actors: Iterable[str]) -> dict[str, Actor]:
+    """Display name, unit and unit path of each audit actor string (unknown ones by their name)."""
+    return {actor: _actor(session, actor) for actor in set(actors)}
+
+
+def actor_labels(session: Session, actors: Iterable[str | None]) -> dict[str, str]:
+    """``user:4:police`` → 张三（甲派出所）, for each actor string given (None skipped)."""
+    return {a: who.label for a, who in describe_actors(session, [a for a in actors if a]).items()}
+
+
+def holders_at_or_above(session: Session, perm: Perm, path: str) -> list[User]:
+    """Active users holding ``perm`` whose unit sits at ``path`` or above it in the tree."""
+    roles = [role.value for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
+    return list(repo.users_at_nodes(session, ancestor_paths(path), roles))

@@ -6,7 +6,14 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from fanzha.audit import service as audit
-from fanzha.core.masking import mask_address, mask_card, mask_id_number, mask_name, mask_phone
+from fanzha.core.masking import (
+    mask_address,
+    mask_card,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    mask_route_reason,
+)
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 
@@ -17,6 +24,7 @@ class PiiKind(StrEnum):
     ID_NUMBER = "id_number"
     CARD = "card"
     ADDRESS = "address"
+    ROUTE_REASON = "route_reason"  # quotes the address or phone it was routed by
 
 
 MASKERS: dict[PiiKind, Callable[[str | None], str | None]] = {
@@ -25,6 +33,7 @@ MASKERS: dict[PiiKind, Callable[[str | None], str | None]] = {
     PiiKind.ID_NUMBER: mask_id_number,
     PiiKind.CARD: mask_card,
     PiiKind.ADDRESS: mask_address,
+    PiiKind.ROUTE_REASON: mask_route_reason,
 }
 
 

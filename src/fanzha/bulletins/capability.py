@@ -7,7 +7,7 @@ CAPABILITY = Capability(
     label="统计与通报",
     models="fanzha.bulletins.models",
     api_routers=("fanzha.bulletins.routes:router",),
-    web_routers=("fanzha.bulletins.routes:page_router", "fanzha.web.dashboard:router"),
+    web_routers=("fanzha.web.bulletins:router", "fanzha.web.dashboard:router"),
     tiles=(Tile("stats.read", "/dashboard", "指挥大屏", "今日预警、超时环节、劝阻成功率与趋势"),),
     menu=(
         MenuEntry("stats.read", "/dashboard", "指挥大屏"),

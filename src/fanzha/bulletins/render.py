@@ -67,12 +67,12 @@ def chart_svgs(b: Bulletin) -> dict[str, str]:
     }
 
 
-def render_html(b: Bulletin, page: bool = False, links: dict[str, str] | None = None) -> str:
-    """The bulletin as a document; ``page`` adds the console's form and download links."""
+def render_html(b: Bulletin, page: bool = False) -> str:
+    """The bulletin as a document (for the PDF), or with ``page`` as a fragment for a console page."""
     return (
         _env()
         .get_template("bulletin.html")
-        .render(b=b, charts=chart_svgs(b), page=page, links=links or {}, ranking_labels=RANKING_LABELS)
+        .render(b=b, charts=chart_svgs(b), page=page, ranking_labels=RANKING_LABELS)
     )
 
 

@@ -1,23 +1,19 @@
-"""Bulletin API (figures as JSON, PDF, CSV, XLSX, the issued ones) and the console page."""
+"""Bulletin API (figures as JSON, PDF, CSV, XLSX, the issued ones); the console page is web/bulletins.py."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
+from fastapi.responses import Response
 
 from fanzha.accounts.deps import DbSession, requires
 from fanzha.bulletins import render, service
-from fanzha.bulletins.periods import PeriodKind, latest_complete
+from fanzha.bulletins.periods import PeriodKind
 from fanzha.bulletins.schemas import Bulletin, StoredBulletinOut
 from fanzha.core.errors import ValidationFailed
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
-from fanzha.core.timeutil import utcnow
-from fanzha.jurisdiction import service as tree
 
 router = APIRouter(prefix="/bulletins", tags=["bulletins"])
-page_router = APIRouter(tags=["bulletins"])
 Reader = Annotated[Principal, Depends(requires(Perm.STATS_READ))]
 
 _FILES = {
@@ -66,20 +62,3 @@ def download(node_code: str, period: str, fmt: str, session: DbSession, principa
     if fmt not in _FILES:
         raise ValidationFailed.on("fmt", "文件格式应为 pdf、csv 或 xlsx")
     return _download(service.bulletin_for(session, principal, node_code, period), fmt)
-
-
-def _default_node(session: Session, principal: Principal) -> str:
-    nodes = tree.nodes_in_scope(session, principal)
-    return nodes[0].code if nodes else ""
-
-
-@page_router.get("/bulletins", response_class=HTMLResponse, summary="通报页面")
-def page(
-    session: DbSession, principal: Reader, node: str | None = None, period: str | None = None
-) -> HTMLResponse:
-    code = node or _default_node(session, principal)
-    key = period or latest_complete(PeriodKind.MONTH, utcnow()).key
-    b = service.bulletin_for(session, principal, code, key)
-    base = f"/api/v1/bulletins/{b.node_code}/{b.period_key}"
-    links = {"下载 PDF": f"{base}/pdf", "下载 CSV": f"{base}/csv", "下载 XLSX": f"{base}/xlsx", "JSON": base}
-    return HTMLResponse(render.render_html(b, page=True, links=links))

@@ -41,7 +41,7 @@ class ValidationFailed(FanzhaError):
 
     @classmethod
     def on(cls, field_name: str, message: str) -> "ValidationFailed":
-        return cls(f"{field_name}：{message}", [FieldError(field_name, message)])
+        return cls(f"{field_label(field_name)}：{message}", [FieldError(field_name, message)])
 
 
 class NotFound(FanzhaError):
@@ -122,7 +122,7 @@ def render_error(request: Request, err: FanzhaError) -> Response:
         if isinstance(err, NotAuthenticated) and request.method == "GET":
             # A console page opened without a session: go and log in, then come back.
             return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-        items = "".join(f"<li>{escape(f.field)}：{escape(f.message)}</li>" for f in err.fields)
+        items = "".join(f"<li>{escape(field_label(f.field))}：{escape(f.message)}</li>" for f in err.fields)
         page = (
             '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
             '<link rel="stylesheet" href="/static/app.css">'
@@ -134,6 +134,63 @@ def render_error(request: Request, err: FanzhaError) -> Response:
         )
         return HTMLResponse(page, status_code=err.status, headers=headers)
     return JSONResponse(error_body(err), status_code=err.status, headers=headers)
+
+
+# Input field names as an officer reads them in an error line (codes stay in the JSON ``fields``).
+FIELD_LABELS = {
+    "account": "账号",
+    "account_name": "户名",
+    "amount": "金额",
+    "amount_at_risk": "涉险金额",
+    "balance_found": "查到的余额",
+    "body": "输入",
+    "bank_code": "银行",
+    "case_id": "案件",
+    "close_min": "办结时限",
+    "contact_min": "首次联系时限",
+    "display_name": "姓名",
+    "evidence": "证据",
+    "executed_amount": "实际执行金额",
+    "fraud_type": "诈骗类型",
+    "id_number": "身份证号",
+    "issued_at": "下发时间",
+    "kind": "类型",
+    "level": "等级",
+    "loss_amount": "损失金额",
+    "name": "名称",
+    "node_code": "辖区",
+    "note": "说明",
+    "occurred_at": "发生时间",
+    "outcome": "办结结果",
+    "password": "密码",
+    "reason": "理由",
+    "result": "结果",
+    "role": "角色",
+    "source": "来源",
+    "source_id": "来源编号",
+    "summary": "简要案情",
+    "text": "内容",
+    "unit_id": "单位",
+    "username": "用户名",
+    "victim_address": "住址",
+    "victim_age": "年龄",
+    "victim_name": "姓名",
+    "victim_phone": "电话",
+    "visit_min": "上门时限",
+}
+
+
+def field_label(name: str) -> str:
+    """``executed_amount`` → 实际执行金额; a nested path by its last known part, else as given."""
+    for part in reversed(name.split(".")):
+        if part in FIELD_LABELS:
+            return FIELD_LABELS[part]
+    return name
+
+
+def field_summary(fields: Iterable["FieldError"]) -> str:
+    """One line naming each field in Chinese with what is wrong with it."""
+    return "；".join(f"{field_label(f.field)}：{f.message}" for f in fields)
 
 
 _LOC_SKIP = {"body", "query", "path", "header", "cookie", "form"}
@@ -195,9 +252,8 @@ def field_errors(errors: Iterable[Mapping[str, Any]], prefix: str = "") -> list[
 
 
 def invalid(fields: list[FieldError]) -> ValidationFailed:
-    """One 422 naming the first few fields in its message and all of them in ``fields``."""
-    summary = "；".join(f"{f.field}：{f.message}" for f in fields[:5])
-    return ValidationFailed(f"输入有误：{summary}", fields)
+    """One 422 naming the first few fields (in Chinese) in its message and all of them in ``fields``."""
+    return ValidationFailed(f"输入有误：{field_summary(fields[:5])}", fields)
 
 
 def _from_validation(exc: RequestValidationError) -> FanzhaError:

@@ -61,3 +61,11 @@ def mask_in_text(text: str) -> str:
     text = ID_NUMBER_IN_TEXT.sub(lambda m: mask_id_number(m.group()) or "", text)
     text = CARD_IN_TEXT.sub(lambda m: mask_card(m.group()) or "", text)
     return PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group()) or "", text)
+
+
+def mask_route_reason(value: str | None) -> str | None:
+    """The routing reason quotes the address (house number) or the phone prefix it matched: hide
+    its digits as the address and phone are hidden; the matched area's names stay readable."""
+    if not value:
+        return value
+    return _DIGITS.sub("*", value)

@@ -14,12 +14,14 @@ from typing import Any
 @dataclass(frozen=True)
 class MenuEntry:
     """A console menu entry, shown to whoever holds ``perm``; ``None`` is a public page (no login).
-    ``admin`` entries come last in the menu."""
+    ``admin`` entries come last in the menu. ``badge`` is a console path answering a count (plain
+    text, empty when nothing waits) that the menu shows beside the label."""
 
     perm: str | None
     href: str
     label: str
     admin: bool = False
+    badge: str | None = None
 
 
 @dataclass(frozen=True)

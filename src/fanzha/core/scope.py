@@ -12,6 +12,12 @@ def is_within(path: str, ancestor_path: str) -> bool:
     return path.startswith(ancestor_path)
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The path itself and every path above it: ``/1/2/`` → ``["/1/", "/1/2/"]``."""
+    codes = path.strip("/").split("/")
+    return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+
+
 def upper_bound(ancestor_path: str) -> str:
     # Paths end in "/"; every descendant continues with a digit, and "0" sorts right after "/".
     return ancestor_path[:-1] + "0"

@@ -20,6 +20,14 @@ def to_local(value: datetime) -> datetime:
     return as_utc(value).astimezone(get_settings().tz)
 
 
+def format_local_hm(value: datetime | None) -> str:
+    """Hours and minutes in Beijing time (with the date when it is not today)."""
+    if value is None:
+        return "—"
+    local = to_local(value)
+    return local.strftime("%H:%M" if local.date() == to_local(utcnow()).date() else "%m-%d %H:%M")
+
+
 def format_local(value: datetime | None) -> str:
     if value is None:
         return "—"

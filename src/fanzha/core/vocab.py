@@ -41,3 +41,15 @@ class VictimGroup(LabelledEnum):
     WORKER = "worker", "在职人员"
     ENTREPRENEUR = "entrepreneur", "个体经营者"
     OTHER = "other", "其他"
+
+
+# Kinds of contact identifier (a warning's evidence, a case's suspect identifiers) as officers read them.
+IDENTIFIER_LABELS = {
+    "phone": "号码",
+    "bank_account": "账户",
+    "url": "网址",
+    "app": "App",
+    "wechat": "微信",
+    "qq": "QQ",
+    "other": "其他",
+}

@@ -15,7 +15,7 @@ CAPABILITY = Capability(
     ),
     menu=(
         MenuEntry("funds.request", "/funds/requests", "止付冻结"),
-        MenuEntry("funds.approve", "/funds/requests", "止付冻结"),
+        MenuEntry("funds.approve", "/funds/requests", "止付冻结", badge="/funds/requests/awaiting-count"),
         MenuEntry("funds.bank", "/funds/requests", "止付冻结"),
         MenuEntry("funds.request", "/funds/trace", "资金查控"),
         MenuEntry("funds.request", "/funds/mule-scores", "账户评分"),

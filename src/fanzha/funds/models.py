@@ -53,6 +53,10 @@ class RequestStatus(LabelledEnum):
     RETURNED = "returned", "已返还"
 
 
+# Statuses a bank never sees: the request has not (or will never have) a second officer's approval.
+UNRELEASED = (RequestStatus.REQUESTED.value, RequestStatus.REJECTED.value)
+
+
 class FundRequest(Base):
     __tablename__ = "funds_requests"
     __table_args__ = (

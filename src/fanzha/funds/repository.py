@@ -7,15 +7,17 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from fanzha.core.scope import within
-from fanzha.funds.models import FundRequest, PunishedPerson
+from fanzha.funds.models import UNRELEASED, FundRequest, PunishedPerson
 from fanzha.funds.schemas import RequestQuery
 
 
 def readable(bank_code: str | None, scope_path: str) -> Select[FundRequest]:
     """The requests a reader may see: a bank liaison (``bank_code``) their bank's, anywhere in the
     city; an officer their subtree's. Every read of requests starts here."""
-    if bank_code is not None:
-        return select(FundRequest).where(FundRequest.bank_code == bank_code)
+    if bank_code is not None:  # and only once an officer approved it
+        return select(FundRequest).where(
+            FundRequest.bank_code == bank_code, FundRequest.status.not_in(UNRELEASED)
+        )
     return select(FundRequest).where(within(FundRequest.node_path, scope_path))
 
 

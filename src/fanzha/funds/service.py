@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from fanzha.accounts import service as accounts
 from fanzha.audit import service as audit
 from fanzha.cases import service as cases
 from fanzha.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -132,6 +133,20 @@ def follow_up_kinds(req: FundRequest) -> list[RequestKind]:
     return [k for k, (allowed, _) in _FOLLOW_UPS.items() if RequestKind(req.kind) in allowed]
 
 
+@dataclass(frozen=True)
+class CaseMoney:
+    """What a request form opened from a case starts with: the suspect accounts and the loss."""
+
+    accounts: list[str]
+    amount: Decimal
+
+
+def case_money(session: Session, case_id: int, actor: Principal) -> CaseMoney:
+    out = cases.to_out(session, cases.get_case(session, case_id, actor), actor)
+    found = [i.value for i in out.suspect_identifiers if i.kind == "bank_account"]
+    return CaseMoney(found, out.loss_amount)
+
+
 def request_hold(session: Session, data: HoldIn, actor: Principal) -> FundRequest:
     """An officer asks for a stop-payment (or a freeze) of an account for a case in their subtree."""
     actor.require(Perm.FUNDS_REQUEST)
@@ -198,12 +213,62 @@ def follow_up(session: Session, hold_id: int, data: FollowUpIn, actor: Principal
     return _submit(session, req, actor)
 
 
+def _requester(session: Session, req: FundRequest) -> accounts.Actor:
+    return accounts.describe_actors(session, [req.requested_by])[req.requested_by]
+
+
+def approval_refusal(session: Session, req: FundRequest, actor: Principal) -> str | None:
+    """Why ``actor`` may not approve ``req``, or None if they may.
+
+    The checker is a second officer holding ``funds.approve`` in the requester's unit or in a
+    unit above it in the tree, never a lower unit: a station cannot approve the centre's request.
+    """
+    if not actor.can(Perm.FUNDS_APPROVE):
+        return "您没有审批止付冻结请求的权限"
+    if req.requested_by == actor.actor:
+        return "申请人不能审批自己提交的请求（需另一名民警审批）"
+    requester = _requester(session, req)
+    if not (requester.unit_path or req.node_path).startswith(actor.scope_path):
+        unit = requester.unit_name or "申请人单位"
+        return f"该请求由{unit}提出，只能由{unit}或其上级单位的另一名民警审批"
+    return None
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Who a request waits for: the requester's unit (or one above it) and the people who may approve."""
+
+    unit: str
+    approvers: list[str]
+
+
+def waiting_for(session: Session, req: FundRequest) -> Waiting:
+    requester = _requester(session, req)
+    users = accounts.holders_at_or_above(session, Perm.FUNDS_APPROVE, requester.unit_path or req.node_path)
+    names = [
+        f"{u.display_name}（{u.unit.name}）" for u in users if f"user:{u.id}:{u.username}" != req.requested_by
+    ]
+    return Waiting(requester.unit_name or "申请人单位", names)
+
+
+def awaiting_approval(session: Session, actor: Principal, limit: int = 200) -> list[FundRequest]:
+    """Requests in the actor's subtree waiting for a decision that this actor may give."""
+    if not actor.can(Perm.FUNDS_APPROVE):
+        return []
+    waiting = RequestQuery(status=RequestStatus.REQUESTED)
+    rows, _ = repository.list_requests(
+        session, repository.readable(None, actor.scope_path), waiting, 0, limit
+    )
+    return [r for r in rows if approval_refusal(session, r, actor) is None]
+
+
 def decide(session: Session, request_id: int, data: DecisionIn, actor: Principal) -> FundRequest:
-    """The checker: a different officer holding ``funds.approve`` approves or rejects."""
+    """The checker (see ``approval_refusal``) approves or rejects."""
     actor.require(Perm.FUNDS_APPROVE)
     req = get_request(session, request_id, actor)
-    if req.requested_by == actor.actor:
-        raise Forbidden("申请人不能审批自己提交的请求（需另一名民警审批）")
+    refusal = approval_refusal(session, req, actor)
+    if refusal is not None:
+        raise Forbidden(refusal)
     if req.status != RequestStatus.REQUESTED:
         raise Conflict(f"该请求当前为“{RequestStatus(req.status).label}”，不能审批")
     before = _snapshot(req)

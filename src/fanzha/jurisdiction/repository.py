@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from fanzha.core.scope import within
@@ -78,3 +78,28 @@ def unit_paths(session: Session, kinds: Sequence[str]) -> Sequence[tuple[int, st
 
 def first_city(session: Session) -> Node | None:
     return session.scalars(select(Node).where(Node.level == 1).order_by(Node.id)).first()
+
+
+def nodes_matching(session: Session, path: str, text: str, limit: int) -> Sequence[Node]:
+    """Nodes in the subtree whose name contains ``text`` or whose code starts with it, upper levels first."""
+    match = or_(Node.name.contains(text, autoescape=True), Node.code.startswith(text, autoescape=True))
+    stmt = select(Node).where(within(Node.path, path), match).order_by(Node.level, Node.path)
+    return session.scalars(stmt.limit(limit)).all()
+
+
+def units_matching(
+    session: Session, path: str, text: str, offset: int, limit: int
+) -> tuple[Sequence[Unit], int]:
+    """A page of the subtree's units (by node, then name) whose name, node name or code matches ``text``."""
+    stmt = select(Unit).join(Node, Unit.node_id == Node.id).where(within(Node.path, path))
+    if text:
+        stmt = stmt.where(
+            or_(
+                Unit.name.contains(text, autoescape=True),
+                Node.name.contains(text, autoescape=True),
+                Node.code.startswith(text, autoescape=True),
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(Node.path, Unit.name).offset(offset).limit(limit)).all()
+    return rows, total

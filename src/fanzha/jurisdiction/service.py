@@ -120,6 +120,46 @@ def node_in_scope(session: Session, code: str, scope_path: str) -> Node:
     return node
 
 
+@dataclass(frozen=True)
+class NodeChoice:
+    """A node to pick by name: its code and where it sits (district / station / grid)."""
+
+    code: str
+    name: str
+    trail: str
+
+
+def find_nodes(session: Session, scope_path: str, text: str, limit: int = 20) -> list[NodeChoice]:
+    """Nodes in the scope matching a typed name (or code prefix), each with its names from the top."""
+    text = text.strip()
+    if not text:
+        return []
+    found = repo.nodes_matching(session, scope_path, text, limit)
+    names = _names_along(session, [n.path for n in found])
+    return [NodeChoice(n.code, n.name, _trail(names, n.path)) for n in found]
+
+
+def _names_along(session: Session, paths: Iterable[str]) -> dict[str, str]:
+    codes = {c for p in paths for c in p.strip("/").split("/")}
+    return {code: n.name for code, n in repo.nodes_by_codes(session, sorted(codes)).items()}
+
+
+def _trail(names: dict[str, str], path: str) -> str:
+    return " / ".join(names.get(c, c) for c in path.strip("/").split("/"))
+
+
+def trail_of(session: Session, path: str) -> str:
+    """A materialized path in names: ``/369900/369901/`` → 测试市 / 东区."""
+    return _trail(_names_along(session, [path]), path)
+
+
+def search_units(
+    session: Session, scope_path: str, text: str, page: int, page_size: int
+) -> tuple[Sequence[Unit], int]:
+    """One page of the units in scope matching a typed name or code, and how many match in all."""
+    return repo.units_matching(session, scope_path, text.strip(), (page - 1) * page_size, page_size)
+
+
 def export_rows(session: Session, scope_path: str) -> list[dict[str, Any]]:
     nodes = repo.subtree(session, scope_path)
     by_id = {n.id: n.code for n in nodes}
@@ -171,6 +211,10 @@ def nodes_by_ids(session: Session, ids: Iterable[int]) -> dict[int, Node]:
 
 def node_by_code(session: Session, code: str) -> Node | None:
     return repo.node_by_code(session, code)
+
+
+def unit_by_id(session: Session, unit_id: int) -> Unit | None:
+    return repo.unit_by_id(session, unit_id)
 
 
 def children(session: Session, node: Node) -> Sequence[Node]:

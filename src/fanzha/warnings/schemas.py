@@ -112,10 +112,23 @@ class ReopenIn(Input):
 
 class ActionOut(BaseModel):
     kind: str
+    kind_label: str
     result: str
+    result_label: str  # the result in words: an outcome, a step, the unit escalated to
     note: str
     actor: str
+    actor_name: str  # display name and unit
     at: datetime
+
+
+class StepOut(BaseModel):
+    """A deadline: first contact, visit or closing; done (at ``done_at``), late, both, or pending."""
+
+    step: str
+    label: str
+    due_at: datetime
+    done_at: datetime | None
+    late: bool
 
 
 class WarningOut(BaseModel):
@@ -151,11 +164,14 @@ class WarningOut(BaseModel):
     closed_at: datetime | None
     outcome: str | None
     outcome_label: str | None
+    outcome_note: str
     case_id: int | None
     contact_due_at: datetime
     visit_due_at: datetime | None
     close_due_at: datetime
     overdue_steps: list[str]
+    steps: list[StepOut]
+    flags: list[str]  # e.g. closed without the visit its level requires
     escalated_at: datetime | None
     timeline: list[ActionOut] = []
 

@@ -38,6 +38,12 @@ TRANSITIONS: dict[tuple[State, Move], State] = {
 OPEN_STATES = (S.RECEIVED.value, S.ROUTED.value, S.ASSIGNED.value, S.IN_PROGRESS.value)
 
 
+def allowed_moves(current: str) -> set[Move]:
+    """The moves the table allows from ``current``: what a page may offer."""
+    state = State(current)
+    return {m for (s, m) in TRANSITIONS if s == state}
+
+
 def next_state(current: str, move: Move) -> State:
     """The state after ``move``, or a Conflict naming the current state and the refused move."""
     state = State(current)

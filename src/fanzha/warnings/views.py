@@ -15,10 +15,10 @@ from fanzha.core.timeutil import to_local
 from fanzha.core.vocab import FraudType
 from fanzha.jurisdiction.models import Node
 from fanzha.jurisdiction.service import nodes_by_ids
-from fanzha.warnings import repository
+from fanzha.warnings import progress, repository
 from fanzha.warnings.models import EarlyWarning, Level, Outcome, Source
 from fanzha.warnings.repository import overdue_now
-from fanzha.warnings.schemas import ActionOut, Evidence, Filters, WarningOut
+from fanzha.warnings.schemas import Evidence, Filters, WarningOut
 from fanzha.warnings.service import timeline
 from fanzha.warnings.statemachine import OPEN_STATES, State
 
@@ -43,7 +43,8 @@ def to_out(
         session, principal, "warning", w.id,
         {"victim_name": (PiiKind.NAME, w.victim_name), "victim_phone": (PiiKind.PHONE, w.victim_phone),
          "victim_id_number": (PiiKind.ID_NUMBER, w.victim_id_number),
-         "victim_address": (PiiKind.ADDRESS, w.victim_address)},
+         "victim_address": (PiiKind.ADDRESS, w.victim_address),
+         "route_reason": (PiiKind.ROUTE_REASON, w.route_reason)},
         reveal,
     )  # fmt: skip
     node = node or session.get(Node, w.node_id)
@@ -60,14 +61,14 @@ def to_out(
         fraud_type_label=FraudType(w.fraud_type).label, tags=list(w.tags),
         evidence=[Evidence.model_validate(e) for e in w.evidence], text=w.text,
         amount_at_risk=w.amount_at_risk,
-        node_code=node.code, node_name=node.name, unit_id=w.unit_id, route_reason=w.route_reason,
+        node_code=node.code, node_name=node.name, unit_id=w.unit_id, route_reason=pii["route_reason"] or "",
         assignee_id=w.assignee_id, first_contact_at=w.first_contact_at, visited_at=w.visited_at,
         closed_at=w.closed_at, outcome=w.outcome,
-        outcome_label=Outcome(w.outcome).label if w.outcome else None,
+        outcome_label=Outcome(w.outcome).label if w.outcome else None, outcome_note=w.outcome_note,
         case_id=w.case_id, contact_due_at=w.contact_due_at, visit_due_at=w.visit_due_at,
         close_due_at=w.close_due_at, overdue_steps=steps, escalated_at=w.escalated_at,
-        timeline=[ActionOut(kind=a.kind, result=a.result, note=a.note, actor=a.actor, at=a.at)
-                  for a in timeline(session, w)] if with_timeline else [],
+        steps=progress.steps(w), flags=progress.flags(w),
+        timeline=progress.timeline(session, timeline(session, w)) if with_timeline else [],
     )  # fmt: skip
 
 

@@ -1,8 +1,9 @@
 """Administration pages: the jurisdiction tree, units, users and API keys."""
 
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request, Response, UploadFile
 
 from fanzha.accounts import service as accounts
 from fanzha.accounts.deps import DbSession, requires
@@ -49,9 +50,27 @@ def tree_import(request: Request, session: DbSession, actor: TreeAdmin, file: Up
     return page(request, "admin/imported.html", actor, {"created": created})
 
 
+UNITS_PER_PAGE = 50
+
+
 @router.get("/units")
-def units_page(request: Request, session: DbSession, actor: TreeAdmin) -> Response:
-    ctx = {"units": tree.units_in_scope(session, actor), "kinds": {k: k.label for k in UnitKind}}
+def units_page(
+    request: Request,
+    session: DbSession,
+    actor: TreeAdmin,
+    q: str = "",
+    page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+) -> Response:
+    units, total = tree.search_units(session, actor.scope_path, q, page_no, UNITS_PER_PAGE)
+    ctx = {
+        "units": units,
+        "kinds": {k: k.label for k in UnitKind},
+        "q": q,
+        "total": total,
+        "page_no": page_no,
+        "pages": max(1, -(-total // UNITS_PER_PAGE)),
+        "query": urlencode({"q": q} if q else {}),
+    }
     return page(request, "admin/units.html", actor, ctx)
 
 

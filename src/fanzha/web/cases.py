@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 
+from fanzha.accounts import service as accounts
 from fanzha.accounts.deps import DbSession, requires
 from fanzha.audit.service import entries_for
 from fanzha.cases import service
@@ -126,10 +127,12 @@ def case_detail(
     request: Request, case_id: int, session: DbSession, actor: Reader, reveal: bool = False
 ) -> Response:
     case = service.get_case(session, case_id, actor)
+    history = entries_for(session, "case", str(case.id))
     ctx = {
         "case": service.to_out(session, case, actor, reveal),
         "revealed": reveal,
-        "history": entries_for(session, "case", str(case.id)),
+        "history": history,
+        "who": accounts.actor_labels(session, [case.created_by, *(e.actor for e in history)]),
         "moves": sorted(STATUS_MOVES[CaseStatus(case.status)]),
         "groups": {g.value: g.label for g in VictimGroup},
     }

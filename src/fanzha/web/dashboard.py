@@ -25,8 +25,8 @@ from fanzha.warnings import stats as warning_stats
 from fanzha.warnings import views
 from fanzha.warnings.models import Level
 from fanzha.warnings.statemachine import State
+from fanzha.warnings.tick import STEP_LABELS
 from fanzha.web.render import page
-from fanzha.web.warnings import STEP_LABELS
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 Viewer = Annotated[Principal, Depends(requires(Perm.STATS_READ))]

@@ -5,7 +5,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from fanzha.core.errors import ValidationFailed, field_errors
+from fanzha.core.errors import ValidationFailed, field_errors, field_summary
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -16,7 +16,7 @@ def validated(model: type[M], **data: object) -> M:
         return model(**data)
     except ValidationError as exc:
         fields = field_errors(exc.errors())
-        raise ValidationFailed("；".join(f"{f.field}：{f.message}" for f in fields), fields) from exc
+        raise ValidationFailed(field_summary(fields), fields) from exc
 
 
 def blank_to_none(value: str | None) -> str | None:

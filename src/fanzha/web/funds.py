@@ -12,8 +12,10 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
+from fanzha.accounts import service as accounts
 from fanzha.accounts.deps import CurrentPrincipal, DbSession, requires
 from fanzha.audit.service import entries_for
 from fanzha.cases import service as cases
@@ -57,10 +59,12 @@ def request_list(
     bank: Annotated[str | None, Query()] = None,
     case_id: Annotated[str | None, Query()] = None,
     warned: bool = False,
+    awaiting: bool = False,
     notice: str | None = None,
     page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
 ) -> Response:
     own_bank = service.viewer_bank(actor)
+    mine = service.awaiting_approval(session, actor)
     status, kind, bank, case_id = map(blank_to_none, (status, kind, bank, case_id))
     query = RequestQuery(
         status=status if status in STATUS_LABELS else None,
@@ -72,8 +76,14 @@ def request_list(
     filters = {"status": query.status, "kind": query.kind, "bank": query.bank, "case_id": query.case_id}
     filters |= {"warned": warned}
     now = utcnow()
-    outs, total = service.list_requests(session, actor, query, (page_no - 1) * PAGE_SIZE, PAGE_SIZE, now)
+    if awaiting:  # the requests this officer may decide, instead of the filtered list
+        filters |= {"awaiting": True}
+        page_rows = mine[(page_no - 1) * PAGE_SIZE : page_no * PAGE_SIZE]
+        outs, total = [service.to_out(r, now) for r in page_rows], len(mine)
+    else:
+        outs, total = service.list_requests(session, actor, query, (page_no - 1) * PAGE_SIZE, PAGE_SIZE, now)
     ctx = {
+        "awaiting_count": len(mine),
         "rows": [_row(r, now) for r in outs],
         "total": total,
         "page_no": page_no,
@@ -89,6 +99,13 @@ def request_list(
     return page(request, "funds/list.html", actor, ctx)
 
 
+@router.get("/requests/awaiting-count")
+def awaiting_count(session: DbSession, actor: CurrentPrincipal) -> Response:
+    """The menu badge: how many requests wait for this officer's decision (empty when none)."""
+    n = len(service.awaiting_approval(session, actor))
+    return HTMLResponse(str(n) if n else "")
+
+
 def case_choices(session: Session, actor: Principal, current: int | None = None) -> list[tuple[int, str]]:
     """The latest cases in the officer's subtree to pick from, and ``current`` if it is older."""
     rows, _ = cases.case_rows(session, actor, CaseQuery(), 0, 100)
@@ -102,6 +119,34 @@ def case_choices(session: Session, actor: Principal, current: int | None = None)
     return choices
 
 
+def _request_form(
+    request: Request,
+    session: Session,
+    actor: Principal,
+    prefill: dict[str, Any],
+    error: str = "",
+    status: int = 200,
+) -> Response:
+    suspects: list[str] = []
+    case_id = prefill.get("case_id")
+    if isinstance(case_id, int) and not prefill.get("account"):  # opened from a case: its accounts, its loss
+        money = service.case_money(session, case_id, actor)
+        suspects = money.accounts
+        prefill = {
+            **prefill,
+            "account": next(iter(suspects), ""),
+            "amount": prefill.get("amount") or f"{money.amount:.2f}",
+        }
+    ctx = {
+        "cases": case_choices(session, actor, case_id if isinstance(case_id, int) else None),
+        "banks": service.bank_codes(session),
+        "suspects": suspects,
+        "prefill": prefill,
+        "error": error,
+    }
+    return page(request, "funds/new.html", actor, ctx, status_code=status)
+
+
 @router.get("/requests/new")
 def new_request(
     request: Request,
@@ -112,16 +157,13 @@ def new_request(
     bank_code: str = "",
     amount: str = "",
 ) -> Response:
-    ctx = {
-        "cases": case_choices(session, actor, case_id),
-        "banks": service.bank_codes(session),
-        "prefill": {"case_id": case_id, "account": account, "bank_code": bank_code, "amount": amount},
-    }
-    return page(request, "funds/new.html", actor, ctx)
+    prefill = {"case_id": case_id, "account": account, "bank_code": bank_code, "amount": amount}
+    return _request_form(request, session, actor, prefill)
 
 
 @router.post("/requests/new")
 def create_request(
+    request: Request,
     session: DbSession,
     actor: Requester,
     case_id: Annotated[str, Form()],
@@ -132,38 +174,48 @@ def create_request(
     account_name: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
 ) -> Response:
-    data = validated(
-        HoldIn,
-        case_id=case_id,
-        kind=kind,
-        bank_code=bank_code,
-        account=account,
-        account_name=blank_to_none(account_name),
-        amount=decimal_field("amount", amount),
-        reason=reason,
-    )
-    req = service.request_hold(session, data, actor)
+    typed = {"case_id": case_id, "kind": kind, "bank_code": bank_code, "account": account}
+    typed |= {"account_name": account_name, "amount": amount, "reason": reason}
+    try:
+        with session.begin_nested():
+            data = validated(
+                HoldIn,
+                **typed
+                | {"account_name": blank_to_none(account_name), "amount": decimal_field("amount", amount)},
+            )
+            req = service.request_hold(session, data, actor)
+    except NotFound:
+        raise
+    except FanzhaError as err:  # show the form again with what was typed and what is wrong
+        listed = {str(i): i for i, _ in case_choices(session, actor)}  # never look up a typed id
+        prefill = typed | {"case_id": listed.get(case_id.strip())}
+        return _request_form(request, session, actor, prefill, err.message, err.status)
     return redirect(f"/funds/requests/{req.id}")
 
 
 def _timeline(session: Session, request_id: int) -> list[dict[str, Any]]:
-    """Every audited step of the request: when, who, what, and the status it left."""
-    steps = []
-    for e in entries_for(session, "fund_request", str(request_id)):
-        after = e.after or {}
-        steps.append(
-            {
-                "at": e.at,
-                "who": e.actor.split(":", 2)[-1],
-                "action": e.action,
-                "status": STATUS_LABELS.get(str(after.get("status")), ""),
-            }
-        )
-    return steps
+    """Every audited step of the request: when, who (by name and unit), what, the status it left."""
+    entries = entries_for(session, "fund_request", str(request_id))
+    names = accounts.actor_labels(session, [e.actor for e in entries])
+    return [
+        {
+            "at": e.at,
+            "who": names[e.actor],
+            "action": e.action,
+            "status": STATUS_LABELS.get(str((e.after or {}).get("status")), ""),
+        }
+        for e in entries
+    ]
 
 
 def _detail(
-    request: Request, session: Session, request_id: int, actor: Principal, error: str = "", status: int = 200
+    request: Request,
+    session: Session,
+    request_id: int,
+    actor: Principal,
+    error: str = "",
+    status: int = 200,
+    typed: dict[str, str] | None = None,
 ) -> Response:
     req = service.get_request(session, request_id, actor)
     now = utcnow()
@@ -176,12 +228,15 @@ def _detail(
         **_row(service.to_out(req, now), now),
         "case_no": case_no,
         "timeline": _timeline(session, req.id),
+        "who": accounts.actor_labels(session, [req.requested_by, req.decided_by, req.acknowledged_by]),
         "children": children,
         "decision_note": req.decision_note,
-        "is_maker": req.requested_by == actor.actor,
+        "refusal": service.approval_refusal(session, req, actor),
+        "waiting": service.waiting_for(session, req) if req.status == RequestStatus.REQUESTED else None,
         "is_bank": bank is not None and bank == req.bank_code,
         "follow_ups": service.follow_up_kinds(req) if actor.can(Perm.FUNDS_REQUEST) else [],
         "error": error,
+        "typed": typed or {},
     }
     return page(request, "funds/detail.html", actor, ctx, status_code=status)
 
@@ -194,16 +249,22 @@ def request_detail(
 
 
 def _attempt(
-    request: Request, session: Session, request_id: int, actor: Principal, step: Callable[[], object]
+    request: Request,
+    session: Session,
+    request_id: int,
+    actor: Principal,
+    step: Callable[[], object],
+    typed: dict[str, str] | None = None,
 ) -> Response:
-    """Run one step in a savepoint; if it is refused, show the request again with the reason."""
+    """Run one step in a savepoint; if it is refused, show the request again with the reason and
+    what was typed."""
     try:
         with session.begin_nested():
             step()
     except NotFound:
         raise
     except FanzhaError as err:
-        return _detail(request, session, request_id, actor, error=err.message, status=err.status)
+        return _detail(request, session, request_id, actor, err.message, err.status, typed)
     return redirect(f"/funds/requests/{request_id}")
 
 
@@ -241,7 +302,8 @@ def acknowledge(
         )
         return service.acknowledge(session, request_id, data, actor)
 
-    return _attempt(request, session, request_id, actor, step)
+    typed = {"executed_amount": executed_amount, "balance_found": balance_found, "note": note}
+    return _attempt(request, session, request_id, actor, step, typed)
 
 
 @router.post("/requests/{request_id}/follow-up")

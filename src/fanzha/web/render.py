@@ -13,13 +13,16 @@ from fanzha.capabilities import CAPABILITIES
 from fanzha.core.principal import Principal
 from fanzha.core.registry import MenuEntry, load
 from fanzha.core.roles import Role
-from fanzha.core.timeutil import format_local
+from fanzha.core.timeutil import format_local, format_local_hm
+from fanzha.core.vocab import IDENTIFIER_LABELS
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
 ROLE_BY_VALUE = {r.value: r for r in Role}
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.filters["local"] = format_local
+templates.env.filters["hm"] = format_local_hm
+templates.env.filters["identifier"] = lambda kind: IDENTIFIER_LABELS.get(kind, kind)
 templates.env.globals["role_label"] = lambda role: (
     ROLE_BY_VALUE[role].label if role in ROLE_BY_VALUE else role
 )
@@ -45,12 +48,16 @@ def can_open(principal: Principal, entry: MenuEntry) -> bool:
     return entry.perm is not None and principal.can(entry.perm)
 
 
-def nav_for(principal: Principal | None, available: set[str]) -> list[tuple[str, str]]:
-    """Menu entries the principal may use, limited to pages this install actually serves."""
+def nav_for(principal: Principal | None, available: set[str]) -> list[MenuEntry]:
+    """Menu entries the principal may use, limited to pages this install actually serves: one
+    per page, whichever permission opened it (one with a badge where the principal has one)."""
     if principal is None:
         return []
-    entries = [(e.href, e.label) for e in NAV if can_open(principal, e) and e.href in available]
-    return list(dict.fromkeys(entries))  # one entry per page, whichever permission opened it
+    chosen: dict[str, MenuEntry] = {}
+    for e in (e for e in NAV if can_open(principal, e) and e.href in available):
+        if e.href not in chosen or (e.badge and not chosen[e.href].badge):
+            chosen[e.href] = e
+    return list(chosen.values())
 
 
 def _serves(app: Any, path: str) -> bool:

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Form, Request, Response
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
@@ -12,6 +13,7 @@ from fanzha.capabilities import CAPABILITIES
 from fanzha.core.config import get_settings
 from fanzha.core.errors import FanzhaError
 from fanzha.core.registry import load
+from fanzha.jurisdiction.service import trail_of
 from fanzha.web.render import STATIC_DIR, available_pages, page, redirect, safe_next
 
 router = APIRouter(include_in_schema=False)
@@ -73,12 +75,23 @@ TILES = [tile for capability in CAPABILITIES for tile in capability.tiles]
 
 
 @router.get("/")
-def home(request: Request, principal: OptionalPrincipal) -> Response:
+def home(request: Request, session: DbSession, principal: OptionalPrincipal) -> Response:
     if principal is None:
         return redirect("/login")
     available = available_pages(request)
     tiles = [t for t in TILES if principal.can(t.perm) and t.href in available]
-    return page(request, "home.html", principal, {"tiles": tiles})
+    ctx = {
+        "tiles": tiles,
+        "me": accounts.describe_actors(session, [principal.actor])[principal.actor],
+        "scope": trail_of(session, principal.scope_path),
+    }
+    return page(request, "home.html", principal, ctx)
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page says: the same icon as the pages link."""
+    return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
 
 class _SecurityHeaders(BaseHTTPMiddleware):

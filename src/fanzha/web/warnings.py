@@ -1,6 +1,5 @@
 """The dissuader's work queue and the warning pages: take, contact, close, next; search; re-route."""
 
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -8,19 +7,20 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.core.errors import ValidationFailed
+from fanzha.core.errors import FanzhaError, NotFound, ValidationFailed
 from fanzha.core.pagination import PageParams
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.core.timeutil import utcnow
 from fanzha.core.vocab import FraudType, TechniqueTag, VictimGroup
-from fanzha.jurisdiction.service import node_in_scope
+from fanzha.jurisdiction.service import find_nodes, node_in_scope
 from fanzha.verification import service as verification
 from fanzha.warnings import service, views
 from fanzha.warnings.models import Level, Outcome, Source
 from fanzha.warnings.schemas import ActionIn, CloseIn, Filters, RouteIn, WarningOut
-from fanzha.warnings.statemachine import State
-from fanzha.web.forms import blank_to_none, validated
+from fanzha.warnings.statemachine import State, allowed_moves
+from fanzha.warnings.tick import STEP_LABELS
+from fanzha.web.forms import blank_to_none, decimal_field, validated
 from fanzha.web.render import page, redirect
 from fanzha.web.reports import files_for
 
@@ -32,28 +32,6 @@ PAGE_SIZE = 50
 
 ACTION_KINDS = [("call", "电话"), ("sms", "短信"), ("visit", "上门"), ("note", "备注")]
 ACTION_RESULTS = ["已接通", "未接听", "关机/停机", "拒接", "已发送", "已见面", "—"]
-ACTION_LABELS = {
-    **dict(ACTION_KINDS),
-    "route": "分流",
-    "claim": "认领",
-    "release": "退回队列",
-    "close": "办结",
-    "reopen": "重新打开",
-    "escalate": "超时升级",
-    "intake": "接收",
-}
-EVIDENCE_LABELS = {
-    "phone": "号码",
-    "bank_account": "账户",
-    "url": "网址",
-    "app": "App",
-    "wechat": "微信",
-    "qq": "QQ",
-    "other": "其他",
-}
-
-
-STEP_LABELS = {"contact": "首次联系", "visit": "上门", "close": "办结"}
 
 
 def _common() -> dict[str, Any]:
@@ -61,7 +39,6 @@ def _common() -> dict[str, Any]:
         "step_labels": STEP_LABELS,
         "groups": {g.value: g.label for g in VictimGroup},
         "tag_labels": {t.value: t.label for t in TechniqueTag},
-        "evidence_labels": EVIDENCE_LABELS,
     }
 
 
@@ -152,11 +129,11 @@ def warning_list(
     return page(request, "warnings/list.html", actor, ctx)
 
 
-@router.get("/warnings/{warning_id}")
-def warning_detail(
-    request: Request, warning_id: int, session: DbSession, actor: Reader, reveal: bool = False
-) -> Response:
-    return _detail_page(request, session, actor, warning_id, reveal)
+@router.get("/warnings/route-targets")
+def route_targets(request: Request, session: DbSession, actor: Router_, q: str = "") -> Response:
+    """Nodes matching a typed name, to re-route a warning by picking one (no 12-digit code)."""
+    choices = find_nodes(session, actor.scope_path, q)
+    return page(request, "warnings/_route_targets.html", actor, {"choices": choices, "q": q})
 
 
 def _detail_page(
@@ -166,6 +143,10 @@ def _detail_page(
     warning_id: int,
     reveal: bool = False,
     contact: service.Contact | None = None,
+    notice: str | None = None,
+    error: str = "",
+    typed: dict[str, str] | None = None,
+    status: int = 200,
 ) -> Response:
     w = contact.warning if contact else service.get_warning(session, warning_id, actor)
     ctx = {
@@ -173,15 +154,31 @@ def _detail_page(
         "w": views.to_out(session, w, actor, reveal=reveal, with_timeline=True),
         "revealed": reveal,
         "held": w.assignee_id == actor.id or actor.can(Perm.WARNINGS_ROUTE),
+        "moves": {m.value for m in allowed_moves(w.state)},
+        "notice": notice,
+        "error": error,
+        "typed": typed or {},
         "action_kinds": ACTION_KINDS,
         "action_results": ACTION_RESULTS,
-        "action_labels": ACTION_LABELS,
         "outcomes": list(Outcome),
         "files": files_for(session, w.id),
         "contact": contact,
         "verifications": verification.contacts_for_warning(session, w.id, actor),
     }
-    return page(request, "warnings/detail.html", actor, ctx)
+    return page(request, "warnings/detail.html", actor, ctx, status_code=status)
+
+
+@router.get("/warnings/{warning_id}")
+def warning_detail(
+    request: Request,
+    warning_id: int,
+    session: DbSession,
+    actor: Reader,
+    reveal: bool = False,
+    closed: int | None = None,
+) -> Response:
+    notice = f"预警 #{closed} 已办结，已为您领取下一条。" if closed else None
+    return _detail_page(request, session, actor, warning_id, reveal, notice=notice)
 
 
 @router.post("/warnings/{warning_id}/claim")
@@ -214,28 +211,39 @@ def act(
     return _detail_page(request, session, actor, warning_id, contact=contact)
 
 
+def _close_data(outcome: str, note: str, loss_amount: str) -> CloseIn:
+    if outcome not in {o.value for o in Outcome}:
+        raise ValidationFailed.on("outcome", "请选择一项：" + "、".join(o.label for o in Outcome))
+    amount = decimal_field("loss_amount", loss_amount)
+    return validated(CloseIn, outcome=outcome, note=note, loss_amount=amount)
+
+
 @router.post("/warnings/{warning_id}/close")
 def close(
+    request: Request,
     warning_id: int,
     session: DbSession,
     actor: Worker,
-    outcome: Annotated[str, Form()],
+    outcome: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
     loss_amount: Annotated[str, Form()] = "0",
     then_next: Annotated[bool, Form()] = False,
 ) -> Response:
     try:
-        amount = Decimal(loss_amount.strip() or "0")
-    except InvalidOperation as exc:
-        raise ValidationFailed.on("loss_amount", "必须是数字") from exc
-    service.close(
-        session, warning_id, validated(CloseIn, outcome=outcome, note=note, loss_amount=amount), actor
-    )
+        with session.begin_nested():
+            service.close(session, warning_id, _close_data(outcome, note, loss_amount), actor)
+    except NotFound:
+        raise
+    except FanzhaError as err:  # the warning again, with the reason and what was typed
+        typed = {"outcome": outcome, "note": note, "loss_amount": loss_amount}
+        return _detail_page(
+            request, session, actor, warning_id, error=err.message, typed=typed, status=err.status
+        )
     if then_next:
         taken = service.claim_next(session, actor)
         if taken is not None:
-            return redirect(f"/warnings/{taken.id}")
-    return redirect("/queue")
+            return redirect(f"/warnings/{taken.id}?closed={warning_id}")
+    return redirect("/queue?" + urlencode({"notice": f"预警 #{warning_id} 已办结"}))
 
 
 @router.post("/warnings/{warning_id}/route")
@@ -243,8 +251,8 @@ def reroute(
     warning_id: int,
     session: DbSession,
     actor: Router_,
-    node_code: Annotated[str, Form()],
     reason: Annotated[str, Form()],
+    node_code: Annotated[str, Form()] = "",
 ) -> Response:
     service.reroute(
         session, warning_id, validated(RouteIn, node_code=node_code.strip(), reason=reason), actor

@@ -41,6 +41,14 @@
       });
     });
   });
+  // Phones: the menu folds behind one button.
+  document.addEventListener("click", function (evt) {
+    var toggle = evt.target.closest && evt.target.closest(".menu-toggle");
+    if (!toggle) { return; }
+    var bar = toggle.closest(".topbar");
+    var open = bar.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
   // A choice that makes other fields stale empties them (the trace page: another case, another start).
   document.addEventListener("change", function (evt) {
     var el = evt.target;
