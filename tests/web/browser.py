@@ -71,14 +71,17 @@ def start_server(tmp: Path, prepare: Callable[[Session, World], None] | None = N
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        # Up to 90 s: on a busy shared machine the server's start-up warm-up can take a while;
+        # stop waiting at once if the server exits.
+        deadline = time.monotonic() + 90
+        while True:
             try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError((tmp / "server.log").read_text())
+                time.sleep(0.2)
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((tmp / "server.log").read_text())
         yield Server(base, url, world)
     finally:
         proc.terminate()

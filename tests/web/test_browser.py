@@ -324,4 +324,4 @@ def test_analyst_routes_a_warning_by_picking_a_node_by_name(page: Page, server: 
     shot(page, "warning_reroute_by_name")
     page.click("#reroute button")
     sync_api.expect(page.locator("#timeline")).to_contain_text("至 翠苑社区")
-    assert "369901002001" in (page.text_content("dl.facts") or "")
+    assert "人工分流至 翠苑社区" in (page.text_content("#route-reason") or "")
