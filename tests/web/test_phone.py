@@ -75,6 +75,7 @@ def test_dissuasion_loop_on_a_phone(phone: Page, server: Server) -> None:
 
     phone.click("#waiting table.data a")  # open one from the list, then claim it
     phone.wait_for_url("**/warnings/*")
+    taken = phone.url.rsplit("/", 1)[1]
     assert_fits(phone)
     phone.click("#claim")
     phone.wait_for_selector("#act")
@@ -92,7 +93,6 @@ def test_dissuasion_loop_on_a_phone(phone: Page, server: Server) -> None:
     assert_fits(phone)
     shot(phone, "warning_after_visit")
 
-    taken = phone.url.rsplit("/", 1)[1]
     phone.check("input[name=outcome][value=dissuaded]")
     phone.fill("#close-form input[name=note]", "上门当面劝阻，已卸载涉诈 App")
     phone.click("#close-warning")
