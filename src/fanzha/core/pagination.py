@@ -5,8 +5,10 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import Query
 from pydantic import BaseModel
 
+from fanzha.core.inputs import Input
 
-class PageParams(BaseModel):
+
+class PageParams(Input):
     page: int = 1
     page_size: int = 50
 

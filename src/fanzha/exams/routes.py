@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from fanzha.accounts.deps import DbSession, requires
+from fanzha.core.inputs import Input
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.core.timeutil import utcnow
@@ -116,7 +117,7 @@ class JoinOut(BaseModel):
     questions: int
 
 
-class AnswerIn(BaseModel):
+class AnswerIn(Input):
     choices: Annotated[list[Annotated[int, Field(ge=0, le=5)]], Field(max_length=6)]
 
 

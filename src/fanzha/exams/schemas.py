@@ -5,6 +5,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from fanzha.core.inputs import Input
 from fanzha.core.vocab import FraudType
 from fanzha.exams.models import Audience, QuestionKind, QuestionStatus, TargetGroup
 
@@ -40,7 +41,7 @@ def indexes_to_letters(indexes: list[int]) -> str:
     return "".join(LETTERS[i] for i in sorted(indexes))
 
 
-class QuestionIn(BaseModel):
+class QuestionIn(Input):
     """A question as written by an officer or read from a file row; ``answer`` is letters (AC)."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
@@ -84,7 +85,7 @@ class QuestionIn(BaseModel):
         return letters_to_indexes(self.answer, len(self.options))
 
 
-class QuestionStatusIn(BaseModel):
+class QuestionStatusIn(Input):
     status: QuestionStatus
 
 
@@ -106,7 +107,7 @@ class QuestionOut(BaseModel):
     explanation: str
 
 
-class BlueprintItem(BaseModel):
+class BlueprintItem(Input):
     """How many questions of a kind, fraud type and difficulty (each optional) the draw takes."""
 
     kind: QuestionKind | None = None
@@ -115,7 +116,7 @@ class BlueprintItem(BaseModel):
     count: Annotated[int, Field(ge=1, le=100)]
 
 
-class SchoolIn(BaseModel):
+class SchoolIn(Input):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     name: Annotated[str, Field(min_length=1, max_length=100)]
@@ -123,7 +124,7 @@ class SchoolIn(BaseModel):
     node_code: Annotated[str | None, Field(max_length=20)] = None
 
 
-class ExamIn(BaseModel):
+class ExamIn(Input):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     title: Annotated[str, Field(min_length=1, max_length=200)]
@@ -171,7 +172,7 @@ class ExamOut(BaseModel):
     closed: bool
 
 
-class JoinIn(BaseModel):
+class JoinIn(Input):
     """What a candidate types to join; the exam says if the student number or the name identifies them."""
 
     model_config = ConfigDict(str_strip_whitespace=True)

@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from fanzha.core.inputs import Input
 from fanzha.core.timeutil import as_utc
 from fanzha.core.vocab import FraudType, VictimGroup
 from fanzha.prevention.models import ActivityKind, Channel, GroupKind, TargetKind
@@ -17,7 +18,7 @@ def _aware(value: datetime) -> datetime:
     return as_utc(value)
 
 
-class TargetRow(BaseModel):
+class TargetRow(Input):
     """One row of a target register file (CSV/XLSX columns of the same names)."""
 
     grid_code: str = Field(min_length=1, max_length=20)
@@ -72,7 +73,7 @@ class AimLine(BaseModel):
     reason: str
 
 
-class CampaignIn(BaseModel):
+class CampaignIn(Input):
     title: str = Field(min_length=1, max_length=200)
     theme: str = Field(default="", max_length=2000)
     fraud_types: list[FraudType] = Field(default=[], max_length=12)
@@ -89,7 +90,7 @@ class CampaignIn(BaseModel):
         return self
 
 
-class CampaignFromAim(BaseModel):
+class CampaignFromAim(Input):
     """Turn one aiming line into a campaign: the grid, the audience and the fraud type."""
 
     grid_code: str = Field(min_length=1, max_length=20)
@@ -113,7 +114,7 @@ class CampaignOut(BaseModel):
     reached: int
 
 
-class ActivityIn(BaseModel):
+class ActivityIn(Input):
     kind: ActivityKind
     campaign_id: int | None = None
     grid_code: str = Field(min_length=1, max_length=20)
@@ -161,13 +162,13 @@ class ActivityOut(BaseModel):
     created_by: str
 
 
-class TeamIn(BaseModel):
+class TeamIn(Input):
     name: str = Text100
     node_code: str = Field(min_length=6, max_length=12)
     description: str = Field(default="", max_length=1000)
 
 
-class VolunteerIn(BaseModel):
+class VolunteerIn(Input):
     name: str = Text100
     phone: str | None = Field(default=None, max_length=30, pattern=r"^[0-9+\- ]{5,30}$")
     joined_on: date
@@ -189,7 +190,7 @@ class TeamOut(BaseModel):
     members: list[VolunteerOut]
 
 
-class GroupIn(BaseModel):
+class GroupIn(Input):
     grid_code: str = Field(min_length=1, max_length=20)
     name: str = Text100
     kind: GroupKind
@@ -229,7 +230,7 @@ class GroupOut(BaseModel):
     channel_label: str
 
 
-class AlertIn(BaseModel):
+class AlertIn(Input):
     title: str = Field(min_length=1, max_length=200)
     fraud_type: FraudType
     target_group: VictimGroup | None = None
@@ -249,7 +250,7 @@ class AlertOut(BaseModel):
     created_at: datetime
 
 
-class PushIn(BaseModel):
+class PushIn(Input):
     """Send an alert to groups. ``request_key`` makes a retried request return the same push."""
 
     alert_id: int
