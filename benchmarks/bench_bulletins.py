@@ -14,6 +14,7 @@ each SQL statement. Target: figures under 2 s.
 
 import argparse
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import event, func, select, text
@@ -25,12 +26,15 @@ from fanzha.bulletins.periods import Period
 from fanzha.cases.models import Case
 from fanzha.cli import use_database
 from fanzha.core.db import get_engine, new_session
-from fanzha.demo.builder import DEMO_NOW, build_demo
+from fanzha.demo.builder import build_demo
 from fanzha.demo.city import CITY_CODE
 from fanzha.jurisdiction import repository as tree
 from fanzha.jurisdiction.models import Node
 from fanzha.migrations.runner import upgrade
 from fanzha.warnings.models import EarlyWarning
+
+# A fixed "now", so every run measures the same city and history.
+DEMO_NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 CASES = 1_000_000
 WARNINGS = 2_000_000
@@ -112,7 +116,7 @@ def _prepare(url: str, reuse: bool) -> None:
         conn.execute(text("CREATE SCHEMA public"))
     upgrade(url)
     with new_session() as session:
-        build_demo(session)
+        build_demo(session, now=DEMO_NOW)
         _fill(session)
         session.commit()
 

@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -45,12 +46,14 @@ from fanzha.core.principal import system_principal
 from fanzha.core.roles import Perm
 from fanzha.core.timeutil import utcnow
 from fanzha.demo import city
-from fanzha.demo.builder import DEMO_NOW
 from fanzha.migrations.runner import upgrade
 from fanzha.warnings import service
 from fanzha.warnings.demo import _gazetteer_rows
 from fanzha.warnings.intake import intake, warm_up
 from fanzha.warnings.models import EarlyWarning, GazetteerEntry
+
+# A fixed "now", so every run measures the same city and history.
+DEMO_NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 FEED = system_principal(name="bench-feed")
 TOTAL = 40_000

@@ -1,10 +1,12 @@
-"""Demo step: cases registered directly (walk-in reports) over the last four months.
+"""Demo step: cases registered directly (walk-in reports) over the demo's 13 months of history,
+two of them earlier today (and two in the same hours a year before) so the dashboard's today
+and this-month figures and their year-on-year change are never empty.
 
 Cases that follow from defrauded warnings are added by the warnings step through
 ``register_case``; these are the rest, so statistics and tracing have history to show.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from random import Random
 
@@ -12,13 +14,14 @@ from sqlalchemy.orm import Session
 
 from fanzha.cases.schemas import CaseIn, SuspectIdentifier
 from fanzha.cases.service import register_cases_bulk
+from fanzha.core.demo_clock import earlier_today, history_days, year_earlier
 from fanzha.core.demo_context import DemoContext
 from fanzha.core.demo_names import GIVEN, SURNAMES
 from fanzha.core.principal import system_principal
 from fanzha.core.vocab import FraudType, TechniqueTag, VictimGroup
 
-CASES_PER_SCALE = 120
-DAYS_BACK = 120
+CASES_PER_MONTH = 30
+CASES_TODAY = 2
 # Roughly the mix domain.md reports: rebate tasks about a third, then investment, loans, customer service.
 TYPE_WEIGHTS = {
     FraudType.REBATE_TASK: 33,
@@ -41,7 +44,7 @@ def id_number(rng: Random, area: str, birth_year: int) -> str:
     return f"{area}{birth_year}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 9999):04d}"
 
 
-def demo_case(ctx: DemoContext, days_back: float) -> CaseIn:
+def demo_case(ctx: DemoContext, occurred_at: datetime) -> CaseIn:
     rng = ctx.rng
     grid = rng.choice(ctx.grids)
     age = rng.randint(16, 82)
@@ -67,7 +70,7 @@ def demo_case(ctx: DemoContext, days_back: float) -> CaseIn:
             )
         )
     return CaseIn(
-        occurred_at=ctx.now - timedelta(days=days_back, minutes=rng.randint(0, 600)),
+        occurred_at=occurred_at,
         node_code=grid.code,
         fraud_type=rng.choices(list(TYPE_WEIGHTS), weights=list(TYPE_WEIGHTS.values()))[0],
         tags=rng.sample(list(TechniqueTag), rng.randint(0, 2)),
@@ -83,7 +86,12 @@ def demo_case(ctx: DemoContext, days_back: float) -> CaseIn:
 
 
 def build(session: Session, ctx: DemoContext) -> None:
-    count = CASES_PER_SCALE * ctx.scale
-    items = [demo_case(ctx, ctx.rng.random() * DAYS_BACK) for _ in range(count)]
+    rng, days = ctx.rng, history_days(ctx.now)
+    spread = int(CASES_PER_MONTH * days / 30) * ctx.scale
+    moments = [ctx.now - timedelta(days=rng.random() * days) for _ in range(spread)]
+    for at in (ctx.now, year_earlier(ctx.now)):
+        moments += [earlier_today(rng, at) for _ in range(CASES_TODAY * ctx.scale)]
+    items = [demo_case(ctx, at) for at in moments]
+    count = len(items)
     register_cases_bulk(session, items, system_principal(name="demo"))
     ctx.summary.append(f"案件：{count} 起（直接报案登记）")

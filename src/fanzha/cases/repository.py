@@ -67,8 +67,9 @@ def identifier_rows(session: Session) -> Sequence[tuple[str, str, str]]:
     return [(k, v, n) for k, v, n in session.execute(stmt)]
 
 
-def recent(session: Session, since: datetime, limit: int) -> Sequence[Case]:
-    stmt = (
-        select(Case).where(Case.occurred_at >= since).order_by(Case.occurred_at.desc(), Case.id).limit(limit)
-    )
+def recent(session: Session, since: datetime, limit: int, until: datetime | None = None) -> Sequence[Case]:
+    stmt = select(Case).where(Case.occurred_at >= since)
+    if until is not None:
+        stmt = stmt.where(Case.occurred_at < until)
+    stmt = stmt.order_by(Case.occurred_at.desc(), Case.id).limit(limit)
     return session.scalars(stmt).all()

@@ -163,13 +163,15 @@ def change_status(session: Session, case_id: int, data: CaseStatusIn, actor: Pri
     return case
 
 
-def recent_cases(session: Session, since: datetime, limit: int) -> list[CaseBrief]:
-    """The latest cases that occurred since ``since`` (newest first), for other capabilities' demos."""
+def recent_cases(
+    session: Session, since: datetime, limit: int, until: datetime | None = None
+) -> list[CaseBrief]:
+    """The latest cases that occurred since ``since`` (and before ``until``; newest first), for
+    other capabilities' demos."""
     return [
         CaseBrief(id=c.id, occurred_at=c.occurred_at, loss_amount=c.loss_amount)
-        for c in repo.recent(session, since, limit)
+        for c in repo.recent(session, since, limit, until)
     ]
-
 
 def reputation_identifiers(session: Session) -> list[tuple[str, str, str]]:
     """(kind, normalised value, label) for every suspect identifier named in a case."""

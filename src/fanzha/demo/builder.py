@@ -2,13 +2,14 @@
 
 import random
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from fanzha.capabilities import CAPABILITIES
 from fanzha.core.demo_context import DemoContext
 from fanzha.core.registry import load
+from fanzha.core.timeutil import utcnow
 from fanzha.demo import city
 
 Step = Callable[[Session, DemoContext], None]
@@ -19,18 +20,17 @@ STEPS: list[tuple[str, Step]] = [
     *((step.label, load(step.target)) for capability in CAPABILITIES for step in capability.demo),
 ]
 
-# The demo's "now": fixed so the same seed always gives the same city and history.
-DEMO_NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-
 
 def build_demo(
     session: Session,
     seed: int = 2026,
     scale: int = 1,
     on_step: Callable[[str], None] | None = None,
-    now: datetime = DEMO_NOW,
+    now: datetime | None = None,
 ) -> DemoContext:
-    ctx = DemoContext(rng=random.Random(seed), scale=scale, now=now)
+    """The demo city with its history up to ``now`` (default: the moment it is built); the same
+    seed and ``now`` always give the same city and history."""
+    ctx = DemoContext(rng=random.Random(seed), scale=scale, now=now or utcnow())
     for label, step in STEPS:
         if on_step is not None:
             on_step(label)

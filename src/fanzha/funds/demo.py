@@ -1,7 +1,8 @@
 """Demo step: statements with mule chains around recent cases, requests in every state, 断卡 list.
 
-Hold times run from the real clock (not the demo's fixed "now"), so the 48-hour countdowns
-and expiry warnings are live when the console is opened.
+Times run back from the moment the demo is built, so the 48-hour countdowns and expiry
+warnings are live when the console is opened; each earlier month has money stopped, frozen and
+returned, so bulletins of the last year have money figures.
 """
 
 from collections.abc import Sequence
@@ -15,9 +16,10 @@ from sqlalchemy.orm import Session
 from fanzha.cases.demo import id_number
 from fanzha.cases.schemas import CaseBrief
 from fanzha.cases.service import recent_cases
+from fanzha.core.demo_clock import HISTORY_MONTHS, month_start
 from fanzha.core.demo_context import DemoContext
 from fanzha.core.principal import Principal, system_principal
-from fanzha.core.timeutil import utcnow
+from fanzha.core.timeutil import as_utc
 from fanzha.funds import punishment, service
 from fanzha.funds.importer import COLUMNS, import_statement
 from fanzha.funds.models import FundRequest
@@ -101,38 +103,54 @@ def _transactions(ctx: DemoContext, cases: Sequence[CaseBrief]) -> dict[int, tup
     return heads
 
 
-def _requests(session: Session, heads: dict[int, tuple[str, str, str]]) -> None:
-    maker = system_principal(name="演示民警")
-    checker = system_principal(name="演示审批民警")
-    now = utcnow()
+MAKER = system_principal(name="演示民警")
+CHECKER = system_principal(name="演示审批民警")
+# Cases per earlier month whose money was stopped, frozen and returned within that month.
+HISTORY_CASES_PER_MONTH = 2
 
-    def bank(code: str) -> Principal:
-        return replace(
-            system_principal(name=f"演示{code}驻点"), bank_code=code, permissions=frozenset({"funds.bank"})
-        )
 
-    def stop(case_id: int, account: str, code: str, state: str, acked_hours_ago: float = 1) -> FundRequest:
-        data = HoldIn(case_id=case_id, bank_code=code, account=account, amount=Decimal("20000.00"))
-        req = service.request_hold(session, data, maker)
-        if state in ("requested",):
-            return req
-        service.decide(session, req.id, DecisionIn(approve=state != "rejected"), checker)
-        if state in ("approved", "rejected"):
-            return req
-        ack = AckIn(executed_amount=Decimal("18650.40"), balance_found=Decimal("18650.40"))
-        return service.acknowledge(
-            session, req.id, ack, bank(code), now=now - timedelta(hours=acked_hours_ago)
-        )
+def _bank(code: str) -> Principal:
+    return replace(
+        system_principal(name=f"演示{code}驻点"), bank_code=code, permissions=frozenset({"funds.bank"})
+    )
 
-    def carry(hold: FundRequest, kind: str, code: str) -> FundRequest:
-        follow = service.follow_up(session, hold.id, FollowUpIn(kind=kind), maker)
-        service.decide(session, follow.id, DecisionIn(approve=True), checker)
-        ack = AckIn(
-            executed_amount=hold.executed_amount or Decimal(0),
-            balance_found=hold.executed_amount or Decimal(0),
-        )
-        return service.acknowledge(session, follow.id, ack, bank(code), now=now)
 
+def _backdate(req: FundRequest, at: datetime) -> None:
+    """The service stamps request and decision with the real clock; in the demo both came before ``at``."""
+    req.requested_at = at - timedelta(minutes=40)
+    if req.decided_at is not None:
+        req.decided_at = at - timedelta(minutes=25)
+
+
+def _stop(
+    session: Session, case_id: int, account: str, code: str, state: str, at: datetime, executed: Decimal
+) -> FundRequest:
+    """A stop-payment requested, then decided and (``in_effect``) carried out by the bank at ``at``."""
+    data = HoldIn(case_id=case_id, bank_code=code, account=account, amount=Decimal("20000.00").max(executed))
+    req = service.request_hold(session, data, MAKER)
+    if state != "requested":
+        service.decide(session, req.id, DecisionIn(approve=state != "rejected"), CHECKER)
+    if state == "in_effect":
+        ack = AckIn(executed_amount=executed, balance_found=executed)
+        service.acknowledge(session, req.id, ack, _bank(code), now=at)
+    _backdate(req, at)
+    return req
+
+
+def _carry(session: Session, hold: FundRequest, kind: str, code: str, at: datetime) -> FundRequest:
+    """A follow-up (freeze, release, return) of a hold in effect, carried out by the bank at ``at``."""
+    follow = service.follow_up(session, hold.id, FollowUpIn(kind=kind), MAKER)
+    service.decide(session, follow.id, DecisionIn(approve=True), CHECKER)
+    executed = hold.executed_amount or Decimal(0)
+    service.acknowledge(
+        session, follow.id, AckIn(executed_amount=executed, balance_found=executed), _bank(code), now=at
+    )
+    _backdate(follow, at)
+    return follow
+
+
+def _requests(session: Session, heads: dict[int, tuple[str, str, str]], now: datetime) -> None:
+    """Requests around the latest cases in every state, timed so the 48-hour countdowns run live."""
     plan = [
         "requested",
         "approved",
@@ -144,20 +162,37 @@ def _requests(session: Session, heads: dict[int, tuple[str, str, str]]) -> None:
         "released",
         "returned",
     ]
+    executed = Decimal("18650.40")
     for (case_id, (_, mule, code)), state in zip(sorted(heads.items()), plan, strict=False):
         if state in ("requested", "approved", "rejected"):
-            stop(case_id, mule, code, state)
-        elif state == "fresh":
-            stop(case_id, mule, code, "in_effect")
-        elif state == "near_expiry":
-            stop(case_id, mule, code, "in_effect", acked_hours_ago=40)
-        elif state == "expired":
-            stop(case_id, mule, code, "in_effect", acked_hours_ago=50)
+            _stop(session, case_id, mule, code, state, now - timedelta(hours=1), executed)
+        elif state in ("fresh", "near_expiry", "expired"):
+            hours = {"fresh": 1, "near_expiry": 40, "expired": 50}[state]
+            _stop(session, case_id, mule, code, "in_effect", now - timedelta(hours=hours), executed)
         else:
-            freeze = carry(stop(case_id, mule, code, "in_effect", 20), "freeze", code)
+            hold = _stop(session, case_id, mule, code, "in_effect", now - timedelta(hours=20), executed)
+            freeze = _carry(session, hold, "freeze", code, now)
             if state != "freeze":
-                carry(freeze, "release" if state == "released" else "return", code)
+                _carry(session, freeze, "release" if state == "released" else "return", code, now)
     service.tick(session, now)
+
+
+def _history(session: Session, ctx: DemoContext) -> int:
+    """In each earlier month of the history, money stopped, frozen and returned to victims within
+    the month, so that every month's bulletin has money figures and a year-on-year change."""
+    rng, banks, count = ctx.rng, sorted(ctx.banks), 0
+    for back in range(1, HISTORY_MONTHS + 1):
+        start = month_start(ctx.now, back)
+        per_month = HISTORY_CASES_PER_MONTH * ctx.scale
+        for case in recent_cases(session, start, per_month, until=start + timedelta(days=20)):
+            at = as_utc(case.occurred_at) + timedelta(hours=rng.uniform(1, 6))
+            code, share = rng.choice(banks), Decimal(rng.randint(20, 90)) / 100
+            executed = (case.loss_amount * share).quantize(Decimal("0.01"))
+            hold = _stop(session, case.id, _account(rng), code, "in_effect", at, executed)
+            freeze = _carry(session, hold, "freeze", code, at + timedelta(hours=2))
+            _carry(session, freeze, "return", code, at + timedelta(days=3))
+            count += 1
+    return count
 
 
 def _listed(session: Session, ctx: DemoContext) -> int:
@@ -180,9 +215,11 @@ def _listed(session: Session, ctx: DemoContext) -> int:
 def build(session: Session, ctx: DemoContext) -> None:
     cases = recent_cases(session, ctx.now - timedelta(days=10), TRACED_CASES * ctx.scale)
     heads = _transactions(ctx, cases)
-    _requests(session, heads)
+    _requests(session, heads, ctx.now)
+    returned = _history(session, ctx)
     listed = _listed(session, ctx)
     ctx.summary.append(
         f"资金：{len(heads)} 起案件的流水与跑分链路（另有 {NOISE_TRANSFERS} 笔背景交易），"
-        f"止付冻结请求覆盖全部状态，断卡惩戒名单 {listed} 人"
+        f"止付冻结请求覆盖全部状态，此前 {HISTORY_MONTHS} 个月止付、冻结并返还 {returned} 起，"
+        f"断卡惩戒名单 {listed} 人"
     )

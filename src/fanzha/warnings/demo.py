@@ -1,9 +1,12 @@
-"""Demo step: the gazetteer of the demo city and about 95,000 warnings over four months.
+"""Demo step: the gazetteer of the demo city, about 95,000 warnings over the last four months
+and a sparser history before them back to the start of the demo's 13 months.
 
-The mix follows the Nanchang figures in domain.md (95,000 warnings in four months, about a
-third high-risk). Addresses are built from the demo streets and routed by the real routing
+The recent mix follows the Nanchang figures in domain.md (95,000 warnings in four months, about
+a third high-risk). Addresses are built from the demo streets and routed by the real routing
 code; timings, outcomes and overdue steps are drawn so the queue, dashboard and bulletins
-have a believable history. Rows are written with bulk inserts: the step must stay fast.
+have a believable history. The earlier months have fewer warnings, more of them ending in
+fraud (so case counts are comparable year on year) and only their closing step in the
+timeline. Rows are written with bulk inserts: the step must stay fast.
 """
 
 from dataclasses import dataclass
@@ -12,7 +15,7 @@ from decimal import Decimal
 from random import Random
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.service import on_duty_users, principal_for_user
@@ -20,6 +23,7 @@ from fanzha.audit import service as audit
 from fanzha.cases.demo import TYPE_WEIGHTS, id_number
 from fanzha.cases.schemas import CaseIn, SuspectIdentifier
 from fanzha.cases.service import register_cases_bulk
+from fanzha.core.demo_clock import earlier_today, history_days, local_midnight
 from fanzha.core.demo_context import DemoContext
 from fanzha.core.demo_names import GIVEN, SURNAMES
 from fanzha.core.principal import system_principal
@@ -32,6 +36,8 @@ from fanzha.warnings.statemachine import State
 
 WARNINGS_PER_SCALE = 95_000
 DAYS_BACK = 120
+# Warnings per day before the last DAYS_BACK days, as a share of the recent rate.
+EARLIER_VOLUME = 0.25
 CHUNK = 5_000
 DEMO = system_principal(name="demo")
 # Relative weight of each local hour (00–23): quiet at night, peaks late morning and evening.
@@ -67,6 +73,14 @@ OUTCOMES = {
     Outcome.FALSE_ALARM: 6,
     Outcome.REFUSED: 4,
     Outcome.DEFRAUDED: 3,
+}
+# Earlier months: the platform reached fewer people in time, so more went on to be defrauded.
+EARLIER_OUTCOMES = {
+    Outcome.DISSUADED: 68,
+    Outcome.NOT_REACHED: 9,
+    Outcome.FALSE_ALARM: 6,
+    Outcome.REFUSED: 4,
+    Outcome.DEFRAUDED: 13,
 }
 WORKER_ROLES = ("grid_worker", "community_police", "dissuader")
 
@@ -177,19 +191,19 @@ def _evidence(rng: Random) -> list[dict[str, str]]:
     return found
 
 
-def _received_at(rng: Random, now: datetime) -> datetime:
-    day = now - timedelta(days=rng.randrange(DAYS_BACK))
-    hour = rng.choices(range(24), weights=HOURS)[0]  # local hour; the city is UTC+8
-    at = day.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(
-        hours=hour - 8, seconds=rng.randrange(3600)
-    )
-    return at if at < now else now - timedelta(minutes=rng.randrange(1, 600))
+def _received_at(rng: Random, now: datetime, days_back: int) -> datetime:
+    """A local hour of the local day ``days_back`` days ago; a moment still to come today falls
+    earlier today instead, so today's figures are never empty however early the demo is built."""
+    hour = rng.choices(range(24), weights=HOURS)[0]
+    at = local_midnight(now) - timedelta(days=days_back, hours=-hour, seconds=-rng.randrange(3600))
+    return at if at < now else earlier_today(rng, now)
 
 
-def _warning(rng: Random, ctx: DemoContext, gaz: Gazetteer, tree: WorkingUnits, n: int) -> dict[str, Any]:
+def _warning(
+    rng: Random, ctx: DemoContext, gaz: Gazetteer, tree: WorkingUnits, n: int, received: datetime
+) -> dict[str, Any]:
     person = _person(rng, ctx, gaz)
     route = gaz.route(person["victim_address"], person["victim_phone"])
-    received = _received_at(rng, ctx.now)
     level = _pick(rng, LEVELS)
     path = route.path or tree.city_path
     contact, visit, close = DEFAULTS[level].due(received)
@@ -238,6 +252,7 @@ def _live(
     worker: tuple[int, str],
     tree: WorkingUnits,
     grids: list[tuple[int, str]],
+    outcomes: dict[Outcome, int],
 ) -> list[dict[str, Any]]:
     """Play one warning forward to ``now``: fills its row and returns its timeline."""
     received: datetime = row["received_at"]
@@ -260,7 +275,7 @@ def _live(
     contact = _after(rng, claimed, contact_mean, slow)
     visit = _after(rng, contact, 12, slow) if row["visit_due_at"] is not None else None
     closed = _after(rng, visit or contact, close_mean, slow)
-    outcome: Outcome = _pick(rng, OUTCOMES)
+    outcome: Outcome = _pick(rng, outcomes)
     result = {"dissuaded": "接通，已劝阻", "not_reached": "未接通", "refused": "接通，拒绝配合"}.get(
         outcome.value, "接通"
     )
@@ -334,13 +349,25 @@ def build(session: Session, ctx: DemoContext) -> None:
     workers = Workers(session, ctx.centre.id, {})
     grids = [(g.id, g.path) for g in ctx.grids]
     rows, timelines = [], []
-    for n in range(WARNINGS_PER_SCALE * ctx.scale):
-        row = _warning(rng, ctx, gaz, tree, n)
-        timelines.append(_live(rng, row, ctx.now, workers.pick(rng, row["unit_id"]), tree, grids))
+    recent = WARNINGS_PER_SCALE * ctx.scale
+    earlier_days = max(0, int(history_days(ctx.now)) + 1 - DAYS_BACK)
+    earlier = int(recent / DAYS_BACK * earlier_days * EARLIER_VOLUME)
+    for n in range(recent + earlier):
+        old = n >= recent
+        days_back = DAYS_BACK + rng.randrange(earlier_days) if old else rng.randrange(DAYS_BACK)
+        row = _warning(rng, ctx, gaz, tree, n, _received_at(rng, ctx.now, days_back))
+        worker = workers.pick(rng, row["unit_id"])
+        timeline = _live(rng, row, ctx.now, worker, tree, grids, EARLIER_OUTCOMES if old else OUTCOMES)
+        timelines.append(timeline[-1:] if old else timeline)
         rows.append(row)
     closed = sorted((r for r in rows if r.get("closed_at")), key=lambda r: r["closed_at"])
     for seq, row in enumerate(closed, start=1):
         row["feedback_seq"] = seq
+    # Cases first, so each defrauded warning is written with its case (no update per warning).
+    defrauded = [r for r in rows if r.get("outcome") == Outcome.DEFRAUDED.value]
+    case_ids = register_cases_bulk(session, [_case(r, rng, codes) for r in defrauded], DEMO)
+    for row, case_id in zip(defrauded, case_ids, strict=True):
+        row["case_id"] = case_id
     table, action_table = EarlyWarning.__table__, WarningAction.__table__
     assert isinstance(table, Table) and isinstance(action_table, Table)
     columns = [c.name for c in table.columns if c.name != "id"]
@@ -353,12 +380,6 @@ def build(session: Session, ctx: DemoContext) -> None:
     actions = [{"warning_id": wid, **a} for wid, steps in zip(ids, timelines, strict=True) for a in steps]
     for start in range(0, len(actions), CHUNK * 4):
         session.execute(insert(action_table), actions[start : start + CHUNK * 4])
-    defrauded = [
-        (wid, r) for wid, r in zip(ids, rows, strict=True) if r.get("outcome") == Outcome.DEFRAUDED.value
-    ]
-    case_ids = register_cases_bulk(session, [_case(r, rng, codes) for _, r in defrauded], DEMO)
-    for (wid, _), case_id in zip(defrauded, case_ids, strict=True):
-        session.execute(update(EarlyWarning).where(EarlyWarning.id == wid).values(case_id=case_id))
     audit.record(
         session,
         DEMO.actor,

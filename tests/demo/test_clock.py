@@ -1,0 +1,41 @@
+"""The demo lives at the moment it is built: a day after the build day the dashboard still has
+today and this month, and every bulletin of the last year has its year-on-year change (同比)."""
+
+from datetime import UTC, datetime
+
+from fanzha.core.principal import system_principal
+from sqlalchemy.orm import Session
+
+from fanzha.bulletins.periods import PeriodKind, latest_complete
+from fanzha.bulletins.service import bulletin_for
+from fanzha.demo.builder import build_demo
+from fanzha.warnings import views
+from fanzha.web.dashboard import case_figures
+
+# 00:20 on 1 April in the city (UTC+8): the hardest moment for "today" and "this month".
+NOW = datetime(2027, 3, 31, 16, 20, tzinfo=UTC)
+
+
+def test_demo_built_at_any_moment_has_today_this_month_and_year_on_year(session: Session) -> None:
+    ctx = build_demo(session, now=NOW)
+    assert ctx.city is not None
+    everyone = system_principal()
+
+    today = views.dashboard(session, everyone, NOW)
+    assert sum(today.received_today.values()) > 0
+    assert sum(today.closed_today.values()) > 0
+    month = case_figures(session, ctx.city.path, NOW, "month")
+    assert month.month_cases > 0 and month.last_year_cases > 0
+
+    latest = latest_complete(PeriodKind.MONTH, NOW)
+    assert latest.key == "2027-03"
+    bulletin = bulletin_for(session, everyone, ctx.city.code, latest.key, now=NOW)
+    for figure in bulletin.headline:
+        assert figure.value > 0 and figure.last_year > 0, figure.key
+        assert figure.yoy_text != "—" and figure.mom_text != "—", figure.key
+
+    year_before = bulletin_for(session, everyone, ctx.city.code, latest.same_period_last_year().key, now=NOW)
+    assert year_before.period_key == "2026-03"
+    assert all(figure.value > 0 for figure in year_before.headline), [
+        f.key for f in year_before.headline if not f.value
+    ]
