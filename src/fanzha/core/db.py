@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, ClassVar
 
 import anyio
@@ -56,6 +57,19 @@ def node_path_type() -> String:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (``sqlite:///relative`` or ``sqlite:////absolute``); None otherwise."""
+    if not url.startswith("sqlite:///") or url.startswith("sqlite:///:memory:"):
+        return None
+    return Path(url.removeprefix("sqlite:///").split("?")[0]).resolve()
+
+
+def display_url(url: str) -> str:
+    """Where the database is, for messages: the SQLite file, or the server without user and password."""
+    path = sqlite_file(url)
+    return str(path) if path is not None else url.split("@")[-1]
 
 
 def make_engine(url: str) -> Engine:

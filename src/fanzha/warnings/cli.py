@@ -51,7 +51,9 @@ def read_items(path: Path) -> list[dict[str, Any]]:
             try:
                 items.append(json.loads(line))
             except json.JSONDecodeError as exc:
-                raise ValidationFailed.on(f"第 {n} 行", f"不是合法的 JSON：{exc.msg}") from exc
+                raise ValidationFailed.on(
+                    f"第 {n} 行", f"不是合法的 JSON（第 {exc.colno} 个字符附近），每行应是一个 JSON 对象"
+                ) from exc
     return items
 
 
