@@ -1,5 +1,6 @@
 """The shipped detector on the cases people rely on, and the Python interface."""
 
+from fanzha.core.vocab import FraudType
 from fanzha.detect import Detector
 from fanzha.detect.model import LinearModel
 
@@ -63,3 +64,26 @@ def test_single_message_path_agrees_with_batch_path() -> None:
 
 def test_empty_and_whitespace_messages_are_normal() -> None:
     assert [v.is_fraud for v in Detector.default().classify(["", "   "])] == [False, False]
+
+
+def test_fake_bank_login_link_is_phishing_not_shopping() -> None:
+    """Issue 12: the look-alike bank login page was typed as fake shopping (兑换礼品)."""
+    for text in (LOOKALIKE, "您的建行账户被冻结，点击 ccb-login.vip 登录解冻"):
+        verdict = Detector.default().classify([text])[0]
+        assert verdict.is_fraud and verdict.fraud_type == FraudType.OTHER, text
+        assert "phishing_link" in verdict.tags
+
+
+def test_evidence_phrases_are_words_not_punctuation_or_function_words() -> None:
+    """Issue 12: fragments like "，我们" were quoted as evidence."""
+    texts = [
+        "请转账到卡号6217 0012 3456 7890，我们马上给您返利",
+        "您好，我们是淘宝客服，您的订单异常，我们会给您退款，请下载会议软件",
+        "亲，我们这边刷单返利，您的任务佣金已到账，我们需要您先垫付",
+    ]
+    for verdict in Detector.default().classify(texts):
+        phrases = [r.evidence for r in verdict.reasons if r.kind == "phrase"]
+        assert verdict.is_fraud and phrases
+        for phrase in phrases:
+            assert phrase[0].isalnum() and phrase[-1].isalnum(), phrase
+            assert phrase not in {"我们", "您的", "我们的"}, phrase

@@ -79,3 +79,11 @@ def test_obfuscated_dots_still_give_the_link() -> None:
 def test_codes_amounts_and_apps() -> None:
     kinds = {(e.kind, e.value) for e in extract("验证码：482913，转账5000元，下载向日葵")}
     assert {("code", "482913"), ("amount", "5000元"), ("app", "向日葵")} <= kinds
+
+
+def test_grouped_card_number_is_no_overseas_phone() -> None:
+    """Issue 12: "6217 0012 3456 7890" (not Luhn-valid) was read as the overseas number 0012 3456 7890;
+    a Luhn-valid grouped card "6200 0010 0000 0003" was swallowed the same way."""
+    assert not [e for e in extract("请转账到卡号6217 0012 3456 7890，我们马上给您返利") if "phone" in e.kind]
+    found = extract("请转到卡号6200 0010 0000 0003，户名张三")
+    assert [(e.kind, e.value) for e in found] == [("card", "6200001000000003")]

@@ -10,7 +10,7 @@ import numpy as np
 
 from fanzha.core.vocab import FraudType, TechniqueTag
 from fanzha.detect import features
-from fanzha.detect.entities import MEETING_APPS, Entity
+from fanzha.detect.entities import BANK_BRANDS, MEETING_APPS, Entity, url_host
 from fanzha.detect.model import TYPES, LinearModel
 from fanzha.detect.reputation import Reputation, official
 
@@ -87,10 +87,39 @@ def _phrases(text: str, weights: np.ndarray, limit: int = 3) -> list[Reason]:
         else:
             merged.append([start, end, weight])
     merged.sort(key=lambda m: -m[2])
-    return [
-        Reason("phrase", "模型认为可疑的措辞", text[int(s) : int(e)], int(s), int(e))
-        for s, e, _ in merged[:limit]
-    ]
+    reasons: list[Reason] = []
+    for s, e, _ in merged:
+        start, end = _trimmed(text, int(s), int(e))
+        words = text[start:end]
+        if len(reasons) < limit and len(words) >= 2 and not set(words) <= _FUNCTION_CHARS:
+            reasons.append(Reason("phrase", "模型认为可疑的措辞", words, start, end))
+    return reasons
+
+
+_LOGIN_WORDS = ("登录", "登陆", "激活", "验证", "认证", "解冻", "输入")
+
+
+def _bank_phishing(a: features.Analysis) -> bool:
+    """A link dressed as a bank's that asks to log in is phishing (其他), whatever the words
+    around it resemble (the model alone read a fake bank login page as fake shopping)."""
+    bank_lookalike = any(
+        e.kind == "url" and "lookalike" in e.attrs and any(b in url_host(e.text) for b in BANK_BRANDS)
+        for e in a.entities
+    )
+    return bank_lookalike and any(w in a.text for w in _LOGIN_WORDS)
+
+
+# Characters of function words ("我们", "您的", "的了"): a phrase made only of them says nothing.
+_FUNCTION_CHARS = frozenset("我你您他她它们的了是在有和就都也要这那个吗呢吧啊")
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without punctuation or spaces at its edges ("，我们马上" → "我们马上")."""
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return start, end
 
 
 class Detector:
@@ -193,7 +222,7 @@ class Detector:
         if not is_fraud:
             return Verdict(False, risk, None, [], reasons, a.entities)
         # Rules are features of the type head too: it learnt which type each one points to.
-        fraud_type = TYPES[int(np.argmax(type_scores))]
+        fraud_type = FraudType.OTHER if _bank_phishing(a) else TYPES[int(np.argmax(type_scores))]
         reasons += _phrases(a.text, self.model.binary_w)
         return Verdict(True, risk, fraud_type, self._tags(a), reasons, a.entities)
 

@@ -7,7 +7,9 @@ positions still point into the original (de-obfuscation never changes the length
 import re
 from dataclasses import dataclass, field
 
-_BRANDS = (
+# Banks and the card network by domain word and service number: a lookalike of one of these that
+# asks to log in is a phishing page.
+BANK_BRANDS = (
     "icbc",
     "ccb",
     "abchina",
@@ -23,6 +25,11 @@ _BRANDS = (
     "95599",
     "95566",
     "95555",
+    "unionpay",
+    "95516",
+)
+_BRANDS = (
+    *BANK_BRANDS,
     "alipay",
     "taobao",
     "tmall",
@@ -32,8 +39,6 @@ _BRANDS = (
     "chsi",
     "weixin",
     "wechat",
-    "unionpay",
-    "95516",
     "etc",
     "10086",
     "gov",
@@ -92,7 +97,8 @@ _URL = re.compile(
 )
 _MOBILE = re.compile(r"(?<![A-Za-z0-9_])(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)")
 _MASKED_MOBILE = re.compile(r"(?<!\d)1[3-9]\d\*{4}\d{4}(?!\d)")
-_OVERSEAS = re.compile(r"(?<![\w+])(?:\+|00)(?!86)[1-9]\d{0,3}[\s-]?\d{3,4}[\s-]?\d{3,8}(?!\d)")
+# Not inside a group of digits ("6217 0012 3456 7890" is a card, not +12 3456 7890).
+_OVERSEAS = re.compile(r"(?<![\w+])(?<!\d[\s-])(?:\+|00)(?!86)[1-9]\d{0,3}[\s-]?\d{3,4}[\s-]?\d{3,8}(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-\d{7,8}(?!\d)")
 # Service numbers. A short one is a number only in number-like context ("致电95588", "96110来电"):
 # "转账10000元", "120.00元" and "接110指令" are an amount and a word, not China Telecom, an
@@ -197,6 +203,15 @@ def extract(text: str, official_domains: frozenset[str] = frozenset()) -> list[E
 
     for m in _URL.finditer(clean):
         add("url", m, normalize_url(m.group()), _url_attrs(url_host(m.group()), official_domains))
+    # Card-length digit runs before phones: a grouped card holds phone-shaped pieces. One that
+    # fails the Luhn check is no card, but still no phone number either.
+    for m in _CARD.finditer(clean):
+        digits = re.sub(r"\D", "", m.group())
+        if 16 <= len(digits) <= 19:
+            if luhn_ok(digits):
+                add("card", m, digits)
+            else:
+                taken.append(m.span())
     for m in _CODE.finditer(clean):
         add("code", m, m.group(1), group=1)
     for m in _QQ.finditer(clean):
@@ -211,10 +226,6 @@ def extract(text: str, official_domains: frozenset[str] = frozenset()) -> list[E
         add("phone", m, m.group(), ("masked",))
     for m in _LANDLINE.finditer(clean):
         add("phone", m, normalize_phone(m.group()), ("landline",))
-    for m in _CARD.finditer(clean):
-        digits = re.sub(r"\D", "", m.group())
-        if 16 <= len(digits) <= 19 and luhn_ok(digits):
-            add("card", m, digits)
     for m in _SERVICE.finditer(clean):
         value = normalize_phone(m.group())
         if value.startswith("400") or _number_context(clean, m.start(), m.end()):
