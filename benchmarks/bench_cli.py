@@ -44,7 +44,8 @@ def main() -> None:
         wall, cpu = _medians_s(command, runs)
         baseline = baseline or cpu
         print(
-            f"  {label:<28} wall {wall * 1000:6.0f} ms, CPU {cpu * 1000:6.0f} ms ({cpu / baseline:5.1f}× baseline CPU)"
+            f"  {label:<28} wall {wall * 1000:6.0f} ms, CPU {cpu * 1000:6.0f} ms "
+            f"({cpu / baseline:5.1f}× baseline CPU)"
         )
     print(f"  load average after: {os.getloadavg()[0]:.2f}")
 

@@ -1,6 +1,7 @@
 """Every ``fanzha`` command, run against a missing or an unmigrated database, answers with one
 Chinese line naming the fix — never a traceback — and creates no database file."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,7 @@ import typer
 from typer._click import Command, Context
 from typer.core import TyperGroup
 
-from fanzha.cli import app, run, use_database
+from fanzha.cli import LAZY, app, run, use_database
 
 # Commands that do not read the database (the detector; tracing reads the transaction store):
 # they answer with their own result or input error.
@@ -51,6 +52,9 @@ def _args(tmp: Path) -> dict[str, list[str]]:
             "--password",
             "pw",
         ],
+        "prevention import-targets": [str(table)],
+        "prevention aim": [],
+        "prevention push run": [],
         "warnings import": [str(lines)],
         "warnings tick": [],
         "warnings feedback": ["--source", "ministry", "--output", str(tmp / "f.jsonl")],
@@ -131,4 +135,5 @@ def test_help_is_chinese_and_lists_every_command(capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out
     assert out.startswith("用法：fanzha") and "显示本帮助并退出" in out
     assert "Show this message" not in out and "Usage" not in out
-    assert "warnings  预警指令" in out
+    for name, entry in LAZY.items():
+        assert re.search(rf"^  {re.escape(name)} +{re.escape(entry.help)}$", out, re.MULTILINE), name

@@ -3,11 +3,11 @@ today and this month, and every bulletin of the last year has its year-on-year c
 
 from datetime import UTC, datetime
 
-from fanzha.core.principal import system_principal
 from sqlalchemy.orm import Session
 
 from fanzha.bulletins.periods import PeriodKind, latest_complete
 from fanzha.bulletins.service import bulletin_for
+from fanzha.core.principal import system_principal
 from fanzha.demo.builder import build_demo
 from fanzha.warnings import views
 from fanzha.web.dashboard import case_figures

@@ -1,8 +1,7 @@
 """Demo step: statements with mule chains around recent cases, requests in every state, 断卡 list.
 
-Times run back from the moment the demo is built, so the 48-hour countdowns and expiry
-warnings are live when the console is opened; each earlier month has money stopped, frozen and
-returned, so bulletins of the last year have money figures.
+Times run back from the moment the demo is built, so the 48-hour countdowns and expiry warnings
+are live; each earlier month has money stopped, frozen and returned (bulletins have money figures).
 """
 
 from collections.abc import Sequence
