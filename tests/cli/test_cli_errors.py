@@ -31,6 +31,7 @@ def _args(tmp: Path) -> dict[str, list[str]]:
         "check": ["您的银行卡涉嫌洗钱，请转入安全账户"],
         "detect train": ["--data", str(tmp / "missing.csv")],
         "detect eval": ["--data", str(tmp / "missing.csv")],
+        "detect appeals-export": ["--output", str(tmp / "appeals.jsonl")],
         "funds import": [str(table)],
         "funds trace": ["6222020200112233445", "--since", "2026-01-01"],
         "funds tick": [],
