@@ -49,7 +49,8 @@ def _rows(path: Path) -> Iterator[tuple[str, dict[str, object]]]:
                     yield f"第{n}行", json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise ValidationFailed(
-                        f"{path.name} 第{n}行不是有效的 JSON", [FieldError(f"第{n}行", exc.msg)]
+                        f"{path.name} 第{n}行不是有效的 JSON",
+                        [FieldError(f"第{n}行", f"第 {exc.colno} 个字符附近有误")],
                     ) from exc
 
 

@@ -53,7 +53,7 @@ def parse_jsonl_line(n: int, line: str) -> Row | None:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
-        return Row(n, None, None, f"不是有效的 JSON：{exc.msg}")
+        return Row(n, None, None, f"不是有效的 JSON（第 {exc.colno} 个字符附近）")
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         return Row(n, obj.get("id") if isinstance(obj, dict) else None, None, "缺少文本字段 text")
     return Row(n, obj.get("id", n), obj["text"])

@@ -284,7 +284,9 @@ def rows_from_text(text: str, fmt: str) -> list[dict[str, Any]]:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ValidationFailed.on("file", f"JSON 格式错误（第{exc.lineno}行）：{exc.msg}") from exc
+            raise ValidationFailed.on(
+                "file", f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 个字符附近）"
+            ) from exc
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
             raise ValidationFailed.on("file", "JSON 顶层必须是对象数组")
         return data
