@@ -173,6 +173,7 @@ def recent_cases(
         for c in repo.recent(session, since, limit, until)
     ]
 
+
 def reputation_identifiers(session: Session) -> list[tuple[str, str, str]]:
     """(kind, normalised value, label) for every suspect identifier named in a case."""
     return [(kind, value, f"案件 {case_no}") for kind, value, case_no in repo.identifier_rows(session)]
