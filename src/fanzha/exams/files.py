@@ -9,9 +9,8 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from fanzha.core.cells import safe_row
 from fanzha.core.errors import ValidationFailed
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def read_table(content: bytes, filename: str, required: set[str]) -> list[dict[str, Any]]:
@@ -53,17 +52,11 @@ def _xlsx(content: bytes) -> tuple[list[dict[str, Any]], list[str]]:
     return rows, header
 
 
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows([_safe(v) for v in row] for row in rows)
+    writer.writerows(map(safe_row, rows))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -83,7 +76,7 @@ def write_xlsx_sheets(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequen
         sheet = book.create_sheet(title[:31])
         sheet.append(list(columns))
         for row in rows:
-            sheet.append([_safe(v) for v in row])
+            sheet.append(safe_row(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
