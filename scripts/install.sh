@@ -29,17 +29,24 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-# Web console assets (htmx, ECharts): pinned in package.json/package-lock.json, installed from the
+# Web console assets (htmx, ECharts) and the API docs page (Swagger UI): pinned in package.json/package-lock.json, installed from the
 # npm registry at install time and served by fanzha itself, so browsers never fetch from outside.
 VENDOR=src/fanzha/web/static/vendor
-if [ ! -f "$VENDOR/htmx.min.js" ] || [ ! -f "$VENDOR/echarts.min.js" ] || [ package-lock.json -nt "$VENDOR/htmx.min.js" ]; then
+ASSETS=(htmx.org/dist/htmx.min.js echarts/dist/echarts.min.js
+  swagger-ui-dist/swagger-ui-bundle.js swagger-ui-dist/swagger-ui.css)
+missing=0
+for asset in "${ASSETS[@]}"; do
+  [ -f "$VENDOR/$(basename "$asset")" ] && [ ! package-lock.json -nt "$VENDOR/$(basename "$asset")" ] || missing=1
+done
+if [ "$missing" = 1 ]; then
   if ! command -v npm >/dev/null; then
-    echo "!! the web console needs htmx and ECharts from npm, but npm is missing:" \
+    echo "!! the web console needs htmx, ECharts and Swagger UI from npm, but npm is missing:" \
       "install Node.js/npm (Debian: 'apt-get install -y npm') and run scripts/install.sh again" >&2
     exit 1
   fi
   echo "==> installing web console assets (npm ci)"
-  npm ci --omit=dev --no-audit --no-fund --loglevel=error
+  # --ignore-scripts: no package runs code at install (swagger-ui-dist's analytics hook would call out).
+  npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
   mkdir -p "$VENDOR"
-  cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js "$VENDOR/"
+  for asset in "${ASSETS[@]}"; do cp "node_modules/$asset" "$VENDOR/"; done
 fi

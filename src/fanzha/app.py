@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from fanzha import __version__
 from fanzha.accounts.deps import DbSession
+from fanzha.apidocs import install_api_docs
 from fanzha.capabilities import CAPABILITIES
 from fanzha.core.bodylimit import BodyLimit
 from fanzha.core.config import get_settings
@@ -96,11 +97,12 @@ def create_app() -> FastAPI:
         version=__version__,
         description="预警指令接收、分流、劝阻、止付冻结、案件与通报。所有时间以 UTC 存储。",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,
         redoc_url=None,
         dependencies=[Depends(guard_request)],
     )
     install_error_handlers(app)
+    install_api_docs(app)
     use_reputation_sources(
         (load(t) for capability in CAPABILITIES for t in capability.reputation),
         (load(t) for capability in CAPABILITIES for t in capability.whitelist),

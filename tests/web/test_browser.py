@@ -123,6 +123,15 @@ def test_public_pages_load_only_from_this_origin(page: Page, server: Server, out
     assert outside == []
 
 
+def test_api_docs_render_with_nothing_from_outside(page: Page, server: Server, outside: list[str]) -> None:
+    page.goto(f"{server.base_url}/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "fanzha" in (page.text_content(".swagger-ui .info .title") or "")
+    page.wait_for_selector(".swagger-ui .btn.authorize")  # the sign-in schemes are declared
+    shot(page, "api_docs")
+    assert outside == []
+
+
 def test_admin_issues_an_api_key_shown_once(page: Page, server: Server) -> None:
     login(page, server, "commander")
     page.goto(f"{server.base_url}/admin/keys")

@@ -4,7 +4,8 @@ import hmac
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -51,8 +52,14 @@ async def optional_principal(request: Request, session: DbSession) -> Principal 
     return principal
 
 
+# Declares in the OpenAPI spec which operations need a signed-in caller (fanzha.apidocs fills
+# in the schemes); reading the header is optional_principal's job.
+_signed_in = HTTPBearer(auto_error=False, scheme_name="apiKey")
+
+
 async def current_principal(
     principal: Annotated[Principal | None, Depends(optional_principal)],
+    _: Annotated[HTTPAuthorizationCredentials | None, Security(_signed_in)],
 ) -> Principal:
     if principal is None:
         raise NotAuthenticated()

@@ -5,7 +5,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic.config import JsonDict
 
 from fanzha.cases.identifiers import url_problem
 from fanzha.core.inputs import Input
@@ -18,11 +19,27 @@ ActionKind = Literal["sms", "call", "visit", "note"]
 MAX_BATCH = 10_000
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")  # Numeric(14, 2)
+# The API docs' example; its address routes to a station in the demo city (fanzha demo).
+WARNING_EXAMPLE: JsonDict = {
+    "source": "province",
+    "source_id": "GA-20261120-000123",
+    "issued_at": "2026-11-20T09:30:00+08:00",
+    "level": "high",
+    "victim_name": "李某某",
+    "victim_phone": "13912345678",
+    "victim_address": "洪城市世贸大道88号3栋",
+    "victim_age": 67,
+    "victim_group": "elderly",
+    "fraud_type": "impersonate_authority",
+    "evidence": [{"kind": "phone", "value": "+85265432198"}],
+    "text": "您名下银行卡涉嫌洗钱，请配合调查，将资金转入安全账户",
+    "amount_at_risk": "50000.00",
+}
 
 
 class Evidence(Input):
-    kind: EvidenceKind
-    value: str = Field(min_length=1, max_length=300)
+    kind: EvidenceKind = Field(description="线索种类")
+    value: str = Field(min_length=1, max_length=300, description="线索内容，如号码、账号或网址")
 
     @field_validator("value")
     @classmethod
@@ -34,22 +51,32 @@ class Evidence(Input):
 
 
 class WarningIn(Input):
-    source: Source
-    source_id: str = Field(min_length=1, max_length=100)
-    issued_at: datetime
-    level: Level
-    victim_name: str | None = Field(default=None, max_length=100)
-    victim_phone: str | None = Field(default=None, max_length=30)
-    victim_id_number: str | None = Field(default=None, max_length=30)
-    victim_address: str | None = Field(default=None, max_length=300)
-    victim_age: int | None = Field(default=None, ge=0, le=130)
-    victim_group: VictimGroup | None = None
-    fraud_type: FraudType = FraudType.OTHER
-    tags: list[TechniqueTag] = Field(default=[], max_length=20)
-    evidence: list[Evidence] = Field(default=[], max_length=100)
-    text: str = Field(default="", max_length=5000)
+    """One early-warning instruction (预警指令) from an upstream feed."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [WARNING_EXAMPLE]})
+
+    source: Source = Field(description="来源系统（须是签发本密钥时登记的来源之一）")
+    source_id: str = Field(
+        min_length=1, max_length=100, description="来源系统内的编号；同一来源同一编号重复提交只保存一次"
+    )
+    issued_at: datetime = Field(description="上游下发时间，须带时区，如 2026-11-20T09:30:00+08:00")
+    level: Level = Field(description="预警等级：high 高（须上门）、medium 中、low 低")
+    victim_name: str | None = Field(default=None, max_length=100, description="潜在受害人姓名")
+    victim_phone: str | None = Field(default=None, max_length=30, description="潜在受害人手机号")
+    victim_id_number: str | None = Field(default=None, max_length=30, description="潜在受害人身份证号")
+    victim_address: str | None = Field(
+        default=None, max_length=300, description="住址；按道路门牌或社区名分流到派出所与警格"
+    )
+    victim_age: int | None = Field(default=None, ge=0, le=130, description="年龄（周岁）")
+    victim_group: VictimGroup | None = Field(default=None, description="受害人群体，如 elderly、student")
+    fraud_type: FraudType = Field(default=FraudType.OTHER, description="诈骗类型代码（见 domain 文档）")
+    tags: list[TechniqueTag] = Field(default=[], max_length=20, description="手法标签")
+    evidence: list[Evidence] = Field(default=[], max_length=100, description="涉诈号码、账户、网址等线索")
+    text: str = Field(default="", max_length=5000, description="上游附带的短信、聊天或通话内容")
     # Yuan; NaN/Infinity reach the validator below, which answers in Chinese.
-    amount_at_risk: Decimal | None = Field(default=None, allow_inf_nan=True)
+    amount_at_risk: Decimal | None = Field(
+        default=None, allow_inf_nan=True, description="涉险金额（元，最多两位小数）"
+    )
 
     @field_validator("issued_at")
     @classmethod
