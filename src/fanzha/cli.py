@@ -118,10 +118,15 @@ def serve(
     port: Annotated[int, typer.Option(help="端口")] = 8000,
 ) -> None:
     """启动 Web 控制台与 API 服务。"""
-    from fanzha.core.clitools import require_database
+    from fanzha.core.clitools import DatabaseUnreachable, err_console, require_database
     from fanzha.server import run_server
 
-    require_database()
+    try:
+        require_database()
+    except DatabaseUnreachable as err:
+        # A database that is down (not missing, not unmigrated) may come back: the server starts
+        # and answers 503 until it does, so a restart order of services does not matter.
+        err_console.print(f"警告：{err.message}；服务照常启动，数据库恢复前各请求返回 503")
     run_server(host, port)
 
 

@@ -15,11 +15,13 @@ REQUESTS = 200
 
 def _unreachable_database(tmp_path: Path) -> str:
     """A database URL of the suite's kind that cannot be opened: nothing listens on the
-    PostgreSQL port; the SQLite file's folder does not exist."""
+    PostgreSQL port; the SQLite "file" is a folder (a missing file is refused at start as a
+    configuration error, a database that is down is not)."""
     suite = os.environ.get("FANZHA_TEST_DATABASE_URL", "")
     if suite.startswith("postgresql"):
         return make_url(suite).set(host="127.0.0.1", port=free_port()).render_as_string(hide_password=False)
-    return f"sqlite:///{tmp_path / 'missing' / 'fanzha.db'}"
+    (tmp_path / "fanzha.db").mkdir()
+    return f"sqlite:///{tmp_path / 'fanzha.db'}"
 
 
 def test_database_down_gives_503s_and_a_short_log(tmp_path: Path) -> None:

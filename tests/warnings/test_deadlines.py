@@ -1,5 +1,6 @@
 """Deadlines live on the rows: a tick marks overdue steps and escalates each warning once."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
@@ -69,7 +70,7 @@ def test_contact_in_time_is_not_overdue(session: Session, world: World) -> None:
 
 def test_feedback_cursor_never_misses_or_repeats(session: Session, world: World) -> None:
     add_gazetteer(session, world)
-    client = FEED.__class__("client", 99, "feed", "client", FEED.permissions, "/", None)
+    client = replace(FEED, kind="client", id=99, name="feed", role="client", sources=frozenset({"province"}))
     ids = [r.id for r in intake(session, [item() for _ in range(4)], client).items]
     a = world.principals["police_a"]
     for wid, outcome in zip(ids[:3], (Outcome.DISSUADED, Outcome.REFUSED, Outcome.FALSE_ALARM), strict=True):

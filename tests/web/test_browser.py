@@ -137,6 +137,7 @@ def test_admin_issues_an_api_key_shown_once(page: Page, server: Server) -> None:
     page.goto(f"{server.base_url}/admin/keys")
     page.fill("input[name=name]", "browser-feed")
     page.check("input[value='warnings.intake']")
+    page.check("input[name=sources][value='province']")  # a feed key names the sources it may file
     page.click("button.primary:has-text('签发')")
     token = page.text_content("#new-token") or ""
     assert token.startswith("fz_")

@@ -25,6 +25,10 @@ class DatabaseNotReady(FanzhaError):
         super().__init__(message, [], 503, "database_not_ready")
 
 
+class DatabaseUnreachable(DatabaseNotReady):
+    """The database is configured but does not answer now (down, or a file that cannot be opened)."""
+
+
 def fail(err: FanzhaError) -> typer.Exit:
     """The error's line, then each field error the line does not already say."""
     err_console.print(f"[bold red]错误：[/]{err.message}", markup=True, highlight=False)
@@ -48,7 +52,7 @@ def require_database() -> None:
         with get_engine().connect() as conn:
             migrated = inspect(conn).has_table("alembic_version")
     except DBAPIError as err:
-        raise DatabaseNotReady(
+        raise DatabaseUnreachable(
             f"无法连接数据库 {where}（{_first_line(err.orig)}）：检查 FANZHA_DATABASE_URL 或 -d URL"
         ) from err
     if not migrated:
