@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tests.factories import World
+from tests.operations.factories import station_b_operation, station_b_package, station_b_target
 from tests.prevention.factories import (
     station_b_activity,
     station_b_alert,
@@ -125,6 +126,23 @@ ROUTES: dict[str, Foreign] = {
     "DELETE /api/v1/official-numbers/{number_id}": Foreign(
         "admin_a", lambda s, w: {"number_id": _station_b_number(s, w)}
     ),
+    "GET /api/v1/operations/{operation_id}": Foreign("police_a", station_b_operation),
+    "GET /api/v1/operations/{operation_id}/briefing.pdf": Foreign("police_a", station_b_operation),
+    "POST /api/v1/operations/{operation_id}/targets": Foreign(
+        "admin_a",
+        station_b_operation,
+        {"label": "窝点", "address": "某路1号", "unit_name": "甲所", "team": "一组", "leader": "李"},
+    ),
+    "POST /api/v1/operations/{operation_id}/conclude": Foreign(
+        "admin_a", station_b_operation, {"result_note": "战果"}
+    ),
+    "PUT /api/v1/operations/targets/{target_id}/status": Foreign(
+        "police_a", station_b_target, {"arrived": False}
+    ),
+    "GET /api/v1/operations/packages/{package_id}": Foreign("police_a", station_b_package),
+    "POST /api/v1/operations/packages/{package_id}/items": Foreign(
+        "admin_a", station_b_package, {"kind": "person", "label": "嫌疑人"}
+    ),
 }
 
 # The console's pages and forms that name a record: the same refusals as the API.
@@ -162,6 +180,19 @@ ROUTES |= {
     ),
     "POST /admin/keys/{key_id}/revoke": Foreign(
         "admin_a", lambda s, w: {"key_id": _key_id(s, "station-b-feed")}, form={}
+    ),
+    "GET /operations/{operation_id}": Foreign("police_a", station_b_operation),
+    "GET /operations/{operation_id}/live": Foreign("police_a", station_b_operation),
+    "POST /operations/{operation_id}/conclude": Foreign("admin_a", station_b_operation, form={}),
+    "POST /operations/{operation_id}/targets": Foreign(
+        "admin_a",
+        station_b_operation,
+        form={"label": "窝点", "address": "某路1号", "unit_name": "甲所", "team": "一组", "leader": "李"},
+    ),
+    "POST /operations/targets/{target_id}/status": Foreign("police_a", station_b_target, form={}),
+    "GET /operations/packages/{package_id}": Foreign("police_a", station_b_package),
+    "POST /operations/packages/{package_id}/items": Foreign(
+        "admin_a", station_b_package, form={"kind": "person", "label": "嫌疑人"}
     ),
 }
 

@@ -14,6 +14,7 @@ from fanzha.detect.capability import CAPABILITY as DETECT
 from fanzha.exams.capability import CAPABILITY as EXAMS
 from fanzha.funds.capability import CAPABILITY as FUNDS
 from fanzha.jurisdiction.capability import CAPABILITY as JURISDICTION
+from fanzha.operations.capability import CAPABILITY as OPERATIONS
 from fanzha.prevention.capability import CAPABILITY as PREVENTION
 from fanzha.verification.capability import CAPABILITY as VERIFICATION
 from fanzha.warnings.capability import CAPABILITY as WARNINGS
@@ -25,6 +26,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     VERIFICATION,
     CASES,
     FUNDS,
+    OPERATIONS,
     BULLETINS,
     PREVENTION,
     EXAMS,

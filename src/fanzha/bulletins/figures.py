@@ -38,6 +38,7 @@ from fanzha.core.vocab import FraudType, VictimGroup
 from fanzha.funds import stats as fund_stats
 from fanzha.jurisdiction import service as jurisdiction
 from fanzha.jurisdiction.models import Node
+from fanzha.operations import stats as operation_stats
 from fanzha.prevention import stats as prevention_stats
 from fanzha.warnings import stats as warning_stats
 
@@ -70,6 +71,9 @@ MEASURES = [
     MeasureDef("prevention_reached", "宣防覆盖人数", "人次"),
     MeasureDef("households_swept", "扫楼入户", "户"),
     MeasureDef("fraud_free_grids", "无诈警格", "个"),
+    MeasureDef("dens_destroyed", "捣毁窝点", "个"),
+    MeasureDef("suspects_caught", "抓获嫌疑人", "人"),
+    MeasureDef("cases_solved", "收网破案", "起"),
 ]
 MEASURE_LABELS = {m.key: m.label for m in MEASURES}
 TREND_MEASURES = ("cases", "loss_amount")
@@ -90,6 +94,7 @@ SOURCES: list[MeasureSource] = [
     warning_stats.measures,
     fund_stats.measures,
     prevention_stats.measures,
+    operation_stats.measures,
 ]
 Values = dict[str, Number]
 

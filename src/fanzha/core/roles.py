@@ -35,6 +35,11 @@ class Perm(StrEnum):
     PREVENTION_WRITE = "prevention.write"
     # Read prevention registers and log activities (grid workers, community police).
     PREVENTION_LOG = "prevention.log"
+    # Crackdown operations: read target packages and operations; plan and confirm results;
+    # report a target's live status on the day (field teams).
+    OPERATIONS_READ = "operations.read"
+    OPERATIONS_WRITE = "operations.write"
+    OPERATIONS_FIELD = "operations.field"
     ADMIN_TREE = "admin.tree"
     ADMIN_USERS = "admin.users"
     ADMIN_KEYS = "admin.keys"
@@ -51,6 +56,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.WARNING_ANALYST: frozenset(
         {
             _P.DETECT_REVIEW,
+            _P.OPERATIONS_READ,
+            _P.OPERATIONS_WRITE,
+            _P.OPERATIONS_FIELD,
             _P.WARNINGS_READ,
             _P.WARNINGS_ROUTE,
             _P.WARNINGS_WORK,
@@ -74,12 +82,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             _P.DETECT_USE,
             _P.STATS_READ,
             _P.PREVENTION_LOG,
+            _P.OPERATIONS_READ,
+            _P.OPERATIONS_FIELD,
         }
     ),
     Role.GRID_WORKER: frozenset({_P.WARNINGS_READ, _P.WARNINGS_WORK, _P.DETECT_USE, _P.PREVENTION_LOG}),
     Role.BANK_LIAISON: frozenset({_P.FUNDS_BANK, _P.DETECT_USE}),
     Role.TELECOM_LIAISON: frozenset({_P.DETECT_USE, _P.STATS_READ}),
-    Role.ANALYST: frozenset({_P.STATS_READ, _P.WARNINGS_READ, _P.CASES_READ, _P.DETECT_USE}),
+    Role.ANALYST: frozenset(
+        {_P.STATS_READ, _P.WARNINGS_READ, _P.CASES_READ, _P.DETECT_USE, _P.OPERATIONS_READ}
+    ),
     Role.PREVENTION_OFFICER: frozenset(
         {_P.STATS_READ, _P.CASES_READ, _P.PREVENTION_WRITE, _P.PREVENTION_LOG, _P.DETECT_USE}
     ),

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.deps import DbSession, requires
+from fanzha.bulletins.figures import MeasureSource
 from fanzha.bulletins.periods import Period, PeriodKind
 from fanzha.cases import stats as case_stats
 from fanzha.core.config import get_settings
@@ -20,6 +21,7 @@ from fanzha.core.timeutil import as_utc, utcnow
 from fanzha.core.vocab import FraudType
 from fanzha.funds import stats as funds_stats
 from fanzha.jurisdiction.service import node_in_scope
+from fanzha.operations import stats as operation_stats
 from fanzha.prevention import stats as prevention_stats
 from fanzha.warnings import stats as warning_stats
 from fanzha.warnings import views
@@ -181,9 +183,20 @@ def loop_figures(session: Session, scoped: Principal, now: datetime, grain: Grai
 
 def prevention_figures(session: Session, path: str, now: datetime) -> dict[str, int]:
     """This month's prevention: activities, people reached, households swept, fraud-free grids."""
+    return _month_counts(session, path, now, prevention_stats.measures, prevention_stats.NAMES)
+
+
+def crackdown_figures(session: Session, path: str, now: datetime) -> dict[str, int]:
+    """This month's confirmed operations: dens destroyed, suspects caught, cases solved."""
+    return _month_counts(session, path, now, operation_stats.measures, operation_stats.NAMES)
+
+
+def _month_counts(
+    session: Session, path: str, now: datetime, source: MeasureSource, names: list[str]
+) -> dict[str, int]:
     month: Window = (_this_month(now).utc_bounds()[0], now)
-    values = prevention_stats.measures(session, Split(path, [month])).get((SELF, 0), {})
-    return {name: int(values.get(name, 0)) for name in prevention_stats.NAMES}
+    values = source(session, Split(path, [month])).get((SELF, 0), {})
+    return {name: int(values.get(name, 0)) for name in names}
 
 
 def _panel_context(
@@ -212,6 +225,7 @@ def _panel_context(
         ),
         "poll": poll,
         "prevention": prevention_figures(session, path, now),
+        "crackdown": crackdown_figures(session, path, now),
     }
 
 

@@ -1,0 +1,143 @@
+"""The target package as a graph (ECharts, like the funds trace page): the package in the middle,
+its people, dens, places and accounts around it, the series' cases and the identifiers that link
+them, and the money traced from those cases' suspect accounts (funds trace, downstream accounts).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from fanzha.cases import service as cases
+from fanzha.core.errors import ValidationFailed
+from fanzha.core.principal import Principal
+from fanzha.funds.graph import index_for
+from fanzha.funds.store import TransactionStore
+from fanzha.funds.trace import TraceParams, cents_to_yuan, trace
+from fanzha.operations.models import ItemKind, TargetPackage
+
+MONEY_CASES = 10  # suspect accounts traced for one drawing (each trace walks the index)
+COLOURS = {"目标包": "#0f2f5c", "案件": "#c62828", "标识": "#6a1b9a", "嫌疑人": "#e65100",
+           "窝点": "#b71c1c", "落脚点": "#8d6e63", "涉案账户": "#1456b8", "资金去向": "#2e7d32"}  # fmt: skip
+CATEGORIES = list(COLOURS)
+
+
+@dataclass
+class Drawn:
+    """The ECharts option and what it shows, for the page's counts and tables."""
+
+    option: dict[str, Any] = field(default_factory=dict)
+    cases: list[tuple[int, str]] = field(default_factory=list)
+    money: list[tuple[str, str, str]] = field(default_factory=list)  # (from, to, yuan)
+
+
+@dataclass
+class _Builder:
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    links: list[dict[str, Any]] = field(default_factory=list)
+
+    def node(self, key: str, name: str, category: str, size: int = 18) -> None:
+        if key not in self.nodes:
+            index = CATEGORIES.index(category)
+            self.nodes[key] = {"id": key, "name": name, "category": index, "symbolSize": size}
+
+    def link(self, source: str, target: str, label: str = "") -> None:
+        edge: dict[str, Any] = {"source": source, "target": target}
+        if label:
+            edge["label"] = {"show": True, "formatter": label}
+        self.links.append(edge)
+
+
+def package_cases(
+    session: Session, actor: Principal, series_id: int | None, case_id: int | None
+) -> list[tuple[int, str]]:
+    """(case id, case number) the planner may tick: the case it came from."""
+    found: dict[int, str] = {}
+    if case_id is not None:
+        case = cases.get_case(session, case_id, actor)
+        found[case.id] = case.case_no
+    return list(found.items())
+
+
+def _money(b: _Builder, drawn: Drawn, starts: list[tuple[str, datetime]]) -> None:
+    """Downstream accounts of each start account (a case's suspect account, from its time)."""
+    if not starts:
+        return
+    index = index_for(TransactionStore())
+    for account, since in starts:
+        try:
+            result = trace(index, TraceParams(account=account, since=since))
+        except ValidationFailed:  # the statements do not know this account
+            continue
+        pairs: dict[tuple[str, str], int] = {}
+        for t in result.transfers:
+            pairs[(t.src, t.dst)] = pairs.get((t.src, t.dst), 0) + t.attributed
+        for (src, dst), cents in pairs.items():
+            for acct in (src, dst):
+                b.node(f"acct:{acct}", acct, "资金去向", 12)
+            yuan = f"{cents_to_yuan(cents):,.2f}"
+            b.link(f"acct:{src}", f"acct:{dst}", yuan)
+            drawn.money.append((src, dst, yuan))
+
+
+def _normal(value: str) -> str:
+    return "".join(ch for ch in value if ch.isalnum())
+
+
+def package_graph(session: Session, actor: Principal, package: TargetPackage, case_ids: list[int]) -> Drawn:
+    """Package, items, cases and their suspect identifiers, money from the cases' accounts. An
+    item is joined to an identifier it names (a suspect's phone, an account) — matched here on
+    the server, so the drawing shows item labels and never the item's personal fields."""
+    drawn, b = Drawn(), _Builder()
+    b.node("package", package.title, "目标包", 36)
+    named: dict[str, list[str]] = {}
+    for item in package.items:
+        key = f"item:{item.id}"
+        b.node(key, item.label, ItemKind(item.kind).label, 24)
+        b.link("package", key)
+        for value in (item.phone, item.account):
+            if value:
+                named.setdefault(_normal(value), []).append(key)
+    starts: list[tuple[str, datetime]] = []
+    for case_id in case_ids:
+        case = cases.to_out(session, cases.get_case(session, case_id, actor), actor)
+        drawn.cases.append((case.id, case.case_no))
+        b.node(f"case:{case.id}", case.case_no, "案件", 16)
+        for ident in case.suspect_identifiers:
+            key = f"id:{ident.kind}:{ident.value}"
+            b.node(key, ident.value, "标识", 12)
+            b.link(f"case:{case.id}", key)
+            for item_key in named.get(_normal(ident.value), []):
+                b.link(item_key, key)
+            if ident.kind == "bank_account" and len(starts) < MONEY_CASES:
+                starts.append((ident.value, case.occurred_at))
+    _money(b, drawn, starts)
+    drawn.option = _option(b)
+    return drawn
+
+
+def _option(b: _Builder) -> dict[str, Any]:
+    return {
+        "animation": False,
+        "tooltip": {},
+        "legend": {"data": CATEGORIES, "top": 0},
+        "series": [
+            {
+                "type": "graph",
+                "layout": "force",
+                "roam": True,
+                "draggable": True,
+                "top": 40,
+                "force": {"repulsion": 220, "edgeLength": [40, 120]},
+                "categories": [{"name": n, "itemStyle": {"color": COLOURS[n]}} for n in CATEGORIES],
+                "label": {"show": True, "position": "right", "fontSize": 11},
+                "edgeSymbol": ["none", "arrow"],
+                "edgeSymbolSize": 7,
+                "edgeLabel": {"fontSize": 10, "color": "#2e7d32"},
+                "lineStyle": {"color": "#8a96a3", "opacity": 0.8},
+                "data": list(b.nodes.values()),
+                "links": b.links,
+            }
+        ],
+    }
