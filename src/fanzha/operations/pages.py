@@ -78,7 +78,7 @@ def new_operation(
         else None
     )
     case_choices = graph.package_cases(session, actor, package.series_id if package else None, case_id)
-    targets = [i for i in package.items if i.kind in ("den", "place", "person")] if package else []
+    targets = [i for i in package.items if i.kind in ("den", "place")] if package else []
     ctx = {"package": package, "cases": case_choices, "targets": targets, "node_code": _own_code(actor)}
     return page(request, "operations/new.html", actor, ctx)
 

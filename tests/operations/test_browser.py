@@ -1,0 +1,145 @@
+"""In headless Chromium: an analyst opens a gang's target package and sees its graph, deploys a
+joint operation from it, a field team reports a target on a 390 px phone, and the analyst
+confirms the result at the desk, which marks the case solved. Screenshots in artifacts/."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from fanzha.cases import service as cases
+from fanzha.core.timeutil import to_local, utcnow
+from fanzha.funds.importer import import_statement
+from fanzha.operations import service
+from fanzha.operations.schemas import ItemIn, PackageIn
+from tests.cases.factories import case_in
+from tests.factories import PASSWORD, World
+from tests.funds.test_trace import CHAIN, HEADER
+from tests.warnings.factories import add_gazetteer
+from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Server, start_server
+
+if not CHROMIUM.exists():
+    pytest.skip("/usr/bin/chromium is absent (Debian package 'chromium')", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package (dev extras) is missing")
+Browser, Page = sync_api.Browser, sync_api.Page
+DESK = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def _gang(session: Session, world: World) -> None:
+    """A case whose suspect account 'A' starts the trace tests' money chain, and a package with a
+    den on 阳光路 (routes to 阳光社区) and the gang's leader, whose phone the case names."""
+    from fanzha.funds.store import TransactionStore
+
+    add_gazetteer(session, world)
+    boss = world.principals["commander"]
+    idents = [{"kind": "bank_account", "value": "A"}, {"kind": "phone", "value": "13900001111"}]
+    at = datetime(2026, 11, 1, 1, 30, tzinfo=UTC)
+    cases.register_case(session, case_in(occurred_at=at, suspect_identifiers=idents), boss)
+    package = service.create_package(session, PackageIn(title="阳光路刷单团伙", node_code="369900"), boss)
+    service.add_item(
+        session, package.id, ItemIn(kind="den", label="阳光路话务窝点", address="阳光路12号"), boss
+    )
+    leader = ItemIn(kind="person", label="话务组长", person_name="赵大勇", phone="139 0000 1111")
+    service.add_item(session, package.id, leader, boss)
+    database = Path(str(session.get_bind().url.database))
+    store = TransactionStore(database.resolve().parent / "fanzha-data" / "transactions.duckdb")
+    lines = [f"{a},{b},{bank},{d},{amt},,{t},网银,\n" for a, b, bank, d, amt, t in CHAIN]
+    import_statement(store, (HEADER + "".join(lines)).encode(), "chain.csv", "test")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from start_server(tmp_path_factory.mktemp("operations"), _gang)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_api.sync_playwright() as pw:
+        found = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield found
+        found.close()
+
+
+def _page(browser: Browser, server: Server, viewport: dict[str, int], phone: bool = False) -> Page:
+    context = browser.new_context(locale="zh-CN", viewport=viewport, is_mobile=phone, has_touch=phone)
+    outside: list[str] = []
+    context.on("request", lambda r: None if server.same_origin(r.url) else outside.append(r.url))
+    page = context.new_page()
+    page.goto(f"{server.base_url}/login")
+    page.fill("input[name=username]", "analyst")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.outside = outside  # type: ignore[attr-defined]
+    return page
+
+
+def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"operations_{name}.png"), full_page=True)
+
+
+def test_package_graph_operation_live_status_and_result(browser: Browser, server: Server) -> None:
+    desk = _page(browser, server, DESK)
+    desk.goto(f"{server.base_url}/operations")
+    desk.click("#packages a")
+    desk.wait_for_selector("#package-graph canvas")
+    assert "阳光社区" in desk.inner_text("#items")  # the den's address routed to its grid
+    shot(desk, "package")
+
+    desk.click("text=部署收网行动")
+    desk.wait_for_url("**/operations/new?package_id=*")
+    strike = to_local(utcnow() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    desk.fill("input[name=strike_at]", strike)
+    desk.fill("input[name=commander]", "王指挥")
+    row = "#new-operation tbody tr"
+    assert desk.input_value(f"{row} >> nth=0 >> input[name=target_label]") == "阳光路话务窝点"
+    for name, value in (
+        ("target_unit_name", "甲派出所"),
+        ("target_team", "第一组"),
+        ("target_leader", "李警官"),
+    ):
+        desk.fill(f"{row} >> nth=0 >> input[name={name}]", value)
+    # A second den in another city, worked by that city's unit.
+    for name, value in (
+        ("target_label", "异地窝点"), ("target_address", "天河路1号"), ("target_city", "广州市"),
+        ("target_unit_name", "广州市公安局天河分局"), ("target_team", "协作组"), ("target_leader", "陈警官"),
+    ):  # fmt: skip
+        desk.fill(f"{row} >> nth=1 >> input[name={name}]", value)
+    desk.click("#new-operation button.primary")
+    desk.wait_for_url(lambda url: "/operations/new" not in url)
+    assert desk.inner_text("#op-status") == "已部署"
+    assert "广州市公安局天河分局" in desk.inner_text("#targets")
+    operation_url = desk.url
+    shot(desk, "planned")
+
+    phone = _page(browser, server, PHONE, phone=True)
+    phone.goto(f"{operation_url}/live")
+    card = ".live-target >> nth=0"
+    phone.check(f"{card} >> input[name=arrived]")
+    phone.fill(f"{card} >> input[name=arrests]", "3")
+    phone.fill(f"{card} >> input[name=seized_phone]", "12")
+    phone.fill(f"{card} >> input[name=seized_sim_card]", "40")
+    phone.check(f"{card} >> input[name=den_destroyed]")
+    phone.click(f"{card} >> button.primary")
+    phone.wait_for_selector("#notice")
+    assert "已上报：阳光路话务窝点" in phone.inner_text("#notice")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(phone, "live_phone")
+    # A count without having arrived is refused, naming the field.
+    second = ".live-target >> nth=1"
+    phone.fill(f"{second} >> input[name=arrests]", "2")
+    phone.click(f"{second} >> button.primary")
+    assert "到达现场" in phone.inner_text("body")
+    shot(phone, "live_phone_refused")
+
+    desk.reload()
+    assert desk.inner_text("#kpi-arrests") == "3" and desk.inner_text("#kpi-dens") == "1"
+    desk.fill("#conclude textarea[name=result_note]", "主要成员全部到案")
+    desk.click("#conclude button.primary")
+    desk.wait_for_selector("#op-status:has-text('已收网')")
+    shot(desk, "concluded")
+    assert desk.outside == [] and phone.outside == []  # type: ignore[attr-defined]
