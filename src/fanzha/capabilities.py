@@ -9,6 +9,7 @@ from fanzha.accounts.capability import CAPABILITY as ACCOUNTS
 from fanzha.audit.capability import CAPABILITY as AUDIT
 from fanzha.bulletins.capability import CAPABILITY as BULLETINS
 from fanzha.cases.capability import CAPABILITY as CASES
+from fanzha.clues.capability import CAPABILITY as CLUES
 from fanzha.core.registry import Capability
 from fanzha.detect.capability import CAPABILITY as DETECT
 from fanzha.exams.capability import CAPABILITY as EXAMS
@@ -26,6 +27,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     VERIFICATION,
     CASES,
     FUNDS,
+    CLUES,
     OPERATIONS,
     BULLETINS,
     PREVENTION,

@@ -73,3 +73,10 @@ def recent(session: Session, since: datetime, limit: int, until: datetime | None
         stmt = stmt.where(Case.occurred_at < until)
     stmt = stmt.order_by(Case.occurred_at.desc(), Case.id).limit(limit)
     return session.scalars(stmt).all()
+
+
+def for_index(session: Session, after_id: int, limit: int, ids: Sequence[int] | None) -> Sequence[Case]:
+    """Cases by id (``ids``), or the next ``limit`` after ``after_id``, with their identifiers."""
+    stmt = select(Case).options(selectinload(Case.identifiers)).order_by(Case.id)
+    stmt = stmt.where(Case.id.in_(ids)) if ids is not None else stmt.where(Case.id > after_id).limit(limit)
+    return session.scalars(stmt).all()

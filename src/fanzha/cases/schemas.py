@@ -87,6 +87,19 @@ class CaseBrief(BaseModel):
     loss_amount: Decimal
 
 
+class CaseForIndex(BaseModel):
+    """What the series index (clues) needs of a case: where, when, how much, and its suspect
+    identifiers as they were written (the index has its own normal forms)."""
+
+    id: int
+    case_no: str
+    node_path: str
+    occurred_at: datetime
+    loss_amount: Decimal
+    status: str
+    identifiers: list[IdentifierOut]
+
+
 class CaseOut(BaseModel):
     id: int
     case_no: str

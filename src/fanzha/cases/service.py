@@ -13,7 +13,15 @@ from fanzha.audit.pii import PiiKind, present
 from fanzha.cases import repository as repo
 from fanzha.cases.identifiers import normalise
 from fanzha.cases.models import STATUS_MOVES, Case, CaseIdentifier, CaseStatus
-from fanzha.cases.schemas import CaseBrief, CaseIn, CaseOut, CaseQuery, CaseStatusIn, IdentifierOut
+from fanzha.cases.schemas import (
+    CaseBrief,
+    CaseForIndex,
+    CaseIn,
+    CaseOut,
+    CaseQuery,
+    CaseStatusIn,
+    IdentifierOut,
+)
 from fanzha.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from fanzha.core.principal import Principal
 from fanzha.core.timeutil import to_local, utcnow
@@ -171,6 +179,25 @@ def recent_cases(
     return [
         CaseBrief(id=c.id, occurred_at=c.occurred_at, loss_amount=c.loss_amount)
         for c in repo.recent(session, since, limit, until)
+    ]
+
+
+def cases_for_index(
+    session: Session, after_id: int = 0, limit: int = 1000, ids: Sequence[int] | None = None
+) -> list[CaseForIndex]:
+    """Cases for the series index, unscoped (the index is the system's): those with ``ids``, or
+    the next ``limit`` after ``after_id`` in id order. Identifiers as written."""
+    return [
+        CaseForIndex(
+            id=c.id,
+            case_no=c.case_no,
+            node_path=c.node_path,
+            occurred_at=c.occurred_at,
+            loss_amount=c.loss_amount,
+            status=c.status,
+            identifiers=[IdentifierOut(kind=i.kind, value=i.raw) for i in c.identifiers],
+        )
+        for c in repo.for_index(session, after_id, limit, ids)
     ]
 
 

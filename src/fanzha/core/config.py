@@ -57,6 +57,14 @@ class Settings(BaseSettings):
     # (a stolen database then reveals no code). Codes stay valid this many hours.
     verification_secret: str = "fanzha-demo-verification-secret"
     verification_code_hours: int = 24
+    # Clues (docs/crackdown.md): hours to verify a clue per level (一级/二级/三级) before it is
+    # overdue and escalated once; seconds between escalation passes.
+    clues_due_hours: dict[str, int] = {"1": 24, "2": 72, "3": 168}
+    clues_tick_s: float = 60
+    # Series: an identifier named by more records than this is a hub (a bank's service number,
+    # a popular app) and links nothing; seconds between passes indexing new records.
+    series_hub_degree: int = 200
+    series_index_s: float = 60
 
     @property
     def tz(self) -> ZoneInfo:

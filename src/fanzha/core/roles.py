@@ -32,6 +32,10 @@ class Perm(StrEnum):
     DETECT_USE = "detect.use"
     DETECT_REVIEW = "detect.review"
     STATS_READ = "stats.read"
+    # Clues and series (串并案): read them, work them, send them from an upstream system.
+    CLUES_READ = "clues.read"
+    CLUES_WORK = "clues.work"
+    CLUES_INTAKE = "clues.intake"
     PREVENTION_WRITE = "prevention.write"
     # Read prevention registers and log activities (grid workers, community police).
     PREVENTION_LOG = "prevention.log"
@@ -51,7 +55,15 @@ class Perm(StrEnum):
 _P = Perm
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.COMMANDER: frozenset(
-        set(Perm) - {_P.FUNDS_BANK, _P.WARNINGS_INTAKE, _P.WARNINGS_FEEDBACK, _P.FUNDS_CHECK, _P.PII_REVEAL}
+        set(Perm)
+        - {
+            _P.FUNDS_BANK,
+            _P.WARNINGS_INTAKE,
+            _P.WARNINGS_FEEDBACK,
+            _P.FUNDS_CHECK,
+            _P.PII_REVEAL,
+            _P.CLUES_INTAKE,
+        }
     ),
     Role.WARNING_ANALYST: frozenset(
         {
@@ -66,6 +78,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             _P.CASES_WRITE,
             _P.DETECT_USE,
             _P.STATS_READ,
+            _P.CLUES_READ,
+            _P.CLUES_WORK,
         }
     ),
     Role.DISSUADER: frozenset(
@@ -84,13 +98,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             _P.PREVENTION_LOG,
             _P.OPERATIONS_READ,
             _P.OPERATIONS_FIELD,
+            _P.CLUES_READ,
+            _P.CLUES_WORK,
         }
     ),
     Role.GRID_WORKER: frozenset({_P.WARNINGS_READ, _P.WARNINGS_WORK, _P.DETECT_USE, _P.PREVENTION_LOG}),
     Role.BANK_LIAISON: frozenset({_P.FUNDS_BANK, _P.DETECT_USE}),
     Role.TELECOM_LIAISON: frozenset({_P.DETECT_USE, _P.STATS_READ}),
     Role.ANALYST: frozenset(
-        {_P.STATS_READ, _P.WARNINGS_READ, _P.CASES_READ, _P.DETECT_USE, _P.OPERATIONS_READ}
+        {_P.STATS_READ, _P.WARNINGS_READ, _P.CASES_READ, _P.DETECT_USE, _P.OPERATIONS_READ, _P.CLUES_READ}
     ),
     Role.PREVENTION_OFFICER: frozenset(
         {_P.STATS_READ, _P.CASES_READ, _P.PREVENTION_WRITE, _P.PREVENTION_LOG, _P.DETECT_USE}
@@ -103,5 +119,5 @@ PII_BY_DEFAULT = frozenset({Role.COMMANDER, Role.WARNING_ANALYST, Role.DISSUADER
 
 # What a machine client's API key may be scoped to.
 CLIENT_SCOPES = frozenset(
-    {_P.WARNINGS_INTAKE, _P.WARNINGS_FEEDBACK, _P.DETECT_USE, _P.FUNDS_BANK, _P.FUNDS_CHECK}
+    {_P.WARNINGS_INTAKE, _P.WARNINGS_FEEDBACK, _P.DETECT_USE, _P.FUNDS_BANK, _P.FUNDS_CHECK, _P.CLUES_INTAKE}
 )

@@ -58,3 +58,10 @@ def classify_for(
     if wait > 0:
         raise TooManyRequests(f"查询过于频繁，请 {int(wait) + 1} 秒后再试", int(wait) + 1)
     return detector_for(session).classify(texts)
+
+
+def official_owners(session: Session, values: Iterable[str]) -> dict[str, str]:
+    """Which of ``values`` (normalised numbers or domains) are official, with their owners: other
+    capabilities keep them from counting as a suspect's identifier (a bank's service number)."""
+    reputation = detector_for(session).reputation
+    return {v: owner for v in values if (owner := reputation.lookup_white(v)) is not None}

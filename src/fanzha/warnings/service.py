@@ -28,6 +28,7 @@ from fanzha.verification import service as verification
 from fanzha.warnings import repository
 from fanzha.warnings.deadlines import Norms
 from fanzha.warnings.models import EarlyWarning, Outcome, WarningAction
+from fanzha.warnings.routing import gazetteer
 from fanzha.warnings.schemas import ActionIn, CloseIn, ReopenIn, RouteIn
 from fanzha.warnings.statemachine import Move, State, next_state
 
@@ -286,3 +287,10 @@ def confirmed_identifiers(session: Session) -> list[tuple[str, str, str]]:
             key = (e["kind"], normalise(e["kind"], e["value"]))
             seen.setdefault(key, f"预警确认（{Outcome(outcome).label}，{FraudType(fraud_type).label}）")
     return [(k, v, label) for (k, v), label in seen.items()]
+
+
+def locate(session: Session, address: str | None, phone: str | None) -> tuple[str | None, str]:
+    """(node path, why) for an address or a phone number by the warnings' gazetteer; no path when
+    neither matches. Other capabilities route their items to the same grids as warnings."""
+    route = gazetteer(session).route(address, phone)
+    return route.path, route.reason

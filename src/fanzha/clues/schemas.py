@@ -1,0 +1,184 @@
+"""API and service shapes for clues and series. ops (operations/) codes against the series ones."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+from fanzha.clues.models import ClueLevel, ClueResult, ClueSource, RecordKind
+from fanzha.clues.normalise import Kind
+from fanzha.core.inputs import Input
+
+
+class SeriesQuery(BaseModel):
+    """What a series list is narrowed by (API and console build the same one)."""
+
+    min_cases: int = Field(default=2, ge=0)
+    identifier: str | None = None
+    limit: int = Field(default=50, ge=1, le=500)
+
+
+class IdentifierRef(BaseModel):
+    id: int
+    kind: str
+    kind_label: str
+    value: str
+
+
+class SeriesBrief(BaseModel):
+    id: int
+    record_count: int
+    case_count: int
+    loss_total: Decimal
+    first_at: datetime | None
+    last_at: datetime | None
+    # A few identifiers shared by most records: what an officer recognises a series by.
+    top_identifiers: list[IdentifierRef]
+    updated_at: datetime
+
+
+class SeriesMember(BaseModel):
+    kind: RecordKind
+    kind_label: str
+    record_id: int
+    label: str
+    node_path: str
+    node_name: str
+    occurred_at: datetime | None
+    amount: Decimal | None
+    # Whether the reader may open the record itself (a series spans stations; records do not).
+    readable: bool
+
+
+class SeriesIdentifierOut(IdentifierRef):
+    degree: int
+    hub: bool
+    hub_reason: str | None
+    # (record kind, record id) of each member naming it.
+    records: list[tuple[str, int]]
+
+
+class SeriesEdge(BaseModel):
+    """One record—identifier edge of the graph; ids as ``"{kind}:{record_id}"`` and ``"id:{id}"``."""
+
+    source: str
+    target: str
+    raw: str
+
+
+class SeriesTotals(BaseModel):
+    cases: int
+    records: int
+    losses: Decimal
+    places: list[str]
+    first_at: datetime | None
+    last_at: datetime | None
+
+
+class MergeOut(BaseModel):
+    at: datetime
+    from_id: int
+    into_id: int
+    record: str | None
+    via: IdentifierRef | None
+    anchor: IdentifierRef | None
+    text: str
+
+
+class SeriesDetail(BaseModel):
+    id: int
+    totals: SeriesTotals
+    members: list[SeriesMember]
+    identifiers: list[SeriesIdentifierOut]
+    edges: list[SeriesEdge]
+    merges: list[MergeOut]
+
+
+class SeriesLink(BaseModel):
+    """A series a record joins, and the identifiers through which."""
+
+    series_id: int
+    case_count: int
+    record_count: int
+    via: list[IdentifierRef]
+    text: str
+
+
+class ClueIn(Input):
+    kind: Kind
+    value: str = Field(min_length=1, max_length=300)
+    level: ClueLevel = ClueLevel.SECOND
+    summary: str = Field(default="", max_length=2000)
+    # Where the clue is worked; empty: the case's node, else the identifier's place, else the city.
+    node_code: str | None = Field(default=None, max_length=20)
+    case_id: int | None = None
+    source_id: str | None = Field(default=None, min_length=1, max_length=100)
+
+
+class UpstreamClueIn(ClueIn):
+    """A clue sent by an upstream system: its own id makes a resend harmless."""
+
+    source_id: str = Field(min_length=1, max_length=100)
+
+
+class JudgeIn(Input):
+    note: str = Field(min_length=1, max_length=2000)
+
+
+class ResultIn(Input):
+    result: ClueResult
+    note: str = Field(default="", max_length=2000)
+
+
+class RerouteIn(Input):
+    node_code: str = Field(min_length=1, max_length=20)
+    note: str = Field(default="", max_length=500)
+
+
+class ClueQuery(BaseModel):
+    state: str | None = None
+    level: ClueLevel | None = None
+    source: ClueSource | None = None
+    overdue: bool | None = None
+    series_id: int | None = None
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+class ClueAction(BaseModel):
+    kind: str
+    note: str
+    actor: str
+    at: datetime
+
+
+class ClueOut(BaseModel):
+    id: int
+    source: str
+    source_label: str
+    source_id: str | None
+    kind: str
+    kind_label: str
+    value: str | None
+    level: str
+    level_label: str
+    summary: str
+    node_code: str
+    node_name: str
+    unit_id: int | None
+    case_id: int | None
+    state: str
+    state_label: str
+    result: str | None
+    result_label: str | None
+    created_at: datetime
+    created_by: str
+    due_at: datetime
+    overdue: bool
+    escalated_at: datetime | None
+    closed_at: datetime | None
+    timeline: list[ClueAction] = []
+
+
+class IntakeReport(BaseModel):
+    created: list[int]
+    existing: list[int]

@@ -1,0 +1,271 @@
+"""Series (串并案) reads for pages, the API and other capabilities (operations/), and the index job.
+
+Interface for other capabilities (docs/crackdown.md): ``list_series``, ``get_series``,
+``series_for_case``, ``close_clues_for_series``. Every read is scoped: a series is visible to a
+principal when one of its records lies in their subtree; its members outside that subtree are
+listed by label and place only (``readable`` false) and open nowhere.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from fanzha.cases import service as cases
+from fanzha.cases.schemas import CaseForIndex
+from fanzha.clues import repository as repo
+from fanzha.clues import workflow
+from fanzha.clues.index import Indexable, index_record
+from fanzha.clues.models import (
+    ClueResult,
+    RecordKind,
+    Series,
+    SeriesCursor,
+    SeriesIdentifier,
+    SeriesMerge,
+    SeriesRecord,
+)
+from fanzha.clues.normalise import Kind, kind_of, normalise
+from fanzha.clues.schemas import (
+    IdentifierRef,
+    MergeOut,
+    SeriesBrief,
+    SeriesDetail,
+    SeriesEdge,
+    SeriesIdentifierOut,
+    SeriesLink,
+    SeriesMember,
+    SeriesQuery,
+    SeriesTotals,
+)
+from fanzha.core.errors import NotFound
+from fanzha.core.principal import Principal
+from fanzha.core.scope import is_within
+from fanzha.core.timeutil import utcnow
+from fanzha.jurisdiction import service as tree
+
+MEMBERS_SHOWN = 500
+TOP_IDENTIFIERS = 3
+INDEX_BATCH = 2000
+
+
+def _ref(i: SeriesIdentifier) -> IdentifierRef:
+    k = kind_of(i.kind)
+    return IdentifierRef(id=i.id, kind=i.kind, kind_label=k.label if k else i.kind, value=i.value)
+
+
+def _forms(text: str | None) -> set[str]:
+    if not text or not text.strip():
+        return set()
+    return {f for k in Kind if (f := normalise(k, text))}
+
+
+def list_series(session: Session, principal: Principal, query: SeriesQuery) -> list[SeriesBrief]:
+    """Series touching the principal's subtree with at least ``min_cases`` cases, largest first;
+    ``identifier`` (any way of writing it) narrows to the series naming it."""
+    found = repo.list_series(session, principal, query, _forms(query.identifier))
+    ids = [s.id for s in found]
+    totals = repo.totals(session, ids)
+    top: dict[int, list[IdentifierRef]] = {}
+    for i in repo.identifiers_of(session, ids):
+        shown = top.setdefault(i.series_id or 0, [])
+        if not i.hub and i.degree > 1 and len(shown) < TOP_IDENTIFIERS:
+            shown.append(_ref(i))
+    return [
+        SeriesBrief(
+            id=s.id,
+            record_count=s.record_count,
+            case_count=s.case_count,
+            loss_total=totals.get(s.id, (Decimal(0), None, None))[0],
+            first_at=totals.get(s.id, (Decimal(0), None, None))[1],
+            last_at=totals.get(s.id, (Decimal(0), None, None))[2],
+            top_identifiers=top.get(s.id, []),
+            updated_at=s.updated_at,
+        )
+        for s in found
+    ]
+
+
+def _series(session: Session, principal: Principal, series_id: int) -> Series:
+    found = repo.live_series(session, principal, series_id)
+    if found is None:
+        raise NotFound("串并案不存在或不涉及您辖区的记录")
+    return found
+
+
+def _place_names(session: Session, paths: set[str]) -> dict[str, str]:
+    nodes = tree.nodes_by_codes(session, sorted({p.strip("/").split("/")[-1] for p in paths}))
+    return {p: (n.name if (n := nodes.get(p.strip("/").split("/")[-1])) else p) for p in paths}
+
+
+def _merge_text(m: SeriesMerge, record: SeriesRecord | None, via: IdentifierRef | None) -> str:
+    who = f"{RecordKind(record.kind).label} {record.label}" if record else "重算"
+    bridge = f"经{via.kind_label} {via.value}" if via else "经共同标识"
+    return f"{who} {bridge} 将串并案 #{m.from_id} 并入 #{m.into_id}"
+
+
+def _merges(session: Session, series_id: int, idents: dict[int, SeriesIdentifier]) -> list[MergeOut]:
+    merges = repo.merges_into(session, series_id)
+    need = {i for m in merges for i in (m.via_id, m.anchor_id) if i is not None and i not in idents}
+    idents = {**idents, **repo.identifiers(session, sorted(need))}
+    records = repo.record_rows(session, sorted({m.record_row_id for m in merges if m.record_row_id}))
+    out = []
+    for m in merges:
+        via = _ref(idents[m.via_id]) if m.via_id in idents else None
+        anchor = _ref(idents[m.anchor_id]) if m.anchor_id in idents else None
+        record = records.get(m.record_row_id or 0)
+        out.append(
+            MergeOut(
+                at=m.at,
+                from_id=m.from_id,
+                into_id=m.into_id,
+                record=record.label if record else None,
+                via=via,
+                anchor=anchor,
+                text=_merge_text(m, record, via),
+            )
+        )
+    return out
+
+
+def get_series(session: Session, principal: Principal, series_id: int) -> SeriesDetail:
+    """A series with its members, identifiers (and which members name each), totals, graph
+    edges and merge history; an absorbed series' id shows the series it was merged into."""
+    series = _series(session, principal, series_id)
+    rows = repo.members(session, series.id, MEMBERS_SHOWN)
+    by_row = {r.id: r for r in rows}
+    links = repo.links(session, list(by_row))
+    idents = repo.identifiers(session, sorted({i for _, i, _ in links}))
+    names = _place_names(session, {r.node_path for r in rows})
+    named_by: dict[int, list[tuple[str, int]]] = {}
+    for row_id, ident_id, _ in links:
+        named_by.setdefault(ident_id, []).append((by_row[row_id].kind, by_row[row_id].record_id))
+    cases_ = [r for r in rows if r.kind == RecordKind.CASE.value]
+    times = [r.occurred_at for r in rows if r.occurred_at is not None]
+    return SeriesDetail(
+        id=series.id,
+        totals=SeriesTotals(
+            cases=series.case_count,
+            records=series.record_count,
+            losses=sum((r.amount or Decimal(0) for r in cases_), Decimal(0)),
+            places=sorted({names[r.node_path] for r in cases_}),
+            first_at=min(times, default=None),
+            last_at=max(times, default=None),
+        ),
+        members=[
+            SeriesMember(
+                kind=RecordKind(r.kind),
+                kind_label=RecordKind(r.kind).label,
+                record_id=r.record_id,
+                label=r.label,
+                node_path=r.node_path,
+                node_name=names[r.node_path],
+                occurred_at=r.occurred_at,
+                amount=r.amount,
+                readable=is_within(r.node_path, principal.scope_path),
+            )
+            for r in rows
+        ],
+        identifiers=[
+            SeriesIdentifierOut(
+                **_ref(i).model_dump(),
+                degree=i.degree,
+                hub=i.hub,
+                hub_reason=i.hub_reason,
+                records=named_by.get(i.id, []),
+            )
+            for i in sorted(idents.values(), key=lambda i: (-len(named_by.get(i.id, [])), i.id))
+        ],
+        edges=[
+            SeriesEdge(source=f"{by_row[r].kind}:{by_row[r].record_id}", target=f"id:{i}", raw=raw)
+            for r, i, raw in links
+        ],
+        merges=_merges(session, series.id, idents),
+    )
+
+
+def _case_item(c: CaseForIndex) -> Indexable:
+    return Indexable(
+        kind=RecordKind.CASE,
+        record_id=c.id,
+        label=c.case_no,
+        node_path=c.node_path,
+        occurred_at=c.occurred_at,
+        amount=c.loss_amount,
+        identifiers=tuple((i.kind, i.value) for i in c.identifiers),
+    )
+
+
+def index_cases(session: Session, items: Sequence[CaseForIndex], now: datetime) -> list[SeriesMerge]:
+    return [m for c in items for m in index_record(session, _case_item(c), now)]
+
+
+def index_new_cases(
+    session: Session, now: datetime, batch: int = INDEX_BATCH, upto: int | None = None
+) -> int:
+    """Index the cases registered since the cursor, ``batch`` at a time (all of them up to case
+    ``upto`` when given); returns how many were read. The scheduler's job and on-demand reads
+    share it, so the index never skips a case."""
+    cursor = session.get(SeriesCursor, RecordKind.CASE.value)
+    if cursor is None:
+        cursor = SeriesCursor(kind=RecordKind.CASE.value, last_id=0)
+        session.add(cursor)
+    done = 0
+    while True:
+        items = cases.cases_for_index(session, after_id=cursor.last_id, limit=batch)
+        if upto is not None:
+            items = [c for c in items if c.id <= upto]
+        if not items:
+            break
+        index_cases(session, items, now)
+        cursor.last_id, done = items[-1].id, done + len(items)
+        if upto is None or cursor.last_id >= upto:
+            break
+    session.flush()
+    return done
+
+
+def series_for_case(session: Session, principal: Principal, case_id: int) -> list[SeriesLink]:
+    """Which series a case joins and through which of its identifiers; the case is indexed first
+    if the index has not reached it yet, so a new case shows its series at once."""
+    cases.get_case(session, case_id, principal)
+    row = repo.record_row(session, RecordKind.CASE, case_id)
+    if row is None:
+        index_new_cases(session, utcnow(), upto=case_id)
+        row = repo.record_row(session, RecordKind.CASE, case_id)
+    if row is None or row.series_id is None:
+        return []
+    series = session.get(Series, row.series_id)
+    assert series is not None
+    links = repo.links(session, [row.id])
+    idents = repo.identifiers(session, [i for _, i, _ in links])
+    via = [
+        _ref(i)
+        for i in sorted(idents.values(), key=lambda i: i.id)
+        if not i.hub and i.series_id == series.id and i.degree > 1
+    ]
+    others = series.record_count - 1
+    text = (
+        f"经 {'、'.join(v.value for v in via)} 与另外 {others} 条记录串并"
+        if via and others
+        else "暂无与其他记录共同的标识"
+    )
+    return [
+        SeriesLink(
+            series_id=series.id,
+            case_count=series.case_count,
+            record_count=series.record_count,
+            via=via,
+            text=text,
+        )
+    ]
+
+
+def close_clues_for_series(
+    session: Session, principal: Principal, series_id: int, result: ClueResult, note: str
+) -> list[int]:
+    """Close every open clue of the series inside the principal's subtree with ``result`` (an
+    operation's outcome); each closure is a timeline step and an audit entry. Returns their ids."""
+    series = _series(session, principal, series_id)
+    return workflow.close_in_series(session, principal, series.id, result, note)
