@@ -23,9 +23,8 @@ def list_operations(
 ) -> None:
     """列出收网行动及战果。"""
     with command_session() as session:
-        found = service.list_operations(session, CLI, OperationQuery(status=status))
         table = Table("编号", "行动", "统一收网时间", "状态", "目标", "抓获", "捣毁窝点", "破案")
-        for o in (service.operation_out(session, op, CLI) for op in found):
+        for o in service.list_operations_out(session, CLI, OperationQuery(status=status)):
             solved = sum(1 for c in o.cases if c.solved_here)
             row = [o.code, o.title, format_local(o.strike_at), o.status_label, str(len(o.targets))]
             table.add_row(*row, str(o.arrests), str(o.dens_destroyed), str(solved))

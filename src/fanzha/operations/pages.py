@@ -54,9 +54,7 @@ def _own_code(actor: Principal) -> str:
 def operations_page(request: Request, session: DbSession, actor: Reader, status: str = "") -> Response:
     query = OperationQuery(status=OperationStatus(status) if status in set(OperationStatus) else None)
     ctx = {
-        "operations": [
-            service.operation_out(session, o, actor) for o in service.list_operations(session, actor, query)
-        ],
+        "operations": service.list_operations_out(session, actor, query),
         "packages": service.list_packages(session, actor),
         "statuses": list(OperationStatus),
         "status": status,

@@ -53,8 +53,7 @@ def add_item(package_id: int, data: ItemIn, session: DbSession, actor: Writer) -
 def list_operations(
     session: DbSession, actor: Reader, status: OperationStatus | None = None, package_id: int | None = None
 ) -> list[OperationOut]:
-    found = service.list_operations(session, actor, OperationQuery(status=status, package_id=package_id))
-    return [service.operation_out(session, o, actor) for o in found]
+    return service.list_operations_out(session, actor, OperationQuery(status=status, package_id=package_id))
 
 
 @router.post("", status_code=201, summary="部署收网行动（统一收网时间、目标、行动组）")

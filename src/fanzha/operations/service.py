@@ -385,8 +385,20 @@ def _totals(operation: Operation) -> dict[str, Any]:
     }
 
 
+def list_operations_out(session: Session, actor: Principal, query: OperationQuery) -> list[OperationOut]:
+    """A list of operations as shown (masked), their grids' names read once for all of them."""
+    found = list_operations(session, actor, query)
+    paths = [p for o in found for p in (o.node_path, *(t.node_path for t in o.targets))]
+    names = _grid_names(session, paths)
+    return [operation_out(session, o, actor, names=names) for o in found]
+
+
 def operation_out(
-    session: Session, operation: Operation, actor: Principal, reveal: bool = False
+    session: Session,
+    operation: Operation,
+    actor: Principal,
+    reveal: bool = False,
+    names: dict[str, str] | None = None,
 ) -> OperationOut:
     """The operation as shown: leaders' phones and the targets' addresses masked unless revealed."""
     fields: dict[str, tuple[PiiKind, str | None]] = {}
@@ -396,7 +408,8 @@ def operation_out(
             f"{t.id}.phone": (PiiKind.PHONE, t.leader_phone),
         }
     shown = present(session, actor, "operation", operation.id, fields, reveal) if fields else {}
-    names = _grid_names(session, [operation.node_path, *(t.node_path for t in operation.targets)])
+    if names is None:
+        names = _grid_names(session, [operation.node_path, *(t.node_path for t in operation.targets)])
     targets = [
         TargetOut(
             id=t.id,
