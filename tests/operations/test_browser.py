@@ -12,8 +12,6 @@ from sqlalchemy.orm import Session
 from fanzha.cases import service as cases
 from fanzha.core.timeutil import to_local, utcnow
 from fanzha.funds.importer import import_statement
-from fanzha.operations import service
-from fanzha.operations.schemas import ItemIn, PackageIn
 from tests.cases.factories import case_in
 from tests.factories import PASSWORD, World
 from tests.funds.test_trace import CHAIN, HEADER
@@ -29,21 +27,16 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _gang(session: Session, world: World) -> None:
-    """A case whose suspect account 'A' starts the trace tests' money chain, and a package with a
-    den on 阳光路 (routes to 阳光社区) and the gang's leader, whose phone the case names."""
+    """Two cases sharing the suspect account 'A' (which starts the trace tests' money chain) and
+    the phone of the gang's leader, written two ways: one series."""
     from fanzha.funds.store import TransactionStore
 
     add_gazetteer(session, world)
     boss = world.principals["commander"]
-    idents = [{"kind": "bank_account", "value": "A"}, {"kind": "phone", "value": "13900001111"}]
     at = datetime(2026, 11, 1, 1, 30, tzinfo=UTC)
-    cases.register_case(session, case_in(occurred_at=at, suspect_identifiers=idents), boss)
-    package = service.create_package(session, PackageIn(title="阳光路刷单团伙", node_code="369900"), boss)
-    service.add_item(
-        session, package.id, ItemIn(kind="den", label="阳光路话务窝点", address="阳光路12号"), boss
-    )
-    leader = ItemIn(kind="person", label="话务组长", person_name="赵大勇", phone="139 0000 1111")
-    service.add_item(session, package.id, leader, boss)
+    for phone in ("13900001111", "+86 139 0000 1111"):
+        idents = [{"kind": "bank_account", "value": "A"}, {"kind": "phone", "value": phone}]
+        cases.register_case(session, case_in(occurred_at=at, suspect_identifiers=idents), boss)
     database = Path(str(session.get_bind().url.database))
     store = TransactionStore(database.resolve().parent / "fanzha-data" / "transactions.duckdb")
     lines = [f"{a},{b},{bank},{d},{amt},,{t},网银,\n" for a, b, bank, d, amt, t in CHAIN]
@@ -82,12 +75,28 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"operations_{name}.png"), full_page=True)
 
 
-def test_package_graph_operation_live_status_and_result(browser: Browser, server: Server) -> None:
+def test_series_from_a_case_graph_operation_live_status_and_result(browser: Browser, server: Server) -> None:
     desk = _page(browser, server, DESK)
-    desk.goto(f"{server.base_url}/operations")
-    desk.click("#packages a")
+    desk.goto(f"{server.base_url}/cases")
+    desk.click("table.data tbody a >> nth=0")
+    desk.click("#case-crackdown a")
+    desk.wait_for_selector("section.series")
+    assert "2 起案件" in desk.inner_text("section.series")
+    shot(desk, "series")
+    desk.click("section.series button.primary")
+    desk.wait_for_selector("#add-item")
+    desk.select_option("#add-item select[name=kind]", "den")
+    desk.fill("#add-item input[name=label]", "阳光路话务窝点")
+    desk.fill("#add-item input[name=address]", "阳光路12号")
+    desk.click("#add-item button")
+    desk.select_option("#add-item select[name=kind]", "person")
+    desk.fill("#add-item input[name=label]", "话务组长")
+    desk.fill("#add-item input[name=person_name]", "赵大勇")
+    desk.fill("#add-item input[name=phone]", "139 0000 1111")
+    desk.click("#add-item button")
     desk.wait_for_selector("#package-graph canvas")
     assert "阳光社区" in desk.inner_text("#items")  # the den's address routed to its grid
+    assert "2 起案件" in desk.inner_text("#package-graph-counts")
     shot(desk, "package")
 
     desk.click("text=部署收网行动")
@@ -141,5 +150,6 @@ def test_package_graph_operation_live_status_and_result(browser: Browser, server
     desk.fill("#conclude textarea[name=result_note]", "主要成员全部到案")
     desk.click("#conclude button.primary")
     desk.wait_for_selector("#op-status:has-text('已收网')")
+    assert desk.inner_text("#kpi-solved") == "2 / 2"
     shot(desk, "concluded")
     assert desk.outside == [] and phone.outside == []  # type: ignore[attr-defined]

@@ -8,10 +8,12 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from fanzha.cases import service as cases
+from fanzha.clues import service as clues
+from fanzha.clues.schemas import SeriesQuery
 from fanzha.core.demo_clock import local_midnight
 from fanzha.core.demo_context import DemoContext
 from fanzha.core.principal import system_principal
-from fanzha.operations import service
+from fanzha.operations import graph, service
 from fanzha.operations.models import SeizedCategory
 from fanzha.operations.schemas import ConcludeIn, ItemIn, OperationIn, PackageIn, StatusIn, TargetIn
 
@@ -23,9 +25,10 @@ def _den_address(ctx: DemoContext, index: int) -> str:
     return f"{street.road}{street.first_no + index}号 {index + 1}0{index + 2}室"
 
 
-def _package(session: Session, ctx: DemoContext, title: str, base: int) -> int:
+def _package(session: Session, ctx: DemoContext, title: str, base: int, series_id: int | None) -> int:
     assert ctx.city is not None
-    package = service.create_package(session, PackageIn(title=title, node_code=ctx.city.code), DEMO)
+    data = PackageIn(title=title, node_code=ctx.city.code, series_id=series_id)
+    package = service.create_package(session, data, DEMO)
     items = [
         ItemIn(kind="den", label="刷单话务窝点", address=_den_address(ctx, base)),
         ItemIn(kind="den", label="跑分窝点", address=_den_address(ctx, base + 1)),
@@ -64,12 +67,26 @@ def _targets(session: Session, ctx: DemoContext, package_id: int) -> list[Target
     return [*local, away]
 
 
+def _gangs(session: Session, ctx: DemoContext) -> list[tuple[int | None, list[int]]]:
+    """(series id, case ids) of the two largest demo gangs (the clues step's series); without
+    series, recent cases stand in."""
+    found = clues.list_series(session, DEMO, SeriesQuery(limit=2))
+    gangs: list[tuple[int | None, list[int]]] = [
+        (s.id, [c for c, _ in graph.series_cases(clues.get_series(session, DEMO, s.id))][:40]) for s in found
+    ]
+    if len(gangs) < 2:
+        until = local_midnight(ctx.now) - timedelta(days=1)
+        recent = [c.id for c in cases.recent_cases(session, ctx.now - timedelta(days=60), 8, until=until)]
+        gangs = [(None, recent[:5]), (None, recent[5:])]
+    return gangs
+
+
 def build(session: Session, ctx: DemoContext) -> None:
     if ctx.city is None or not ctx.streets:
         return
     today = local_midnight(ctx.now)
-    recent = cases.recent_cases(session, ctx.now - timedelta(days=60), 8, until=today - timedelta(days=1))
-    done_pkg = _package(session, ctx, "“刷单返利”话务团伙", 0)
+    (done_series, done_cases), (next_series, next_cases) = _gangs(session, ctx)
+    done_pkg = _package(session, ctx, "“刷单返利”话务团伙", 0, done_series)
     done = service.create_operation(
         session,
         OperationIn(
@@ -79,7 +96,7 @@ def build(session: Session, ctx: DemoContext) -> None:
             commander="反诈中心指挥长",
             briefing="三处窝点同时收网，异地窝点由广州警方协同。",
             package_id=done_pkg,
-            case_ids=[c.id for c in recent[:5]],
+            case_ids=done_cases,
             targets=_targets(session, ctx, done_pkg),
         ),
         DEMO,
@@ -95,7 +112,7 @@ def build(session: Session, ctx: DemoContext) -> None:
         status = StatusIn(arrived=True, arrests=3 + n, seized=seized, den_destroyed=is_den, note="现场已控制")
         service.report_status(session, target.id, status, DEMO, now=reported)
     service.conclude(session, done.id, ConcludeIn(result_note="团伙主要成员全部到案"), DEMO, now=today)
-    next_pkg = _package(session, ctx, "“冒充客服”洗钱团伙", 3)
+    next_pkg = _package(session, ctx, "“冒充客服”洗钱团伙", 3, next_series)
     planned = service.create_operation(
         session,
         OperationIn(
@@ -105,7 +122,7 @@ def build(session: Session, ctx: DemoContext) -> None:
             commander="反诈中心指挥长",
             briefing="凌晨五点统一行动，先控人后搜查。",
             package_id=next_pkg,
-            case_ids=[c.id for c in recent[5:8]],
+            case_ids=next_cases,
             targets=_targets(session, ctx, next_pkg),
         ),
         DEMO,

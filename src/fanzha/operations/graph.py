@@ -10,6 +10,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from fanzha.cases import service as cases
+from fanzha.clues import service as clues
+from fanzha.clues.models import RecordKind
+from fanzha.clues.schemas import SeriesDetail
 from fanzha.core.errors import ValidationFailed
 from fanzha.core.principal import Principal
 from fanzha.funds.graph import index_for
@@ -43,29 +46,53 @@ class _Builder:
             self.nodes[key] = {"id": key, "name": name, "category": index, "symbolSize": size}
 
     def link(self, source: str, target: str, label: str = "") -> None:
+        if any(e["source"] == source and e["target"] == target for e in self.links):
+            return
         edge: dict[str, Any] = {"source": source, "target": target}
         if label:
             edge["label"] = {"show": True, "formatter": label}
         self.links.append(edge)
 
 
+def series_cases(series: SeriesDetail | None) -> list[tuple[int, str]]:
+    """(case id, label) of the series' cases the reader may open."""
+    if series is None:
+        return []
+    return [(m.record_id, m.label) for m in series.members if m.kind == RecordKind.CASE and m.readable]
+
+
 def package_cases(
     session: Session, actor: Principal, series_id: int | None, case_id: int | None
 ) -> list[tuple[int, str]]:
-    """(case id, case number) the planner may tick: the case it came from."""
-    found: dict[int, str] = {}
+    """(case id, label) the planner may tick: the series' cases and the case it came from."""
+    found = dict(series_cases(clues.get_series(session, actor, series_id) if series_id else None))
     if case_id is not None:
         case = cases.get_case(session, case_id, actor)
-        found[case.id] = case.case_no
+        found.setdefault(case.id, case.case_no)
     return list(found.items())
 
 
-def _money(b: _Builder, drawn: Drawn, starts: list[tuple[str, datetime]]) -> None:
-    """Downstream accounts of each start account (a case's suspect account, from its time)."""
+def _series(b: _Builder, series: SeriesDetail) -> dict[str, str]:
+    """The series' records and identifiers with their edges; identifier keys by normalised value."""
+    for m in series.members:
+        category = "案件" if m.kind == RecordKind.CASE else "标识"
+        b.node(f"{m.kind.value}:{m.record_id}", m.label, category, 16 if category == "案件" else 10)
+    keys: dict[str, str] = {}
+    for i in series.identifiers:
+        b.node(f"id:{i.id}", i.value, "标识", 12)
+        keys[_normal(i.value)] = f"id:{i.id}"
+    for e in series.edges:
+        b.link(e.source, e.target)
+    return keys
+
+
+def _money(b: _Builder, drawn: Drawn, starts: list[tuple[str, datetime, str]]) -> None:
+    """Downstream accounts of each start account (a case's suspect account, from its time),
+    joined to the identifier node the account is."""
     if not starts:
         return
     index = index_for(TransactionStore())
-    for account, since in starts:
+    for account, since, ident in starts:
         try:
             result = trace(index, TraceParams(account=account, since=since))
         except ValidationFailed:  # the statements do not know this account
@@ -79,39 +106,47 @@ def _money(b: _Builder, drawn: Drawn, starts: list[tuple[str, datetime]]) -> Non
             yuan = f"{cents_to_yuan(cents):,.2f}"
             b.link(f"acct:{src}", f"acct:{dst}", yuan)
             drawn.money.append((src, dst, yuan))
+        if f"acct:{account}" in b.nodes:
+            b.link(ident, f"acct:{account}")
 
 
 def _normal(value: str) -> str:
     return "".join(ch for ch in value if ch.isalnum())
 
 
-def package_graph(session: Session, actor: Principal, package: TargetPackage, case_ids: list[int]) -> Drawn:
-    """Package, items, cases and their suspect identifiers, money from the cases' accounts. An
-    item is joined to an identifier it names (a suspect's phone, an account) — matched here on
-    the server, so the drawing shows item labels and never the item's personal fields."""
+def package_graph(
+    session: Session,
+    actor: Principal,
+    package: TargetPackage,
+    series: SeriesDetail | None,
+    case_ids: list[int],
+) -> Drawn:
+    """The series (records, identifiers, edges), the package's items, the cases' suspect
+    identifiers and the money from their accounts. An item is joined to an identifier it names
+    (a suspect's phone, an account) — matched here on the server, so the drawing shows item
+    labels and never the item's personal fields."""
     drawn, b = Drawn(), _Builder()
     b.node("package", package.title, "目标包", 36)
-    named: dict[str, list[str]] = {}
+    idents = _series(b, series) if series is not None else {}
     for item in package.items:
         key = f"item:{item.id}"
         b.node(key, item.label, ItemKind(item.kind).label, 24)
         b.link("package", key)
-        for value in (item.phone, item.account):
-            if value:
-                named.setdefault(_normal(value), []).append(key)
-    starts: list[tuple[str, datetime]] = []
-    for case_id in case_ids:
+    starts: list[tuple[str, datetime, str]] = []
+    for case_id in dict.fromkeys([*(c for c, _ in series_cases(series)), *case_ids]):
         case = cases.to_out(session, cases.get_case(session, case_id, actor), actor)
         drawn.cases.append((case.id, case.case_no))
         b.node(f"case:{case.id}", case.case_no, "案件", 16)
         for ident in case.suspect_identifiers:
-            key = f"id:{ident.kind}:{ident.value}"
+            key = idents.setdefault(_normal(ident.value), f"id:{ident.kind}:{ident.value}")
             b.node(key, ident.value, "标识", 12)
             b.link(f"case:{case.id}", key)
-            for item_key in named.get(_normal(ident.value), []):
-                b.link(item_key, key)
             if ident.kind == "bank_account" and len(starts) < MONEY_CASES:
-                starts.append((ident.value, case.occurred_at))
+                starts.append((ident.value, case.occurred_at, key))
+    for item in package.items:
+        for value in (item.phone, item.account):
+            if value and _normal(value) in idents:
+                b.link(f"item:{item.id}", idents[_normal(value)])
     _money(b, drawn, starts)
     drawn.option = _option(b)
     return drawn

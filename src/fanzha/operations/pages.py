@@ -11,6 +11,8 @@ from fastapi import APIRouter, Depends, Form, Request, Response
 
 from fanzha.accounts.deps import DbSession, requires
 from fanzha.audit.service import entries_for
+from fanzha.cases import service as cases
+from fanzha.clues import service as clues
 from fanzha.core.config import get_settings
 from fanzha.core.errors import ValidationFailed
 from fanzha.core.principal import Principal
@@ -146,10 +148,24 @@ def create_operation(
 
 
 @router.get("/packages/new")
-def new_package(request: Request, actor: Writer, series_id: int | None = None) -> Response:
-    return page(
-        request, "operations/package_new.html", actor, {"series_id": series_id, "node_code": _own_code(actor)}
-    )
+def new_package(
+    request: Request,
+    session: DbSession,
+    actor: Writer,
+    series_id: int | None = None,
+    case_id: int | None = None,
+) -> Response:
+    """From a case: the series it joins (and why), each with its packages or a button to make one."""
+    links = clues.series_for_case(session, actor, case_id) if case_id is not None else []
+    ids = [series_id] if series_id is not None else [link.series_id for link in links]
+    ctx = {
+        "case": cases.get_case(session, case_id, actor) if case_id is not None else None,
+        "links": {link.series_id: link for link in links},
+        "series": [clues.get_series(session, actor, i) for i in ids],
+        "packages": {i: service.packages_for_series(session, actor, i) for i in ids},
+        "node_code": _own_code(actor),
+    }
+    return page(request, "operations/package_new.html", actor, ctx)
 
 
 @router.post("/packages/new")
@@ -175,8 +191,10 @@ def package_page(
     found = service.get_package(session, package_id, actor)
     operations = service.list_operations(session, actor, OperationQuery(package_id=found.id))
     case_ids = list(dict.fromkeys(c.case_id for o in operations for c in o.cases))
-    drawn = graph.package_graph(session, actor, found, case_ids)
+    series = clues.get_series(session, actor, found.series_id) if found.series_id is not None else None
+    drawn = graph.package_graph(session, actor, found, series, case_ids)
     ctx = {
+        "series": series,
         "p": service.package_out(session, found, actor, reveal),
         "revealed": reveal,
         "kinds": list(ItemKind),

@@ -17,6 +17,8 @@ from fanzha.audit.pii import PiiKind, present
 from fanzha.cases import service as cases
 from fanzha.cases.models import CaseStatus
 from fanzha.cases.schemas import CaseStatusIn
+from fanzha.clues import service as clues
+from fanzha.clues.models import ClueResult
 from fanzha.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from fanzha.core.principal import Principal
 from fanzha.core.timeutil import to_local, utcnow
@@ -46,7 +48,7 @@ from fanzha.operations.schemas import (
     TargetIn,
     TargetOut,
 )
-from fanzha.warnings.routing import gazetteer
+from fanzha.warnings import service as warnings
 
 LIST_LIMIT = 200
 
@@ -55,8 +57,7 @@ def _locate(session: Session, address: str | None) -> tuple[str | None, str]:
     """The grid an address routes to in this city (the warnings gazetteer), and why."""
     if not address:
         return None, ""
-    route = gazetteer(session).route(address, None)
-    return route.path, route.reason
+    return warnings.locate(session, address, None)
 
 
 # --- target packages -------------------------------------------------------------------------
@@ -343,6 +344,23 @@ def _solve_cases(session: Session, operation: Operation, actor: Principal) -> No
         link.solved_here = True
 
 
+def _close_clues(session: Session, operation: Operation, data: ConcludeIn, actor: Principal) -> list[int]:
+    """The series' open clues, closed with what the operation found: a den destroyed, else
+    suspects caught, else nothing."""
+    if operation.series_id is None:
+        return []
+    totals = _totals(operation)
+    result = (
+        ClueResult.DEN
+        if totals["dens_destroyed"]
+        else ClueResult.SUSPECT
+        if totals["arrests"]
+        else ClueResult.NOTHING
+    )
+    note = f"收网行动 {operation.code}：{data.result_note}".rstrip("：")
+    return clues.close_clues_for_series(session, actor, operation.series_id, result, note)
+
+
 def conclude(
     session: Session, operation_id: int, data: ConcludeIn, actor: Principal, now: datetime | None = None
 ) -> Operation:
@@ -356,6 +374,7 @@ def conclude(
         raise Conflict("还没有任何目标上报现场情况，不能确认战果")
     with session.begin_nested():
         _solve_cases(session, operation, actor)
+        closed = _close_clues(session, operation, data, actor)
         before = {"status": operation.status}
         operation.status = OperationStatus.CONCLUDED.value
         operation.result_note = data.result_note
@@ -365,6 +384,7 @@ def conclude(
         after = {
             "status": operation.status,
             "solved": [c.case_id for c in operation.cases if c.solved_here],
+            "clues_closed": closed,
             "arrests": totals["arrests"],
             "dens_destroyed": totals["dens_destroyed"],
             "note": data.result_note,
