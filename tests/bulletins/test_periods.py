@@ -14,7 +14,7 @@ from fanzha.bulletins.changes import (
     pct_change,
     ratio,
 )
-from fanzha.bulletins.periods import Period, PeriodKind, latest_complete
+from fanzha.bulletins.periods import Period, PeriodKind, a_year_earlier, latest_complete
 from fanzha.core.errors import ValidationFailed
 
 KINDS = st.sampled_from(list(PeriodKind))
@@ -48,6 +48,10 @@ def test_leap_day_compares_with_28_february() -> None:
     assert Period.parse("2024-02").end == date(2024, 3, 1)
     assert Period.parse("2023-02").end == date(2023, 3, 1)
     assert Period.parse("2024-03-01").previous().key == "2024-02-29"
+    # The dashboard's "same moment last year" follows the same rule and keeps the time of day.
+    assert a_year_earlier(datetime(2024, 2, 29, 10, 30, tzinfo=UTC)) == datetime(
+        2023, 2, 28, 10, 30, tzinfo=UTC
+    )
 
 
 def test_bounds_are_local_midnights_in_utc() -> None:

@@ -35,22 +35,26 @@ def test_card_is_masked() -> None:
 
 
 def test_masked_by_default_even_for_permitted(session: Session, world: World) -> None:
-    shown = present(session, world.principals["dissuader"], "warning", 1, VALUES, reveal=False)
+    shown = present(
+        session, world.principals["dissuader"], "warning", 1, VALUES, reveal=False, node_path=None
+    )
     assert shown["phone"] == "138****5678"
     assert "188" not in (shown["address"] or "")
 
 
 def test_reveal_is_refused_without_permission(session: Session, world: World) -> None:
     with pytest.raises(Forbidden):
-        present(session, world.principals["grid_a1"], "warning", 1, VALUES, reveal=True)
+        present(session, world.principals["grid_a1"], "warning", 1, VALUES, reveal=True, node_path="/369900/")
     with pytest.raises(Forbidden):
-        present(session, world.principals["stats"], "warning", 1, VALUES, reveal=True)
+        present(session, world.principals["stats"], "warning", 1, VALUES, reveal=True, node_path="/369900/")
 
 
 def test_reveal_is_audited(session: Session, world: World) -> None:
-    shown = present(session, world.principals["dissuader"], "warning", 42, VALUES, reveal=True)
+    shown = present(
+        session, world.principals["dissuader"], "warning", 42, VALUES, reveal=True, node_path="/369900/"
+    )
     assert shown["phone"] == "13812345678"
-    entries = audit.entries_for(session, "warning", "42")
+    entries = audit.entries_for(session, world.principals["commander"], "warning", "42")
     assert [e.action for e in entries] == ["pii.reveal"]
     assert entries[0].actor.endswith(":dissuader")
     assert entries[0].after == {"fields": ["address", "id_number", "phone"]}

@@ -5,8 +5,7 @@ from httpx import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fanzha.warnings.models import EarlyWarning
-from fanzha.web.models import ReportFile
+from fanzha.warnings.models import EarlyWarning, ReportFile
 from tests.factories import World
 from tests.web.test_console import HTML, browser_login
 

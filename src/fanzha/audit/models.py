@@ -4,7 +4,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fanzha.core.db import Base
+from fanzha.core.db import Base, node_path_type
 
 # Audit action codes of this package as officers read them in a record's history.
 AUDIT_LABELS = {"pii.reveal": "查看完整个人信息"}
@@ -25,3 +25,6 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # Where the record it concerns sits in the tree, so a reader sees only their subtree's entries;
+    # None for what belongs to no place (accounts, settings) and for entries older than the column.
+    node_path: Mapped[str | None] = mapped_column(node_path_type(), nullable=True)

@@ -48,11 +48,13 @@ def present(
     object_id: str | int,
     values: Mapping[str, tuple[PiiKind, str | None]],
     reveal: bool,
+    node_path: str | None,
 ) -> dict[str, str | None]:
     """Masked values, or — for a permitted principal who asked — the full ones, audited."""
     if not reveal:
         return masked(values)
     principal.require(Perm.PII_REVEAL)
     shown = sorted(f for f, (_, v) in values.items() if v)
-    audit.record(session, principal.actor, "pii.reveal", object_type, object_id, None, {"fields": shown})
+    after = {"fields": shown}
+    audit.record(session, principal.actor, "pii.reveal", object_type, object_id, None, after, node_path)
     return {field: value for field, (_, value) in values.items()}

@@ -34,11 +34,11 @@ class ChainOut(BaseModel):
     reason: str | None
 
 
-@router.get("", response_model=list[AuditOut], summary="某对象的审计记录")
-def entries(object_type: str, object_id: str, session: DbSession, _: Auditor) -> list[AuditOut]:
+@router.get("", response_model=list[AuditOut], summary="某对象的审计记录（限本辖区）")
+def entries(object_type: str, object_id: str, session: DbSession, actor: Auditor) -> list[AuditOut]:
     return [
         AuditOut.model_validate({**e.__dict__, "at": e.at.isoformat()})
-        for e in service.entries_for(session, object_type, object_id)
+        for e in service.entries_for(session, actor, object_type, object_id)
     ]
 
 

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import Select, event, insert, select, text
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from sqlalchemy.sql import ClauseElement, Executable
 from sqlalchemy.sql.util import find_tables
 
 from fanzha.audit.models import AuditEntry
+from fanzha.core.principal import Principal
+from fanzha.core.scope import within
 from fanzha.core.timeutil import as_utc, utcnow
 
 GENESIS = "0" * 64
@@ -20,6 +22,7 @@ GENESIS = "0" * 64
 _CHAIN_LOCK = 0x46_5A_41_55
 
 Change = tuple[str | int, dict[str, Any] | None, dict[str, Any] | None]
+PlacedChange = tuple[str | int, dict[str, Any] | None, dict[str, Any] | None, str | None]
 
 
 def _plain(value: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -39,8 +42,20 @@ def entry_hash(
     object_id: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    node_path: str | None = None,
 ) -> str:
-    payload = [prev_hash, as_utc(at).isoformat(), actor, action, object_type, object_id, before, after]
+    payload: list[Any] = [
+        prev_hash,
+        as_utc(at).isoformat(),
+        actor,
+        action,
+        object_type,
+        object_id,
+        before,
+        after,
+    ]
+    if node_path is not None:  # entries without a place hash as they did before the column existed
+        payload.append(node_path)
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()
 
@@ -61,6 +76,7 @@ class _Pending:
     object_id: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    node_path: str | None
     savepoint: SessionTransaction | None  # the innermost savepoint it was recorded in
 
 
@@ -73,9 +89,22 @@ def _last_hash(session: Session) -> str:
 
 
 def record_many(
-    session: Session, actor: str, action: str, object_type: str, changes: Sequence[Change]
+    session: Session,
+    actor: str,
+    action: str,
+    object_type: str,
+    changes: Sequence[Change],
+    node_path: str | None = None,
 ) -> None:
-    """Record one entry per change, in order, in the caller's transaction.
+    """Record one entry per change, in order, in the caller's transaction; ``node_path`` is where
+    the records sit in the tree (readers outside that subtree do not see the entries)."""
+    record_placed(session, actor, action, object_type, [(i, b, a, node_path) for i, b, a in changes])
+
+
+def record_placed(
+    session: Session, actor: str, action: str, object_type: str, changes: Sequence[PlacedChange]
+) -> None:
+    """Like ``record_many``, for records in different places: (id, before, after, node path).
 
     The entries join the chain when the transaction commits (or when it reads the audit table
     first): the chain's lock is then held only for the insert and the commit, in one thread,
@@ -83,9 +112,17 @@ def record_many(
     at = utcnow()
     savepoint = session.get_nested_transaction()
     pending: list[_Pending] = session.info.setdefault(_PENDING, [])
-    for object_id, before, after in changes:
+    for object_id, before, after, node_path in changes:
         entry = _Pending(
-            at, actor, action, object_type, str(object_id), _plain(before), _plain(after), savepoint
+            at,
+            actor,
+            action,
+            object_type,
+            str(object_id),
+            _plain(before),
+            _plain(after),
+            node_path,
+            savepoint,
         )
         pending.append(entry)
 
@@ -98,7 +135,9 @@ def append_pending(session: Session) -> None:
     prev = _last_hash(session)
     rows = []
     for p in pending:
-        h = entry_hash(prev, p.at, p.actor, p.action, p.object_type, p.object_id, p.before, p.after)
+        h = entry_hash(
+            prev, p.at, p.actor, p.action, p.object_type, p.object_id, p.before, p.after, p.node_path
+        )
         rows.append(
             {
                 "at": p.at,
@@ -108,6 +147,7 @@ def append_pending(session: Session) -> None:
                 "object_id": p.object_id,
                 "before": p.before,
                 "after": p.after,
+                "node_path": p.node_path,
                 "prev_hash": prev,
                 "hash": h,
             }
@@ -167,8 +207,9 @@ def record(
     object_id: str | int,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    node_path: str | None = None,
 ) -> None:
-    record_many(session, actor, action, object_type, [(object_id, before, after)])
+    record_many(session, actor, action, object_type, [(object_id, before, after)], node_path)
 
 
 @dataclass(frozen=True)
@@ -201,6 +242,7 @@ def verify_chain(session: Session) -> ChainReport:
             row.object_id,
             row.before,
             row.after,
+            row.node_path,
         )
         if row.hash != expected:
             return ChainReport(checked, row.id, "row content does not match its hash: altered")
@@ -209,11 +251,28 @@ def verify_chain(session: Session) -> ChainReport:
     return ChainReport(checked, None, None)
 
 
-def entries_for(session: Session, object_type: str, object_id: str, limit: int = 200) -> Sequence[AuditEntry]:
-    stmt = (
-        select(AuditEntry)
-        .where(AuditEntry.object_type == object_type, AuditEntry.object_id == object_id)
-        .order_by(AuditEntry.id)
-        .limit(limit)
-    )
-    return session.scalars(stmt).all()
+def readable(principal: Principal) -> Select[AuditEntry]:
+    """The entries ``principal`` may read: the centre (the whole city) reads all of them, anyone
+    else only those about records in their subtree."""
+    stmt = select(AuditEntry)
+    if principal.scope_path.count("/") > 2:  # below the city: "/city/district/…"
+        stmt = stmt.where(within(AuditEntry.node_path, principal.scope_path))
+    return stmt
+
+
+def _of(stmt: Select[AuditEntry], object_type: str, object_id: str) -> Select[AuditEntry]:
+    where = stmt.where(AuditEntry.object_type == object_type, AuditEntry.object_id == object_id)
+    return where.order_by(AuditEntry.id).limit(200)
+
+
+def entries_for(
+    session: Session, principal: Principal, object_type: str, object_id: str
+) -> Sequence[AuditEntry]:
+    """An object's entries, as far as the reader's subtree holds them (the audit API)."""
+    return session.scalars(_of(readable(principal), object_type, object_id)).all()
+
+
+def history_of(session: Session, object_type: str, object_id: str) -> Sequence[AuditEntry]:
+    """A record's whole history, for a page that has just read the record through its own
+    capability's scoped door (so the reader may see it, and all that happened to it)."""
+    return session.scalars(_of(select(AuditEntry), object_type, object_id)).all()

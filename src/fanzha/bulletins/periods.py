@@ -8,6 +8,7 @@ turned into a half-open UTC interval ``[start, end)`` for the queries.
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 
 from fanzha.core.config import get_settings
 from fanzha.core.errors import ValidationFailed
@@ -32,16 +33,20 @@ _FORMATS = [
 PERIOD_HELP = "2026-10-31（日）、2026-W44（周）、2026-10（月）、2026-Q3（季度）或 2026（年）"
 
 
+Day = TypeVar("Day", bound=date)  # a date, or a datetime whose time is kept
+
+
 def _add_months(day: date, months: int) -> date:
     """First day of the month ``months`` after ``day``'s month."""
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _same_day_a_year_earlier(day: date) -> date:
-    # 29 February has no counterpart: compare with 28 February (the last day of that month).
-    if day.month == 2 and day.day == 29:
-        return date(day.year - 1, 2, 28)
+def a_year_earlier(day: Day) -> Day:
+    """The same calendar day (and time) a year before: 29 February has no counterpart and
+    compares with 28 February, the last day of that month."""
+    if (day.month, day.day) == (2, 29):
+        return day.replace(year=day.year - 1, day=28)
     return day.replace(year=day.year - 1)
 
 
@@ -148,7 +153,7 @@ class Period:
         has only 52 weeks.
         """
         if self.kind is PeriodKind.DAY:
-            return Period.containing(_same_day_a_year_earlier(self.first), self.kind)
+            return Period.containing(a_year_earlier(self.first), self.kind)
         if self.kind is PeriodKind.WEEK:
             iso = self.first.isocalendar()
             week = min(iso.week, _iso_weeks_in(iso.year - 1))

@@ -97,9 +97,8 @@ def register_case(session: Session, data: CaseIn, actor: Principal) -> Case:
     case.identifiers = [CaseIdentifier(**r) for r in _identifier_rows(data)]
     session.add(case)
     session.flush()
-    audit.record(
-        session, actor.actor, "case.register", "case", case.id, None, _audit_view(row, case.id, node.code)
-    )
+    after = _audit_view(row, case.id, node.code)
+    audit.record(session, actor.actor, "case.register", "case", case.id, None, after, case.node_path)
     return case
 
 
@@ -118,10 +117,10 @@ def register_cases_bulk(session: Session, items: Sequence[CaseIn], actor: Princi
     if ident_rows:
         session.execute(insert(CaseIdentifier), ident_rows)
     changes = [
-        (case_id, None, _audit_view(row, case_id, item.node_code))
+        (case_id, None, _audit_view(row, case_id, item.node_code), row["node_path"])
         for case_id, row, item in zip(ids, rows, items, strict=True)
     ]
-    audit.record_many(session, actor.actor, "case.register", "case", changes)
+    audit.record_placed(session, actor.actor, "case.register", "case", changes)
     return ids
 
 
@@ -167,6 +166,7 @@ def change_status(session: Session, case_id: int, data: CaseStatusIn, actor: Pri
         case.id,
         before,
         {"status": case.status, "note": data.note},
+        case.node_path,
     )
     return case
 
@@ -216,7 +216,7 @@ def _victim_fields(case: Case) -> dict[str, tuple[PiiKind, str | None]]:
 
 def to_out(session: Session, case: Case, actor: Principal, reveal: bool = False) -> CaseOut:
     """The case as shown: victim data masked unless a permitted officer asked (then audited)."""
-    victim = present(session, actor, "case", case.id, _victim_fields(case), reveal)
+    victim = present(session, actor, "case", case.id, _victim_fields(case), reveal, case.node_path)
     return CaseOut(
         id=case.id,
         case_no=case.case_no,

@@ -23,6 +23,8 @@ def upper_bound(ancestor_path: str) -> str:
     return ancestor_path[:-1] + "0"
 
 
-def within(column: InstrumentedAttribute[str], ancestor_path: str) -> ColumnElement[bool]:
+def within(
+    column: InstrumentedAttribute[str] | InstrumentedAttribute[str | None], ancestor_path: str
+) -> ColumnElement[bool]:
     """SQL for "column's node is ancestor_path or below it", as an index range scan."""
     return and_(column >= ancestor_path, column < upper_bound(ancestor_path))

@@ -174,9 +174,8 @@ def _submit(session: Session, req: FundRequest, actor: Principal) -> FundRequest
     req.requested_at = utcnow()
     session.add(req)
     session.flush()
-    audit.record(
-        session, actor.actor, f"funds.request.{req.kind}", "fund_request", req.id, None, _snapshot(req)
-    )
+    action = f"funds.request.{req.kind}"
+    audit.record(session, actor.actor, action, "fund_request", req.id, None, _snapshot(req), req.node_path)
     return req
 
 
@@ -276,7 +275,7 @@ def decide(session: Session, request_id: int, data: DecisionIn, actor: Principal
     req.decided_by, req.decided_at, req.decision_note = actor.actor, utcnow(), data.note
     session.flush()
     action = "funds.approve" if data.approve else "funds.reject"
-    audit.record(session, actor.actor, action, "fund_request", req.id, before, _snapshot(req))
+    audit.record(session, actor.actor, action, "fund_request", req.id, before, _snapshot(req), req.node_path)
     return req
 
 
@@ -312,13 +311,13 @@ def acknowledge(
         req.effective_until = _end_of_hold(kind, at, parent)
     else:
         req.status = RequestStatus.DONE.value
-    changes = [(req.id, before, _snapshot(req))]
+    changes: list[audit.PlacedChange] = [(req.id, before, _snapshot(req), req.node_path)]
     if parent is not None:
         parent_before = _snapshot(parent)
         parent.status, parent.ended_at = _FOLLOW_UPS[kind][1].value, at
-        changes.append((parent.id, parent_before, _snapshot(parent)))
+        changes.append((parent.id, parent_before, _snapshot(parent), parent.node_path))
     session.flush()
-    audit.record_many(session, actor.actor, "funds.acknowledge", "fund_request", changes)
+    audit.record_placed(session, actor.actor, "funds.acknowledge", "fund_request", changes)
     return req
 
 
@@ -330,17 +329,15 @@ class TickResult:
 
 def tick(session: Session, now: datetime) -> TickResult:
     """Expire holds past their end and flag, once each, holds nearing it (idempotent, any process)."""
-    expired_ids = list(
-        session.scalars(
-            update(FundRequest)
-            .where(FundRequest.status == RequestStatus.IN_EFFECT.value, FundRequest.effective_until <= now)
-            .values(status=RequestStatus.EXPIRED.value, ended_at=now)
-            .returning(FundRequest.id)
-        )
-    )
-    warned_ids: list[int] = []
+    expired = session.execute(
+        update(FundRequest)
+        .where(FundRequest.status == RequestStatus.IN_EFFECT.value, FundRequest.effective_until <= now)
+        .values(status=RequestStatus.EXPIRED.value, ended_at=now)
+        .returning(FundRequest.id, FundRequest.node_path)
+    ).all()
+    warned: list[tuple[int, str]] = []
     for kind, before in WARN_BEFORE.items():
-        warned_ids += session.scalars(
+        warned += session.execute(
             update(FundRequest)
             .where(
                 FundRequest.kind == kind.value,
@@ -349,16 +346,14 @@ def tick(session: Session, now: datetime) -> TickResult:
                 FundRequest.effective_until <= now + before,
             )
             .values(warned_at=now)
-            .returning(FundRequest.id)
-        )
+            .returning(FundRequest.id, FundRequest.node_path)
+        ).tuples()
     actor = "system:0:scheduler"
-    audit.record_many(
-        session, actor, "funds.expired", "fund_request", [(i, None, {"at": now}) for i in expired_ids]
-    )
-    audit.record_many(
-        session, actor, "funds.expiry_warning", "fund_request", [(i, None, {"at": now}) for i in warned_ids]
-    )
-    return TickResult(warned=len(warned_ids), expired=len(expired_ids))
+    for action, rows in (("funds.expired", expired), ("funds.expiry_warning", warned)):
+        audit.record_placed(
+            session, actor, action, "fund_request", [(i, None, {"at": now}, p) for i, p in rows]
+        )
+    return TickResult(warned=len(warned), expired=len(expired))
 
 
 def to_out(req: FundRequest, now: datetime | None = None) -> RequestOut:

@@ -9,6 +9,9 @@ from sqlalchemy.orm import Session
 from fanzha.audit import service as audit
 from fanzha.warnings.models import Level, WarningSetting
 
+# The three deadlines of a warning, as every page, the timeline and the scheduler name them.
+STEP_LABELS = {"contact": "首次联系", "visit": "上门见面", "close": "办结"}
+
 
 @dataclass(frozen=True)
 class Norm:

@@ -242,7 +242,7 @@ def intake(
         else:
             results.append(ItemResult(index=i, status="existing", id=created.get(key) or existing.get(key)))
     results.sort(key=lambda r: r.index)
-    audit.record_many(
+    audit.record_placed(
         session,
         actor.actor,
         "warnings.intake",
@@ -252,6 +252,7 @@ def intake(
                 created[(r["source"], r["source_id"])],
                 None,
                 {k: r[k] for k in ("source", "source_id", "level", "node_path", "state")},
+                r["node_path"],
             )
             for r in rows
             if (r["source"], r["source_id"]) in created

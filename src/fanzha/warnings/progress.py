@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 from fanzha.accounts import service as accounts
 from fanzha.core.timeutil import as_utc
 from fanzha.jurisdiction import service as tree
+from fanzha.warnings.deadlines import STEP_LABELS
 from fanzha.warnings.models import EarlyWarning, Outcome, WarningAction
 from fanzha.warnings.schemas import ActionOut, StepOut
 from fanzha.warnings.statemachine import State
-from fanzha.warnings.tick import STEP_LABELS
 
 ACTION_LABELS = {
     "call": "电话",

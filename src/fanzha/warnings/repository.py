@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from fanzha.core.principal import Principal
 from fanzha.core.scope import within
-from fanzha.warnings.models import EarlyWarning
+from fanzha.warnings.models import EarlyWarning, ReportFile
 from fanzha.warnings.schemas import Filters
 from fanzha.warnings.statemachine import OPEN_STATES, State
 
@@ -81,3 +81,18 @@ def manual_queue(session: Session, principal: Principal, limit: int) -> Sequence
         .limit(limit)
     )
     return session.scalars(query).all()
+
+
+def report_files(session: Session, warning_id: int) -> list[tuple[int, str, int]]:
+    rows = session.execute(
+        select(ReportFile.id, ReportFile.filename, ReportFile.size)
+        .where(ReportFile.warning_id == warning_id)
+        .order_by(ReportFile.id)
+    )
+    return [(i, name, size) for i, name, size in rows]
+
+
+def report_file(session: Session, warning_id: int, file_id: int) -> ReportFile | None:
+    return session.scalar(
+        select(ReportFile).where(ReportFile.id == file_id, ReportFile.warning_id == warning_id)
+    )

@@ -15,7 +15,7 @@ from fanzha.core.vocab import FraudType, TechniqueTag, VictimGroup
 from fanzha.warnings.models import Level, Outcome, Source
 
 EvidenceKind = Literal["phone", "bank_account", "url", "app", "wechat", "qq", "other"]
-ActionKind = Literal["sms", "call", "visit", "note"]
+ActionKind = Literal["call", "sms", "visit", "note"]
 MAX_BATCH = 10_000
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")  # Numeric(14, 2)

@@ -4,6 +4,7 @@ Every move goes through ``statemachine.next_state`` and is written with a condit
 UPDATE on the row's version, so two people racing for the same warning cannot both win.
 """
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,7 @@ from fanzha.jurisdiction.service import working_units
 from fanzha.verification import service as verification
 from fanzha.warnings import repository
 from fanzha.warnings.deadlines import Norms
-from fanzha.warnings.models import EarlyWarning, Outcome, WarningAction
+from fanzha.warnings.models import EarlyWarning, Outcome, ReportFile, WarningAction
 from fanzha.warnings.routing import gazetteer
 from fanzha.warnings.schemas import ActionIn, CloseIn, ReopenIn, RouteIn
 from fanzha.warnings.statemachine import Move, State, next_state
@@ -57,6 +58,46 @@ def get_warning(session: Session, warning_id: int, principal: Principal) -> Earl
     if w is None:
         raise NotFound("预警不存在或不在您的管辖范围内")
     return w
+
+
+def store_report_files(session: Session, warning_id: int, files: Sequence[tuple[str, str, bytes]]) -> None:
+    """Keep a citizen's evidence (file name, content type, bytes) with the warning the report became."""
+    warning = session.get_one(EarlyWarning, warning_id)
+    rows = [
+        ReportFile(
+            warning_id=warning.id,
+            filename=name,
+            content_type=kind,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            data=data,
+        )
+        for name, kind, data in files
+    ]
+    session.add_all(rows)
+    session.flush()
+    audit.record_many(
+        session,
+        "system:0:public-report",
+        "web.report_file.store",
+        "report_file",
+        [(r.id, None, {"warning_id": warning.id, "filename": r.filename, "sha256": r.sha256}) for r in rows],
+        warning.node_path,
+    )
+
+
+def report_files(session: Session, warning: EarlyWarning) -> list[tuple[int, str, int]]:
+    """(id, file name, size) of the evidence uploaded with a warning already read through the scope."""
+    return repository.report_files(session, warning.id)
+
+
+def report_file(session: Session, warning_id: int, file_id: int, principal: Principal) -> ReportFile:
+    """One evidence file, to whoever may read the warning it belongs to (404 otherwise)."""
+    get_warning(session, warning_id, principal)
+    row = repository.report_file(session, warning_id, file_id)
+    if row is None:
+        raise NotFound("文件不存在")
+    return row
 
 
 def _apply(
@@ -99,7 +140,9 @@ def _apply(
         "node_path": w.node_path,
         **({"result": result} if result else {}),
     }
-    audit.record(session, principal.actor, f"warnings.{move.value}", "warning", w.id, before, after)
+    audit.record(
+        session, principal.actor, f"warnings.{move.value}", "warning", w.id, before, after, w.node_path
+    )
     return w
 
 

@@ -14,11 +14,11 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from fanzha.audit import service as audit
 from fanzha.core.principal import system_principal
 from fanzha.jurisdiction.service import working_units
+from fanzha.warnings.deadlines import STEP_LABELS
 from fanzha.warnings.models import EarlyWarning, WarningAction
 from fanzha.warnings.statemachine import OPEN_STATES
 
 SCHEDULER = system_principal(name="warnings-scheduler")
-STEP_LABELS = {"contact": "首次联系", "visit": "上门见面", "close": "办结"}
 W = EarlyWarning
 
 
@@ -81,8 +81,8 @@ def tick(session: Session, now: datetime) -> TickReport:
         actions += [_action(i, "escalate", str(unit_id or ""), "超时升级至上级单位", now) for i in ids]
     if actions:
         session.execute(insert(WarningAction), actions)
-    audit.record_many(
+    audit.record_placed(
         session, SCHEDULER.actor, "warnings.escalate", "warning",
-        [(wid, None, {"escalated_at": now, "node_path": path}) for wid, path in escalated],
+        [(wid, None, {"escalated_at": now, "node_path": path}, path) for wid, path in escalated],
     )  # fmt: skip
     return TickReport(overdue, len(escalated))

@@ -45,7 +45,7 @@ def to_out(
          "victim_id_number": (PiiKind.ID_NUMBER, w.victim_id_number),
          "victim_address": (PiiKind.ADDRESS, w.victim_address),
          "route_reason": (PiiKind.ROUTE_REASON, w.route_reason)},
-        reveal,
+        reveal, w.node_path,
     )  # fmt: skip
     node = node or session.get(Node, w.node_id)
     assert node is not None

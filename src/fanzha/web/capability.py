@@ -1,10 +1,9 @@
-"""What the console itself contributes: login, the home page, public pages and their tables."""
+"""What the console itself contributes: login, the home page and the public pages (it owns no table)."""
 
 from fanzha.core.registry import Capability
 
 CAPABILITY = Capability(
     name="web",
     label="控制台",
-    models="fanzha.web.models",
     web_routers=("fanzha.web.routes:router", "fanzha.web.public:router"),
 )

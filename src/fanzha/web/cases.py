@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 
 from fanzha.accounts import service as accounts
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.audit.service import entries_for
+from fanzha.audit.service import history_of
 from fanzha.cases import service
 from fanzha.cases.models import STATUS_MOVES, CaseStatus
 from fanzha.cases.schemas import CaseIn, CaseQuery, CaseStatusIn
@@ -127,7 +127,7 @@ def case_detail(
     request: Request, case_id: int, session: DbSession, actor: Reader, reveal: bool = False
 ) -> Response:
     case = service.get_case(session, case_id, actor)
-    history = entries_for(session, "case", str(case.id))
+    history = history_of(session, "case", str(case.id))
     ctx = {
         "case": service.to_out(session, case, actor, reveal),
         "revealed": reveal,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from fanzha.accounts.deps import DbSession, requires
 from fanzha.bulletins.figures import MeasureSource
-from fanzha.bulletins.periods import Period, PeriodKind
+from fanzha.bulletins.periods import Period, PeriodKind, a_year_earlier
 from fanzha.cases import stats as case_stats
 from fanzha.core.config import get_settings
 from fanzha.core.principal import Principal
@@ -25,9 +25,9 @@ from fanzha.operations import stats as operation_stats
 from fanzha.prevention import stats as prevention_stats
 from fanzha.warnings import stats as warning_stats
 from fanzha.warnings import views
+from fanzha.warnings.deadlines import STEP_LABELS
 from fanzha.warnings.models import Level
 from fanzha.warnings.statemachine import State
-from fanzha.warnings.tick import STEP_LABELS
 from fanzha.web.render import page
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
@@ -41,13 +41,6 @@ Poll = Annotated[int, Query(ge=2, le=600)]
 def _local_midnight(moment: datetime) -> datetime:
     local = moment.astimezone(get_settings().tz)
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def _year_earlier(moment: datetime) -> datetime:
-    """The same wall-clock moment a year before; 29 February maps to the 28th."""
-    if (moment.month, moment.day) == (2, 29):
-        moment = moment.replace(day=28)
-    return moment.replace(year=moment.year - 1)
 
 
 def _this_month(now: datetime) -> Period:
@@ -86,7 +79,7 @@ def case_figures(session: Session, path: str, now: datetime, grain: Grain) -> Ca
     month = _this_month(now)
     this_month: Window = (month.utc_bounds()[0], now)
     local_now = now.astimezone(get_settings().tz)
-    year_ago: Window = (month.same_period_last_year().utc_bounds()[0], as_utc(_year_earlier(local_now)))
+    year_ago: Window = (month.same_period_last_year().utc_bounds()[0], as_utc(a_year_earlier(local_now)))
     compare = case_stats.measures(session, Split(path, [year_ago]))
     current = case_stats.measures(session, Split(path, [this_month]))
     buckets = trend_windows(now, grain)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from fanzha.accounts import service as accounts
 from fanzha.accounts.deps import CurrentPrincipal, DbSession, requires
-from fanzha.audit.service import entries_for
+from fanzha.audit.service import history_of
 from fanzha.cases import service as cases
 from fanzha.cases.schemas import CaseQuery
 from fanzha.core.errors import FanzhaError, NotFound
@@ -195,7 +195,7 @@ def create_request(
 
 def _timeline(session: Session, request_id: int) -> list[dict[str, Any]]:
     """Every audited step of the request: when, who (by name and unit), what, the status it left."""
-    entries = entries_for(session, "fund_request", str(request_id))
+    entries = history_of(session, "fund_request", str(request_id))
     names = accounts.actor_labels(session, [e.actor for e in entries])
     return [
         {

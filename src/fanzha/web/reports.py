@@ -1,19 +1,16 @@
 """The citizen's report (举报): a form with evidence files that becomes a citizen-report warning."""
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response, UploadFile
 from fastapi.responses import Response as RawResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from fanzha.accounts.deps import CurrentPrincipal, DbSession, OptionalPrincipal
-from fanzha.audit import service as audit
-from fanzha.core.errors import NotFound, TooManyRequests, ValidationFailed
+from fanzha.core.errors import TooManyRequests, ValidationFailed
 from fanzha.core.principal import system_principal
 from fanzha.core.ratelimit import TokenBucket
 from fanzha.core.roles import Perm
@@ -23,7 +20,6 @@ from fanzha.warnings import service as warnings
 from fanzha.warnings.models import Level, Source
 from fanzha.warnings.schemas import WarningIn
 from fanzha.web.forms import blank_to_none, validated
-from fanzha.web.models import ReportFile
 from fanzha.web.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -64,26 +60,7 @@ async def _read_uploads(files: list[UploadFile]) -> list[Upload]:
 
 
 def _store(session: Session, warning_id: int, uploads: list[Upload]) -> None:
-    rows = [
-        ReportFile(
-            warning_id=warning_id,
-            filename=u.filename,
-            content_type=u.content_type,
-            size=len(u.data),
-            sha256=hashlib.sha256(u.data).hexdigest(),
-            data=u.data,
-        )
-        for u in uploads
-    ]
-    session.add_all(rows)
-    session.flush()
-    audit.record_many(
-        session,
-        "system:0:public-report",
-        "web.report_file.store",
-        "report_file",
-        [(r.id, None, {"warning_id": warning_id, "filename": r.filename, "sha256": r.sha256}) for r in rows],
-    )
+    warnings.store_report_files(session, warning_id, [(u.filename, u.content_type, u.data) for u in uploads])
 
 
 def _file_report(session: Session, item: WarningIn, uploads: list[Upload]) -> None:
@@ -149,21 +126,6 @@ async def submit_report(
 def report_file(warning_id: int, file_id: int, session: DbSession, actor: CurrentPrincipal) -> RawResponse:
     """An uploaded evidence file, to whoever may read the warning it belongs to."""
     actor.require(Perm.WARNINGS_READ)
-    warnings.get_warning(session, warning_id, actor)
-    row = session.scalar(
-        select(ReportFile).where(ReportFile.id == file_id, ReportFile.warning_id == warning_id)
-    )
-    if row is None:
-        raise NotFound("文件不存在")
+    row = warnings.report_file(session, warning_id, file_id, actor)
     headers = {"Content-Disposition": "attachment", "X-Content-Type-Options": "nosniff"}
     return RawResponse(row.data, media_type=row.content_type, headers=headers)
-
-
-def files_for(session: Session, warning_id: int) -> list[tuple[int, str, int]]:
-    """(id, file name, size) of the evidence uploaded with a report."""
-    rows = session.execute(
-        select(ReportFile.id, ReportFile.filename, ReportFile.size)
-        .where(ReportFile.warning_id == warning_id)
-        .order_by(ReportFile.id)
-    )
-    return [(i, name, size) for i, name, size in rows]

@@ -1,6 +1,6 @@
 """The dissuader's work queue and the warning pages: take, contact, close, next; search; re-route."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
@@ -16,13 +16,13 @@ from fanzha.core.vocab import FraudType, TechniqueTag, VictimGroup
 from fanzha.jurisdiction.service import find_nodes, node_in_scope
 from fanzha.verification import service as verification
 from fanzha.warnings import service, views
+from fanzha.warnings.deadlines import STEP_LABELS
 from fanzha.warnings.models import Level, Outcome, Source
-from fanzha.warnings.schemas import ActionIn, CloseIn, Filters, RouteIn, WarningOut
+from fanzha.warnings.progress import ACTION_LABELS
+from fanzha.warnings.schemas import ActionIn, ActionKind, CloseIn, Filters, RouteIn, WarningOut
 from fanzha.warnings.statemachine import State, allowed_moves
-from fanzha.warnings.tick import STEP_LABELS
 from fanzha.web.forms import blank_to_none, decimal_field, validated
 from fanzha.web.render import page, redirect
-from fanzha.web.reports import files_for
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Perm.WARNINGS_READ))]
@@ -30,7 +30,7 @@ Worker = Annotated[Principal, Depends(requires(Perm.WARNINGS_WORK))]
 Router_ = Annotated[Principal, Depends(requires(Perm.WARNINGS_ROUTE))]
 PAGE_SIZE = 50
 
-ACTION_KINDS = [("call", "电话"), ("sms", "短信"), ("visit", "上门"), ("note", "备注")]
+ACTION_KINDS = [(kind, ACTION_LABELS[kind]) for kind in get_args(ActionKind)]  # the buttons, in this order
 ACTION_RESULTS = ["已接通", "未接听", "关机/停机", "拒接", "已发送", "已见面", "—"]
 
 
@@ -161,7 +161,7 @@ def _detail_page(
         "action_kinds": ACTION_KINDS,
         "action_results": ACTION_RESULTS,
         "outcomes": list(Outcome),
-        "files": files_for(session, w.id),
+        "files": service.report_files(session, w),
         "contact": contact,
         "verifications": verification.contacts_for_warning(session, w.id, actor),
     }
