@@ -1,39 +1,21 @@
 """Moving the report files to the warnings' table keeps every stored file, on both databases."""
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from alembic import command
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from fanzha.core import db
 from fanzha.migrations.runner import alembic_config
+from tests.server import scratch_database
 
 
-@pytest.fixture
-def fresh_url(tmp_path: Path) -> Iterator[str]:
-    """An empty database of the kind the suite runs on (a scratch PostgreSQL database beside it)."""
-    base = os.environ.get("FANZHA_TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path / 'migrate.db'}"
-        return
-    name = f"{make_url(base).database}_migrate"
-    admin = db.make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
+def test_files_uploaded_before_the_move_are_still_there(tmp_path: Path) -> None:
+    with scratch_database(tmp_path, "move") as url:
+        _files_survive(url)
 
 
-def test_files_uploaded_before_the_move_are_still_there(fresh_url: str) -> None:
+def _files_survive(fresh_url: str) -> None:
     cfg = alembic_config(fresh_url)
     command.upgrade(cfg, "0004_warnings")
     command.upgrade(cfg, "0002_web")

@@ -1,19 +1,16 @@
 """Intake of warnings, one or 10,000 at a time: validate, route in memory, insert set-based.
 
 Idempotency rests on the unique constraint on (source, source_id): rows are inserted with
-``ON CONFLICT DO NOTHING`` and the ones that already existed are read back, so two
-connections sending the same instruction at once still yield one warning.
+``ON CONFLICT DO NOTHING`` and the ones that already existed are read back
+(``repository.insert_new``, ``repository.existing_ids``), so two connections sending the same
+instruction at once still yield one warning.
 """
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Table, select, text, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.service import on_duty_users
@@ -22,13 +19,13 @@ from fanzha.core.errors import ValidationFailed, field_errors
 from fanzha.core.principal import Principal
 from fanzha.core.timeutil import utcnow
 from fanzha.jurisdiction.service import WorkingUnits, working_units
+from fanzha.warnings import repository
 from fanzha.warnings.deadlines import Norms
-from fanzha.warnings.models import EarlyWarning, Level, Source, WarningAction
+from fanzha.warnings.models import Level, Source
 from fanzha.warnings.routing import gazetteer
 from fanzha.warnings.schemas import MAX_BATCH, BatchResult, ItemResult, WarningIn
 from fanzha.warnings.statemachine import State
 
-_CHUNK = 1000
 AUTO_ASSIGN_ROLES = ("dissuader", "community_police", "grid_worker")
 
 
@@ -108,56 +105,6 @@ def _row(
     }
 
 
-def _insert_sqlite(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
-    table = EarlyWarning.__table__
-    assert isinstance(table, Table)
-    stmt = (
-        sqlite_insert(table)
-        .on_conflict_do_nothing(index_elements=["source", "source_id"])
-        .returning(table.c.id, table.c.source, table.c.source_id)
-    )
-    return [(int(i), s, sid) for i, s, sid in session.execute(stmt, rows)]
-
-
-def _json_default(value: object) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(f"cannot send {type(value).__name__} as JSON")
-
-
-def _insert_pg(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
-    """One ``INSERT … SELECT FROM json_populate_recordset(:rows)``: the whole chunk travels as one
-    JSON text that the C encoder writes and the server parses into the table's own column types,
-    instead of a statement with tens of thousands of placeholders or one array per column (the
-    driver's per-element array encoding was the largest cost of a 100-item batch)."""
-    table = EarlyWarning.__table__
-    assert isinstance(table, Table)
-    columns = ", ".join(c.name for c in table.columns if c.name in rows[0])
-    sql = (
-        f"INSERT INTO {table.name} ({columns}) SELECT {columns} "
-        f"FROM json_populate_recordset(NULL::{table.name}, CAST(:rows AS json)) "
-        "ON CONFLICT (source, source_id) DO NOTHING RETURNING id, source, source_id"
-    )
-    payload = json.dumps(rows, ensure_ascii=False, default=_json_default)
-    return [(int(i), s, sid) for i, s, sid in session.execute(text(sql), {"rows": payload})]
-
-
-def _existing(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    by_source: dict[str, list[str]] = {}
-    for source, source_id in keys:
-        by_source.setdefault(source, []).append(source_id)
-    found: dict[tuple[str, str], int] = {}
-    for source, ids in by_source.items():
-        for start in range(0, len(ids), _CHUNK):
-            query = select(EarlyWarning.id, EarlyWarning.source_id).where(
-                EarlyWarning.source == source, EarlyWarning.source_id.in_(ids[start : start + _CHUNK])
-            )
-            found.update({(source, sid): wid for wid, sid in session.execute(query)})
-    return found
-
-
 def _auto_assign(
     session: Session,
     rows: Sequence[dict[str, Any]],
@@ -178,21 +125,8 @@ def _auto_assign(
         people = on_duty_users(session, unit_id, AUTO_ASSIGN_ROLES)
         for k, wid in enumerate(warning_ids if people else []):
             person = people[k % len(people)]
-            session.execute(
-                update(EarlyWarning)
-                .where(EarlyWarning.id == wid, EarlyWarning.state == State.ROUTED.value)
-                .values(state=State.ASSIGNED.value, assignee_id=person.id, claimed_at=now, version=2)
-            )
-            session.add(
-                WarningAction(
-                    warning_id=wid,
-                    kind="claim",
-                    result="auto",
-                    note="自动分派给值班人员",
-                    actor=f"user:{person.id}:{person.username}",
-                    at=now,
-                )
-            )
+            actor = f"user:{person.id}:{person.username}"
+            repository.assign_routed(session, wid, person.id, actor, "自动分派给值班人员", now)
     session.flush()
 
 
@@ -228,13 +162,8 @@ def intake(
         first_item[key] = i
         route = gaz.route(item.victim_address, item.victim_phone)
         rows.append(_row(item, tree, norms, route, client_id, now))
-    created: dict[tuple[str, str], int] = {}
-    postgres = session.get_bind().dialect.name == "postgresql"
-    for start in range(0, len(rows), _CHUNK):
-        chunk = rows[start : start + _CHUNK]
-        inserted = (_insert_pg if postgres else _insert_sqlite)(session, chunk)
-        created.update({(s, sid): wid for wid, s, sid in inserted})
-    existing = _existing(session, [k for k in first_item if k not in created])
+    created = repository.insert_new(session, rows)
+    existing = repository.existing_ids(session, [k for k in first_item if k not in created])
     for i, item in good:
         key = (item.source.value, item.source_id)
         if key in created and first_item[key] == i:

@@ -1,23 +1,30 @@
-"""Queries on the warning tables that the read side and the workflow share.
+"""The SQL on the warning tables, read side and write side.
 
 ``readable`` is the one place the warnings' scope is written: every list, queue and detail a
-principal reads starts from it. (Intake's bulk inserts and the escalation pass, which act for the
-whole city, keep their SQL beside the code that needs its shape: ``intake.py``, ``tick.py``.)
+principal reads starts from it. The writes below (intake's bulk insert, the workflow's
+conditional move, the escalation pass, the outcome sequence) act for the whole city: the
+service checks who may ask before it calls them.
 """
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, Table, and_, func, insert, or_, select, text, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from fanzha.core.principal import Principal
 from fanzha.core.scope import within
-from fanzha.warnings.models import EarlyWarning, ReportFile
+from fanzha.warnings.models import EarlyWarning, ReportFile, WarningAction
 from fanzha.warnings.schemas import Filters
 from fanzha.warnings.statemachine import OPEN_STATES, State
 
 W = EarlyWarning
+_CHUNK = 1000
+_FEEDBACK_LOCK = 0x7761726E  # advisory lock key: outcome sequence numbers are handed out in commit order
 
 
 def readable(principal: Principal) -> Select[EarlyWarning]:
@@ -96,3 +103,133 @@ def report_file(session: Session, warning_id: int, file_id: int) -> ReportFile |
     return session.scalar(
         select(ReportFile).where(ReportFile.id == file_id, ReportFile.warning_id == warning_id)
     )
+
+
+def _insert_sqlite(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
+    table = W.__table__
+    assert isinstance(table, Table)
+    stmt = (
+        sqlite_insert(table)
+        .on_conflict_do_nothing(index_elements=["source", "source_id"])
+        .returning(table.c.id, table.c.source, table.c.source_id)
+    )
+    return [(int(i), s, sid) for i, s, sid in session.execute(stmt, rows)]
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot send {type(value).__name__} as JSON")
+
+
+def _insert_pg(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
+    """One ``INSERT … SELECT FROM json_populate_recordset(:rows)``: the whole chunk travels as one
+    JSON text that the C encoder writes and the server parses into the table's own column types,
+    instead of a statement with tens of thousands of placeholders or one array per column (the
+    driver's per-element array encoding was the largest cost of a 100-item batch)."""
+    table = W.__table__
+    assert isinstance(table, Table)
+    columns = ", ".join(c.name for c in table.columns if c.name in rows[0])
+    sql = (
+        f"INSERT INTO {table.name} ({columns}) SELECT {columns} "
+        f"FROM json_populate_recordset(NULL::{table.name}, CAST(:rows AS json)) "
+        "ON CONFLICT (source, source_id) DO NOTHING RETURNING id, source, source_id"
+    )
+    payload = json.dumps(rows, ensure_ascii=False, default=_json_default)
+    return [(int(i), s, sid) for i, s, sid in session.execute(text(sql), {"rows": payload})]
+
+
+def insert_new(session: Session, rows: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
+    """Insert the rows whose (source, source_id) is new; their ids by that key."""
+    insert_chunk = _insert_pg if session.get_bind().dialect.name == "postgresql" else _insert_sqlite
+    created: dict[tuple[str, str], int] = {}
+    for start in range(0, len(rows), _CHUNK):
+        created.update({(s, sid): wid for wid, s, sid in insert_chunk(session, rows[start : start + _CHUNK])})
+    return created
+
+
+def existing_ids(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    by_source: dict[str, list[str]] = {}
+    for source, source_id in keys:
+        by_source.setdefault(source, []).append(source_id)
+    found: dict[tuple[str, str], int] = {}
+    for source, ids in by_source.items():
+        for start in range(0, len(ids), _CHUNK):
+            query = select(W.id, W.source_id).where(
+                W.source == source, W.source_id.in_(ids[start : start + _CHUNK])
+            )
+            found.update({(source, sid): wid for wid, sid in session.execute(query)})
+    return found
+
+
+def assign_routed(
+    session: Session, warning_id: int, user_id: int, actor: str, note: str, now: datetime
+) -> None:
+    """Hand a still-unclaimed routed warning to one person (auto-assignment at intake)."""
+    session.execute(
+        update(W)
+        .where(W.id == warning_id, W.state == State.ROUTED.value)
+        .values(state=State.ASSIGNED.value, assignee_id=user_id, claimed_at=now, version=2)
+    )
+    session.add(
+        WarningAction(warning_id=warning_id, kind="claim", result="auto", note=note, actor=actor, at=now)
+    )
+
+
+def move_if_unchanged(session: Session, w: EarlyWarning, target: State, values: dict[str, Any]) -> bool:
+    """Move ``w`` to ``target`` only if nobody changed it since it was read (its version)."""
+    done = session.execute(
+        update(W)
+        .where(W.id == w.id, W.version == w.version, W.state == w.state)
+        .values(state=target.value, version=w.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(done, "rowcount", 0) == 1
+
+
+def next_feedback_seq(session: Session) -> int:
+    """The next outcome sequence number. On PostgreSQL a transaction-scoped advisory lock makes
+    numbers follow commit order, so a poller reading ``seq > cursor`` never skips one."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _FEEDBACK_LOCK})
+    return int(session.scalar(select(func.coalesce(func.max(W.feedback_seq), 0))) or 0) + 1
+
+
+def _steps(now: datetime) -> list[tuple[str, InstrumentedAttribute[datetime | None], ColumnElement[bool]]]:
+    return [
+        ("contact", W.contact_overdue_at, and_(W.first_contact_at.is_(None), W.contact_due_at < now)),
+        ("visit", W.visit_overdue_at, and_(W.visited_at.is_(None), W.visit_due_at < now)),
+        ("close", W.close_overdue_at, W.close_due_at < now),
+    ]
+
+
+def flag_overdue(session: Session, now: datetime) -> dict[str, list[int]]:
+    """Stamp each step's overdue column on the open warnings past it and not yet flagged; the
+    ids flagged now, per step (contact, visit, close)."""
+    flagged = {}
+    for step, column, due in _steps(now):
+        stmt = update(W).where(W.state.in_(OPEN_STATES), column.is_(None), due).values({column: now})
+        flagged[step] = list(session.scalars(stmt.returning(W.id)))
+    return flagged
+
+
+def mark_escalated(session: Session, now: datetime) -> list[tuple[int, str]]:
+    """Stamp the open, flagged warnings not yet escalated; (id, node path) of each."""
+    flagged = or_(
+        W.contact_overdue_at.is_not(None), W.visit_overdue_at.is_not(None), W.close_overdue_at.is_not(None)
+    )
+    stmt = (
+        update(W).where(W.state.in_(OPEN_STATES), W.escalated_at.is_(None), flagged).values(escalated_at=now)
+    )
+    return [(i, p) for i, p in session.execute(stmt.returning(W.id, W.node_path))]
+
+
+def set_escalated_unit(session: Session, warning_ids: Sequence[int], unit_id: int | None) -> None:
+    session.execute(update(W).where(W.id.in_(warning_ids)).values(escalated_unit_id=unit_id))
+
+
+def add_actions(session: Session, actions: list[dict[str, Any]]) -> None:
+    if actions:
+        session.execute(insert(WarningAction), actions)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select, text, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fanzha.audit import service as audit
@@ -33,7 +33,6 @@ from fanzha.warnings.routing import gazetteer
 from fanzha.warnings.schemas import ActionIn, CloseIn, ReopenIn, RouteIn
 from fanzha.warnings.statemachine import Move, State, next_state
 
-_FEEDBACK_LOCK = 0x7761726E  # advisory lock key: outcome sequence numbers are handed out in commit order
 CONFIRMED = (Outcome.DEFRAUDED.value, Outcome.DISSUADED.value)
 CONTACT_KINDS = ("sms", "call", "visit")
 
@@ -113,13 +112,7 @@ def _apply(
     """Move ``w`` if the table allows it and nobody changed it meanwhile; record and audit it."""
     before = {"state": w.state, "assignee_id": w.assignee_id, "node_path": w.node_path}
     target = next_state(w.state, move)
-    done = session.execute(
-        update(EarlyWarning)
-        .where(EarlyWarning.id == w.id, EarlyWarning.version == w.version, EarlyWarning.state == w.state)
-        .values(state=target.value, version=w.version + 1, **values)
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(done, "rowcount", 0) != 1:
+    if not repository.move_if_unchanged(session, w, target, values):
         session.refresh(w)
         raise Conflict(f"预警已被他人处理（当前状态：{State(w.state).label}），请刷新后重试")
     session.add(
@@ -218,14 +211,6 @@ def record_action(session: Session, warning_id: int, data: ActionIn, principal: 
     return record_contact(session, warning_id, data, principal).warning
 
 
-def next_feedback_seq(session: Session) -> int:
-    """The next outcome sequence number. On PostgreSQL a transaction-scoped advisory lock makes
-    numbers follow commit order, so a poller reading ``seq > cursor`` never skips one."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _FEEDBACK_LOCK})
-    return int(session.scalar(select(func.coalesce(func.max(EarlyWarning.feedback_seq), 0))) or 0) + 1
-
-
 def _identifiers(evidence: list[dict[str, str]]) -> list[SuspectIdentifier]:
     """The evidence a case can carry; an item stored before input was checked as it is now
     (an address that does not parse) stays on the warning only, instead of failing the close."""
@@ -268,7 +253,7 @@ def close(session: Session, warning_id: int, data: CloseIn, principal: Principal
         "outcome": data.outcome.value,
         "outcome_note": data.note,
         "closed_at": utcnow(),
-        "feedback_seq": next_feedback_seq(session),
+        "feedback_seq": repository.next_feedback_seq(session),
     }
     if data.outcome == Outcome.DEFRAUDED and w.case_id is None:
         principal.require(Perm.CASES_WRITE)
