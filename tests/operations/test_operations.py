@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from fanzha.audit.service import entries_for
+from fanzha.audit.service import history_of
 from fanzha.cases import service as cases
 from fanzha.cases.models import CaseStatus
 from fanzha.cases.schemas import CaseStatusIn
@@ -49,7 +49,7 @@ def test_result_marks_cases_solved_and_counts_in_figures(session: Session, world
     for case_id in (a, b, earlier):
         assert cases.get_case(session, case_id, world.principals["commander"]).status == "solved"
     assert [c.solved_here for c in op.cases] == [True, True, False]
-    assert [e.action for e in entries_for(session, "case", str(a))][-1] == "case.status"
+    assert [e.action for e in history_of(session, "case", str(a))][-1] == "case.status"
     found = stats.measures(session, Split("/369900/", [(STRIKE, STRIKE + timedelta(days=1))]))
     # No gazetteer: the targets count at the leading node (the city); the cases at their own nodes.
     assert found[(SELF, 0)] == {"dens_destroyed": 1, "suspects_caught": 4, "cases_solved": 2}
@@ -65,7 +65,7 @@ def test_result_rolls_back_whole_when_one_case_cannot_be_solved(session: Session
         service.conclude(session, op.id, ConcludeIn(), boss, AFTER)
     assert cases.get_case(session, open_case, boss).status == CaseStatus.REGISTERED.value
     assert op.status == OperationStatus.LIVE.value and op.concluded_at is None
-    assert "operation.conclude" not in [e.action for e in entries_for(session, "operation", str(op.id))]
+    assert "operation.conclude" not in [e.action for e in history_of(session, "operation", str(op.id))]
     assert stats.measures(session, Split("/369900/", [(STRIKE, STRIKE + timedelta(days=1))])) == {}
 
 
@@ -130,7 +130,7 @@ def test_leaders_phones_and_addresses_are_masked_and_reveal_is_audited(
     assert "12号" not in shown["address"]
     full = analyst.get(f"/api/v1/operations/{op.id}?reveal=true").json()["targets"][0]
     assert full["leader_phone"] == "13907910001" and full["address"] == "阳光路12号 301室"
-    assert "pii.reveal" in [e.action for e in entries_for(session, "operation", str(op.id))]
+    assert "pii.reveal" in [e.action for e in history_of(session, "operation", str(op.id))]
     assert login("stats").get(f"/api/v1/operations/{op.id}?reveal=true").status_code == 403
 
 

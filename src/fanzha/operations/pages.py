@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Request, Response
 
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.audit.service import entries_for
+from fanzha.audit.service import history_of
 from fanzha.cases import service as cases
 from fanzha.clues import service as clues
 from fanzha.core.config import get_settings
@@ -240,7 +240,7 @@ def operation_page(
     ctx = {
         "o": service.operation_out(session, operation, actor, reveal),
         "revealed": reveal,
-        "history": entries_for(session, "operation", str(operation.id)),
+        "history": history_of(session, "operation", str(operation.id)),
         "categories": {c.value: c.label for c in SeizedCategory},
         "kinds": [k for k in ItemKind if k != ItemKind.ACCOUNT],
         "due": operation.strike_at <= utcnow(),

@@ -75,7 +75,9 @@ def create_package(session: Session, data: PackageIn, actor: Principal) -> Targe
     session.add(package)
     session.flush()
     after = {"title": data.title, "series_id": data.series_id, "node_code": node.code}
-    audit.record(session, actor.actor, "package.create", "package", package.id, None, after)
+    audit.record(
+        session, actor.actor, "package.create", "package", package.id, None, after, package.node_path
+    )
     return package
 
 
@@ -115,7 +117,7 @@ def add_item(session: Session, package_id: int, data: ItemIn, actor: Principal) 
     package.items.append(item)
     session.flush()
     after = {"item": item.id, "kind": data.kind, "label": data.label, "routed": path is not None}
-    audit.record(session, actor.actor, "package.item", "package", package.id, None, after)
+    audit.record(session, actor.actor, "package.item", "package", package.id, None, after, package.node_path)
     return item
 
 
@@ -139,7 +141,9 @@ def package_out(
             f"{i.id}.account": (PiiKind.CARD, i.account),
             f"{i.id}.address": (PiiKind.ADDRESS, i.address),
         }
-    shown = present(session, actor, "package", package.id, fields, reveal) if fields else {}
+    shown = (
+        present(session, actor, "package", package.id, fields, reveal, package.node_path) if fields else {}
+    )
     names = _grid_names(session, [i.node_path for i in package.items])
     items = [
         ItemOut(
@@ -253,7 +257,9 @@ def create_operation(session: Session, data: OperationIn, actor: Principal) -> O
         "targets": len(data.targets),
         "cases": [c.case_id for c in operation.cases],
     }
-    audit.record(session, actor.actor, "operation.create", "operation", operation.id, None, after)
+    audit.record(
+        session, actor.actor, "operation.create", "operation", operation.id, None, after, operation.node_path
+    )
     return operation
 
 
@@ -285,7 +291,9 @@ def add_target(session: Session, operation_id: int, data: TargetIn, actor: Princ
     operation.targets.append(target)
     session.flush()
     after = {"target": target.id, "label": data.label, "unit_name": data.unit_name, "city": data.city}
-    audit.record(session, actor.actor, "operation.target", "operation", operation.id, None, after)
+    audit.record(
+        session, actor.actor, "operation.target", "operation", operation.id, None, after, operation.node_path
+    )
     return target
 
 
@@ -328,7 +336,16 @@ def report_status(
         operation.status = OperationStatus.LIVE.value
     session.flush()
     after = {"target": found.id, **_status_view(found)}
-    audit.record(session, actor.actor, "operation.status", "operation", operation.id, before, after)
+    audit.record(
+        session,
+        actor.actor,
+        "operation.status",
+        "operation",
+        operation.id,
+        before,
+        after,
+        operation.node_path,
+    )
     return found
 
 
@@ -389,7 +406,16 @@ def conclude(
             "dens_destroyed": totals["dens_destroyed"],
             "note": data.result_note,
         }
-        audit.record(session, actor.actor, "operation.conclude", "operation", operation.id, before, after)
+        audit.record(
+            session,
+            actor.actor,
+            "operation.conclude",
+            "operation",
+            operation.id,
+            before,
+            after,
+            operation.node_path,
+        )
     return operation
 
 
@@ -427,7 +453,11 @@ def operation_out(
             f"{t.id}.address": (PiiKind.ADDRESS, t.address),
             f"{t.id}.phone": (PiiKind.PHONE, t.leader_phone),
         }
-    shown = present(session, actor, "operation", operation.id, fields, reveal) if fields else {}
+    shown = (
+        present(session, actor, "operation", operation.id, fields, reveal, operation.node_path)
+        if fields
+        else {}
+    )
     if names is None:
         names = _grid_names(session, [operation.node_path, *(t.node_path for t in operation.targets)])
     targets = [
