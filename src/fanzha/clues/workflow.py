@@ -230,7 +230,9 @@ def to_out(
     value = (
         clue.value
         if pii is None
-        else present(session, principal, "clue", clue.id, {"value": (pii, clue.value)}, reveal)["value"]
+        else present(
+            session, principal, "clue", clue.id, {"value": (pii, clue.value)}, reveal, clue.node_path
+        )["value"]
     )
     node = tree.nodes_by_ids(session, [clue.node_id])[clue.node_id]
     now = utcnow()
