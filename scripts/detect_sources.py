@@ -3,12 +3,16 @@ cross-source evaluation. Only TeleAntiFraud (Apache-2.0) may go into the shipped
 
 import csv
 import json
+import os
 from pathlib import Path
 
 from fanzha.core.vocab import FraudType
 from fanzha.detect.corpus import Example
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+# Beside the repository; FANZHA_DATASETS points elsewhere (a worktree that is not beside shared/).
+SHARED = Path(
+    os.environ.get("FANZHA_DATASETS") or Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+)
 
 # TeleAntiFraud scene labels → our codes, only where the mapping is unambiguous.
 TAF_TYPES = {

@@ -21,12 +21,17 @@ from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.core.timeutil import utcnow
 from fanzha.core.vocab import FraudType
+from fanzha.detect import elements
 from fanzha.detect.models import Appeal
 from fanzha.detect.reputation import normalize_identifier
 from fanzha.detect.rules import RULES
 
 NO_RULE = "（未命中规则，仅模型判断）"
-KNOWN_SIGNALS = frozenset(r.label for r in RULES)
+KNOWN_SIGNALS = frozenset(
+    [r.label for r in RULES]
+    + [elements.label(e.code) for e in elements.ELEMENTS]
+    + [elements.label(code) for code in elements.PAIR_CODES]
+)
 AUDIT_LABELS = {"detect.appeal_review": "复核群众申诉"}
 _KIND_IDENTIFIER = {"phone": "phone", "url": "url", "account": "bank_account"}
 

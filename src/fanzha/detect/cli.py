@@ -18,7 +18,7 @@ from fanzha.detect import appeals
 from fanzha.detect.corpus import load
 from fanzha.detect.detector import Detector, Verdict
 from fanzha.detect.screening import screen as run_screen
-from fanzha.detect.training import evaluate, fit
+from fanzha.detect.training import evaluate, evaluate_by_register, fit
 
 app = typer.Typer(help="诈骗识别模型：训练与评估")
 ModelOpt = Annotated[Path | None, typer.Option("--model", help="模型文件（默认使用内置模型）")]
@@ -127,19 +127,32 @@ def appeals_export(
 
 @app.command("eval")
 def eval_cmd(
-    data: Annotated[Path, typer.Option("--data", help="带标签的 CSV/JSONL")],
+    data: Annotated[Path, typer.Option("--data", help="带标签的 CSV/JSONL，或含这些文件的目录")],
     model: ModelOpt = None,
 ) -> None:
-    """评估模型：二分类指标、各类型指标与混淆表。"""
+    """评估模型：二分类指标、各文体与各类型指标、混淆表（只输出汇总数字，不输出单条结果）。"""
     try:
         examples = load(data)
     except ValidationFailed as err:
         raise fail(err) from err
-    r = evaluate(_detector(model), examples)
+    detector = _detector(model)
+    r = evaluate(detector, examples)
     console.print(
         f"样本 {len(examples)} 条：precision {r.precision:.3f}  recall {r.recall:.3f}  "
         f"FPR {r.fpr:.3f}  F1 {r.f1:.3f}  (TP {r.tp} FP {r.fp} TN {r.tn} FN {r.fn})"
     )
+    if any(e.register for e in examples):
+        registers = Table("文体", "诈骗", "正常", "recall", "FPR", "类型 macro-F1", title="各文体")
+        for name, rr in evaluate_by_register(detector, examples).items():
+            registers.add_row(
+                name,
+                str(rr.tp + rr.fn),
+                str(rr.fp + rr.tn),
+                f"{rr.recall:.3f}" if rr.tp + rr.fn else "—",
+                f"{rr.fpr:.3f}" if rr.fp + rr.tn else "—",
+                f"{rr.macro_f1():.3f}" if rr.per_type() else "—",
+            )
+        console.print(registers)
     per_type = r.per_type()
     if not per_type:
         return

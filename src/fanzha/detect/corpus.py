@@ -3,7 +3,7 @@
 import csv
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fanzha.core.errors import FieldError, ValidationFailed
@@ -11,6 +11,10 @@ from fanzha.core.vocab import FraudType
 
 _FRAUD_WORDS = {"fraud", "1", "true", "yes", "诈骗", "是"}
 _NORMAL_WORDS = {"normal", "0", "false", "no", "正常", "否"}
+# How the text is written: operator SMS, social post or ad, chat, call transcript, or a
+# third-person case report. Detection must hold in each, so evaluation reports each apart.
+REGISTERS = ("sms", "social", "chat", "call", "report")
+_REGISTER_ALIASES = {"narrative": "report"}
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,7 @@ class Example:
     is_fraud: bool
     fraud_type: FraudType | None
     source: str
+    register: str | None = None
 
 
 def _example(row: dict[str, object], where: str, source: str) -> Example:
@@ -33,7 +38,11 @@ def _example(row: dict[str, object], where: str, source: str) -> Example:
         fraud_type = FraudType(str(code)) if code else None
     except ValueError as exc:
         raise ValidationFailed.on(f"{where}.fraud_type", f"未知的诈骗类型代码 {code}") from exc
-    return Example(text, label in _FRAUD_WORDS, fraud_type, source)
+    register = str(row.get("kind") or row.get("register") or "").strip().lower() or None
+    register = _REGISTER_ALIASES.get(register or "", register)
+    if register is not None and register not in REGISTERS:
+        raise ValidationFailed.on(f"{where}.kind", f"未知的文体 {register}（应为 {'/'.join(REGISTERS)}）")
+    return Example(text, label in _FRAUD_WORDS, fraud_type, source, register)
 
 
 def _rows(path: Path) -> Iterator[tuple[str, dict[str, object]]]:
@@ -55,8 +64,14 @@ def _rows(path: Path) -> Iterator[tuple[str, dict[str, object]]]:
 
 
 def load(path: Path) -> list[Example]:
-    """CSV (columns text,label[,fraud_type]) or JSONL with the same fields."""
-    return [_example(row, where, path.stem) for where, row in _rows(path)]
+    """CSV (columns text,label[,fraud_type][,kind]) or JSONL with the same fields; a folder
+    reads every .jsonl and .csv file in it."""
+    if path.is_dir():
+        return [e for p in sorted([*path.glob("*.jsonl"), *path.glob("*.csv")]) for e in load(p)]
+    examples = [_example(row, where, path.stem) for where, row in _rows(path)]
+    if path.stem in REGISTERS:  # a file named after its register ("sms.jsonl") needs no kind per row
+        examples = [e if e.register else replace(e, register=path.stem) for e in examples]
+    return examples
 
 
 def project_corpus(root: Path) -> list[Example]:

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from fanzha.core.vocab import FraudType, TechniqueTag
-from fanzha.detect import features
+from fanzha.detect import elements, features
 from fanzha.detect.entities import BANK_BRANDS, MEETING_APPS, Entity, url_host
 from fanzha.detect.model import TYPES, LinearModel
 from fanzha.detect.reputation import Reputation, official
@@ -19,12 +19,16 @@ _ROW_PATH_MAX = 8
 _BLACKLIST_BOOST = 6.0
 _LOOKALIKE_BOOST = 4.0
 _ENTITY_TAGS = {"overseas_phone": TechniqueTag.OVERSEAS_CALL}
+_REASON_WEIGHT = 0.05  # a rule or element weighing less than this explains nothing
+_ELEMENT_REASONS = 4
+_PAIR_SPAN = 40  # characters: a pair further apart than this is quoted by its action only
+_UNSUPPORTED_RISK = 0.45
 _URL_TAG_ATTRS = ("lookalike", "ip", "shortener")
 
 
 @dataclass(frozen=True)
 class Reason:
-    kind: str  # rule | phrase | entity | reputation
+    kind: str  # rule | element | phrase | entity | reputation
     text: str  # what it means, in Chinese, for the officer or the resident
     evidence: str  # the words in the message
     start: int
@@ -65,19 +69,20 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x, -30, 30))))
 
 
-def _phrases(text: str, weights: np.ndarray, limit: int = 3) -> list[Reason]:
-    """The message's strongest n-grams, located and merged into readable phrases."""
+def _phrases(a: features.Analysis, weights: np.ndarray, limit: int = 3) -> list[Reason]:
+    """The message's strongest n-grams, located in the original text and merged into phrases."""
+    text, norm = a.text, a.norm.text.lower()
     spans: list[tuple[int, int, float]] = []
-    for gram, weight in features.gram_contributions(text, weights):
+    for gram, weight in features.gram_contributions(a.grams, weights):
         if weight <= 0.05 or len(spans) >= 12:
             break
-        start = text.lower().find(gram)
+        start = norm.find(gram)
         if (
             start >= 0
             and sum(ch.isalnum() for ch in gram) >= 2
             and any("\u4e00" <= ch <= "\u9fff" for ch in gram)
         ):
-            spans.append((start, start + len(gram), weight))
+            spans.append((*a.norm.span(start, start + len(gram)), weight))
     spans.sort()
     merged: list[list[float]] = []
     for start, end, weight in spans:
@@ -127,10 +132,10 @@ class Detector:
         self.model = model
         self.reputation = reputation or official()
         offset = features.N_HASH
-        self._rule_weight = {
-            name.removeprefix("rule:"): float(model.binary_w[offset + i])
-            for i, name in enumerate(features.EXTRA)
-            if name.startswith("rule:")
+        extra = {name: float(model.binary_w[offset + i]) for i, name in enumerate(features.EXTRA)}
+        self._rule_weight = {n.removeprefix("rule:"): w for n, w in extra.items() if n.startswith("rule:")}
+        self._element_weight = {
+            n.split(":", 1)[1]: w for n, w in extra.items() if n.startswith(("element:", "pair:"))
         }
 
     @classmethod
@@ -192,7 +197,7 @@ class Detector:
         return boost, reasons
 
     def _tags(self, a: features.Analysis) -> list[str]:
-        tags = {h.rule.tag for h in a.hits if h.rule.tag and self._rule_weight.get(h.rule.code, 0) > 0}
+        tags = {h.rule.tag for h in a.hits if h.rule.tag}  # asked only for fraud verdicts
         for e in a.entities:
             if e.kind in _ENTITY_TAGS:
                 tags.add(_ENTITY_TAGS[e.kind])
@@ -213,18 +218,44 @@ class Detector:
         logit += boost
         risk = float(_sigmoid(np.array(logit)))
         is_fraud = risk >= 0.5
+        reasons += self._elements(a) if is_fraud else []
         for h in a.hits:
             weight = self._rule_weight.get(h.rule.code, 0.0)
-            if abs(weight) > 0.05 and (weight > 0) == is_fraud:
-                reasons.append(
-                    Reason("rule", h.rule.label, a.text[h.start : h.end], h.start, h.end, weight > 0)
-                )
+            # A taught rule that fired is a reason for a fraud verdict whatever its learned
+            # weight (it shares the credit with the elements); a context rule only lowers.
+            raises = is_fraud and not h.rule.code.startswith("ctx.")
+            if raises or (not is_fraud and weight < -_REASON_WEIGHT):
+                reasons.append(Reason("rule", h.rule.label, a.text[h.start : h.end], h.start, h.end, raises))
+        if is_fraud and not any(r.raises_risk for r in reasons):
+            # Nothing a person can read supports it (a maths formula, a list of words): the
+            # model's n-grams alone never make a message fraud.
+            is_fraud, risk = False, min(risk, _UNSUPPORTED_RISK)
         if not is_fraud:
             return Verdict(False, risk, None, [], reasons, a.entities)
         # Rules are features of the type head too: it learnt which type each one points to.
         fraud_type = FraudType.OTHER if _bank_phishing(a) else TYPES[int(np.argmax(type_scores))]
-        reasons += _phrases(a.text, self.model.binary_w)
+        reasons += _phrases(a, self.model.binary_w)
         return Verdict(True, risk, fraud_type, self._tags(a), reasons, a.entities)
+
+    def _elements(self, a: features.Analysis) -> list[Reason]:
+        """The script's elements and pairs found, strongest first, by their names (their weights
+        are never negative: each is on the side of the verdict)."""
+        spans = {f.rule.code: (f.start, f.end) for f in a.found}
+        weighed = [(self._element_weight.get(f.rule.code, 0.0), f.rule.code) for f in a.found]
+        weighed += [(self._element_weight.get(p, 0.0), p) for p in a.pairs]
+        reasons: list[Reason] = []
+        named: set[str] = set()
+        for _, code in sorted(weighed, reverse=True):
+            parts = code.split("×")
+            if len(reasons) >= _ELEMENT_REASONS or set(parts) <= named:
+                continue
+            named.update(parts)
+            start = min(spans[p][0] for p in parts)
+            end = max(spans[p][1] for p in parts)
+            if end - start > _PAIR_SPAN:  # far apart: point at the action, the name says the rest
+                start, end = spans[parts[-1]]
+            reasons.append(Reason("element", elements.label(code), a.text[start:end], start, end))
+        return reasons
 
 
 @lru_cache

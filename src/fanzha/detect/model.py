@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
-from sklearn.linear_model import LogisticRegression
+from scipy.optimize import minimize
 from sklearn.svm import LinearSVC
 
 from fanzha.core.vocab import FraudType
@@ -93,6 +93,38 @@ def threshold_for_fpr(logits: np.ndarray, labels: np.ndarray, max_fpr: float) ->
     return float(negatives[min(k, negatives.size - 1)] + 1e-6)
 
 
+def _logistic(
+    x: sparse.csr_matrix, y: np.ndarray, w: np.ndarray, nonnegative: np.ndarray, c: float = 8.0
+) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression, classes balanced, with the weights of the columns in
+    ``nonnegative`` kept at or above zero (L-BFGS-B bounds).
+
+    The script's elements and their pairs may only raise the risk: left free, the fit gave
+    "claims to be the police + asks for a transfer" a negative weight (anti-fraud reminders say
+    exactly that), so adding 【公安】 to a fraud lowered its risk.
+    """
+    sign = np.where(y, 1.0, -1.0)
+    share = np.where(y, y.size / (2 * y.sum()), y.size / (2 * (~y).sum()))
+    s = c * w * share
+    xt = x.T.tocsr()
+    n = x.shape[1]
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        coef, bias = params[:n], params[n]
+        margin = sign * (x @ coef + bias)
+        value = 0.5 * coef @ coef + float(s @ np.logaddexp(0.0, -margin))
+        g = -s * sign / (1.0 + np.exp(np.clip(margin, -30, 30)))
+        return value, np.concatenate([coef + xt @ g, [g.sum()]])
+
+    bounds: list[tuple[float | None, float | None]] = [(None, None)] * (n + 1)
+    for col in nonnegative:
+        bounds[int(col)] = (0.0, None)
+    result = minimize(
+        loss, np.zeros(n + 1), jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": 3000}
+    )
+    return result.x[:n], float(result.x[n])
+
+
 def train(
     x: sparse.csr_matrix,
     is_fraud: Sequence[bool],
@@ -100,11 +132,13 @@ def train(
     weights: Sequence[float],
     about: str,
     threshold_logit: float = 0.0,
+    nonnegative: np.ndarray | None = None,
 ) -> LinearModel:
     y = np.asarray(is_fraud, dtype=bool)
     w = np.asarray(weights, dtype=np.float64)
-    binary = LogisticRegression(C=8.0, solver="liblinear", class_weight="balanced")
-    binary.fit(x, y, sample_weight=w)
+    binary_w, binary_b = _logistic(
+        x, y, w, np.array([], dtype=np.int64) if nonnegative is None else nonnegative
+    )
     typed = np.array([t is not None and f for t, f in zip(types, y, strict=True)])
     type_idx = np.array([TYPES.index(t) for t, keep in zip(types, typed, strict=True) if keep and t])
     coef = np.zeros((x.shape[1], len(TYPES)))
@@ -121,8 +155,8 @@ def train(
         coef[:, multi.classes_] = _prune(multi.coef_).T
         bias[multi.classes_] = multi.intercept_
     return LinearModel(
-        _prune(binary.coef_.ravel()),
-        float(binary.intercept_[0]),
+        _prune(binary_w),
+        binary_b,
         coef,
         bias,
         threshold_logit,

@@ -138,7 +138,7 @@ RULES: tuple[Rule, ...] = (
     _r(
         "type.acquaintance",
         "冒充熟人、领导（新号、换号）",
-        r"(我是|这是我).{0,6}(领导|王总|李总|张总|老板|老师|局长|主任)|新(号|微信|QQ)|换号|猜猜我是谁",
+        r"(我是|这是我).{0,6}(领导|[\u4e00-\u9fff](总|局|董)|老板|老师|局长|主任)|新(号|微信|QQ)|换号|猜猜我是谁",
     ),
     _r(
         "type.romance",
@@ -182,9 +182,10 @@ class Hit:
     end: int
 
 
-def fire(text: str) -> list[Hit]:
+def fire(text: str, rules: tuple[Rule, ...] = RULES) -> list[Hit]:
+    """Each rule that matches, at its first match."""
     hits = []
-    for rule in RULES:
+    for rule in rules:
         m = rule.pattern.search(text)
         if m:
             hits.append(Hit(rule, m.start(), m.end()))

@@ -9,7 +9,7 @@ import numpy as np
 
 from fanzha.core.vocab import FraudType
 from fanzha.detect import features
-from fanzha.detect.corpus import Example
+from fanzha.detect.corpus import REGISTERS, Example
 from fanzha.detect.detector import Detector
 from fanzha.detect.model import LinearModel, threshold_for_fpr, train
 from fanzha.detect.reputation import Reputation, official
@@ -29,7 +29,13 @@ def _fit(
 ) -> LinearModel:
     x = features.matrix([features.analyse(e.text, rep) for e in examples], rep)
     return train(
-        x, [e.is_fraud for e in examples], [e.fraud_type for e in examples], weights, about, threshold_logit
+        x,
+        [e.is_fraud for e in examples],
+        [e.fraud_type for e in examples],
+        weights,
+        about,
+        threshold_logit,
+        features.NONNEGATIVE,
     )
 
 
@@ -117,4 +123,14 @@ def evaluate(detector: Detector, examples: Sequence[Example], batch: int = 2000)
     return report
 
 
-__all__ = ["FraudType", "Report", "evaluate", "fit"]
+def evaluate_by_register(detector: Detector, examples: Sequence[Example]) -> dict[str, Report]:
+    """One report per register (sms, chat, …), in the corpus's order of registers; texts without
+    one are reported as "(未标注)". Detection must hold in each, so none is averaged away."""
+    groups: dict[str, list[Example]] = {}
+    for e in examples:
+        groups.setdefault(e.register or "(未标注)", []).append(e)
+    order = {r: i for i, r in enumerate(REGISTERS)}
+    return {r: evaluate(detector, groups[r]) for r in sorted(groups, key=lambda r: order.get(r, len(order)))}
+
+
+__all__ = ["FraudType", "Report", "evaluate", "evaluate_by_register", "fit"]

@@ -54,7 +54,7 @@ class Plain:
 
 
 def plain_words(verdict: Verdict, kind: str) -> Plain:
-    signals = [r.text for r in verdict.reasons if r.kind == "rule"]
+    signals = [r.text for r in verdict.reasons if r.kind in ("rule", "element")]
     reasons = [
         f"{'⚠' if r.raises_risk else '✓'} {r.text}：“{r.evidence}”"
         for r in verdict.reasons
