@@ -194,6 +194,28 @@ ROUTES |= {
     "POST /operations/packages/{package_id}/items": Foreign(
         "admin_a", station_b_package, form={"kind": "person", "label": "嫌疑人"}
     ),
+    "GET /prevention/campaigns/{campaign_id}": Foreign(
+        "prevention_a", lambda s, w: {"campaign_id": station_b_campaign(s, w)}
+    ),
+    "POST /prevention/campaigns/{campaign_id}/push": Foreign(
+        "prevention_a",
+        lambda s, w: {"campaign_id": station_b_campaign(s, w)},
+        form={
+            "title": "别刷单",
+            "fraud_type": "rebate_task",
+            "request_key": "scope-key-0001",
+            "group_ids": "1",
+        },
+    ),
+    "GET /prevention/pushes/{push_id}": Foreign(
+        "prevention_a", lambda s, w: {"push_id": station_b_push(s, w).id}
+    ),
+    "POST /prevention/pushes/{push_id}/decide": Foreign(
+        "prevention_a", lambda s, w: {"push_id": station_b_push(s, w).id}, form={"decision": "approve"}
+    ),
+    "POST /prevention/deliveries/{delivery_id}/retry": Foreign(
+        "prevention_a", lambda s, w: {"delivery_id": station_b_delivery(s, w)}, form={}
+    ),
 }
 
 # Routes with a path parameter that do not address a jurisdiction-owned record.

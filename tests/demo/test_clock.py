@@ -12,12 +12,12 @@ from fanzha.demo.builder import build_demo
 from fanzha.warnings import views
 from fanzha.web.dashboard import case_figures
 
-# The figures the demo's history covers (cases, warnings, money); prevention's own figures come
-# from its demo step, which has no earlier months yet.
+# The figures the demo's history covers (cases, warnings, money, prevention's activities).
 HISTORY_FIGURES = {
     "cases", "loss_amount", "warnings_received", "warnings_high", "warnings_reached_in_time",
     "warnings_closed", "warnings_dissuaded", "losses_avoided_amount", "overdue_steps", "stop_payments",
     "stop_payment_amount", "freezes", "frozen_accounts", "frozen_amount", "returned_amount",
+    "prevention_activities", "prevention_reached", "households_swept",
 }  # fmt: skip
 # 00:20 on 1 April in the city (UTC+8): the hardest moment for "today" and "this month".
 NOW = datetime(2027, 3, 31, 16, 20, tzinfo=UTC)

@@ -36,10 +36,8 @@ BATCH = 500
 
 def request_push(session: Session, data: PushIn, actor: Principal, now: datetime) -> Push:
     """Queue the alert for the groups, or hold it for approval above the threshold."""
-    existing = session.scalar(select(Push).where(Push.request_key == data.request_key))
+    existing = push_by_key(session, data.request_key, actor)
     if existing is not None:
-        if not actor.sees(existing.node_path):
-            raise NotFound("推送不存在或不在您的管辖范围内")
         return existing
     alert = get_alert(session, data.alert_id, actor)
     groups = groups_in_scope(session, data.group_ids, actor)
@@ -56,6 +54,14 @@ def request_push(session: Session, data: PushIn, actor: Principal, now: datetime
     audit.record(session, actor.actor, "prevention.push.create", "prevention_push", push.id, None,
                  {"alert_id": alert.id, "groups": len(groups), "status": push.status})  # fmt: skip
     return push
+
+
+def push_by_key(session: Session, request_key: str, actor: Principal) -> Push | None:
+    """The push an earlier request with this key made (a retried request), if any."""
+    existing = session.scalar(select(Push).where(Push.request_key == request_key))
+    if existing is not None and not actor.sees(existing.node_path):
+        raise NotFound("推送不存在或不在您的管辖范围内")
+    return existing
 
 
 def _enqueue(

@@ -7,7 +7,6 @@ officer needs to zoom, pan and hover for amounts; the graph series also accepts 
 """
 
 import json
-from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -17,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from fanzha.accounts.deps import DbSession, requires
 from fanzha.cases import service as cases
-from fanzha.core.config import get_settings
 from fanzha.core.errors import ValidationFailed
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
@@ -28,7 +26,7 @@ from fanzha.funds.models import RequestKind
 from fanzha.funds.schemas import RequestQuery, TraceIn
 from fanzha.funds.store import TransactionStore
 from fanzha.funds.trace import REASON_LABELS, TraceResult, cents_to_yuan, trace
-from fanzha.web.forms import blank_to_none, decimal_field, validated
+from fanzha.web.forms import blank_to_none, decimal_field, local_datetime, validated
 from fanzha.web.funds import case_choices
 from fanzha.web.render import page, redirect
 
@@ -38,14 +36,6 @@ SHOWN = 100  # ranked accounts listed on the page (the exports carry all of them
 COLOURS = {"victim": "#2e7d32", "down": "#1456b8", "cut": "#c62828"}
 
 
-def _since(value: str) -> datetime:
-    """A datetime-local field, read as Beijing time."""
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=get_settings().tz)
-    except ValueError as exc:
-        raise ValidationFailed.on("since", "时间格式不正确") from exc
-
-
 def _run(
     index: GraphIndex, account: str, since: str, rule: str, hops: int, hours: float, min_amount: str
 ) -> TraceResult:
@@ -53,7 +43,7 @@ def _run(
     data = validated(
         TraceIn,
         account=account,
-        since=_since(since),
+        since=local_datetime("since", since),
         rule=rule,
         max_hops=hops,
         window_hours=hours,

@@ -1,7 +1,6 @@
 """Console pages for prevention officers: exams in their part of the tree, a new exam, an exam's
 results (with the class breakdown of one school), and the question bank with import and export."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
@@ -16,7 +15,7 @@ from fanzha.core.vocab import FraudType
 from fanzha.exams import bank, results, service
 from fanzha.exams.models import Audience, QuestionKind, QuestionStatus
 from fanzha.exams.schemas import BlueprintItem, ExamIn, SchoolIn
-from fanzha.web.forms import blank_to_none, validated
+from fanzha.web.forms import blank_to_none, local_datetime, validated
 from fanzha.web.render import page, redirect
 
 router = APIRouter(prefix="/exams", include_in_schema=False)
@@ -77,8 +76,8 @@ def _create_exam(request: Request, session: Session, actor: Principal, form: dic
             audience=form.get("audience", "schools"),
             schools=parse_schools(form.get("schools", "")),
             blueprint=blueprint,
-            opens_at=_local_time(form.get("opens_at", ""), "opens_at"),
-            closes_at=_local_time(form.get("closes_at", ""), "closes_at"),
+            opens_at=local_datetime("opens_at", form.get("opens_at", "")),
+            closes_at=local_datetime("closes_at", form.get("closes_at", "")),
             time_limit_min=form.get("time_limit_min", "30"),
             pass_mark=form.get("pass_mark", "60"),
             attempts_allowed=form.get("attempts_allowed", "1"),
@@ -89,15 +88,6 @@ def _create_exam(request: Request, session: Session, actor: Principal, form: dic
         message = err.message if isinstance(err, FanzhaError) else f"组卷题数须为整数：{err}"
         return _new_page(request, actor, form, message, getattr(err, "status", 422))
     return redirect(f"/exams/{exam.id}")
-
-
-def _local_time(value: str, field: str) -> datetime:
-    from fanzha.core.config import get_settings
-
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=get_settings().tz)
-    except ValueError as exc:
-        raise ValidationFailed.on(field, "请选择日期和时间") from exc
 
 
 @router.get("/bank")

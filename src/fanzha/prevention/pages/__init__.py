@@ -1,0 +1,1 @@
+"""Prevention console pages and the public alert channel."""
