@@ -147,7 +147,12 @@ def test_warnings_received_reached_closed_and_dissuaded(session: Session, histor
     assert got["warnings_dissuaded"] == (3, 0)
     assert got["overdue_steps"] == (3, 0)
     rates = {r.key: (r.numerator, r.denominator, r.text) for r in b.rates}
-    assert rates == {"in_time_rate": (2, 5, "40.0%"), "success_rate": (3, 4, "75.0%")}
+    assert rates == {
+        "in_time_rate": (2, 5, "40.0%"),
+        "success_rate": (3, 4, "75.0%"),
+        "exam_pass_rate": (0, 0, "—"),
+        "exam_coverage": (0, 0, "—"),
+    }
     sources = {s.source: s.by_level for s in b.warning_sources}
     assert sources["ministry"] == {"高危": 1, "中危": 0, "低危": 0}
     assert sources["96110"] == {"高危": 0, "中危": 1, "低危": 0}

@@ -63,12 +63,12 @@ def test_most_often_wrong_questions_and_fraud_types(session: Session, world: Wor
 def test_weak_topics_per_node_in_the_window(session: Session, world: World) -> None:
     exam = _exam_with_sittings(session, world)
     window = (NOW, NOW + timedelta(days=1))
-    topics = results.weak_topics(session, world.node("369901").path, window, min_answers=1)
+    topics = service.weak_topics(session, world.node("369901").path, window, min_answers=1)
     assert {t.node_path for t in topics} == {world.node("369901001").path, exam.node_path}
     assert sum(t.answers for t in topics) == 24 and sum(t.wrong for t in topics) == 11
     assert "答错率" in topics[0].reason and topics[0].wrong_rate >= topics[-1].wrong_rate
-    assert results.weak_topics(session, world.node("369902").path, window, min_answers=1) == []
-    assert results.weak_topics(session, world.node("369901").path, (NOW - timedelta(days=2), NOW), 1) == []
+    assert service.weak_topics(session, world.node("369902").path, window, min_answers=1) == []
+    assert service.weak_topics(session, world.node("369901").path, (NOW - timedelta(days=2), NOW), 1) == []
 
 
 def test_results_api_and_exports(login, session: Session, world: World) -> None:  # type: ignore[no-untyped-def]

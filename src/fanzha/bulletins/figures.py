@@ -1,9 +1,10 @@
 """Composes a bulletin's figures from the capabilities' aggregate queries.
 
 The definitions of every figure are in docs/bulletins.md; this module is their only
-implementation. The counting itself happens in ``cases.stats``, ``warnings.stats`` and
-``funds.stats`` (each queries only its own tables); here they are combined into changes,
-shares, rates and rankings.
+implementation. The counting itself happens in ``cases.stats``, ``warnings.stats``,
+``funds.stats``, ``prevention.stats``, ``operations.stats`` and ``exams.stats`` (each queries
+only its own tables);
+here they are combined into changes, shares, rates and rankings.
 """
 
 from collections.abc import Callable, Sequence
@@ -35,6 +36,7 @@ from fanzha.bulletins.schemas import (
 from fanzha.cases import stats as case_stats
 from fanzha.core.query import SELF, Measures, Number, Split, Window
 from fanzha.core.vocab import FraudType, VictimGroup
+from fanzha.exams import stats as exam_stats
 from fanzha.funds import stats as fund_stats
 from fanzha.jurisdiction import service as jurisdiction
 from fanzha.jurisdiction.models import Node
@@ -74,6 +76,9 @@ MEASURES = [
     MeasureDef("dens_destroyed", "捣毁窝点", "个"),
     MeasureDef("suspects_caught", "抓获嫌疑人", "人"),
     MeasureDef("cases_solved", "收网破案", "起"),
+    MeasureDef("exam_participants", "反诈考试参考人数", "人"),
+    MeasureDef("exam_passed", "反诈考试合格人数", "人"),
+    MeasureDef("exam_enrolment", "反诈考试应考人数", "人"),
 ]
 MEASURE_LABELS = {m.key: m.label for m in MEASURES}
 TREND_MEASURES = ("cases", "loss_amount")
@@ -95,6 +100,7 @@ SOURCES: list[MeasureSource] = [
     fund_stats.measures,
     prevention_stats.measures,
     operation_stats.measures,
+    exam_stats.measures,
 ]
 Values = dict[str, Number]
 
@@ -179,6 +185,8 @@ def _rates(values: dict[str, Number]) -> list[RateFigure]:
     return [
         _rate("in_time_rate", "及时触达率", values["warnings_reached_in_time"], values["warnings_received"]),
         _rate("success_rate", "劝阻成功率", values["warnings_dissuaded"], values["warnings_closed"]),
+        _rate("exam_pass_rate", "反诈考试合格率", values["exam_passed"], values["exam_participants"]),
+        _rate("exam_coverage", "反诈考试参考率", values["exam_participants"], values["exam_enrolment"]),
     ]
 
 

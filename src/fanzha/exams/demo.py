@@ -45,7 +45,7 @@ BLUEPRINT = [
 def _exam(session: Session, ctx: DemoContext) -> Exam:
     assert ctx.city is not None
     schools = [
-        SchoolIn(name=name, enrolment=enrolment, node_code=ctx.stations[i * 7 % len(ctx.stations)].code)
+        SchoolIn(name=name, enrolment=enrolment, node_code=ctx.grids[i * 97 % len(ctx.grids)].code)
         for i, (name, enrolment) in enumerate(UNIVERSITIES)
     ]
     data = ExamIn(
@@ -179,7 +179,7 @@ def build(session: Session, ctx: DemoContext) -> None:
     versions = [v for pool in exam.pool for v in pool]
     facts = version_facts(session, versions)
     keys = answer_keys(session, versions)
-    paths = {s.code: s.path for s in ctx.stations}
+    paths = {g.code: g.path for g in ctx.grids}
     schools = [(str(s["name"]), paths[str(s["node_code"])]) for s in exam.schools]
     weights = [int(str(s["enrolment"])) for s in exam.schools]
     level = {name: ctx.rng.uniform(0.72, 0.9) for name, _ in schools}

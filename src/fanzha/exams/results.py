@@ -7,13 +7,11 @@ question's or fraud type's *wrong rate* is wrong answers over answers in submitt
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from fanzha.core.scope import within
 from fanzha.core.vocab import FraudType
 from fanzha.exams.models import AttemptItem, Exam, Question, QuestionVersion, Submission
 from fanzha.exams.schemas import ResultsOut, TallyOut, WrongOut
@@ -169,50 +167,6 @@ def exam_results(
         all_questions[:questions],
         _by_fraud_type(all_questions),
     )
-
-
-@dataclass(frozen=True)
-class WeakTopic:
-    """A fraud type that the candidates of one node answer wrong often: what prevention should aim at."""
-
-    node_path: str
-    fraud_type: str
-    label: str
-    answers: int
-    wrong: int
-
-    @property
-    def wrong_rate(self) -> float:
-        return self.wrong / self.answers if self.answers else 0.0
-
-    @property
-    def reason(self) -> str:
-        counts = f"作答 {self.answers:,} 次，答错 {self.wrong:,} 次"
-        return f"考试中“{self.label}”类题目答错率 {self.wrong_rate:.0%}（{counts}）"
-
-
-def weak_topics(
-    session: Session, path: str, window: tuple[datetime, datetime], min_answers: int = 20
-) -> list[WeakTopic]:
-    """Per node (where the candidates' schools sit) and fraud type, in ``path``'s subtree, for the
-    submissions in ``window``: the wrong rate, highest first; lines with fewer answers are left out."""
-    wrong = func.sum(case((AttemptItem.correct.is_(False), 1), else_=0)).cast(Integer)
-    stmt = (
-        select(Submission.node_path, AttemptItem.fraud_type, func.count(), wrong)
-        .join(AttemptItem, AttemptItem.attempt_id == Submission.attempt_id)
-        .where(
-            within(Submission.node_path, path),
-            Submission.submitted_at >= window[0],
-            Submission.submitted_at < window[1],
-        )
-        .group_by(Submission.node_path, AttemptItem.fraud_type)
-    )
-    found = [
-        WeakTopic(p, ft, FraudType(ft).label, int(n), int(w))
-        for p, ft, n, w in session.execute(stmt)
-        if int(n) >= min_answers
-    ]
-    return sorted(found, key=lambda t: (-t.wrong_rate, t.node_path, t.fraud_type))
 
 
 def node_names(session: Session, path: str) -> dict[str, str]:

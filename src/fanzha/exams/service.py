@@ -10,15 +10,18 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Integer, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fanzha.audit import service as audit
 from fanzha.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from fanzha.core.principal import Principal
+from fanzha.core.scope import within
 from fanzha.core.timeutil import format_local
+from fanzha.core.vocab import FraudType
 from fanzha.exams import repository as repo
+from fanzha.exams.results import WrongLine
 from fanzha.exams.models import Attempt, AttemptItem, Candidate, Exam, QuestionKind, Submission
 from fanzha.exams.schemas import BlueprintItem, ExamIn, ExamOut, JoinIn, SchoolIn
 from fanzha.jurisdiction import service as jurisdiction
@@ -388,3 +391,42 @@ def submission_of(session: Session, attempt_id: int) -> Submission:
     if found is None:
         raise NotFound("还没有交卷，交卷并合格后才有证书")
     return found
+
+
+@dataclass(frozen=True)
+class WeakTopic(WrongLine):
+    """A fraud type that the candidates of one node (``key``: its path) answer wrong often: what
+    prevention should aim at."""
+
+    @property
+    def node_path(self) -> str:
+        return self.key
+
+    @property
+    def reason(self) -> str:
+        counts = f"作答 {self.answers:,} 次，答错 {self.wrong:,} 次"
+        return f"考试中“{self.label}”类题目答错率 {self.wrong_rate:.0%}（{counts}）"
+
+
+def weak_topics(
+    session: Session, path: str, window: tuple[datetime, datetime], min_answers: int = 20
+) -> list[WeakTopic]:
+    """Per node (where the candidates' schools sit) and fraud type, in ``path``'s subtree, for the
+    submissions in ``window``: the wrong rate, highest first; lines with fewer answers are left out."""
+    wrong = func.sum(case((AttemptItem.correct.is_(False), 1), else_=0)).cast(Integer)
+    stmt = (
+        select(Submission.node_path, AttemptItem.fraud_type, func.count(), wrong)
+        .join(AttemptItem, AttemptItem.attempt_id == Submission.attempt_id)
+        .where(
+            within(Submission.node_path, path),
+            Submission.submitted_at >= window[0],
+            Submission.submitted_at < window[1],
+        )
+        .group_by(Submission.node_path, AttemptItem.fraud_type)
+    )
+    found = [
+        WeakTopic(p, FraudType(ft).label, ft, int(n), int(w))
+        for p, ft, n, w in session.execute(stmt)
+        if int(n) >= min_answers
+    ]
+    return sorted(found, key=lambda t: (-t.wrong_rate, t.node_path, t.fraud_type))

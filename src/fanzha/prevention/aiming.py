@@ -6,6 +6,11 @@ has at least ``MIN_CASES`` cases and more than the period before. Its score is t
 plus ``WARNING_WEIGHT`` per early warning of the same grid, audience and type in the period (ten
 warnings weigh like one more case); ties go to the higher rate per 10,000 residents. The audience is
 the victim group the case names, or the victim's age band where no group (or "other") is named.
+
+The exams' weak topics join in (through the exams service): where the students of a grid's
+schools answered at least ``EXAM_WRONG_RATE`` of a fraud type's questions wrong in the period
+(over at least 20 answers), the (grid, students, type) line is listed even without rising cases,
+and its score gains ``EXAM_WEIGHT`` × the wrong rate (a 50 % wrong rate weighs like one more case).
 """
 
 from collections import defaultdict
@@ -16,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from fanzha.cases import stats as case_stats
 from fanzha.core.vocab import FraudType, VictimGroup
+from fanzha.exams import service as exams
 from fanzha.jurisdiction.models import Level, Node
 from fanzha.prevention.grids import nodes_by_paths
 from fanzha.prevention.schemas import AimLine
@@ -23,6 +29,8 @@ from fanzha.warnings import stats as warning_stats
 
 MIN_CASES = 2
 WARNING_WEIGHT = 0.1
+EXAM_WRONG_RATE = 0.3
+EXAM_WEIGHT = 2.0
 AGE_LABELS = dict(case_stats.AGE_BANDS)
 
 Key = tuple[str, str, str]  # (grid path, audience, fraud type)
@@ -71,7 +79,7 @@ def _change_words(now: int, before: int, label: str) -> str:
     return f"{label} {pct:+.0f}%（上期 {before} 起）"
 
 
-def _reason(line: AimLine, grid: Node, days: int) -> str:
+def _reason(line: AimLine, grid: Node, days: int, exam: str | None) -> str:
     words = [
         f"{grid.name}：{line.audience_label}{line.fraud_type_label}案件近{days}天 {line.cases} 起",
         _change_words(line.cases, line.cases_before, "环比"),
@@ -81,7 +89,21 @@ def _reason(line: AimLine, grid: Node, days: int) -> str:
         words.append(f"每万人 {line.per_10k:.2f} 起")
     if line.warnings:
         words.append(f"同期同类预警 {line.warnings} 条")
+    if exam:
+        words.append(exam)
     return "，".join(words)
+
+
+def _weak_in_exams(
+    session: Session, path: str, window: tuple[datetime, datetime]
+) -> dict[Key, exams.WeakTopic]:
+    """Fraud types the students of a node answered wrong often in the window (the exams service)."""
+    student = VictimGroup.STUDENT.value
+    return {
+        (t.node_path, student, t.fraud_type): t
+        for t in exams.weak_topics(session, path, window)
+        if t.wrong_rate >= EXAM_WRONG_RATE
+    }
 
 
 def _grids(session: Session, paths: Iterable[str]) -> dict[str, Node]:
@@ -96,14 +118,18 @@ def aim(session: Session, path: str, now: datetime, days: int = 30, limit: int =
     before = _case_counts(session, path, (now - 2 * span, now - span))
     last_year = _case_counts(session, path, (now - year - span, now - year))
     warned = _warning_counts(session, path, (now - span, now))
+    weak = _weak_in_exams(session, path, (now - span, now))
     rising = [k for k, n in current.items() if n >= MIN_CASES and n > before.get(k, 0)]
+    rising += sorted(set(weak) - set(rising))
     grids = _grids(session, (k[0] for k in rising))
     lines = []
     for key in rising:
         grid = grids.get(key[0])
         if grid is None:
-            continue  # a case recorded above grid level: no grid to aim at
-        cases, prior, warnings = current[key], before.get(key, 0), warned.get(key, 0)
+            continue  # a case or school recorded above grid level: no grid to aim at
+        cases, prior, warnings = current.get(key, 0), before.get(key, 0), warned.get(key, 0)
+        topic = weak.get(key)
+        score = cases - prior + WARNING_WEIGHT * warnings + (EXAM_WEIGHT * topic.wrong_rate if topic else 0.0)
         per_10k = round(cases * 10_000 / grid.population, 2) if grid.population else None
         fraud = FraudType(key[2])
         line = AimLine(
@@ -111,8 +137,10 @@ def aim(session: Session, path: str, now: datetime, days: int = 30, limit: int =
             audience_label=audience_label(key[1]), fraud_type=fraud, fraud_type_label=fraud.label,
             cases=cases, cases_before=prior,
             cases_last_year=last_year.get(key, 0), warnings=warnings, change_pct=_pct(cases, prior),
-            per_10k=per_10k, score=round(cases - prior + WARNING_WEIGHT * warnings, 2), reason="",
+            per_10k=per_10k, score=round(score, 2), reason="",
+            exam_wrong_rate=round(topic.wrong_rate, 3) if topic else None,
         )  # fmt: skip
-        lines.append(line.model_copy(update={"reason": _reason(line, grid, days)}))
+        reason = _reason(line, grid, days, topic.reason if topic else None)
+        lines.append(line.model_copy(update={"reason": reason}))
     lines.sort(key=lambda x: (-x.score, -(x.per_10k or 0), -x.cases, x.grid_code, x.audience, x.fraud_type))
     return [line.model_copy(update={"rank": i}) for i, line in enumerate(lines[:limit], start=1)]

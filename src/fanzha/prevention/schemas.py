@@ -69,6 +69,7 @@ class AimLine(BaseModel):
     warnings: int
     change_pct: float | None
     per_10k: float | None
+    exam_wrong_rate: float | None = None
     score: float
     reason: str
 
