@@ -194,6 +194,10 @@ ROUTES |= {
     "POST /operations/packages/{package_id}/items": Foreign(
         "admin_a", station_b_package, form={"kind": "person", "label": "嫌疑人"}
     ),
+    "GET /exams/{exam_id}/candidates": Foreign("police_a", lambda s, w: {"exam_id": _station_b_exam(s, w)}),
+    "GET /exams/{exam_id}/candidates.csv": Foreign(
+        "police_a", lambda s, w: {"exam_id": _station_b_exam(s, w)}
+    ),
     "GET /prevention/campaigns/{campaign_id}": Foreign(
         "prevention_a", lambda s, w: {"campaign_id": station_b_campaign(s, w)}
     ),

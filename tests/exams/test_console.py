@@ -71,3 +71,18 @@ def test_bank_page_imports_and_refuses_bad_files_whole(login, session: Session, 
     officer.post(f"/exams/bank/{question.id}/status", data={**_csrf(officer), "status": "approved"})
     assert bank.list_questions(session)[0].status == "approved"
     assert login("police_a").get("/exams/bank").status_code == 403
+
+
+def test_candidate_list_is_masked_scoped_paginated_and_exported(
+    login, session: Session, world: World
+) -> None:  # type: ignore[no-untyped-def]
+    exam = _exam_with_sittings(session, world)  # students 1–3 at 东区大学 (station A), 4 at 东区职院
+    page = login("prevention").get(f"/exams/{exam.id}/candidates")
+    assert page.status_code == 200 and page.text.count("<tr><td>东区") == 4
+    assert page.text.count("<td>*</td>") == 4 and "计科2班" in page.text  # student numbers 1–4, masked
+    one_school = login("prevention").get(f"/exams/{exam.id}/candidates", params={"school": "东区职院"})
+    assert one_school.text.count("<tr><td>东区") == 1 and "不合格" in one_school.text
+    exported = login("prevention").get(f"/exams/{exam.id}/candidates.csv").content.decode("utf-8-sig")
+    assert exported.splitlines()[0].startswith("学校,班级,考生（脱敏）") and len(exported.splitlines()) == 5
+    assert ",100,合格," in exported and ",*," in exported
+    assert login("police_b").get(f"/exams/{exam.id}/candidates").status_code == 404

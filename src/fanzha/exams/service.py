@@ -21,8 +21,8 @@ from fanzha.core.scope import within
 from fanzha.core.timeutil import format_local
 from fanzha.core.vocab import FraudType
 from fanzha.exams import repository as repo
-from fanzha.exams.results import WrongLine
 from fanzha.exams.models import Attempt, AttemptItem, Candidate, Exam, QuestionKind, Submission
+from fanzha.exams.results import WrongLine
 from fanzha.exams.schemas import BlueprintItem, ExamIn, ExamOut, JoinIn, SchoolIn
 from fanzha.jurisdiction import service as jurisdiction
 

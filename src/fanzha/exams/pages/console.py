@@ -2,6 +2,7 @@
 results (with the class breakdown of one school), and the question bank with import and export."""
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 from sqlalchemy.orm import Session
@@ -12,7 +13,7 @@ from fanzha.core.errors import FanzhaError, ValidationFailed
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.core.vocab import FraudType
-from fanzha.exams import bank, results, service
+from fanzha.exams import bank, candidates, results, service
 from fanzha.exams.models import Audience, QuestionKind, QuestionStatus
 from fanzha.exams.schemas import BlueprintItem, ExamIn, SchoolIn
 from fanzha.web.forms import blank_to_none, local_datetime, validated
@@ -151,6 +152,39 @@ def exam_results(
         "questions": service.question_count(exam),
     }
     return page(request, "exams/results.html", actor, ctx)
+
+
+CANDIDATES_PER_PAGE = 50
+
+
+@router.get("/{exam_id}/candidates")
+def candidate_list(
+    request: Request,
+    session: DbSession,
+    actor: Reader,
+    exam_id: int,
+    school: str | None = None,
+    page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+) -> Response:
+    """Who sat the exam in the officer's subtree, masked, 50 a page."""
+    exam = service.get_exam(session, exam_id, actor)
+    school = blank_to_none(school)
+    offset = (page_no - 1) * CANDIDATES_PER_PAGE
+    rows, total = candidates.candidate_rows(session, exam, actor, school, offset, CANDIDATES_PER_PAGE)
+    query = urlencode({"school": school} if school else {})
+    ctx = {
+        "exam": exam, "rows": rows, "school": school, "total": total, "page_no": page_no,
+        "pages": max(1, -(-total // CANDIDATES_PER_PAGE)), "query": query,
+    }  # fmt: skip
+    return page(request, "exams/candidates.html", actor, ctx)
+
+
+@router.get("/{exam_id}/candidates.csv")
+def candidate_export(session: DbSession, actor: Reader, exam_id: int, school: str | None = None) -> Response:
+    exam = service.get_exam(session, exam_id, actor)
+    rows, _ = candidates.candidate_rows(session, exam, actor, blank_to_none(school), 0, None)
+    headers = {"Content-Disposition": f'attachment; filename="exam-{exam.code}-candidates.csv"'}
+    return Response(candidates.export_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 @router.post("/{exam_id}/close")
