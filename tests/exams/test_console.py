@@ -2,11 +2,13 @@
 
 import re
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fanzha.exams import bank
+from fanzha.exams import bank, service
 from fanzha.exams.files import write_csv
-from tests.exams.factories import stock_bank
+from fanzha.exams.models import Question
+from tests.exams.factories import exam_in, stock_bank
 from tests.exams.test_results import _exam_with_sittings
 from tests.factories import World
 
@@ -86,3 +88,37 @@ def test_candidate_list_is_masked_scoped_paginated_and_exported(
     assert exported.splitlines()[0].startswith("学校,班级,考生（脱敏）") and len(exported.splitlines()) == 5
     assert ",100,合格," in exported and ",*," in exported
     assert login("police_b").get(f"/exams/{exam.id}/candidates").status_code == 404
+
+
+def test_question_edit_form_adds_a_version_the_running_exam_never_sees(
+    login, session: Session, world: World
+) -> None:  # type: ignore[no-untyped-def]
+    stock_bank(session, world.principals["prevention"])
+    exam = service.create_exam(session, exam_in(), world.principals["prevention"])
+    question = session.scalars(select(Question).where(Question.code == "S0")).one()
+    drawn = question.current_version_id
+    officer = login("prevention")
+    form = officer.get(f"/exams/bank/{question.id}/edit")
+    assert form.status_code == 200 and "当前 v1" in form.text and "先做一单小的试试" in form.text
+    fields = {
+        **_csrf(officer),
+        "kind": "single",
+        "fraud_type": "rebate_task",
+        "target_group": "students",
+        "difficulty": "2",
+        "stem": "有人招刷单兼职，先垫付再返佣，怎么办？",
+        "options": "先做一单试试\n拒绝并举报\n借钱多做几单",
+        "answer": "E",
+        "explanation": "刷单就是诈骗。",
+    }
+    bad = officer.post(f"/exams/bank/{question.id}/edit", data=fields)
+    assert bad.status_code == 422 and "answer" in bad.text
+    r = officer.post(
+        f"/exams/bank/{question.id}/edit", data={**fields, "answer": "B"}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    session.refresh(question)
+    assert question.version == 2 and question.current_version_id != drawn
+    assert any(drawn in pool for pool in exam.pool)
+    assert all(question.current_version_id not in pool for pool in exam.pool)
+    assert "有人招刷单兼职" in officer.get("/exams/bank").text

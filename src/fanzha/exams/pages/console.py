@@ -14,8 +14,8 @@ from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.core.vocab import FraudType
 from fanzha.exams import bank, candidates, results, service
-from fanzha.exams.models import Audience, QuestionKind, QuestionStatus
-from fanzha.exams.schemas import BlueprintItem, ExamIn, SchoolIn
+from fanzha.exams.models import Audience, QuestionKind, QuestionStatus, TargetGroup
+from fanzha.exams.schemas import BlueprintItem, ExamIn, QuestionIn, SchoolIn
 from fanzha.web.forms import blank_to_none, local_datetime, validated
 from fanzha.web.render import page, redirect
 
@@ -127,6 +127,76 @@ def import_questions(
     return redirect(f"/exams/bank?imported={counts['created']}&edited={counts['edited']}")
 
 
+def _question_page(
+    request: Request,
+    actor: Principal,
+    question_id: int,
+    form: dict[str, str],
+    error: str = "",
+    status: int = 200,
+) -> Response:
+    ctx = {
+        "question_id": question_id,
+        "form": form,
+        "error": error,
+        "kinds": list(QuestionKind),
+        "fraud_types": list(FraudType),
+        "groups": list(TargetGroup),
+    }
+    return page(request, "exams/question.html", actor, ctx, status)
+
+
+@router.get("/bank/{question_id}/edit")
+def question_form(request: Request, session: DbSession, actor: Writer, question_id: int) -> Response:
+    """The question as it reads now; saving a changed wording adds a version, so exams that drew
+    the earlier one (running or finished) keep it."""
+    q = bank.question_out(session, question_id)
+    form = {
+        "kind": q.kind,
+        "fraud_type": q.fraud_type,
+        "target_group": q.target_group,
+        "difficulty": str(q.difficulty),
+        "stem": q.stem,
+        "options": "\n".join(q.options),
+        "answer": q.answer,
+        "explanation": q.explanation,
+        "code": q.code,
+        "version": str(q.version),
+    }
+    return _question_page(request, actor, question_id, form)
+
+
+@router.post("/bank/{question_id}/edit")
+async def question_edit(request: Request, session: DbSession, actor: Writer, question_id: int) -> Response:
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    return await run_in_threadpool(_question_edit, request, session, actor, question_id, form)
+
+
+def _question_edit(
+    request: Request, session: Session, actor: Principal, question_id: int, form: dict[str, str]
+) -> Response:
+    current = bank.question_out(session, question_id)
+    try:
+        data = validated(
+            QuestionIn,
+            code=current.code,
+            kind=form.get("kind", ""),
+            fraud_type=form.get("fraud_type", ""),
+            target_group=form.get("target_group", ""),
+            difficulty=form.get("difficulty", ""),
+            status=current.status,
+            stem=form.get("stem", ""),
+            options=[o.strip() for o in form.get("options", "").splitlines() if o.strip()],
+            answer=form.get("answer", ""),
+            explanation=form.get("explanation", ""),
+        )
+        bank.edit_question(session, question_id, data, actor)
+    except FanzhaError as err:
+        shown = {**form, "code": current.code, "version": str(current.version)}
+        return _question_page(request, actor, question_id, shown, err.message, err.status)
+    return redirect(f"/exams/bank#q{question_id}")
+
+
 @router.post("/bank/{question_id}/status")
 def question_status(
     session: DbSession, actor: Writer, question_id: int, status: Annotated[QuestionStatus, Form()]
@@ -173,9 +243,14 @@ def candidate_list(
     rows, total = candidates.candidate_rows(session, exam, actor, school, offset, CANDIDATES_PER_PAGE)
     query = urlencode({"school": school} if school else {})
     ctx = {
-        "exam": exam, "rows": rows, "school": school, "total": total, "page_no": page_no,
-        "pages": max(1, -(-total // CANDIDATES_PER_PAGE)), "query": query,
-    }  # fmt: skip
+        "exam": exam,
+        "rows": rows,
+        "school": school,
+        "total": total,
+        "page_no": page_no,
+        "pages": max(1, -(-total // CANDIDATES_PER_PAGE)),
+        "query": query,
+    }
     return page(request, "exams/candidates.html", actor, ctx)
 
 
