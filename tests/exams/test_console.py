@@ -122,3 +122,41 @@ def test_question_edit_form_adds_a_version_the_running_exam_never_sees(
     assert any(drawn in pool for pool in exam.pool)
     assert all(question.current_version_id not in pool for pool in exam.pool)
     assert "有人招刷单兼职" in officer.get("/exams/bank").text
+
+
+def test_exam_targets_schools_of_preventions_register_by_id(login, session: Session, world: World) -> None:  # type: ignore[no-untyped-def]
+    from fanzha.prevention import targets
+    from tests.prevention.factories import GRID_A1, GRID_B1, target_row
+
+    rows = [target_row(), target_row(grid_code=GRID_B1, name="翠苑小学", people="300")]
+    targets.import_targets(session, rows, world.principals["prevention"])
+    ids = {t.name: t.id for t in targets.schools(session, "/")}
+    stock_bank(session, world.principals["prevention"])
+    officer = login("prevention_a")
+    shown = officer.get("/exams/new")
+    assert "阳光小学（阳光社区 · 640 人）" in shown.text and "翠苑小学" not in shown.text
+    form = {
+        **_csrf(officer),
+        "title": "阳光小学反诈考试",
+        "node_code": "369901001",
+        "audience": "schools",
+        "school_target": str(ids["阳光小学"]),
+        "schools": "",
+        "count_single": "2",
+        "opens_at": "2026-11-20T08:00",
+        "closes_at": "2026-11-30T20:00",
+        "time_limit_min": "15",
+        "pass_mark": "60",
+        "attempts_allowed": "1",
+        "identify_by": "student_no",
+    }
+    r = officer.post("/exams/new", data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    exam = service.get_exam(
+        session, int(r.headers["location"].rsplit("/", 1)[1]), world.principals["prevention_a"]
+    )
+    assert exam.schools == [
+        {"name": "阳光小学", "enrolment": 640, "node_code": GRID_A1, "target_id": ids["阳光小学"]}
+    ]
+    foreign = officer.post("/exams/new", data={**form, "school_target": str(ids["翠苑小学"])})
+    assert foreign.status_code == 422 and "不是本辖区登记的学校" in foreign.text

@@ -117,11 +117,21 @@ class BlueprintItem(Input):
 
 
 class SchoolIn(Input):
+    """A school as free text (name, enrolment, node), or a school of prevention's register by
+    ``target_id``: its name, enrolment (the register's people) and grid then come from there."""
+
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    name: Annotated[str, Field(min_length=1, max_length=100)]
+    name: Annotated[str, Field(max_length=100)] = ""
     enrolment: Annotated[int, Field(ge=0, le=1_000_000)] = 0
     node_code: Annotated[str | None, Field(max_length=20)] = None
+    target_id: int | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> Self:
+        if not self.name and self.target_id is None:
+            raise ValueError("name：请填写学校名称，或选择登记在册的学校")
+        return self
 
 
 class ExamIn(Input):

@@ -25,6 +25,7 @@ from fanzha.exams.models import Attempt, AttemptItem, Candidate, Exam, QuestionK
 from fanzha.exams.results import WrongLine
 from fanzha.exams.schemas import BlueprintItem, ExamIn, ExamOut, JoinIn, SchoolIn
 from fanzha.jurisdiction import service as jurisdiction
+from fanzha.prevention import targets as prevention_targets
 
 # Seconds after the deadline in which a submit still counts: the page submits itself at zero,
 # and the request needs a moment to arrive. Anything later is refused.
@@ -82,8 +83,28 @@ def _check_schools(session: Session, schools: list[SchoolIn], scope_path: str) -
                 raise ValidationFailed.on(f"schools.{index}.node_code", "学校所在辖区须在考试的辖区之内")
 
 
+def _registered(session: Session, schools: list[SchoolIn], actor: Principal) -> list[SchoolIn]:
+    """Schools named by prevention's register take their name, enrolment and grid from it."""
+    ids = [s.target_id for s in schools if s.target_id is not None]
+    if not ids:
+        return schools
+    found = prevention_targets.schools_by_id(session, ids, actor, "schools")
+    return [
+        s
+        if s.target_id is None
+        else SchoolIn(
+            name=found[s.target_id].name,
+            enrolment=found[s.target_id].people,
+            node_code=found[s.target_id].grid_code,
+            target_id=s.target_id,
+        )
+        for s in schools
+    ]
+
+
 def create_exam(session: Session, data: ExamIn, actor: Principal) -> Exam:
     node = jurisdiction.node_in_scope(session, data.node_code, actor.scope_path)
+    data = data.model_copy(update={"schools": _registered(session, data.schools, actor)})
     _check_schools(session, data.schools, node.path)
     pool = _freeze_pool(session, data.blueprint, data.target_group.value if data.target_group else None)
     exam = Exam(

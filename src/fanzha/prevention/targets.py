@@ -151,3 +151,20 @@ def totals_by_grid(session: Session, path: str) -> dict[str, dict[str, tuple[int
     for p, kind, n, people in session.execute(stmt):
         result.setdefault(str(p), {})[str(kind)] = (int(n), int(people or 0))
     return result
+
+
+def schools(session: Session, path: str) -> list[TargetOut]:
+    """The schools registered in the subtree at ``path`` (what an exam may target by id)."""
+    rows, _ = list_targets(session, path, TargetKind.SCHOOL, 0, 2000)
+    return rows
+
+
+def schools_by_id(session: Session, ids: Sequence[int], actor: Principal, field: str) -> dict[int, TargetOut]:
+    """Registered schools by id, all in the actor's subtree; any other id is a field error."""
+    rows = session.scalars(select(Target).where(Target.id.in_(list(ids)))).all()
+    found = {t.id: t for t in rows if t.kind == TargetKind.SCHOOL.value and actor.sees(t.node_path)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ValidationFailed.on(field, f"宣防对象 {missing[0]} 不是本辖区登记的学校")
+    nodes = nodes_by_paths(session, [t.node_path for t in found.values()])
+    return {i: _target_out(t, nodes[t.node_path]) for i, t in found.items()}

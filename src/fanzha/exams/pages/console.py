@@ -16,6 +16,7 @@ from fanzha.core.vocab import FraudType
 from fanzha.exams import bank, candidates, results, service
 from fanzha.exams.models import Audience, QuestionKind, QuestionStatus, TargetGroup
 from fanzha.exams.schemas import BlueprintItem, ExamIn, QuestionIn, SchoolIn
+from fanzha.prevention import targets as prevention_targets
 from fanzha.web.forms import blank_to_none, local_datetime, validated
 from fanzha.web.render import page, redirect
 
@@ -46,25 +47,47 @@ def parse_schools(text: str) -> list[SchoolIn]:
 
 
 def _new_page(
-    request: Request, actor: Principal, form: dict[str, str], error: str = "", status: int = 200
+    request: Request,
+    session: Session,
+    actor: Principal,
+    form: dict[str, str],
+    error: str = "",
+    status: int = 200,
+    chosen: tuple[str, ...] = (),
 ) -> Response:
-    ctx = {"form": form, "error": error, "kinds": list(QuestionKind), "audiences": list(Audience)}
+    ctx = {
+        "form": form,
+        "error": error,
+        "kinds": list(QuestionKind),
+        "audiences": list(Audience),
+        "registered": prevention_targets.schools(session, actor.scope_path),
+        "chosen": chosen,
+    }
     return page(request, "exams/new.html", actor, ctx, status)
 
 
 @router.get("/new")
-def new_exam(request: Request, actor: Writer) -> Response:
-    return _new_page(request, actor, {"time_limit_min": "30", "pass_mark": "60", "attempts_allowed": "1"})
+def new_exam(request: Request, session: DbSession, actor: Writer) -> Response:
+    defaults = {"time_limit_min": "30", "pass_mark": "60", "attempts_allowed": "1"}
+    return _new_page(request, session, actor, defaults)
 
 
 @router.post("/new")
 async def create_exam(request: Request, session: DbSession, actor: Writer) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
-    return await run_in_threadpool(_create_exam, request, session, actor, form)
+    raw = await request.form()
+    form = {k: str(v) for k, v in raw.items() if k != "school_target"}
+    chosen = tuple(str(v) for v in raw.getlist("school_target"))
+    return await run_in_threadpool(_create_exam, request, session, actor, form, chosen)
 
 
-def _create_exam(request: Request, session: Session, actor: Principal, form: dict[str, str]) -> Response:
+def _create_exam(
+    request: Request, session: Session, actor: Principal, form: dict[str, str], chosen: tuple[str, ...]
+) -> Response:
+    """Schools typed in the text box and schools ticked from prevention's register, together."""
     try:
+        if not all(v.isdigit() for v in chosen):
+            raise ValidationFailed.on("schools", "请从列表中勾选登记在册的学校")
+        registered = [SchoolIn(target_id=int(v)) for v in chosen]
         blueprint = [
             BlueprintItem(kind=kind, count=int(form.get(f"count_{kind.value}") or 0))
             for kind in QuestionKind
@@ -75,7 +98,7 @@ def _create_exam(request: Request, session: Session, actor: Principal, form: dic
             title=form.get("title", ""),
             node_code=form.get("node_code", ""),
             audience=form.get("audience", "schools"),
-            schools=parse_schools(form.get("schools", "")),
+            schools=parse_schools(form.get("schools", "")) + registered,
             blueprint=blueprint,
             opens_at=local_datetime("opens_at", form.get("opens_at", "")),
             closes_at=local_datetime("closes_at", form.get("closes_at", "")),
@@ -87,7 +110,7 @@ def _create_exam(request: Request, session: Session, actor: Principal, form: dic
         exam = service.create_exam(session, data, actor)
     except (FanzhaError, ValueError) as err:
         message = err.message if isinstance(err, FanzhaError) else f"组卷题数须为整数：{err}"
-        return _new_page(request, actor, form, message, getattr(err, "status", 422))
+        return _new_page(request, session, actor, form, message, getattr(err, "status", 422), chosen)
     return redirect(f"/exams/{exam.id}")
 
 
