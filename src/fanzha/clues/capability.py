@@ -8,6 +8,7 @@ CAPABILITY = Capability(
     label="线索与串并案",
     models="fanzha.clues.models",
     jobs=(
+        JobSpec("clues-escalation", 60, "fanzha.clues.tick:tick", interval_setting="clues_tick_s"),
         JobSpec(
             "series-index", 60, "fanzha.clues.service:index_new_cases", interval_setting="series_index_s"
         ),
