@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tests.clues.factories import station_b_case, station_b_clue, station_b_series
 from tests.factories import World
 from tests.operations.factories import station_b_operation, station_b_package, station_b_target
 from tests.prevention.factories import (
@@ -39,6 +40,13 @@ class Foreign:
 
 
 ROUTES: dict[str, Foreign] = {
+    "GET /api/v1/clues/{clue_id}": Foreign("police_a", station_b_clue),
+    "POST /api/v1/clues/{clue_id}/judge": Foreign("police_a", station_b_clue, {"note": "研判"}),
+    "POST /api/v1/clues/{clue_id}/result": Foreign("police_a", station_b_clue, {"result": "nothing"}),
+    "POST /api/v1/clues/{clue_id}/reopen": Foreign("police_a", station_b_clue, {"note": "复核"}),
+    "POST /api/v1/clues/{clue_id}/route": Foreign("police_a", station_b_clue, {"node_code": "369901001"}),
+    "GET /api/v1/series/{series_id}": Foreign("police_a", station_b_series),
+    "GET /api/v1/series/by-case/{case_id}": Foreign("police_a", station_b_case),
     "GET /api/v1/warnings/{warning_id}": Foreign("police_a", station_b_warning),
     "POST /api/v1/warnings/{warning_id}/claim": Foreign("police_a", station_b_warning),
     "POST /api/v1/warnings/{warning_id}/release": Foreign("police_a", station_b_warning),

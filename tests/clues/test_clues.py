@@ -81,3 +81,15 @@ def test_closing_a_series_closes_its_open_clues(session: Session, world: World) 
     )
     assert closed == [open_id]
     assert workflow.get_clue(session, open_id, world.principals["commander"]).result == "suspect"
+
+
+def test_api_creates_a_clue_masked_and_shows_a_cases_series(login, session: Session, world: World) -> None:  # type: ignore[no-untyped-def]
+    client = login("police_a")
+    created = client.post("/api/v1/clues", json={"kind": "bank_account", "value": "6222 0000 4444 5555"})
+    assert created.status_code == 201, created.text
+    assert created.json()["value"] != "6222 0000 4444 5555" and created.json()["node_code"] == "369901001"
+    case_id = case_with(session, world, ("bank_account", "6222-0000-4444-5555"))
+    (link,) = client.get(f"/api/v1/series/by-case/{case_id}").json()
+    assert link["via"][0]["value"] == "6222000044445555" and link["record_count"] == 2
+    detail = client.get(f"/api/v1/series/{link['series_id']}").json()
+    assert {m["kind"] for m in detail["members"]} == {"case", "clue"}

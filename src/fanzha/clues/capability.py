@@ -1,7 +1,7 @@
 """What clues contribute: the clue workflow with deadlines and escalation, and case series (串并案)
 over shared identifiers, for the crackdown side (docs/crackdown.md)."""
 
-from fanzha.core.registry import Capability, JobSpec
+from fanzha.core.registry import Capability, CliEntry, JobSpec
 
 CAPABILITY = Capability(
     name="clues",
@@ -12,6 +12,11 @@ CAPABILITY = Capability(
         JobSpec(
             "series-index", 60, "fanzha.clues.service:index_new_cases", interval_setting="series_index_s"
         ),
+    ),
+    api_routers=("fanzha.clues.routes:router",),
+    cli=(
+        CliEntry("clues", "fanzha.clues.cli:clues_app", "线索：列表、超时升级"),
+        CliEntry("series", "fanzha.clues.cli:series_app", "串并案：增量索引、全量重算（duckdb|spark）"),
     ),
     audit_labels="fanzha.clues.models:AUDIT_LABELS",
     permissions=("clues.read", "clues.work", "clues.intake"),
