@@ -79,7 +79,9 @@ def test_bad_case_form_names_the_field(client: TestClient, world: World) -> None
     data = {"csrf_token": csrf, "occurred_at": "2026-11-20T09:30", "node_code": "369901001001"}
     r = client.post("/cases/new", data={**data, "fraud_type": "nope", "loss_amount": "x"}, headers=HTML)
     assert r.status_code == 422
-    assert "损失金额：必须是数字" in r.text and "loss_amount" not in r.text
+    error = re.search(r'id="error"[^>]*>([^<]*)<', r.text)
+    assert error and "损失金额：必须是数字" in error[1] and "loss_amount" not in error[1]
+    assert 'name="loss_amount" inputmode="decimal" value="x"' in r.text  # the form, as typed
 
 
 def test_case_page_names_identifier_kinds_and_people_in_chinese(

@@ -1,13 +1,16 @@
 """Administration pages: the jurisdiction tree, units, users and API keys."""
 
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response, UploadFile
+from sqlalchemy.orm import Session
 
 from fanzha.accounts import service as accounts
 from fanzha.accounts.deps import DbSession, requires
 from fanzha.accounts.schemas import ApiKeyIn, UserIn, UserPatch
+from fanzha.core.errors import FanzhaError
 from fanzha.core.principal import Principal
 from fanzha.core.roles import CLIENT_SCOPES, Perm, Role
 from fanzha.jurisdiction import service as tree
@@ -17,7 +20,7 @@ from fanzha.warnings.deadlines import DEFAULTS, Norm, Norms, set_norm
 from fanzha.warnings.models import Level as WarningLevel
 from fanzha.warnings.models import Source
 from fanzha.warnings.schemas import SettingIn
-from fanzha.web.forms import validated
+from fanzha.web.forms import attempt, validated
 from fanzha.web.render import page, redirect
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -34,6 +37,18 @@ SCOPE_LABELS = {
     Perm.FUNDS_BANK: "银行止付冻结回执",
     Perm.FUNDS_CHECK: "账户风险查询",
 }
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A form the service refused: why, and what was typed, to show the form again."""
+
+    error: FanzhaError
+    typed: dict[str, Any]
+
+
+def _refusal(failed: Refused | None) -> dict[str, Any]:
+    return {"error": failed.error.message if failed else "", "typed": failed.typed if failed else {}}
 
 
 @router.get("/tree")
@@ -53,16 +68,17 @@ def tree_import(request: Request, session: DbSession, actor: TreeAdmin, file: Up
 UNITS_PER_PAGE = 50
 
 
-@router.get("/units")
-def units_page(
+def _units_page(
     request: Request,
-    session: DbSession,
-    actor: TreeAdmin,
+    session: Session,
+    actor: Principal,
     q: str = "",
-    page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+    page_no: int = 1,
+    failed: Refused | None = None,
 ) -> Response:
     units, total = tree.search_units(session, actor.scope_path, q, page_no, UNITS_PER_PAGE)
     ctx = {
+        **_refusal(failed),
         "units": units,
         "kinds": {k: k.label for k in UnitKind},
         "q": q,
@@ -71,47 +87,78 @@ def units_page(
         "pages": max(1, -(-total // UNITS_PER_PAGE)),
         "query": urlencode({"q": q} if q else {}),
     }
-    return page(request, "admin/units.html", actor, ctx)
+    return page(request, "admin/units.html", actor, ctx, status_code=failed.error.status if failed else 200)
+
+
+@router.get("/units")
+def units_page(
+    request: Request,
+    session: DbSession,
+    actor: TreeAdmin,
+    q: str = "",
+    page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+) -> Response:
+    return _units_page(request, session, actor, q, page_no)
 
 
 @router.post("/units")
 def create_unit(
+    request: Request,
     session: DbSession,
     actor: TreeAdmin,
-    name: Annotated[str, Form()],
-    kind: Annotated[str, Form()],
-    node_code: Annotated[str, Form()],
+    name: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "",
+    node_code: Annotated[str, Form()] = "",
     bank_code: Annotated[str, Form()] = "",
 ) -> Response:
-    data = validated(UnitIn, name=name, kind=kind, node_code=node_code, bank_code=bank_code or None)
-    tree.create_unit_in_scope(session, data, actor)
+    typed = {"name": name, "kind": kind, "node_code": node_code, "bank_code": bank_code}
+
+    def step() -> object:
+        data = validated(UnitIn, name=name, kind=kind, node_code=node_code, bank_code=bank_code or None)
+        return tree.create_unit_in_scope(session, data, actor)
+
+    done = attempt(session, step)
+    if isinstance(done, FanzhaError):
+        return _units_page(request, session, actor, failed=Refused(done, typed))
     return redirect("/admin/units")
 
 
-@router.get("/users")
-def users_page(request: Request, session: DbSession, actor: UserAdmin) -> Response:
+def _users_page(
+    request: Request, session: Session, actor: Principal, failed: Refused | None = None
+) -> Response:
     ctx = {
+        **_refusal(failed),
         "users": accounts.list_users(session, actor),
         "units": {u.id: u for u in tree.units_in_scope(session, actor)},
         "roles": list(Role),
     }
-    return page(request, "admin/users.html", actor, ctx)
+    return page(request, "admin/users.html", actor, ctx, status_code=failed.error.status if failed else 200)
+
+
+@router.get("/users")
+def users_page(request: Request, session: DbSession, actor: UserAdmin) -> Response:
+    return _users_page(request, session, actor)
 
 
 @router.post("/users")
 def create_user(
+    request: Request,
     session: DbSession,
     actor: UserAdmin,
-    username: Annotated[str, Form()],
-    display_name: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-    role: Annotated[str, Form()],
-    unit_id: Annotated[int, Form()],
+    username: Annotated[str, Form()] = "",
+    display_name: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "",
+    unit_id: Annotated[str, Form()] = "",
 ) -> Response:
-    data = validated(
-        UserIn, username=username, display_name=display_name, password=password, role=role, unit_id=unit_id
-    )
-    accounts.create_user(session, data, actor)
+    def step() -> object:
+        fields = {"username": username, "display_name": display_name, "password": password}
+        return accounts.create_user(session, validated(UserIn, **fields, role=role, unit_id=unit_id), actor)
+
+    done = attempt(session, step)
+    if isinstance(done, FanzhaError):  # everything but the password comes back as typed
+        typed = {"username": username, "display_name": display_name, "role": role, "unit_id": unit_id}
+        return _users_page(request, session, actor, Refused(done, typed))
     return redirect("/admin/users")
 
 
@@ -130,15 +177,22 @@ def update_user(
     return redirect("/admin/users")
 
 
-def _keys_page(request: Request, session: DbSession, actor: Principal, token: str | None = None) -> Response:
+def _keys_page(
+    request: Request,
+    session: Session,
+    actor: Principal,
+    token: str | None = None,
+    failed: Refused | None = None,
+) -> Response:
     ctx = {
+        **_refusal(failed),
         "keys": accounts.list_api_keys(session, actor),
         "units": {u.id: u for u in tree.units_in_scope(session, actor)},
         "scopes": {str(s): SCOPE_LABELS[s] for s in sorted(CLIENT_SCOPES)},
         "sources": {s.value: s.label for s in Source},
         "token": token,
     }
-    return page(request, "admin/keys.html", actor, ctx)
+    return page(request, "admin/keys.html", actor, ctx, status_code=failed.error.status if failed else 200)
 
 
 @router.get("/keys")
@@ -151,13 +205,19 @@ def create_key(
     request: Request,
     session: DbSession,
     actor: KeyAdmin,
-    name: Annotated[str, Form()],
-    unit_id: Annotated[int, Form()],
-    scopes: Annotated[list[str], Form()],
+    name: Annotated[str, Form()] = "",
+    unit_id: Annotated[str, Form()] = "",
+    scopes: Annotated[list[str] | None, Form()] = None,
     sources: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    data = validated(ApiKeyIn, name=name, unit_id=unit_id, scopes=scopes, sources=sources or [])
-    _, token = accounts.create_api_key(session, data, actor)
+    def step() -> str:
+        data = validated(ApiKeyIn, name=name, unit_id=unit_id, scopes=scopes or [], sources=sources or [])
+        return accounts.create_api_key(session, data, actor)[1]
+
+    token = attempt(session, step)
+    if isinstance(token, FanzhaError):
+        typed = {"name": name, "unit_id": unit_id, "scopes": scopes or [], "sources": sources or []}
+        return _keys_page(request, session, actor, failed=Refused(token, typed))
     # The token is shown in this one response only; it is stored as a digest.
     return _keys_page(request, session, actor, token)
 
@@ -168,39 +228,58 @@ def revoke_key(key_id: int, session: DbSession, actor: KeyAdmin) -> Response:
     return redirect("/admin/keys")
 
 
+def _deadlines_page(
+    request: Request, session: Session, actor: Principal, node: str | None, failed: Refused | None = None
+) -> Response:
+    code = node or actor.scope_path.strip("/").split("/")[-1]
+    current = tree.node_in_scope(session, code, actor.scope_path)
+    norms = Norms(session)
+    rows = [(lv, norms.for_path(current.path, lv.value), DEFAULTS[lv.value]) for lv in WarningLevel]
+    ctx = {**_refusal(failed), "current": current, "rows": rows}
+    return page(
+        request, "admin/deadlines.html", actor, ctx, status_code=failed.error.status if failed else 200
+    )
+
+
 @router.get("/deadlines")
 def deadlines_page(
     request: Request, session: DbSession, actor: SettingsAdmin, node: str | None = None
 ) -> Response:
     """Handling deadlines per warning level in force for a node (its own or the nearest ancestor's)."""
-    code = node or actor.scope_path.strip("/").split("/")[-1]
-    current = tree.node_in_scope(session, code, actor.scope_path)
-    norms = Norms(session)
-    rows = [(lv, norms.for_path(current.path, lv.value), DEFAULTS[lv.value]) for lv in WarningLevel]
-    return page(request, "admin/deadlines.html", actor, {"current": current, "rows": rows})
+    return _deadlines_page(request, session, actor, node)
 
 
 @router.post("/deadlines")
 def set_deadline(
+    request: Request,
     session: DbSession,
     actor: SettingsAdmin,
     node_code: Annotated[str, Form()],
     level: Annotated[str, Form()],
-    contact_min: Annotated[int, Form()],
-    close_min: Annotated[int, Form()],
+    contact_min: Annotated[str, Form()] = "",
+    close_min: Annotated[str, Form()] = "",
     visit_min: Annotated[str, Form()] = "",
     auto_assign: Annotated[bool, Form()] = False,
 ) -> Response:
-    data = validated(
-        SettingIn,
-        node_code=node_code,
-        level=level,
-        contact_min=contact_min,
-        visit_min=visit_min.strip() or None,
-        close_min=close_min,
-        auto_assign=auto_assign,
-    )
-    node = tree.node_in_scope(session, data.node_code, actor.scope_path)
-    norm = Norm(data.contact_min, data.visit_min, data.close_min, data.auto_assign)
-    set_norm(session, node.id, node.path, data.level.value, norm, actor.actor)
-    return redirect(f"/admin/deadlines?node={node.code}")
+    def step() -> str:
+        data = validated(
+            SettingIn,
+            node_code=node_code,
+            level=level,
+            contact_min=contact_min.strip() or None,
+            visit_min=visit_min.strip() or None,
+            close_min=close_min.strip() or None,
+            auto_assign=auto_assign,
+        )
+        node = tree.node_in_scope(session, data.node_code, actor.scope_path)
+        norm = Norm(data.contact_min, data.visit_min, data.close_min, data.auto_assign)
+        set_norm(session, node.id, node.path, data.level.value, norm, actor.actor)
+        return node.code
+
+    done = attempt(session, step)
+    if isinstance(done, FanzhaError):  # the level's row shows what was typed and what is wrong
+        typed = {"level": level, "contact_min": contact_min, "visit_min": visit_min, "close_min": close_min}
+        return _deadlines_page(
+            request, session, actor, node_code, Refused(done, typed | {"auto": auto_assign})
+        )
+    return redirect(f"/admin/deadlines?node={done}")

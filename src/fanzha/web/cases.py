@@ -1,7 +1,6 @@
 """Case pages: list with filters, detail with its history, status moves, opening a case."""
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
@@ -13,17 +12,18 @@ from fanzha.cases import service
 from fanzha.cases.models import STATUS_MOVES, CaseStatus
 from fanzha.cases.schemas import CaseIn, CaseQuery, CaseStatusIn
 from fanzha.core.config import get_settings
-from fanzha.core.errors import ValidationFailed
+from fanzha.core.errors import FanzhaError, ValidationFailed
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.core.vocab import FraudType, VictimGroup
-from fanzha.web.forms import blank_to_none, validated
+from fanzha.web.forms import attempt, blank_to_none, decimal_field, validated
 from fanzha.web.render import page, redirect
 
 router = APIRouter(prefix="/cases", include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Perm.CASES_READ))]
 Writer = Annotated[Principal, Depends(requires(Perm.CASES_WRITE))]
 PAGE_SIZE = 50
+OPTIONAL_FIELDS = ("victim_name", "victim_phone", "victim_age", "victim_group", "warning_id")
 
 
 @router.get("")
@@ -64,6 +64,13 @@ def case_list(
     return page(request, "cases/list.html", actor, ctx)
 
 
+def _new_form(
+    request: Request, actor: Principal, typed: dict[str, str], error: str = "", status: int = 200
+) -> Response:
+    ctx = {"typed": typed, "error": error, "fraud_types": list(FraudType), "groups": list(VictimGroup)}
+    return page(request, "cases/new.html", actor, ctx, status_code=status)
+
+
 @router.get("/new")
 def new_case(
     request: Request,
@@ -73,23 +80,35 @@ def new_case(
     fraud_type: str = "",
     victim_phone: str = "",
 ) -> Response:
-    ctx = {
-        "prefill": {"warning_id": warning_id, "node_code": node_code, "fraud_type": fraud_type},
-        "victim_phone": victim_phone,
-        "fraud_types": list(FraudType),
-        "groups": list(VictimGroup),
-    }
-    return page(request, "cases/new.html", actor, ctx)
+    typed = {"warning_id": str(warning_id or ""), "node_code": node_code, "fraud_type": fraud_type}
+    return _new_form(request, actor, typed | {"victim_phone": victim_phone, "loss_amount": "0"})
+
+
+def _case_in(typed: dict[str, str]) -> CaseIn:
+    try:
+        when = datetime.fromisoformat(typed["occurred_at"]).replace(tzinfo=get_settings().tz)
+    except ValueError as exc:
+        raise ValidationFailed.on("occurred_at", "时间格式不正确") from exc
+    return validated(
+        CaseIn,
+        occurred_at=when,
+        node_code=typed["node_code"],
+        fraud_type=typed["fraud_type"],
+        loss_amount=decimal_field("loss_amount", typed["loss_amount"]),
+        summary=typed["summary"],
+        **{k: blank_to_none(typed[k]) for k in OPTIONAL_FIELDS},
+    )
 
 
 @router.post("/new")
 def create_case(
+    request: Request,
     session: DbSession,
     actor: Writer,
-    occurred_at: Annotated[str, Form()],
-    node_code: Annotated[str, Form()],
-    fraud_type: Annotated[str, Form()],
-    loss_amount: Annotated[str, Form()],
+    occurred_at: Annotated[str, Form()] = "",
+    node_code: Annotated[str, Form()] = "",
+    fraud_type: Annotated[str, Form()] = "",
+    loss_amount: Annotated[str, Form()] = "",
     victim_name: Annotated[str, Form()] = "",
     victim_phone: Annotated[str, Form()] = "",
     victim_age: Annotated[str, Form()] = "",
@@ -97,29 +116,18 @@ def create_case(
     summary: Annotated[str, Form()] = "",
     warning_id: Annotated[str, Form()] = "",
 ) -> Response:
-    try:
-        when = datetime.fromisoformat(occurred_at).replace(tzinfo=get_settings().tz)
-    except ValueError as exc:
-        raise ValidationFailed.on("occurred_at", "时间格式不正确") from exc
-    try:
-        amount = Decimal(loss_amount or "0")
-    except InvalidOperation as exc:
-        raise ValidationFailed.on("loss_amount", "必须是数字") from exc
-    data = validated(
-        CaseIn,
-        occurred_at=when,
-        node_code=node_code,
-        fraud_type=fraud_type,
-        loss_amount=amount,
-        victim_name=blank_to_none(victim_name),
-        victim_phone=blank_to_none(victim_phone),
-        victim_age=blank_to_none(victim_age),
-        victim_group=blank_to_none(victim_group),
-        summary=summary,
-        warning_id=blank_to_none(warning_id),
-    )
-    case = service.register_case(session, data, actor)
-    return redirect(f"/cases/{case.id}")
+    typed = {"occurred_at": occurred_at, "node_code": node_code, "fraud_type": fraud_type}
+    typed |= {"loss_amount": loss_amount, "victim_name": victim_name, "victim_phone": victim_phone}
+    typed |= {
+        "victim_age": victim_age,
+        "victim_group": victim_group,
+        "summary": summary,
+        "warning_id": warning_id,
+    }
+    done = attempt(session, lambda: service.register_case(session, _case_in(typed), actor))
+    if isinstance(done, FanzhaError):  # the form again, as typed, with the field at fault
+        return _new_form(request, actor, typed, done.message, done.status)
+    return redirect(f"/cases/{done.id}")
 
 
 @router.get("/{case_id}")

@@ -1,15 +1,18 @@
 """Turning HTML form fields into the capabilities' Pydantic inputs, with Chinese field errors."""
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
 
 from fanzha.core.config import get_settings
-from fanzha.core.errors import ValidationFailed, field_errors, field_summary
+from fanzha.core.errors import FanzhaError, NotFound, ValidationFailed, field_errors, field_summary
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 def validated(model: type[M], **data: object) -> M:
@@ -40,3 +43,15 @@ def local_datetime(name: str, value: str) -> datetime:
         return datetime.fromisoformat(value).replace(tzinfo=get_settings().tz)
     except ValueError as exc:
         raise ValidationFailed.on(name, "请选择日期和时间") from exc
+
+
+def attempt(session: Session, step: Callable[[], T]) -> T | FanzhaError:
+    """Run a form's change in a savepoint. A refusal comes back, so the page can show the form again
+    with what was typed and the field at fault; a record out of reach still raises (404)."""
+    try:
+        with session.begin_nested():
+            return step()
+    except NotFound:
+        raise
+    except FanzhaError as err:
+        return err
