@@ -3,17 +3,23 @@
 FastAPI's default page loads Swagger UI from a CDN, which an air-gapped police network cannot
 reach (the page stays blank); here it comes from ``/static/vendor``, installed from npm with the
 console's other assets.
+
+``/redoc`` (FastAPI's second page, a common bookmark) answers with a redirect to that page. ReDoc
+itself is not shipped: its npm package needs React, MobX and styled-components beside it and its
+page fetches web fonts, so serving it offline would add a second JavaScript stack for the same
+document; one local page that works air-gapped was preferred.
 """
 
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from fanzha.accounts.deps import CSRF_HEADER, SESSION_COOKIE
 
 DOCS_PATH = "/api/v1/docs"
+REDOC_PATH = "/redoc"
 VENDOR = "/static/vendor"
 
 SECURITY_SCHEMES: dict[str, dict[str, str]] = {
@@ -51,6 +57,10 @@ def install_api_docs(app: FastAPI) -> None:
             swagger_css_url=f"{VENDOR}/swagger-ui.css",
             swagger_favicon_url="/static/favicon.svg",
         )
+
+    @app.get(REDOC_PATH, include_in_schema=False)
+    def redoc() -> RedirectResponse:
+        return RedirectResponse(DOCS_PATH, status_code=308)
 
     generate = app.openapi
 

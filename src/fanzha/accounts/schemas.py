@@ -8,24 +8,31 @@ from fanzha.core.roles import Perm, Role
 
 
 class LoginIn(Input):
-    username: Annotated[str, Field(min_length=1, max_length=64)]
-    password: Annotated[str, Field(min_length=1, max_length=200)]
+    username: Annotated[str, Field(min_length=1, max_length=64, description="登录名")]
+    password: Annotated[str, Field(min_length=1, max_length=200, description="密码")]
 
 
 class UserIn(Input):
-    username: Annotated[str, Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
-    display_name: Annotated[str, Field(min_length=1, max_length=64)]
-    password: Annotated[str, Field(min_length=8, max_length=200)]
-    role: Role
-    unit_id: int
-    pii_access: bool | None = None
+    username: Annotated[
+        str,
+        Field(
+            min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$", description="登录名：字母、数字、._-"
+        ),
+    ]
+    display_name: Annotated[str, Field(min_length=1, max_length=64, description="姓名，页面和时间线上显示")]
+    password: Annotated[str, Field(min_length=8, max_length=200, description="初始密码，至少 8 位")]
+    role: Role = Field(description="角色，决定权限（见 domain 文档）")
+    unit_id: int = Field(description="所属单位编号；辖区范围随单位")
+    pii_access: bool | None = Field(default=None, description="可否查看完整个人信息；不填则按角色默认")
 
 
 class UserPatch(Input):
-    role: Role | None = None
-    pii_access: bool | None = None
-    on_duty: bool | None = None
-    active: bool | None = None
+    """Only the fields given change."""
+
+    role: Role | None = Field(default=None, description="新角色")
+    pii_access: bool | None = Field(default=None, description="可否查看完整个人信息")
+    on_duty: bool | None = Field(default=None, description="是否在岗（在岗人员可被自动分派预警）")
+    active: bool | None = Field(default=None, description="是否启用；停用后不能登录")
 
 
 class UserOut(BaseModel):
@@ -53,9 +60,9 @@ class MeOut(BaseModel):
 
 
 class ApiKeyIn(Input):
-    name: Annotated[str, Field(min_length=2, max_length=64)]
-    unit_id: int
-    scopes: Annotated[list[Perm], Field(min_length=1)]
+    name: Annotated[str, Field(min_length=2, max_length=64, description="密钥名称，如 省厅预警推送")]
+    unit_id: int = Field(description="密钥所属单位编号；调用方的数据范围随单位")
+    scopes: Annotated[list[Perm], Field(min_length=1, description="授予的权限，如 warnings.intake")]
     sources: list[Annotated[str, Field(pattern=r"^[a-z0-9_]{1,20}$")]] = Field(
         default_factory=list,
         max_length=20,

@@ -4,7 +4,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.config import JsonDict
 
 from fanzha.cases.identifiers import normalise_account
 from fanzha.core.inputs import Input
@@ -14,16 +15,31 @@ from fanzha.funds.trace import TraceParams
 Money = Decimal
 
 
+HOLD_EXAMPLE: JsonDict = {
+    "case_id": 1,
+    "kind": "stop_payment",
+    "bank_code": "ICBC",
+    "account": "6222 0200 1111 2222",
+    "account_name": "张某某",
+    "amount": "8000.50",
+    "reason": "受害人 09:12 转入，10 分钟内申请",
+}
+
+
 class HoldIn(Input):
     """A new stop-payment (or a direct freeze) of one account for one case."""
 
-    case_id: int
-    kind: Literal["stop_payment", "freeze"] = "stop_payment"
-    bank_code: str = Field(min_length=2, max_length=20)
-    account: str = Field(min_length=1, max_length=40)
-    account_name: str | None = Field(default=None, max_length=100)
-    amount: Money = Field(gt=0, max_digits=14, decimal_places=2)
-    reason: str = Field(default="", max_length=2000)
+    model_config = ConfigDict(json_schema_extra={"examples": [HOLD_EXAMPLE]})
+
+    case_id: int = Field(description="所属案件的编号（须在本人辖区内）")
+    kind: Literal["stop_payment", "freeze"] = Field(
+        default="stop_payment", description="stop_payment 紧急止付（48 小时）或 freeze 冻结（6 个月）"
+    )
+    bank_code: str = Field(min_length=2, max_length=20, description="开户银行代码，如 ICBC")
+    account: str = Field(min_length=1, max_length=40, description="要止付或冻结的账号（空格、横线会被去掉）")
+    account_name: str | None = Field(default=None, max_length=100, description="户名（可选）")
+    amount: Money = Field(gt=0, max_digits=14, decimal_places=2, description="申请止付或冻结的金额（元）")
+    reason: str = Field(default="", max_length=2000, description="事由，如受害人转入的时间和金额")
 
     @field_validator("account")
     @classmethod
@@ -39,21 +55,27 @@ class HoldIn(Input):
 class FollowUpIn(Input):
     """Convert to a freeze, renew a freeze, release or return the money of a hold in effect."""
 
-    kind: Literal["freeze", "renew", "release", "return"]
-    reason: str = Field(default="", max_length=2000)
+    kind: Literal["freeze", "renew", "release", "return"] = Field(
+        description="freeze 转冻结、renew 续冻、release 解除、return 返还受害人"
+    )
+    reason: str = Field(default="", max_length=2000, description="事由")
 
 
 class DecisionIn(Input):
-    approve: bool
-    note: str = Field(default="", max_length=2000)
+    approve: bool = Field(description="true 批准，false 驳回")
+    note: str = Field(default="", max_length=2000, description="审批意见（驳回时告诉申请人原因）")
 
 
 class AckIn(Input):
     """What the bank actually did: the amount stopped/frozen/released and the balance found."""
 
-    executed_amount: Money = Field(ge=0, max_digits=14, decimal_places=2)
-    balance_found: Money = Field(ge=0, max_digits=14, decimal_places=2)
-    note: str = Field(default="", max_length=2000)
+    executed_amount: Money = Field(
+        ge=0, max_digits=14, decimal_places=2, description="银行实际执行的金额（元）"
+    )
+    balance_found: Money = Field(
+        ge=0, max_digits=14, decimal_places=2, description="执行时账户内查到的余额（元）"
+    )
+    note: str = Field(default="", max_length=2000, description="银行回执说明")
 
     @model_validator(mode="after")
     def _within_balance(self) -> "AckIn":

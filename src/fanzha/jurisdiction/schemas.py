@@ -70,10 +70,10 @@ class NodeOut(BaseModel):
 
 
 class UnitIn(Input):
-    name: Annotated[str, Field(min_length=1, max_length=100)]
-    kind: UnitKind
-    node_code: str
-    bank_code: Annotated[str | None, Field(max_length=20)] = None
+    name: Annotated[str, Field(min_length=1, max_length=100, description="单位名称，如 阳光派出所")]
+    kind: UnitKind = Field(description="单位类型，如 station 派出所、bank 银行网点")
+    node_code: str = Field(description="单位负责的辖区节点编码")
+    bank_code: Annotated[str | None, Field(max_length=20, description="银行网点填写银行代码，如 ICBC")] = None
 
 
 class UnitOut(BaseModel):

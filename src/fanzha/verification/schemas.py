@@ -8,7 +8,7 @@ from fanzha.core.inputs import Input
 
 
 class VerifyIn(Input):
-    code: str = Field(min_length=1, max_length=20)
+    code: str = Field(min_length=1, max_length=20, description="民警联系时告知的 6 位核验码")
 
 
 class AnswerOut(BaseModel):

@@ -116,25 +116,33 @@ class BatchResult(BaseModel):
 
 
 class ActionIn(Input):
-    kind: ActionKind
-    result: str = Field(default="", max_length=40)
-    note: str = Field(default="", max_length=2000)
+    kind: ActionKind = Field(description="call 电话、sms 短信、visit 上门、note 备注")
+    result: str = Field(default="", max_length=40, description="结果，如 已接通、未接听、已见面")
+    note: str = Field(default="", max_length=2000, description="处置情况说明")
 
 
 class CloseIn(Input):
-    outcome: Outcome
-    note: str = Field(default="", max_length=2000)
+    outcome: Outcome = Field(
+        description="办结结果：dissuaded 劝阻成功、defrauded 已被骗、not_reached 未联系上等"
+    )
+    note: str = Field(default="", max_length=2000, description="办结说明")
     # Only for "defrauded": what the person lost, to pre-fill the case.
-    loss_amount: Decimal = Field(default=Decimal("0"), ge=0, max_digits=14, decimal_places=2)
+    loss_amount: Decimal = Field(
+        default=Decimal("0"),
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        description="已被骗时的损失金额（元），用于自动立案",
+    )
 
 
 class RouteIn(Input):
-    node_code: str = Field(min_length=1, max_length=20)
-    reason: str = Field(min_length=2, max_length=300)
+    node_code: str = Field(min_length=1, max_length=20, description="改派到的辖区节点编码（须在本人辖区内）")
+    reason: str = Field(min_length=2, max_length=300, description="改派理由，记入时间线")
 
 
 class ReopenIn(Input):
-    reason: str = Field(min_length=2, max_length=300)
+    reason: str = Field(min_length=2, max_length=300, description="重新打开的理由，记入时间线")
 
 
 class ActionOut(BaseModel):
