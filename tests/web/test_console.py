@@ -113,7 +113,8 @@ def test_bad_user_form_names_the_field(client: TestClient, world: World) -> None
         headers=HTML,
     )
     assert r.status_code == 422
-    assert "用户名：" in r.text and "密码：" in r.text and "username" not in r.text.split("<main")[1]
+    error = re.search(r'id="error"[^>]*>([^<]*)<', r.text)
+    assert error and "用户名：" in error[1] and "密码：" in error[1] and "username" not in error[1]
 
 
 def test_api_key_token_is_shown_once_and_can_be_revoked(

@@ -36,6 +36,7 @@ SCOPE_LABELS = {
     Perm.DETECT_USE: "调用研判接口",
     Perm.FUNDS_BANK: "银行止付冻结回执",
     Perm.FUNDS_CHECK: "账户风险查询",
+    Perm.CLUES_INTAKE: "推送涉诈线索",
 }
 
 
