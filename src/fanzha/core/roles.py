@@ -117,7 +117,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
 # they must phone or visit the person. Every full read is audited regardless.
 PII_BY_DEFAULT = frozenset({Role.COMMANDER, Role.WARNING_ANALYST, Role.DISSUADER, Role.COMMUNITY_POLICE})
 
-# What a machine client's API key may be scoped to.
-CLIENT_SCOPES = frozenset(
-    {_P.WARNINGS_INTAKE, _P.WARNINGS_FEEDBACK, _P.DETECT_USE, _P.FUNDS_BANK, _P.FUNDS_CHECK, _P.CLUES_INTAKE}
-)
+# What a machine client's API key may be scoped to, with the label the key form shows: a scope
+# cannot be added without the words an administrator reads when granting it.
+CLIENT_SCOPE_LABELS: dict[Perm, str] = {
+    _P.WARNINGS_INTAKE: "推送预警指令",
+    _P.WARNINGS_FEEDBACK: "接收处置反馈",
+    _P.DETECT_USE: "调用研判接口",
+    _P.FUNDS_BANK: "银行止付冻结回执",
+    _P.FUNDS_CHECK: "账户风险查询",
+    _P.CLUES_INTAKE: "推送涉诈线索",
+}
+CLIENT_SCOPES = frozenset(CLIENT_SCOPE_LABELS)

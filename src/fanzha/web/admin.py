@@ -12,7 +12,7 @@ from fanzha.accounts.deps import DbSession, requires
 from fanzha.accounts.schemas import ApiKeyIn, UserIn, UserPatch
 from fanzha.core.errors import FanzhaError
 from fanzha.core.principal import Principal
-from fanzha.core.roles import CLIENT_SCOPES, Perm, Role
+from fanzha.core.roles import CLIENT_SCOPE_LABELS, Perm, Role
 from fanzha.jurisdiction import service as tree
 from fanzha.jurisdiction.models import Level, UnitKind
 from fanzha.jurisdiction.schemas import UnitIn
@@ -29,15 +29,6 @@ TreeAdmin = Annotated[Principal, Depends(requires(Perm.ADMIN_TREE))]
 UserAdmin = Annotated[Principal, Depends(requires(Perm.ADMIN_USERS))]
 KeyAdmin = Annotated[Principal, Depends(requires(Perm.ADMIN_KEYS))]
 SettingsAdmin = Annotated[Principal, Depends(requires(Perm.ADMIN_SETTINGS))]
-
-SCOPE_LABELS = {
-    Perm.WARNINGS_INTAKE: "推送预警指令",
-    Perm.WARNINGS_FEEDBACK: "接收处置反馈",
-    Perm.DETECT_USE: "调用研判接口",
-    Perm.FUNDS_BANK: "银行止付冻结回执",
-    Perm.FUNDS_CHECK: "账户风险查询",
-    Perm.CLUES_INTAKE: "推送涉诈线索",
-}
 
 
 @dataclass(frozen=True)
@@ -189,7 +180,7 @@ def _keys_page(
         **_refusal(failed),
         "keys": accounts.list_api_keys(session, actor),
         "units": {u.id: u for u in tree.units_in_scope(session, actor)},
-        "scopes": {str(s): SCOPE_LABELS[s] for s in sorted(CLIENT_SCOPES)},
+        "scopes": {str(s): label for s, label in sorted(CLIENT_SCOPE_LABELS.items())},
         "sources": {s.value: s.label for s in Source},
         "token": token,
     }
