@@ -10,7 +10,7 @@ from fanzha.clues.normalise import Kind
 from fanzha.core.inputs import Input
 
 
-class SeriesQuery(BaseModel):
+class SeriesQuery(Input):
     """What a series list is narrowed by (API and console build the same one)."""
 
     min_cases: int = Field(default=2, ge=0)
@@ -135,7 +135,7 @@ class RerouteIn(Input):
     note: str = Field(default="", max_length=500)
 
 
-class ClueQuery(BaseModel):
+class ClueQuery(Input):
     state: str | None = None
     level: ClueLevel | None = None
     source: ClueSource | None = None
