@@ -38,7 +38,9 @@ def test_demo_builds_and_server_serves_it(tmp_path: Path) -> None:
                     break
             except httpx.TransportError:
                 time.sleep(0.2)
-        with httpx.Client(base_url=base) as c:
+        # The scheduler's first pass over the fresh city (series index, escalations) holds SQLite's
+        # write lock for seconds; a login waits behind it rather than failing.
+        with httpx.Client(base_url=base, timeout=60) as c:
             r = c.post("/api/v1/auth/login", json={"username": "commander", "password": DEMO_PASSWORD})
             assert r.status_code == 200
             nodes = c.get("/api/v1/nodes", params={"max_level": 4}).json()
