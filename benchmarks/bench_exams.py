@@ -29,7 +29,7 @@ from fanzha.core import db
 from fanzha.core.principal import system_principal
 from fanzha.core.roles import Role
 from fanzha.core.timeutil import utcnow
-from fanzha.exams import bank, results, service
+from fanzha.exams import bank, results, service, tally
 from fanzha.exams.files import read_table
 from fanzha.exams.models import Exam, Submission
 from fanzha.exams.schemas import BlueprintItem, ExamIn, JoinIn, SchoolIn
@@ -217,6 +217,7 @@ def bulk_submissions(url: str, exam_id: int, n: int) -> float:
                 text(statement),
                 {"exam": exam_id, "n": n, "path": exam.node_path + "360101/", "versions": versions},
             )
+        tally.rebuild(s, exam_id)
         s.commit()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))

@@ -16,11 +16,25 @@ from sqlalchemy.orm import Session
 from fanzha.core import db
 from fanzha.core.errors import Conflict
 from fanzha.core.principal import system_principal
+from fanzha.exams import repository as repo
 from fanzha.exams import service
-from fanzha.exams.models import Attempt, AttemptItem, Candidate, Exam, Question, QuestionVersion, Submission
+from fanzha.exams.models import (
+    Attempt,
+    AttemptItem,
+    Candidate,
+    ClassTally,
+    Exam,
+    Question,
+    QuestionTally,
+    QuestionVersion,
+    Submission,
+    TopicTally,
+)
 from fanzha.jurisdiction import service as jurisdiction
 from fanzha.jurisdiction.models import Node
 from tests.exams.factories import NOW, exam_in, join_in, stock_bank
+from tests.exams.test_exams import shown_for
+from tests.exams.test_tally import by_hand, tallied
 from tests.race import race
 
 CITY = "779800"
@@ -31,6 +45,7 @@ SYSTEM = system_principal(name="exam-race-test")
 class Committed:
     engine: Engine
     exam_code: str
+    exam_id: int
 
 
 @pytest.fixture
@@ -50,10 +65,12 @@ def committed(database_url: str) -> Iterator[Committed]:
         s.commit()
         code, exam_id = exam.code, exam.id
     try:
-        yield Committed(engine, code)
+        yield Committed(engine, code, exam_id)
     finally:
         with Session(engine) as s:
             attempts = select(Attempt.id).where(Attempt.exam_id == exam_id)
+            for tally_model in (ClassTally, QuestionTally, TopicTally):
+                s.execute(delete(tally_model).where(tally_model.exam_id == exam_id))
             s.execute(delete(Submission).where(Submission.exam_id == exam_id))
             s.execute(delete(AttemptItem).where(AttemptItem.attempt_id.in_(attempts)))
             s.execute(delete(Attempt).where(Attempt.exam_id == exam_id))
@@ -98,3 +115,21 @@ def test_racing_joins_of_one_candidate_start_one_attempt(committed: Committed) -
         candidates = s.scalars(select(Candidate.id).where(Candidate.identity.like("%|j1"))).all()
     assert len(candidates) == 1
     assert _count(committed.engine, Attempt, Attempt.candidate_id == candidates[0]) == 1
+
+
+def test_racing_submissions_of_one_class_keep_the_tallies_exact(committed: Committed) -> None:
+    sittings = []
+    with Session(committed.engine, expire_on_commit=False) as s:
+        for n in range(8):
+            joined = service.join(s, join_in(committed.exam_code, student_no=f"T{n}"), NOW)
+            for item, version, _ in repo.items_with_versions(s, joined.attempt.id)[:n]:
+                shown = shown_for(item.order, version.answer)
+                service.save_answer(s, joined.attempt.id, joined.token, item.position, shown, NOW)
+            sittings.append((joined.attempt.id, joined.token))
+        s.commit()
+    results = race(8, lambda s, i: service.submit(s, *sittings[i], NOW).passed, committed.engine)
+    assert sorted(results) == [False] * 4 + [True] * 4  # 0..7 of 6 right, pass mark 60 %
+    with Session(committed.engine) as s:
+        classes, questions, topics = tallied(s, committed.exam_id)
+        assert (classes, questions, topics) == by_hand(s, committed.exam_id)
+    assert classes[("东区大学", "计科1班")] == (8, 4, sum(min(n, 6) * 100 // 6 for n in range(8)), 8)

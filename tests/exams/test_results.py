@@ -2,7 +2,7 @@
 often wrong questions and fraud types; what prevention's aiming reads (weak topics)."""
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
@@ -15,16 +15,17 @@ from tests.exams.test_exams import shown_for
 from tests.factories import World
 
 
-def _sit(session: Session, exam: Exam, student_no: str, right: int, **who: str) -> None:
-    """A candidate who answers the first ``right`` questions (by position) right and the rest wrong."""
-    joined = service.join(session, join_in(exam.code, student_no=student_no, **who), NOW)
+def _sit(session: Session, exam: Exam, student_no: str, right: int, at: datetime = NOW, **who: str) -> None:
+    """A candidate who answers the first ``right`` questions (by position) right and the rest wrong,
+    joining at ``at`` and submitting three minutes later."""
+    joined = service.join(session, join_in(exam.code, student_no=student_no, **who), at)
     for item, version, _ in repo.items_with_versions(session, joined.attempt.id):
         wrong = [o for o in range(len(version.options)) if o not in version.answer][:1]
         key = version.answer if item.position <= right else wrong
         service.save_answer(
-            session, joined.attempt.id, joined.token, item.position, shown_for(item.order, key), NOW
+            session, joined.attempt.id, joined.token, item.position, shown_for(item.order, key), at
         )
-    service.submit(session, joined.attempt.id, joined.token, NOW + timedelta(minutes=3))
+    service.submit(session, joined.attempt.id, joined.token, at + timedelta(minutes=3))
 
 
 def _exam_with_sittings(session: Session, world: World) -> Exam:

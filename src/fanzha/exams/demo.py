@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from fanzha.core.db import Base
 from fanzha.core.demo_context import DemoContext
 from fanzha.core.principal import system_principal
-from fanzha.exams import bank, service
+from fanzha.exams import bank, service, tally
 from fanzha.exams.files import read_table
 from fanzha.exams.models import Attempt, AttemptItem, Candidate, Exam, QuestionKind, Submission
 from fanzha.exams.repository import answer_keys, version_facts
@@ -188,6 +188,7 @@ def build(session: Session, ctx: DemoContext) -> None:
         school, path = ctx.rng.choices(schools, weights)[0]
         sittings.append(_sitting(ctx.rng, exam, facts, keys, school, path, level[school], ctx, n))
     _insert(session, sittings)
+    tally.rebuild(session, exam.id)
     passed = sum(1 for s in sittings if s.submission["passed"])
     ctx.summary.append(
         f"反诈考试：题库 {len(bank.list_questions(session))} 题；{exam.title}（考试码 {exam.code}）"

@@ -180,12 +180,13 @@ class Submission(Base):
     __table_args__ = (
         Index("ix_exam_submissions_results", "exam_id", "school", "class_name", "passed", "score"),
         Index("ix_exam_submissions_path", "node_path", "submitted_at"),
+        Index("ix_exam_submissions_time", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("exam_attempts.id"), unique=True)
     exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id"))
-    candidate_id: Mapped[int] = mapped_column(Integer)
+    candidate_id: Mapped[int] = mapped_column(Integer, index=True)
     school: Mapped[str] = mapped_column(String(100))
     class_name: Mapped[str] = mapped_column(String(60))
     node_path: Mapped[str] = mapped_column(node_path_type())
@@ -195,3 +196,48 @@ class Submission(Base):
     score: Mapped[int] = mapped_column(Integer)  # percent, rounded down
     passed: Mapped[bool] = mapped_column(Boolean)
     certificate_code: Mapped[str | None] = mapped_column(String(32), unique=True)
+
+
+# --- running tallies (exams.tally): added to by each submission in its own transaction --------
+
+
+class ClassTally(Base):
+    """Per exam, school and class: what the results page shows, summed over its rows. A candidate
+    counts once in ``participants`` (first submission) and once in ``passed`` (first pass)."""
+
+    __tablename__ = "exam_class_tallies"
+
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id"), primary_key=True)
+    school: Mapped[str] = mapped_column(String(100), primary_key=True)
+    class_name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    node_path: Mapped[str] = mapped_column(node_path_type())
+    participants: Mapped[int] = mapped_column(Integer)
+    passed: Mapped[int] = mapped_column(Integer)
+    score_sum: Mapped[int] = mapped_column(Integer)
+    submissions: Mapped[int] = mapped_column(Integer)
+
+
+class QuestionTally(Base):
+    """Per exam and question: answers in submitted attempts and how many were wrong."""
+
+    __tablename__ = "exam_question_tallies"
+
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id"), primary_key=True)
+    question_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fraud_type: Mapped[str] = mapped_column(String(40))
+    answers: Mapped[int] = mapped_column(Integer)
+    wrong: Mapped[int] = mapped_column(Integer)
+
+
+class TopicTally(Base):
+    """Per node of the candidates' schools, hour of submission (hours since 1970-01-01 UTC),
+    fraud type and exam: answers and wrong answers, which prevention's aiming reads."""
+
+    __tablename__ = "exam_topic_tallies"
+
+    node_path: Mapped[str] = mapped_column(node_path_type(), primary_key=True)
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fraud_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id"), primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer)
+    wrong: Mapped[int] = mapped_column(Integer)

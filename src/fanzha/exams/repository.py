@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from fanzha.core.scope import within
@@ -95,15 +95,42 @@ def item_at(session: Session, attempt_id: int, position: int) -> AttemptItem | N
     )
 
 
-def answers_and_keys(session: Session, attempt_id: int) -> list[tuple[int, list[int] | None, list[int]]]:
-    """(item id, chosen, answer key of the drawn version) per item."""
+@dataclass(frozen=True)
+class AnswerKey:
+    item_id: int
+    question_id: int
+    fraud_type: str
+    chosen: list[int] | None
+    key: list[int]  # of the drawn version
+
+
+def answers_and_keys(session: Session, attempt_id: int) -> list[AnswerKey]:
+    """Each item's answer and the answer key of the version it drew, by position."""
     stmt = (
-        select(AttemptItem.id, AttemptItem.chosen, QuestionVersion.answer)
+        select(
+            AttemptItem.id,
+            AttemptItem.question_id,
+            AttemptItem.fraud_type,
+            AttemptItem.chosen,
+            QuestionVersion.answer,
+        )
         .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
         .where(AttemptItem.attempt_id == attempt_id)
         .order_by(AttemptItem.position)
     )
-    return [(i, c, list(k)) for i, c, k in session.execute(stmt)]
+    return [AnswerKey(i, q, ft, c, list(k)) for i, q, ft, c, k in session.execute(stmt)]
+
+
+def candidate_history(session: Session, candidate_id: int) -> tuple[int, bool]:
+    """(submissions so far, whether one passed) of a candidate, whose row is locked until the
+    transaction ends: two attempts of one candidate submitting at once are counted in turn."""
+    session.execute(select(Candidate.id).where(Candidate.id == candidate_id).with_for_update())
+    n, passed = session.execute(
+        select(func.count(), func.max(case((Submission.passed.is_(True), 1), else_=0))).where(
+            Submission.candidate_id == candidate_id
+        )
+    ).one()
+    return int(n), bool(passed)
 
 
 def items_with_versions(

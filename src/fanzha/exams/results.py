@@ -7,13 +7,12 @@ question's or fraud type's *wrong rate* is wrong answers over answers in submitt
 """
 
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, case, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from fanzha.core.vocab import FraudType
-from fanzha.exams.models import AttemptItem, Exam, Question, QuestionVersion, Submission
+from fanzha.exams.models import ClassTally, Exam, Question, QuestionTally, QuestionVersion
 from fanzha.exams.schemas import ResultsOut, TallyOut, WrongOut
 
 
@@ -76,24 +75,12 @@ def _tallies(
     *group: InstrumentedAttribute[str],
     where: tuple[ColumnElement[bool], ...] = (),
 ) -> list[tuple[object, ...]]:
-    """(group values…, participants, passed, score sum, submissions) per group, from submissions alone.
-
-    With one attempt allowed a candidate has at most one submission, so plain counts give the
-    participants and passed candidates; with more, they are counted distinct (a sort, slower)."""
-    participants: ColumnElement[Any]
-    passed: ColumnElement[Any]
-    if exam.attempts_allowed == 1:
-        participants = func.count()
-        passed = func.coalesce(func.sum(case((Submission.passed.is_(True), 1), else_=0)), 0)
-    else:
-        participants = func.count(func.distinct(Submission.candidate_id))
-        passed = func.count(func.distinct(case((Submission.passed.is_(True), Submission.candidate_id))))
-    stmt = (
-        select(*group, participants, passed, func.coalesce(func.sum(Submission.score), 0), func.count())
-        .where(Submission.exam_id == exam.id, *where)
-        .group_by(*group)
-    )
-    return [tuple(row) for row in session.execute(stmt)]
+    """(group values…, participants, passed, score sum, submissions) per group, summed from the
+    exam's running tally per school and class (exams.tally; a few hundred rows, not the submissions)."""
+    t = ClassTally
+    sums = (func.sum(t.participants), func.sum(t.passed), func.sum(t.score_sum), func.sum(t.submissions))
+    stmt = select(*group, *sums).where(t.exam_id == exam.id, *where).group_by(*group)
+    return [tuple(row) for row in session.execute(stmt) if row[-1]]
 
 
 def _tally(key: str, label: str, row: tuple[object, ...], enrolment: int | None = None) -> Tally:
@@ -102,18 +89,13 @@ def _tally(key: str, label: str, row: tuple[object, ...], enrolment: int | None 
 
 
 def _wrong_questions(session: Session, exam_id: int, limit: int) -> list[WrongLine]:
-    wrong = func.sum(case((AttemptItem.correct.is_(False), 1), else_=0)).cast(Integer)
-    counts = (
-        select(AttemptItem.question_id, func.count().label("answers"), wrong.label("wrong"))
-        .where(AttemptItem.exam_id == exam_id, AttemptItem.correct.is_not(None))
-        .group_by(AttemptItem.question_id)
-        .subquery()
-    )
+    t = QuestionTally
     stmt = (
-        select(Question.code, QuestionVersion.stem, Question.fraud_type, counts.c.answers, counts.c.wrong)
-        .join(Question, Question.id == counts.c.question_id)
+        select(Question.code, QuestionVersion.stem, t.fraud_type, t.answers, t.wrong)
+        .join(Question, Question.id == t.question_id)
         .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .order_by((counts.c.wrong * 1.0 / counts.c.answers).desc(), Question.code)
+        .where(t.exam_id == exam_id)
+        .order_by((t.wrong * 1.0 / t.answers).desc(), Question.code)
     )
     rows = session.execute(stmt).all()
     return [WrongLine(code, stem, ft, int(n), int(w)) for code, stem, ft, n, w in rows][:limit]
@@ -142,7 +124,7 @@ def exam_results(
     )
     enrolment = {str(s["name"]): int(str(s.get("enrolment") or 0)) or None for s in exam.schools}
     total = Tally(**{**total.__dict__, "enrolment": sum(v or 0 for v in enrolment.values()) or None})
-    seen = {str(r[0]): r for r in _tallies(session, exam, Submission.school)}
+    seen = {str(r[0]): r for r in _tallies(session, exam, ClassTally.school)}
     names = list(enrolment) + sorted(set(seen) - set(enrolment))
     schools = [
         _tally(n, n, seen[n], enrolment.get(n)) if n in seen else Tally(n, n, 0, 0, 0, 0, enrolment.get(n))
@@ -150,12 +132,12 @@ def exam_results(
     ]
     classes = []
     if school:
-        rows = _tallies(session, exam, Submission.class_name, where=(Submission.school == school,))
+        rows = _tallies(session, exam, ClassTally.class_name, where=(ClassTally.school == school,))
         classes = sorted((_tally(str(r[0]), str(r[0]), r) for r in rows), key=lambda t: t.key)
     labels = node_names or {}
     nodes = [
         _tally(str(r[0]), _node_label(str(r[0]), labels), r)
-        for r in _tallies(session, exam, Submission.node_path)
+        for r in _tallies(session, exam, ClassTally.node_path)
     ]
     all_questions = _wrong_questions(session, exam.id, limit=10_000)
     return ExamResults(
@@ -216,7 +198,7 @@ def export_file(session: Session, r: ExamResults, fmt: str) -> bytes:
     """CSV: one table of the exam, its schools, nodes and classes; XLSX adds the wrong-answer sheets."""
     from fanzha.exams.files import write_csv, write_xlsx_sheets
 
-    rows = _tallies(session, r.exam, Submission.school, Submission.class_name)
+    rows = _tallies(session, r.exam, ClassTally.school, ClassTally.class_name)
     classes = [_tally(f"{row[0]}|{row[1]}", f"{row[0]} {row[1]}", row) for row in rows]
     table = tally_rows("全部", [r.total]) + tally_rows("学校", r.schools) + tally_rows("辖区", r.nodes)
     table += tally_rows("班级", sorted(classes, key=lambda t: t.key))

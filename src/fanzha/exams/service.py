@@ -10,17 +10,17 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, case, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fanzha.audit import service as audit
 from fanzha.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from fanzha.core.principal import Principal
-from fanzha.core.scope import within
 from fanzha.core.timeutil import format_local
 from fanzha.core.vocab import FraudType
 from fanzha.exams import repository as repo
+from fanzha.exams import tally
 from fanzha.exams.models import Attempt, AttemptItem, Candidate, Exam, QuestionKind, Submission
 from fanzha.exams.results import WrongLine
 from fanzha.exams.schemas import BlueprintItem, ExamIn, ExamOut, JoinIn, SchoolIn
@@ -365,10 +365,8 @@ def submit(session: Session, attempt_id: int, token: str, now: datetime) -> Subm
     exam = session.get(Exam, attempt.exam_id)
     candidate = session.get(Candidate, attempt.candidate_id)
     assert exam is not None and candidate is not None
-    marks = [
-        (item_id, chosen is not None and sorted(chosen) == key)
-        for item_id, chosen, key in repo.answers_and_keys(session, attempt.id)
-    ]
+    answers = repo.answers_and_keys(session, attempt.id)
+    marks = [(a, a.chosen is not None and sorted(a.chosen) == a.key) for a in answers]
     correct = sum(ok for _, ok in marks)
     points = score(correct, len(marks))
     passed = points >= exam.pass_mark
@@ -386,13 +384,23 @@ def submit(session: Session, attempt_id: int, token: str, now: datetime) -> Subm
         passed=passed,
         certificate_code=certificate_code() if passed else None,
     )
+    before, passed_before = (0, False)
+    if exam.attempts_allowed > 1:
+        before, passed_before = repo.candidate_history(session, candidate.id)
     try:
         with session.begin_nested():
             session.add(submission)
     except IntegrityError as exc:
         raise Conflict("本次答题已交卷，不能重复提交") from exc
     if marks:
-        session.execute(update(AttemptItem), [{"id": item_id, "correct": ok} for item_id, ok in marks])
+        session.execute(update(AttemptItem), [{"id": a.item_id, "correct": ok} for a, ok in marks])
+    tally.record(
+        session,
+        submission,
+        first=before == 0,
+        first_pass=passed and not passed_before,
+        answers=[tally.Answer(a.question_id, a.fraud_type, ok) for a, ok in marks],
+    )
     return submission
 
 
@@ -433,21 +441,11 @@ def weak_topics(
     session: Session, path: str, window: tuple[datetime, datetime], min_answers: int = 20
 ) -> list[WeakTopic]:
     """Per node (where the candidates' schools sit) and fraud type, in ``path``'s subtree, for the
-    submissions in ``window``: the wrong rate, highest first; lines with fewer answers are left out."""
-    wrong = func.sum(case((AttemptItem.correct.is_(False), 1), else_=0)).cast(Integer)
-    stmt = (
-        select(Submission.node_path, AttemptItem.fraud_type, func.count(), wrong)
-        .join(AttemptItem, AttemptItem.attempt_id == Submission.attempt_id)
-        .where(
-            within(Submission.node_path, path),
-            Submission.submitted_at >= window[0],
-            Submission.submitted_at < window[1],
-        )
-        .group_by(Submission.node_path, AttemptItem.fraud_type)
-    )
+    submissions in ``window``: the wrong rate, highest first; lines with fewer answers are left out.
+    Read from the running tally (exams.tally), exact to the microsecond at the window's ends."""
     found = [
-        WeakTopic(p, FraudType(ft).label, ft, int(n), int(w))
-        for p, ft, n, w in session.execute(stmt)
-        if int(n) >= min_answers
+        WeakTopic(p, FraudType(ft).label, ft, n, w)
+        for (p, ft), (n, w) in tally.topic_counts(session, path, window).items()
+        if n >= min_answers
     ]
     return sorted(found, key=lambda t: (-t.wrong_rate, t.node_path, t.fraud_type))
