@@ -5,6 +5,11 @@ its identifiers' series: none → a new series; one → it joins; several → th
 the others' rows are relabelled to it (union by size, so a row is relabelled O(log n) times over
 the index's life), and each merge is kept with the identifiers that bridged it. Hubs (official
 numbers, or identifiers named by more than ``series_hub_degree`` records) link nothing.
+
+On PostgreSQL the index's writers are serialised by one transaction-scoped advisory lock, taken
+before a writer reads anything of the index: two transactions bridging the same series would
+otherwise each relabel from what they read before the other committed (a record left in an
+absorbed series, a count lost). Readers never wait; SQLite serialises writers by itself.
 """
 
 from collections.abc import Iterable, Sequence
@@ -13,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -29,6 +34,21 @@ from fanzha.clues.models import (
 from fanzha.clues.normalise import LINKING, kind_of, normalise
 from fanzha.core.config import get_settings
 from fanzha.detect import service as detect
+
+
+SERIES_LOCK = 0x73657269  # advisory lock key ("seri"): one writer of the series index at a time
+
+
+def lock_index(session: Session) -> None:
+    """Take the index's write lock for the rest of this transaction (PostgreSQL; once per
+    transaction). Everything the writer then reads is what the last writer committed."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    current = session.get_transaction()
+    if current is not None and session.info.get("series_lock") is current:
+        return
+    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SERIES_LOCK})
+    session.info["series_lock"] = session.get_transaction()
 
 
 @dataclass(frozen=True)
@@ -163,6 +183,7 @@ def _merge(
 
 def index_record(session: Session, item: Indexable, now: datetime) -> list[SeriesMerge]:
     """Add one record (or the identifiers it gained) to the index; returns the merges it caused."""
+    lock_index(session)
     forms = linking_forms(item.identifiers)
     row, known = _record_row(session, item, now)
     idents = _identifiers(session, sorted(forms)) if forms else []

@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fanzha.audit import service as audit
+from fanzha.clues.index import lock_index
 from fanzha.clues.models import IdentifierLink, RecordKind, Series, SeriesIdentifier, SeriesRecord
 from fanzha.core.config import get_settings
 from fanzha.core.principal import Principal
@@ -163,7 +164,9 @@ def apply(session: Session, labels: dict[int, int], now: datetime) -> int:
 
 
 def recompute(session: Session, engine: str, actor: Principal, now: datetime) -> int:
-    """Recompute every series with ``engine`` (``duckdb`` or ``spark``) and write it; audited."""
+    """Recompute every series with ``engine`` (``duckdb`` or ``spark``) and write it; audited.
+    Holds the index's write lock throughout, so no case is indexed between the read and the write."""
+    lock_index(session)
     links = linking_edges(session)
     labels = components_spark(links) if engine == "spark" else components_duckdb(links)
     count = apply(session, labels, now)
