@@ -155,8 +155,6 @@ def _usage_error(err: UsageError) -> int:
 
 def run(args: list[str] | None = None) -> int:
     """Run the command line; returns the exit status. Nothing but one Chinese line on an error."""
-    from fanzha.core.clitools import explain
-
     try:
         result: Any = app(args=args, prog_name="fanzha", standalone_mode=False)
     except UsageError as err:
@@ -168,6 +166,8 @@ def run(args: list[str] | None = None) -> int:
         print("已取消。", file=sys.stderr)
         return 130
     except Exception as err:
+        from fanzha.core.clitools import explain  # SQLAlchemy and FastAPI: only once something failed
+
         message, status = explain(err)
         print(f"错误：{message}", file=sys.stderr)
         return status

@@ -4,18 +4,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
-from rich.console import Console
 from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from fanzha.core.config import get_settings
+from fanzha.core.console import console as console
+from fanzha.core.console import err_console as err_console
 from fanzha.core.db import display_url, get_engine, new_session, sqlite_file
 from fanzha.core.errors import FanzhaError
-
-# soft_wrap: a line is never broken by rich when the output is not a terminal (pipes, logs).
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
 
 FIX = "先运行 fanzha db upgrade 迁移它，或用 fanzha -d URL 指向已有的数据库（演示库见 fanzha demo 的输出）"
 

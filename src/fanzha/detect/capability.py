@@ -13,7 +13,7 @@ CAPABILITY = Capability(
     menu=(MenuEntry(None, "/check", "反诈自查"), MenuEntry("detect.review", "/appeals", "申诉复核")),
     cli=(
         CliEntry("detect", "fanzha.detect.cli:app", "诈骗识别模型：训练与评估"),
-        CliEntry("check", "fanzha.detect.cli:check", "检查一条消息是否为诈骗，并说明理由。"),
+        CliEntry("check", "fanzha.detect.checkcli:check", "检查一条消息是否为诈骗，并说明理由。"),
         CliEntry(
             "screen",
             "fanzha.detect.cli:screen",

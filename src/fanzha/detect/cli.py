@@ -1,4 +1,5 @@
-"""``fanzha check``, ``fanzha screen`` and ``fanzha detect train|eval|appeals-export``."""
+"""``fanzha screen`` and ``fanzha detect train|eval|appeals-export`` (``fanzha check`` is in
+``checkcli``, which imports no database code)."""
 
 import json
 import os
@@ -9,52 +10,16 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from rich.text import Text
 
 from fanzha.core.clitools import command_session, console, err_console, fail
 from fanzha.core.errors import ValidationFailed
-from fanzha.core.vocab import TechniqueTag
 from fanzha.detect import appeals
+from fanzha.detect.checkcli import ModelOpt, detector_for
 from fanzha.detect.corpus import load
-from fanzha.detect.detector import Detector, Verdict
 from fanzha.detect.screening import screen as run_screen
 from fanzha.detect.training import evaluate, evaluate_by_register, fit
 
 app = typer.Typer(help="诈骗识别模型：训练与评估")
-ModelOpt = Annotated[Path | None, typer.Option("--model", help="模型文件（默认使用内置模型）")]
-
-
-def _detector(model: Path | None) -> Detector:
-    if model is not None and not model.is_file():
-        err_console.print(f"[bold red]错误：[/]模型文件不存在：{model}")
-        raise typer.Exit(2)
-    return Detector.from_file(model) if model else Detector.default()
-
-
-def render(text: str, verdict: Verdict) -> None:
-    marked = Text(text)
-    for r in verdict.reasons:
-        marked.stylize("bold red on yellow" if r.raises_risk else "bold green", r.start, r.end)
-    if verdict.is_fraud:
-        label = verdict.fraud_type.label if verdict.fraud_type else "诈骗"
-        console.print(f"[bold red]⚠ 疑似诈骗[/]  类型：[bold]{label}[/]  风险：{verdict.risk:.0%}")
-    else:
-        console.print(f"[bold green]✓ 未发现诈骗特征[/]  风险：{verdict.risk:.0%}")
-    console.print(marked)
-    if verdict.tags:
-        console.print("手法：" + "、".join(TechniqueTag(t).label for t in verdict.tags))
-    for r in verdict.reasons:
-        mark = "[red]↑[/]" if r.raises_risk else "[green]↓[/]"
-        console.print(f"  {mark} {r.text}：「{r.evidence}」")
-
-
-def check(
-    text: Annotated[str, typer.Argument(help="要检查的短信、聊天记录或通话内容")],
-    model: ModelOpt = None,
-) -> None:
-    """检查一条消息是否为诈骗，并说明理由。"""
-    detector = _detector(model)
-    render(text, detector.classify([text])[0])
 
 
 def screen(
@@ -75,7 +40,7 @@ def screen(
         rows = screen_on_spark(str(input), str(output), spark_master)
         err_console.print(f"完成：{rows:,} 条 → {output}/part-*")
         return
-    _detector(model)
+    detector_for(model)
     n = workers or os.cpu_count() or 1
     columns = (TextColumn("筛查"), BarColumn(), TextColumn("{task.completed:,} 条"), TimeElapsedColumn())
     show = sys.stderr.isatty()
@@ -135,7 +100,7 @@ def eval_cmd(
         examples = load(data)
     except ValidationFailed as err:
         raise fail(err) from err
-    detector = _detector(model)
+    detector = detector_for(model)
     r = evaluate(detector, examples)
     console.print(
         f"样本 {len(examples)} 条：precision {r.precision:.3f}  recall {r.recall:.3f}  "

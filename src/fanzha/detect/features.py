@@ -6,26 +6,28 @@ which n-grams of a message carried its score, for the explanation.
 """
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.utils import murmurhash3_32
 
 from fanzha.detect import elements, rules
 from fanzha.detect.entities import Entity, extract
+from fanzha.detect.hashing import Hashing
 from fanzha.detect.normalise import Normalised, normalise, without_sender
 from fanzha.detect.reputation import Reputation
 
+if TYPE_CHECKING:
+    from scipy import sparse
+    from sklearn.feature_extraction.text import HashingVectorizer
+
 N_HASH = 2**18
 NGRAMS = (1, 3)
-VECTORIZER = HashingVectorizer(
-    analyzer="char", ngram_range=NGRAMS, n_features=N_HASH, alternate_sign=False, norm="l2"
-)
-_ANALYZE = VECTORIZER.build_analyzer()
+# One message is hashed in plain Python with these settings (no scikit-learn to import); training
+# and large batches use the scikit-learn vectorizer built from the same settings (``vectorizer()``).
+HASHING = Hashing(n_features=N_HASH, ngram_range=NGRAMS, alternate_sign=False, norm="l2")
 
 ENTITY_FLAGS = (
     "url",
@@ -158,20 +160,25 @@ def row(a: Analysis, reputation: Reputation) -> tuple[np.ndarray, np.ndarray]:
 
     For single messages this is several times faster than building a sparse matrix.
     """
-    counts = Counter(abs(murmurhash3_32(g, seed=0)) % N_HASH for g in _ANALYZE(a.grams))
-    values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-    norm = np.linalg.norm(values)
-    if norm > 0:
-        values *= GRAM_SCALE / norm
+    grams = HASHING.vector(a.grams)
+    values = np.fromiter(grams.values(), dtype=np.float64, count=len(grams)) * GRAM_SCALE
     extra = _extra_columns(a, reputation)
     indices = np.concatenate(
-        [np.fromiter(counts.keys(), dtype=np.int64, count=len(counts)), np.array(extra, dtype=np.int64)]
+        [np.fromiter(grams.keys(), dtype=np.int64, count=len(grams)), np.array(extra, dtype=np.int64)]
     )
     return indices, np.concatenate([values, np.full(len(extra), EXTRA_VALUE)])
 
 
-def matrix(analyses: Sequence[Analysis], reputation: Reputation) -> sparse.csr_matrix:
-    grams = VECTORIZER.transform([a.grams for a in analyses]) * GRAM_SCALE
+@cache
+def vectorizer() -> "HashingVectorizer":
+    """Built on first use, so that classifying one message never imports scikit-learn."""
+    return HASHING.vectorizer()
+
+
+def matrix(analyses: Sequence[Analysis], reputation: Reputation) -> "sparse.csr_matrix":
+    from scipy import sparse
+
+    grams = vectorizer().transform([a.grams for a in analyses]) * GRAM_SCALE
     rows, cols = [], []
     for i, a in enumerate(analyses):
         for col in _extra_columns(a, reputation):
@@ -187,7 +194,7 @@ def matrix(analyses: Sequence[Analysis], reputation: Reputation) -> sparse.csr_m
 def gram_contributions(text: str, weights: np.ndarray) -> list[tuple[str, float]]:
     """Each distinct n-gram of ``text`` with its weight in the given coefficient vector."""
     seen: dict[str, float] = {}
-    for gram in _ANALYZE(text):
+    for gram in HASHING.grams(text):
         if len(gram) >= 2 and gram not in seen and len(gram.strip()) >= 2:
-            seen[gram] = float(weights[abs(murmurhash3_32(gram, seed=0)) % N_HASH])
+            seen[gram] = float(weights[HASHING.index(gram)])
     return sorted(seen.items(), key=lambda kv: -kv[1])

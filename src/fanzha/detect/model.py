@@ -1,20 +1,22 @@
 """The linear model: a fraud/normal head and a fraud-type head over the same features.
 
 Weights are plain numpy arrays in a compressed ``.npz`` (no pickled estimators), so the
-shipped model loads fast, is version-robust and is nothing but numbers.
+shipped model loads fast, is version-robust and is nothing but numbers. Loading and scoring need
+numpy alone; SciPy and scikit-learn are imported by training and saving.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import minimize
-from sklearn.svm import LinearSVC
 
 from fanzha.core.vocab import FraudType
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 TYPES = list(FraudType)
 
@@ -28,11 +30,11 @@ class LinearModel:
     threshold_logit: float  # decision boundary on the binary logit
     about: str
 
-    def fraud_logits(self, x: sparse.csr_matrix) -> np.ndarray:
+    def fraud_logits(self, x: "sparse.csr_matrix") -> np.ndarray:
         logits: np.ndarray = np.asarray(x @ self.binary_w).ravel() + self.binary_b
         return logits
 
-    def type_scores(self, x: sparse.csr_matrix) -> np.ndarray:
+    def type_scores(self, x: "sparse.csr_matrix") -> np.ndarray:
         scores: np.ndarray = np.asarray(x @ self.type_w) + self.type_b
         return scores
 
@@ -42,6 +44,8 @@ class LinearModel:
         return logit, values @ self.type_w[indices] + self.type_b
 
     def save(self, path: Path) -> None:
+        from scipy import sparse
+
         t = sparse.coo_matrix(self.type_w)
         np.savez_compressed(
             path,
@@ -59,10 +63,8 @@ class LinearModel:
     @classmethod
     def load(cls, path: Path) -> "LinearModel":
         with np.load(path) as z:
-            type_w = sparse.coo_matrix(
-                (z["type_vals"], (z["type_rows"], z["type_cols"].astype(np.int32))),
-                shape=tuple(z["type_shape"]),
-            ).toarray()
+            type_w = np.zeros(tuple(z["type_shape"]), dtype=z["type_vals"].dtype)
+            type_w[z["type_rows"], z["type_cols"].astype(np.int32)] = z["type_vals"]
             return cls(
                 z["binary_w"].astype(np.float64),
                 float(z["binary_b"]),
@@ -94,7 +96,7 @@ def threshold_for_fpr(logits: np.ndarray, labels: np.ndarray, max_fpr: float) ->
 
 
 def _logistic(
-    x: sparse.csr_matrix, y: np.ndarray, w: np.ndarray, nonnegative: np.ndarray, c: float = 8.0
+    x: "sparse.csr_matrix", y: np.ndarray, w: np.ndarray, nonnegative: np.ndarray, c: float = 8.0
 ) -> tuple[np.ndarray, float]:
     """L2-regularised logistic regression, classes balanced, with the weights of the columns in
     ``nonnegative`` kept at or above zero (L-BFGS-B bounds).
@@ -103,6 +105,8 @@ def _logistic(
     "claims to be the police + asks for a transfer" a negative weight (anti-fraud reminders say
     exactly that), so adding 【公安】 to a fraud lowered its risk.
     """
+    from scipy.optimize import minimize
+
     sign = np.where(y, 1.0, -1.0)
     share = np.where(y, y.size / (2 * y.sum()), y.size / (2 * (~y).sum()))
     s = c * w * share
@@ -126,7 +130,7 @@ def _logistic(
 
 
 def train(
-    x: sparse.csr_matrix,
+    x: "sparse.csr_matrix",
     is_fraud: Sequence[bool],
     types: Sequence[FraudType | None],
     weights: Sequence[float],
@@ -150,6 +154,8 @@ def train(
         # A linear SVM (one-vs-rest) separated the types better than multinomial logistic
         # regression on held-out messages (0.863 vs 0.842 macro-F1) and fits in a second, not
         # minutes; only the argmax of its scores is used.
+        from sklearn.svm import LinearSVC
+
         multi = LinearSVC(C=0.5)
         multi.fit(x[typed], type_idx, sample_weight=w[typed])
         coef[:, multi.classes_] = _prune(multi.coef_).T

@@ -1,0 +1,109 @@
+"""Feature hashing for one message without scikit-learn: the character n-grams and the
+MurmurHash3 (x86, 32-bit, signed, seed 0) indices that scikit-learn's ``HashingVectorizer``
+computes, in plain Python.
+
+Classifying a message (``fanzha check``, the API) then needs neither scikit-learn nor SciPy,
+whose imports took most of a second; training and large batches keep the vectorizer built from
+the same ``Hashing`` settings (``Hashing.vectorizer``), and tests/detect/test_hashing.py proves
+both give the same vector for any text.
+"""
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+_MASK = 0xFFFFFFFF
+_C1 = 0xCC9E2D51
+_C2 = 0x1B873593
+_WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's analyzer folds runs of white space
+
+
+def _mix(k: int) -> int:
+    k = (k * _C1) & _MASK
+    k = ((k << 15) | (k >> 17)) & _MASK
+    return (k * _C2) & _MASK
+
+
+def murmurhash3_32(data: bytes, seed: int = 0) -> int:
+    """MurmurHash3_x86_32 of ``data`` as a signed 32-bit integer (``sklearn.utils.murmurhash3_32``)."""
+    h = seed & _MASK
+    end = len(data) & ~3
+    for i in range(0, end, 4):
+        h ^= _mix(int.from_bytes(data[i : i + 4], "little"))
+        h = ((h << 13) | (h >> 19)) & _MASK
+        h = (h * 5 + 0xE6546B64) & _MASK
+    h ^= _mix(int.from_bytes(data[end:], "little"))  # the 0-3 tail bytes (none mixes to 0)
+    h ^= len(data)
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & _MASK
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & _MASK
+    h ^= h >> 16
+    return h - (1 << 32) if h & 0x80000000 else h
+
+
+@lru_cache(maxsize=1 << 16)
+def _hash(gram: str) -> int:
+    # n-grams of one to three characters repeat across messages: most lookups hit the cache
+    return murmurhash3_32(gram.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Hashing:
+    """The settings of a character n-gram ``HashingVectorizer`` (those the detector uses)."""
+
+    n_features: int
+    ngram_range: tuple[int, int]
+    alternate_sign: bool
+    norm: Literal["l1", "l2"] | None
+    lowercase: bool = True
+
+    def grams(self, text: str) -> list[str]:
+        """The character n-grams in scikit-learn's order (its ``char`` analyzer)."""
+        if self.lowercase:
+            text = text.lower()
+        text = _WHITE_SPACES.sub(" ", text)
+        low, high = self.ngram_range
+        grams = list(text) if low == 1 else []
+        for n in range(max(low, 2), min(high, len(text)) + 1):
+            grams.extend(text[i : i + n] for i in range(len(text) - n + 1))
+        return grams
+
+    def index(self, gram: str) -> int:
+        h = _hash(gram)
+        if h == -(1 << 31):  # scikit-learn's rule for abs(-2**31), which int32 cannot hold
+            return (2147483647 - (self.n_features - 1)) % self.n_features
+        return abs(h) % self.n_features
+
+    def vector(self, text: str) -> dict[int, float]:
+        """The non-zero entries of ``text``'s hashed, normalised row (column → value)."""
+        values: Counter[int] = Counter()
+        for gram in self.grams(text):
+            values[self.index(gram)] += -1 if self.alternate_sign and _hash(gram) < 0 else 1
+        nonzero = {i: float(v) for i, v in values.items() if v}
+        if self.norm == "l2":
+            scale = math.sqrt(sum(v * v for v in nonzero.values()))
+        elif self.norm == "l1":
+            scale = sum(abs(v) for v in nonzero.values())
+        else:
+            scale = 1.0
+        return {i: v / scale for i, v in nonzero.items()} if scale else nonzero
+
+    def vectorizer(self) -> "HashingVectorizer":
+        """The scikit-learn vectorizer with these settings, for training and large batches."""
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        return HashingVectorizer(
+            analyzer="char",
+            ngram_range=self.ngram_range,
+            n_features=self.n_features,
+            alternate_sign=self.alternate_sign,
+            norm=self.norm,
+            lowercase=self.lowercase,
+        )
