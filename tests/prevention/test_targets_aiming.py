@@ -1,16 +1,19 @@
 """Target registers import whole or not at all; aiming ranks rising grids and says why."""
 
 import io
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fanzha.core.timeutil import utcnow
 from fanzha.prevention import aiming
 from fanzha.prevention.models import Target
 from tests.factories import World
 from tests.prevention.factories import GRID_A1, GRID_A2, GRID_B1, NOW, cases_at, target_row
+from tests.warnings.factories import add_gazetteer, make_warning
 
 HEADER = ["grid_code", "kind", "name", "people", "contact_name", "contact_phone", "address"]
 
@@ -120,6 +123,28 @@ def test_aiming_orders_by_rise_and_uses_age_band_without_group(session: Session,
         (GRID_A1, "age:18_23", 2.0),
     ]
     assert "18—23岁刷单返利案件近30天 2 起，环比新出现（上期 0 起）" in lines[1].reason
+
+
+def test_aiming_counts_warnings_of_the_same_grid_and_the_year_before(session: Session, world: World) -> None:
+    add_gazetteer(session, world)
+    for _ in range(3):  # 阳光路 12 号: 阳光社区; young mothers, rebate tasks (the item's defaults)
+        make_warning(session, world)
+    make_warning(session, world, victim_address="测试市东区阳光路150号")  # 绿洲社区: another grid
+    now = utcnow() + timedelta(minutes=1)
+    police = world.principals["police_a"]
+    cases_at(session, police, GRID_A1, [1, 2], now=now, victim_group="young_mother")
+    # "other" with an age counts in the age band; a year earlier, in the same 30 days, one such case
+    cases_at(session, police, GRID_A1, [3, 4, 370], now=now, victim_group="other", victim_age=70)
+    lines = aiming.aim(session, "/", now)
+    assert [(x.audience, x.cases, x.cases_before, x.cases_last_year, x.warnings, x.score) for x in lines] == [
+        ("young_mother", 2, 0, 0, 3, 2.3),
+        ("age:60_plus", 2, 0, 1, 0, 2.0),
+    ]
+    assert "同期同类预警 3 条" in lines[0].reason
+    assert (
+        "60岁及以上刷单返利案件近30天 2 起" in lines[1].reason
+        and "同比 +100%（上期 1 起）" in lines[1].reason
+    )
 
 
 def test_aiming_is_scoped_to_the_callers_subtree(login, session: Session, world: World) -> None:

@@ -10,12 +10,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from fanzha.cases.models import Case
 from fanzha.core.query import Measures, Split, Window, as_decimal
 from fanzha.core.scope import within
+from fanzha.core.vocab import VictimGroup
 
 # (code, label); a victim is in the first band whose upper age bound (exclusive) exceeds theirs.
 AGE_BANDS = [("under_18", "18岁以下"), ("18_23", "18—23岁"), ("24_35", "24—35岁"), ("36_59", "36—59岁"),
@@ -101,18 +102,29 @@ def _line(r: Any) -> CaseLine:
                     group, r.victim_age, list(r.tags or []))  # fmt: skip
 
 
-def grid_profile(session: Session, path: str, window: Window) -> dict[tuple[str, str, str | None, str], int]:
-    """Cases in the window per (node path, fraud type, victim group, age band): what prevention aims at."""
-    band = _age_band()
-    stmt = (
-        select(Case.node_path, Case.fraud_type, Case.victim_group, band, func.count())
-        .where(*_scoped(path, window))
-        .group_by(Case.node_path, Case.fraud_type, Case.victim_group, band)
-    )
-    return {
-        (str(p), str(t), None if g is None else str(g), str(b)): int(n)
-        for p, t, g, b, n in session.execute(stmt)
-    }
+def _victim() -> Any:
+    """The victim as prevention addresses them: the named group, else ``age:<band>``, else ``other``."""
+    named = and_(Case.victim_group.is_not(None), Case.victim_group != VictimGroup.OTHER.value)
+    other = VictimGroup.OTHER.value
+    return case((named, Case.victim_group), (Case.victim_age.is_(None), other), else_="age:" + _age_band())
+
+
+def victim_counts(
+    session: Session, path: str, windows: Sequence[Window]
+) -> dict[tuple[str, str, str], list[int]]:
+    """Cases per (node path, fraud type, victim — see ``_victim``) in each of ``windows``, from one
+    grouped scan of the covering index (what prevention's aiming compares)."""
+    in_window = [and_(Case.occurred_at >= start, Case.occurred_at < end) for start, end in windows]
+    rows = (
+        select(Case.node_path, Case.fraud_type, _victim().label("victim"),
+               *(case((w, 1), else_=0).label(f"w{i}") for i, w in enumerate(in_window)))
+        .where(within(Case.node_path, path), or_(*in_window))
+        .subquery()
+    )  # fmt: skip
+    sums = [func.sum(rows.c[f"w{i}"]) for i in range(len(windows))]
+    keys = (rows.c.node_path, rows.c.fraud_type, rows.c.victim)
+    stmt = select(*keys, *sums).group_by(*keys)
+    return {(str(p), str(t), str(v)): [int(n) for n in ns] for p, t, v, *ns in session.execute(stmt)}
 
 
 def counts_by_node(session: Session, path: str, window: Window) -> dict[str, int]:

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from fanzha.cases import stats as case_stats
+from fanzha.core.query import Window
 from fanzha.core.vocab import FraudType, VictimGroup
 from fanzha.exams import service as exams
 from fanzha.jurisdiction.models import Level, Node
@@ -36,13 +37,9 @@ AGE_LABELS = dict(case_stats.AGE_BANDS)
 Key = tuple[str, str, str]  # (grid path, audience, fraud type)
 
 
-def audience_of(group: str | None, band: str | None) -> str:
-    """A named victim group, else ``age:<band>``, else ``other``."""
-    if group and group != VictimGroup.OTHER.value:
-        return group
-    if band and band != "unknown":
-        return f"age:{band}"
-    return VictimGroup.OTHER.value
+def audience_of_warning(group: str | None) -> str:
+    """A warning's audience: the victim group it names, else ``other`` (a warning has no age)."""
+    return group if group else VictimGroup.OTHER.value
 
 
 def audience_label(audience: str) -> str:
@@ -54,17 +51,18 @@ def audience_label(audience: str) -> str:
         return audience
 
 
-def _case_counts(session: Session, path: str, window: tuple[datetime, datetime]) -> dict[Key, int]:
-    counts: dict[Key, int] = defaultdict(int)
-    for (p, fraud, group, band), n in case_stats.grid_profile(session, path, window).items():
-        counts[(p, audience_of(group, band), fraud)] += n
-    return counts
+def _case_counts(session: Session, path: str, windows: list[Window]) -> dict[Key, list[int]]:
+    """Cases per (grid path, audience, fraud type) in each window; the audience is worked out in SQL."""
+    return {
+        (p, victim, fraud): ns
+        for (p, fraud, victim), ns in case_stats.victim_counts(session, path, windows).items()
+    }
 
 
-def _warning_counts(session: Session, path: str, window: tuple[datetime, datetime]) -> dict[Key, int]:
+def _warning_counts(session: Session, paths: Iterable[str], window: Window) -> dict[Key, int]:
     counts: dict[Key, int] = defaultdict(int)
-    for (p, fraud, group), n in warning_stats.grid_profile(session, path, window).items():
-        counts[(p, audience_of(group, None), fraud)] += n
+    for (p, fraud, group), n in warning_stats.grid_profile(session, set(paths), window).items():
+        counts[(p, audience_of_warning(group), fraud)] += n
     return counts
 
 
@@ -94,9 +92,7 @@ def _reason(line: AimLine, grid: Node, days: int, exam: str | None) -> str:
     return "，".join(words)
 
 
-def _weak_in_exams(
-    session: Session, path: str, window: tuple[datetime, datetime]
-) -> dict[Key, exams.WeakTopic]:
+def _weak_in_exams(session: Session, path: str, window: Window) -> dict[Key, exams.WeakTopic]:
     """Fraud types the students of a node answered wrong often in the window (the exams service)."""
     student = VictimGroup.STUDENT.value
     return {
@@ -112,22 +108,23 @@ def _grids(session: Session, paths: Iterable[str]) -> dict[str, Node]:
 
 def aim(session: Session, path: str, now: datetime, days: int = 30, limit: int = 50) -> list[AimLine]:
     """The ranked aiming list for the subtree at ``path`` as of ``now``."""
-    span = timedelta(days=days)
-    year = timedelta(days=365)
-    current = _case_counts(session, path, (now - span, now))
-    before = _case_counts(session, path, (now - 2 * span, now - span))
-    last_year = _case_counts(session, path, (now - year - span, now - year))
-    warned = _warning_counts(session, path, (now - span, now))
-    weak = _weak_in_exams(session, path, (now - span, now))
-    rising = [k for k, n in current.items() if n >= MIN_CASES and n > before.get(k, 0)]
+    span, year = timedelta(days=days), timedelta(days=365)
+    current = (now - span, now)
+    counts = _case_counts(
+        session, path, [current, (now - 2 * span, now - span), (now - year - span, now - year)]
+    )
+    weak = _weak_in_exams(session, path, current)
+    rising = [k for k, (n, prior, _) in counts.items() if n >= MIN_CASES and n > prior]
     rising += sorted(set(weak) - set(rising))
+    warned = _warning_counts(session, (k[0] for k in rising), current)
     grids = _grids(session, (k[0] for k in rising))
     lines = []
     for key in rising:
         grid = grids.get(key[0])
         if grid is None:
             continue  # a case or school recorded above grid level: no grid to aim at
-        cases, prior, warnings = current.get(key, 0), before.get(key, 0), warned.get(key, 0)
+        cases, prior, year_ago = counts.get(key, [0, 0, 0])
+        warnings = warned.get(key, 0)
         topic = weak.get(key)
         score = cases - prior + WARNING_WEIGHT * warnings + (EXAM_WEIGHT * topic.wrong_rate if topic else 0.0)
         per_10k = round(cases * 10_000 / grid.population, 2) if grid.population else None
@@ -136,7 +133,7 @@ def aim(session: Session, path: str, now: datetime, days: int = 30, limit: int =
             rank=0, grid_code=grid.code, grid_name=grid.name, audience=key[1],
             audience_label=audience_label(key[1]), fraud_type=fraud, fraud_type_label=fraud.label,
             cases=cases, cases_before=prior,
-            cases_last_year=last_year.get(key, 0), warnings=warnings, change_pct=_pct(cases, prior),
+            cases_last_year=year_ago, warnings=warnings, change_pct=_pct(cases, prior),
             per_10k=per_10k, score=round(score, 2), reason="",
             exam_wrong_rate=round(topic.wrong_rate, 3) if topic else None,
         )  # fmt: skip
