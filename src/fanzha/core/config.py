@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     prevention_max_attempts: int = 5
     prevention_retry_base_s: float = 30
     prevention_outbox_tick_s: float = 10
+    # Threads sending one outbox pass's admitted deliveries at once (over one keep-alive HTTP client).
+    prevention_outbox_workers: int = 8
     prevention_sms_url: str = ""
     prevention_sms_token: str = ""
     prevention_smtp_host: str = ""
