@@ -9,9 +9,7 @@ CAPABILITY = Capability(
     models="fanzha.clues.models",
     jobs=(
         JobSpec("clues-escalation", 60, "fanzha.clues.tick:tick", interval_setting="clues_tick_s"),
-        JobSpec(
-            "series-index", 60, "fanzha.clues.service:index_new_cases", interval_setting="series_index_s"
-        ),
+        JobSpec("series-index", 60, "fanzha.clues.service:index_job", interval_setting="series_index_s"),
     ),
     api_routers=("fanzha.clues.routes:router",),
     cli=(

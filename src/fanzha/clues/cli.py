@@ -38,7 +38,7 @@ def list_clues(
 def tick_once() -> None:
     """执行一次线索超时标记与升级（服务器内也会定时执行）。"""
     with command_session() as session:
-        report = tick(session, utcnow())
+        report = tick(session, utcnow(), limit=None)
     console.print(f"新超时 {report.overdue} 条；升级 {report.escalated} 条")
 
 

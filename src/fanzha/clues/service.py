@@ -7,6 +7,7 @@ listed by label and place only (``readable`` false) and open nowhere.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -48,6 +49,7 @@ from fanzha.jurisdiction import service as tree
 MEMBERS_SHOWN = 500
 TOP_IDENTIFIERS = 3
 INDEX_BATCH = 2000
+SCHEDULED_INDEX_BATCH = 20  # cases per transaction of the scheduler's pass (tens of ms each)
 
 
 def _ref(i: SeriesIdentifier) -> IdentifierRef:
@@ -224,6 +226,20 @@ def index_new_cases(
             break
     session.flush()
     return done
+
+
+@dataclass(frozen=True)
+class IndexBatch:
+    indexed: int
+    more: bool
+
+
+def index_job(session: Session, now: datetime) -> IndexBatch:
+    """Scheduler job: one short batch of new cases; the scheduler commits it and calls again
+    while the batch came back full (``core.scheduler``), so a fresh city's backlog does not hold
+    SQLite's write lock for its whole first pass."""
+    done = index_new_cases(session, now, batch=SCHEDULED_INDEX_BATCH)
+    return IndexBatch(done, done == SCHEDULED_INDEX_BATCH)
 
 
 def series_for_case(session: Session, principal: Principal, case_id: int) -> list[SeriesLink]:

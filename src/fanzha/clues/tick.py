@@ -1,5 +1,6 @@
 """One scheduler pass over clues: mark the ones past their verification deadline, and escalate
-each overdue clue to the unit above once (the warnings' pattern, ``core.overdue``)."""
+each overdue clue to the unit above once (the warnings' pattern, ``core.overdue``), in batches
+of at most ``limit`` clues per step (``core.scheduler``)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +12,7 @@ from fanzha.audit import service as audit
 from fanzha.clues.models import Clue, ClueAction, ClueState
 from fanzha.core.overdue import by_parent_unit, stamp_once
 from fanzha.core.principal import system_principal
+from fanzha.core.scheduler import BATCH_ROWS
 from fanzha.jurisdiction.service import working_units
 
 SCHEDULER = system_principal(name="clues-scheduler")
@@ -20,12 +22,16 @@ SCHEDULER = system_principal(name="clues-scheduler")
 class ClueTick:
     overdue: int
     escalated: int
+    more: bool = False
 
 
-def tick(session: Session, now: datetime) -> ClueTick:
+def tick(session: Session, now: datetime, limit: int | None = BATCH_ROWS) -> ClueTick:
+    """One batch; ``more`` when a step stamped ``limit`` clues (None: every clue due, in one go)."""
     is_open = Clue.state != ClueState.CLOSED.value
-    late = stamp_once(session, Clue, Clue.overdue_at, [is_open, Clue.due_at < now], now)
-    escalated = stamp_once(session, Clue, Clue.escalated_at, [is_open, Clue.overdue_at.is_not(None)], now)
+    late = stamp_once(session, Clue, Clue.overdue_at, [is_open, Clue.due_at < now], now, limit)
+    escalated = stamp_once(
+        session, Clue, Clue.escalated_at, [is_open, Clue.overdue_at.is_not(None)], now, limit
+    )
     steps = [
         {"clue_id": i, "kind": "overdue", "note": "核查超时", "actor": SCHEDULER.actor, "at": now}
         for i, _ in late
@@ -49,4 +55,5 @@ def tick(session: Session, now: datetime) -> ClueTick:
         session, SCHEDULER.actor, "clue.escalate", "clue",
         [(cid, None, {"escalated_at": now, "node_path": path}) for cid, path in escalated],
     )  # fmt: skip
-    return ClueTick(len(late), len(escalated))
+    full = limit is not None and limit in (len(late), len(escalated))
+    return ClueTick(len(late), len(escalated), full)

@@ -2,14 +2,16 @@
 
 Each pass is a conditional ``UPDATE … SET stamp = now WHERE stamp IS NULL AND <due>`` returning
 the rows it stamped, so a pass is idempotent, escalation happens once, and several processes may
-run it at the same time. Which unit an escalated item goes to is the caller's (jurisdiction).
+run it at the same time. A call stamps at most ``limit`` rows (lowest ids first): the scheduler
+commits each batch and calls again while a batch came back full (``core.scheduler``). Which
+unit an escalated item goes to is the caller's (jurisdiction).
 """
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 
@@ -19,12 +21,14 @@ def stamp_once(
     column: InstrumentedAttribute[datetime | None],
     where: Sequence[ColumnElement[bool]],
     now: datetime,
+    limit: int | None,
 ) -> list[tuple[int, str]]:
-    """Set ``column`` to ``now`` on the rows matching ``where`` where it is still empty; returns
-    (id, node_path) of each row stamped by this pass."""
+    """Set ``column`` to ``now`` on the rows matching ``where`` where it is still empty, at most
+    ``limit`` of them (all when None); returns (id, node_path) of each row stamped by this call."""
+    due = select(model.id).where(column.is_(None), *where).order_by(model.id).limit(limit)
     stmt = (
         update(model)
-        .where(column.is_(None), *where)
+        .where(model.id.in_(due), column.is_(None))
         .values({column: now})
         .returning(model.id, model.node_path)
     )

@@ -2,8 +2,12 @@
 
 Deadlines live in the database, so a job is a pass over rows that are due: a restart loses
 nothing, and several server processes may run the same job at once as long as each job
-changes rows with conditional updates (``… WHERE escalated_at IS NULL``). Each run of a
-job is its own transaction.
+changes rows with conditional updates (``… WHERE escalated_at IS NULL``).
+
+A job changes at most ``BATCH_ROWS`` rows per call and says with ``more`` when rows were left
+(see ``Batched``); each call is its own transaction and the pass calls again until none are
+left. On SQLite a request then waits behind one short batch, not behind a whole first pass over
+a city's backlog (which once held the write lock for seconds).
 """
 
 import logging
@@ -11,6 +15,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy.orm import Session
 
@@ -19,6 +24,15 @@ from fanzha.core.timeutil import utcnow
 
 log = logging.getLogger("fanzha.scheduler")
 STOP_WAIT_S = 3.0
+BATCH_ROWS = 200  # most rows a job changes in one transaction
+
+
+@runtime_checkable
+class Batched(Protocol):
+    """A job's result that says whether the job stopped at its bound with rows still due."""
+
+    @property
+    def more(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -28,13 +42,17 @@ class Job:
     run: Callable[[Session, datetime], object]
 
 
-def run_job(job: Job, now: datetime | None = None) -> bool:
-    """One pass of one job in its own transaction; a failure is logged, not raised."""
+def run_job(job: Job, now: datetime | None = None, stop: threading.Event | None = None) -> bool:
+    """One pass of one job: a transaction per batch until the job reports nothing more due or
+    ``stop`` is set; a failure is logged, not raised (the batches before it stay committed)."""
     session = new_session()
+    at = now or utcnow()
     try:
-        job.run(session, now or utcnow())
-        session.commit()
-        return True
+        while True:
+            result = job.run(session, at)
+            session.commit()
+            if not (isinstance(result, Batched) and result.more) or (stop is not None and stop.is_set()):
+                return True
     except Exception:
         session.rollback()
         log.exception("job %s failed", job.name)
@@ -70,7 +88,7 @@ class Scheduler:
         while not self._stop.is_set():
             for job in self._jobs:
                 if clock >= next_run[job.name]:
-                    run_job(job)
+                    run_job(job, stop=self._stop)
                     next_run[job.name] = clock + job.interval_s
             self._stop.wait(self._tick_s)
             clock += self._tick_s

@@ -92,7 +92,7 @@ def import_file(
 def tick() -> None:
     """执行一次超时标记与升级（服务器内也会定时执行）。"""
     with command_session() as session:
-        report = tick_pass(session, utcnow())
+        report = tick_pass(session, utcnow(), limit=None)
     console.print(f"超时环节：{report.overdue}；升级 {report.escalated} 条")
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Select, Table, and_, func, insert, or_, se
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from fanzha.core.overdue import stamp_once
 from fanzha.core.principal import Principal
 from fanzha.core.scope import within
 from fanzha.warnings.models import EarlyWarning, ReportFile, WarningAction
@@ -205,25 +206,22 @@ def _steps(now: datetime) -> list[tuple[str, InstrumentedAttribute[datetime | No
     ]
 
 
-def flag_overdue(session: Session, now: datetime) -> dict[str, list[int]]:
-    """Stamp each step's overdue column on the open warnings past it and not yet flagged; the
-    ids flagged now, per step (contact, visit, close)."""
-    flagged = {}
-    for step, column, due in _steps(now):
-        stmt = update(W).where(W.state.in_(OPEN_STATES), column.is_(None), due).values({column: now})
-        flagged[step] = list(session.scalars(stmt.returning(W.id)))
-    return flagged
+def flag_overdue(session: Session, now: datetime, limit: int | None) -> dict[str, list[int]]:
+    """Stamp each step's overdue column on the open warnings past it and not yet flagged, at most
+    ``limit`` per step; the ids flagged now, per step (contact, visit, close)."""
+    is_open = W.state.in_(OPEN_STATES)
+    return {
+        step: [i for i, _ in stamp_once(session, W, column, [is_open, due], now, limit)]
+        for step, column, due in _steps(now)
+    }
 
 
-def mark_escalated(session: Session, now: datetime) -> list[tuple[int, str]]:
-    """Stamp the open, flagged warnings not yet escalated; (id, node path) of each."""
+def mark_escalated(session: Session, now: datetime, limit: int | None) -> list[tuple[int, str]]:
+    """Stamp the open, flagged warnings not yet escalated, at most ``limit``; (id, node path) of each."""
     flagged = or_(
         W.contact_overdue_at.is_not(None), W.visit_overdue_at.is_not(None), W.close_overdue_at.is_not(None)
     )
-    stmt = (
-        update(W).where(W.state.in_(OPEN_STATES), W.escalated_at.is_(None), flagged).values(escalated_at=now)
-    )
-    return [(i, p) for i, p in session.execute(stmt.returning(W.id, W.node_path))]
+    return stamp_once(session, W, W.escalated_at, [W.state.in_(OPEN_STATES), flagged], now, limit)
 
 
 def set_escalated_unit(session: Session, warning_ids: Sequence[int], unit_id: int | None) -> None:

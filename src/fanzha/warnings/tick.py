@@ -2,6 +2,7 @@
 
 Everything is a conditional, set-based UPDATE (``… WHERE contact_overdue_at IS NULL``, in
 ``repository``), so the pass is idempotent and several server processes may run it at the same time.
+A call does one batch of at most ``limit`` warnings per step (``core.scheduler``).
 """
 
 from dataclasses import dataclass
@@ -11,7 +12,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from fanzha.audit import service as audit
+from fanzha.core.overdue import by_parent_unit
 from fanzha.core.principal import system_principal
+from fanzha.core.scheduler import BATCH_ROWS
 from fanzha.jurisdiction.service import working_units
 from fanzha.warnings import repository
 from fanzha.warnings.deadlines import STEP_LABELS
@@ -23,11 +26,7 @@ SCHEDULER = system_principal(name="warnings-scheduler")
 class TickReport:
     overdue: dict[str, int]
     escalated: int
-
-
-def _parent(path: str) -> str:
-    parts = path.strip("/").split("/")
-    return "/" + "/".join(parts[:-1]) + "/" if len(parts) > 1 else path
+    more: bool = False
 
 
 def _action(warning_id: int, kind: str, result: str, note: str, now: datetime) -> dict[str, Any]:
@@ -41,19 +40,16 @@ def _action(warning_id: int, kind: str, result: str, note: str, now: datetime) -
     }
 
 
-def tick(session: Session, now: datetime) -> TickReport:
-    flagged = repository.flag_overdue(session, now)
+def tick(session: Session, now: datetime, limit: int | None = BATCH_ROWS) -> TickReport:
+    """One batch; ``more`` when a step stamped ``limit`` warnings (None: every warning due)."""
+    flagged = repository.flag_overdue(session, now, limit)
     actions = [
         _action(i, "overdue", step, STEP_LABELS[step] + "超时", now)
         for step, ids in flagged.items()
         for i in ids
     ]
-    escalated = repository.mark_escalated(session, now)
-    tree = working_units(session) if escalated else None
-    by_unit: dict[int | None, list[int]] = {}
-    for wid, path in escalated:
-        assert tree is not None
-        by_unit.setdefault(tree.unit_for(_parent(path)), []).append(wid)
+    escalated = repository.mark_escalated(session, now, limit)
+    by_unit = by_parent_unit(escalated, working_units(session).unit_for) if escalated else {}
     for unit_id, ids in by_unit.items():
         repository.set_escalated_unit(session, ids, unit_id)
         actions += [_action(i, "escalate", str(unit_id or ""), "超时升级至上级单位", now) for i in ids]
@@ -62,4 +58,6 @@ def tick(session: Session, now: datetime) -> TickReport:
         session, SCHEDULER.actor, "warnings.escalate", "warning",
         [(wid, None, {"escalated_at": now, "node_path": path}, path) for wid, path in escalated],
     )  # fmt: skip
-    return TickReport({step: len(ids) for step, ids in flagged.items()}, len(escalated))
+    counts = {step: len(ids) for step, ids in flagged.items()}
+    full = limit is not None and limit in (*counts.values(), len(escalated))
+    return TickReport(counts, len(escalated), full)
