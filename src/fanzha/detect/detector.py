@@ -1,5 +1,6 @@
 """The detector: features → linear model → reputation checks → a verdict that explains itself."""
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,6 +25,7 @@ _ELEMENT_REASONS = 4
 _PAIR_SPAN = 40  # characters: a pair further apart than this is quoted by its action only
 _UNSUPPORTED_RISK = 0.45
 _URL_TAG_ATTRS = ("lookalike", "ip", "shortener")
+_TWO_ALNUM = re.compile(r"[^\W_].*?[^\W_]", re.DOTALL)  # two letters or digits (str.isalnum)
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,8 @@ def _phrases(a: features.Analysis, weights: np.ndarray, limit: int = 3) -> list[
     """The message's strongest n-grams, located in the original text and merged into phrases."""
     text, norm = a.text, a.norm.text.lower()
     spans: list[tuple[int, int, float]] = []
-    for gram, weight in features.gram_contributions(a.grams, weights):
-        if weight <= 0.05 or len(spans) >= 12:
+    for gram, weight in features.gram_contributions(a, weights, 0.05):
+        if len(spans) >= 12:
             break
         start = norm.find(gram)
         if (
@@ -212,7 +214,7 @@ class Detector:
         return sorted(t.value for t in tags if t is not None)
 
     def _verdict(self, a: features.Analysis, logit: float, type_scores: np.ndarray) -> Verdict:
-        if sum(ch.isalnum() for ch in a.text) < 2:  # nothing to judge: blank or punctuation only
+        if not _TWO_ALNUM.search(a.text):  # nothing to judge: blank or punctuation only
             return Verdict(False, 0.0, None, [], [], a.entities)
         boost, reasons = self._reputation(a)
         logit += boost

@@ -8,14 +8,13 @@ and their pairs are features, so the model learns their weights and a reason nam
 All patterns read the normalised text (``normalise.py``).
 """
 
-import re
 from itertools import product
 
-from fanzha.detect.rules import Hit, Rule, fire
+from fanzha.detect.rules import Hit, Rule, compiled, fire
 
 
 def _e(code: str, label: str, pattern: str) -> Rule:
-    return Rule(code, label, re.compile(pattern, re.IGNORECASE))
+    return Rule(code, label, compiled(pattern))
 
 
 # Common surnames: "我是吴总" is the same script as "我是王总".

@@ -6,9 +6,10 @@ which n-grams of a message carried its score, for the explanation.
 """
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -73,12 +74,23 @@ class Analysis:
     found: list[rules.Hit]
     pairs: list[str]
 
-    @property
+    @cached_property
     def grams(self) -> str:
         """The text the n-grams are read from: no sender tag, every digit as 0 and every run of
         punctuation or spaces as one space (amounts, dates, numbers and punctuation are the
         writer's habits, not the script's)."""
         return _PUNCTUATION.sub(" ", without_sender(self.norm).translate(_DIGITS))
+
+    @cached_property
+    def ngrams(self) -> list[str]:
+        """The character n-grams of ``grams``, in the vectorizer's order."""
+        return HASHING.grams(self.grams)
+
+    @cached_property
+    def columns(self) -> list[int]:
+        """The hashed column of each of ``ngrams``; computed once per message, for its feature
+        row and for the phrases that explain it."""
+        return _columns(self.ngrams)
 
 
 def analyse(text: str, reputation: Reputation) -> Analysis:
@@ -155,17 +167,40 @@ def _extra_columns(a: Analysis, reputation: Reputation) -> list[int]:
     return sorted(_OFFSET[name] for name in names)
 
 
+# n-gram → hashed column, memoised: the same n-grams come back in message after message, and
+# hashing each one again was a third of the screening time. Cleared when it grows too large.
+_COLUMNS: dict[str, int] = {}
+_COLUMNS_MAX = 1 << 20
+
+
+def _columns(grams: list[str]) -> list[int]:
+    memo = _COLUMNS
+    missing = {g for g in grams if g not in memo}
+    if missing:
+        if len(memo) + len(missing) > _COLUMNS_MAX:
+            memo.clear()
+        for g in missing:
+            memo[g] = HASHING.index(g)
+    return list(map(memo.__getitem__, grams))
+
+
+# ``row`` and ``matrix`` count the columns and scale each message's n-gram counts to unit length:
+# HASHING's settings (no alternate sign, l2 norm), checked against its vectorizer by
+# tests/detect/test_features.py.
+
+
 def row(a: Analysis, reputation: Reputation) -> tuple[np.ndarray, np.ndarray]:
     """One message's non-zero features (indices, values), equal to its row of ``matrix``.
 
     For single messages this is several times faster than building a sparse matrix.
     """
-    grams = HASHING.vector(a.grams)
-    values = np.fromiter(grams.values(), dtype=np.float64, count=len(grams)) * GRAM_SCALE
+    counts = Counter(a.columns)
+    values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+    norm = np.linalg.norm(values)
+    if norm > 0:
+        values *= GRAM_SCALE / norm
     extra = _extra_columns(a, reputation)
-    indices = np.concatenate(
-        [np.fromiter(grams.keys(), dtype=np.int64, count=len(grams)), np.array(extra, dtype=np.int64)]
-    )
+    indices = np.fromiter((*counts, *extra), dtype=np.int64, count=len(counts) + len(extra))
     return indices, np.concatenate([values, np.full(len(extra), EXTRA_VALUE)])
 
 
@@ -178,23 +213,34 @@ def vectorizer() -> "HashingVectorizer":
 def matrix(analyses: Sequence[Analysis], reputation: Reputation) -> "sparse.csr_matrix":
     from scipy import sparse
 
-    grams = vectorizer().transform([a.grams for a in analyses]) * GRAM_SCALE
-    rows, cols = [], []
+    cols: list[int] = []
+    counts: list[int] = []
+    indptr = [0]
+    rows: list[int] = []
+    extra_cols: list[int] = []
     for i, a in enumerate(analyses):
+        counted = Counter(a.columns)
+        cols += counted
+        counts += counted.values()
+        indptr.append(len(cols))
         for col in _extra_columns(a, reputation):
             rows.append(i)
-            cols.append(col)
-    extra = sparse.csr_matrix(
-        (np.full(len(rows), EXTRA_VALUE, dtype=np.float64), (rows, cols)), shape=(len(analyses), N_FEATURES)
-    )
-    grams.resize((len(analyses), N_FEATURES))
+            extra_cols.append(col)
+    shape = (len(analyses), N_FEATURES)
+    grams = sparse.csr_matrix((np.array(counts, dtype=np.float64), cols, indptr), shape=shape)
+    norms = np.sqrt(np.asarray(grams.multiply(grams).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    grams = sparse.diags(GRAM_SCALE / norms) @ grams
+    extra = sparse.csr_matrix((np.full(len(rows), EXTRA_VALUE), (rows, extra_cols)), shape=shape)
     return (grams + extra).tocsr()
 
 
-def gram_contributions(text: str, weights: np.ndarray) -> list[tuple[str, float]]:
-    """Each distinct n-gram of ``text`` with its weight in the given coefficient vector."""
-    seen: dict[str, float] = {}
-    for gram in HASHING.grams(text):
-        if len(gram) >= 2 and gram not in seen and len(gram.strip()) >= 2:
-            seen[gram] = float(weights[HASHING.index(gram)])
-    return sorted(seen.items(), key=lambda kv: -kv[1])
+def gram_contributions(a: Analysis, weights: np.ndarray, above: float) -> list[tuple[str, float]]:
+    """Each distinct n-gram of two or more characters in the message whose weight in the given
+    coefficient vector is above ``above``, heaviest first."""
+    columns = {g: c for g, c in zip(a.ngrams, a.columns, strict=True) if len(g) >= 2 and len(g.strip()) >= 2}
+    if not columns:
+        return []
+    grams = list(columns)
+    w = weights[np.fromiter(columns.values(), dtype=np.int64, count=len(columns))]
+    return [(grams[i], float(w[i])) for i in np.argsort(-w, kind="stable") if w[i] > above]

@@ -16,8 +16,25 @@ class Rule:
     tag: G | None = None
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_UPPER_OUTSIDE_ESCAPES = re.compile(r"\\.|\(\?P|[A-Z]")
+
+
+def compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """The pattern, matching ASCII letters in either case, for ``fire``.
+
+    ``fire`` lower-cases the text's ASCII letters (same length, so spans hold) and the pattern's
+    letters are lower-cased here (escapes such as ``\\D`` kept): a case-sensitive search over
+    Chinese text is several times faster than ``re.IGNORECASE``, which folds every character.
+    """
+    lowered = _UPPER_OUTSIDE_ESCAPES.sub(
+        lambda m: m.group() if len(m.group()) > 1 else m.group().lower(), pattern
+    )
+    return re.compile(lowered, flags)
+
+
 def _r(code: str, label: str, pattern: str, tag: G | None = None) -> Rule:
-    return Rule(code, label, re.compile(pattern, re.IGNORECASE | re.DOTALL), tag)
+    return Rule(code, label, compiled(pattern, re.DOTALL), tag)
 
 
 _ = r".{0,20}"  # a short gap between the two halves of a pattern
@@ -184,6 +201,7 @@ class Hit:
 
 def fire(text: str, rules: tuple[Rule, ...] = RULES) -> list[Hit]:
     """Each rule that matches, at its first match."""
+    text = text.translate(_ASCII_LOWER)
     hits = []
     for rule in rules:
         m = rule.pattern.search(text)
