@@ -1,7 +1,7 @@
 """Exams under load on PostgreSQL: concurrent candidates saving answers and submitting, and the
 results page of an exam with many submissions.
 
-Usage: python -m benchmarks.bench_exams POSTGRES_URL [--candidates 500] [--submissions 200000]
+Usage: python -m benchmarks.bench_exams POSTGRES_URL [--candidates 500] [--submissions 200000] [--workers 2]
 The database's public schema is dropped and re-migrated. Part 1 joins the candidates (through the
 service), starts `fanzha serve`, measures the server's /health rate with the same concurrency as a
 baseline, then lets every candidate save each answer over HTTP and submit. Part 2 adds synthetic
@@ -19,7 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
-from sqlalchemy import func, select, text
+from sqlalchemy import func, make_url, select, text
 from sqlalchemy.orm import Session
 
 from benchmarks.common import machine, summary_ms
@@ -109,10 +109,11 @@ def prepare(url: str, candidates: int) -> tuple[int, list[tuple[int, str, int]]]
     return exam_id, sittings
 
 
-def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "FANZHA_SCHEDULER_ENABLED": "false", "FANZHA_DATABASE_URL": url}
+    serve = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "fanzha", "-d", url, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "fanzha", "-d", url, *serve],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -250,6 +251,53 @@ def time_results(url: str, base: str, exam_id: int, rounds: int) -> tuple[list[f
     return service_s, page_s, total
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> list[tuple[int, int, str]]:
+    """(pid, parent pid, command line) of every process."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            found.append((int(entry.name), ppid, cmd))
+    return found
+
+
+def cpu_of(server: int, database: str) -> tuple[float, float]:
+    """CPU seconds so far of the server's process tree, and of PostgreSQL's backends serving
+    ``database`` (the processes whose title names it)."""
+    procs = _processes()
+    tree = {server}
+    for _ in range(3):
+        tree |= {pid for pid, ppid, _ in procs if ppid in tree}
+    backends = [pid for pid, _, cmd in procs if cmd.startswith("postgres: ") and f" {database} " in cmd]
+    return sum(map(_cpu_s, tree)), sum(map(_cpu_s, backends))
+
+
+class CpuMeter:
+    """CPU per request of the server and of its database backends over a stretch of the run:
+    unlike requests per second, it hardly depends on what else the machine is doing."""
+
+    def __init__(self, server: int, database: str) -> None:
+        self.server, self.database = server, database
+        self.start = cpu_of(server, database)
+
+    def per_request_ms(self, requests: int) -> tuple[float, float]:
+        server, database = cpu_of(self.server, self.database)
+        return (server - self.start[0]) * 1000 / requests, (database - self.start[1]) * 1000 / requests
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("url")
@@ -257,22 +305,36 @@ def main() -> None:
     parser.add_argument("--submissions", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=1, help="fanzha serve --workers")
     args = parser.parse_args()
     print(machine())
     print(f"load before: {Path('/proc/loadavg').read_text().split()[:3]}")
     exam_id, sittings = prepare(args.url, args.candidates)
     base = f"http://127.0.0.1:{args.port}"
-    server = start_server(args.url, args.port)
+    server = start_server(args.url, args.port, args.workers)
+    print(f"fanzha serve --workers {args.workers}")
     try:
+        database = make_url(args.url).database or ""
+        meter = CpuMeter(server.pid, database)
         health = asyncio.run(baseline(base, args.candidates, 10.0))
+        health_cpu = meter.per_request_ms(int(health * 10.0))
         print(f"baseline GET /health, {args.candidates} clients: {health:.0f} req/s")
+        print(f"  CPU per request: server {health_cpu[0]:.2f} ms")
+        meter = CpuMeter(server.pid, database)
         rate, saves, submits = asyncio.run(candidates_run(base, sittings))
+        server_ms, db_ms = meter.per_request_ms(len(saves) + len(submits))
         print(
             f"{args.candidates} candidates: {rate:.0f} answer saves/s ({rate / health:.2f}× the /health rate)"
         )
         print(f"  save   {summary_ms(saves)}")
         print(f"  submit {summary_ms(submits)}")
+        print(
+            f"  CPU per save or submit: server {server_ms:.2f} ms, PostgreSQL {db_ms:.2f} ms;"
+            f" on {os.cpu_count()} idle cores ≈ {1000 * (os.cpu_count() or 1) / (server_ms + db_ms):.0f}/s"
+        )
         print(f"load after part 1: {Path('/proc/loadavg').read_text().split()[:3]}")
+        if not args.submissions:
+            return
         took = bulk_submissions(args.url, exam_id, args.submissions)
         service_s, page_s, total = time_results(args.url, base, exam_id, args.rounds)
         print(f"{total:,} submissions (bulk insert {took:.0f} s); results for one exam:")

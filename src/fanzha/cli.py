@@ -116,6 +116,9 @@ def db_upgrade() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="工作进程数（PostgreSQL 上建议每个 CPU 核一个）")
+    ] = 1,
 ) -> None:
     """启动 Web 控制台与 API 服务。"""
     from fanzha.core.clitools import DatabaseUnreachable, err_console, require_database
@@ -127,7 +130,7 @@ def serve(
         # A database that is down (not missing, not unmigrated) may come back: the server starts
         # and answers 503 until it does, so a restart order of services does not matter.
         err_console.print(f"警告：{err.message}；服务照常启动，数据库恢复前各请求返回 503")
-    run_server(host, port)
+    run_server(host, port, workers)
 
 
 @app.command("tick")

@@ -138,8 +138,8 @@ def test_rejoining_resumes_with_answers_and_retires_the_old_secret(session: Sess
     service.save_answer(session, first.attempt.id, first.token, 1, [0], NOW)
     again = service.join(session, join_in(exam.code), NOW + timedelta(minutes=1))
     assert again.attempt.id == first.attempt.id
-    item = repo.item_at(session, again.attempt.id, 1)
-    assert item is not None and item.chosen == [item.order[0]]
+    item = repo.items_with_versions(session, again.attempt.id)[0][0]
+    assert item.position == 1 and item.chosen == [item.order[0]]
     with pytest.raises(Forbidden):
         service.save_answer(session, first.attempt.id, first.token, 1, [1], NOW)
 

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from fanzha.core.scope import within
@@ -85,14 +85,49 @@ def version_facts(session: Session, version_ids: Sequence[int]) -> dict[int, tup
     return {vid: (qid, kind, ft, len(opts)) for vid, qid, kind, ft, opts in session.execute(stmt)}
 
 
+def attempt_to_submit(session: Session, attempt_id: int) -> tuple[Attempt, Exam, Candidate, bool] | None:
+    """The attempt with its exam and candidate, and whether it was submitted, in one query."""
+    stmt = (
+        select(Attempt, Exam, Candidate, Submission.id.is_not(None))
+        .join(Exam, Exam.id == Attempt.exam_id)
+        .join(Candidate, Candidate.id == Attempt.candidate_id)
+        .outerjoin(Submission, Submission.attempt_id == Attempt.id)
+        .where(Attempt.id == attempt_id)
+    )
+    row = session.execute(stmt).first()
+    return None if row is None else (row[0], row[1], row[2], bool(row[3]))
+
+
 def submission_for(session: Session, attempt_id: int) -> Submission | None:
     return session.scalar(select(Submission).where(Submission.attempt_id == attempt_id))
 
 
-def item_at(session: Session, attempt_id: int, position: int) -> AttemptItem | None:
-    return session.scalar(
-        select(AttemptItem).where(AttemptItem.attempt_id == attempt_id, AttemptItem.position == position)
+@dataclass(frozen=True)
+class AnswerSlot:
+    """What saving one answer needs, in one query: whose attempt, still open, and the item."""
+
+    token_hash: str
+    deadline_at: datetime
+    submitted: bool
+    item_id: int | None
+    order: list[int] | None
+
+
+def answer_slot(session: Session, attempt_id: int, position: int) -> AnswerSlot | None:
+    stmt = (
+        select(
+            Attempt.token_hash,
+            Attempt.deadline_at,
+            Submission.id.is_not(None),
+            AttemptItem.id,
+            AttemptItem.order,
+        )
+        .outerjoin(Submission, Submission.attempt_id == Attempt.id)
+        .outerjoin(AttemptItem, and_(AttemptItem.attempt_id == Attempt.id, AttemptItem.position == position))
+        .where(Attempt.id == attempt_id)
     )
+    row = session.execute(stmt).first()
+    return None if row is None else AnswerSlot(row[0], row[1], bool(row[2]), row[3], row[4])
 
 
 @dataclass(frozen=True)

@@ -323,34 +323,44 @@ def join(session: Session, data: JoinIn, now: datetime, rng: random.Random | Non
 # --- answering -------------------------------------------------------------------------------
 
 
+INVALID_TOKEN = "答题凭证无效或已在其他设备重新进入，请用考试码重新进入考试"
+
+
+def _holds(token_hash: str, token: str) -> bool:
+    return secrets.compare_digest(token_hash, hash_token(token))
+
+
 def attempt_for(session: Session, attempt_id: int, token: str) -> Attempt:
     """The attempt whose secret the caller holds; anything else looks like 'no such attempt'."""
     attempt = session.get(Attempt, attempt_id)
-    if attempt is None or not secrets.compare_digest(attempt.token_hash, hash_token(token)):
-        raise Forbidden("答题凭证无效或已在其他设备重新进入，请用考试码重新进入考试")
+    if attempt is None or not _holds(attempt.token_hash, token):
+        raise Forbidden(INVALID_TOKEN)
     return attempt
 
 
-def _writable(session: Session, attempt: Attempt, now: datetime, grace_s: int) -> None:
-    if repo.submission_for(session, attempt.id) is not None:
+def _writable(submitted: bool, deadline_at: datetime, now: datetime, grace_s: int) -> None:
+    if submitted:
         raise Conflict("本次答题已交卷，不能再修改或重复提交")
-    if now > attempt.deadline_at + timedelta(seconds=grace_s):
-        raise Conflict(f"已超过答题时限（截止 {format_local(attempt.deadline_at)}），不能再作答或交卷")
+    if now > deadline_at + timedelta(seconds=grace_s):
+        raise Conflict(f"已超过答题时限（截止 {format_local(deadline_at)}），不能再作答或交卷")
 
 
 def save_answer(
     session: Session, attempt_id: int, token: str, position: int, shown: list[int], now: datetime
 ) -> None:
-    """Keep one answer as the candidate clicks (shown option numbers → the question's own)."""
-    attempt = attempt_for(session, attempt_id, token)
-    _writable(session, attempt, now, 0)
-    item = repo.item_at(session, attempt.id, position)
-    if item is None:
+    """Keep one answer as the candidate clicks (shown option numbers → the question's own):
+    one query reads the attempt, whether it was submitted and the item, one update writes."""
+    slot = repo.answer_slot(session, attempt_id, position)
+    if slot is None or not _holds(slot.token_hash, token):
+        raise Forbidden(INVALID_TOKEN)
+    _writable(slot.submitted, slot.deadline_at, now, 0)
+    if slot.item_id is None or slot.order is None:
         raise NotFound(f"第 {position} 题不存在")
-    if any(not 0 <= i < len(item.order) for i in shown):
+    order = slot.order
+    if any(not 0 <= i < len(order) for i in shown):
         raise ValidationFailed.on("choice", "选项超出范围，请刷新页面后重新选择")
-    chosen = sorted({item.order[i] for i in shown})
-    session.execute(update(AttemptItem).where(AttemptItem.id == item.id).values(chosen=chosen or None))
+    chosen = sorted({order[i] for i in shown})
+    session.execute(update(AttemptItem).where(AttemptItem.id == slot.item_id).values(chosen=chosen or None))
 
 
 def score(correct: int, total: int) -> int:
@@ -360,11 +370,11 @@ def score(correct: int, total: int) -> int:
 
 def submit(session: Session, attempt_id: int, token: str, now: datetime) -> Submission:
     """Mark the attempt against the drawn versions' keys; a second submit (even racing) is refused."""
-    attempt = attempt_for(session, attempt_id, token)
-    _writable(session, attempt, now, GRACE_S)
-    exam = session.get(Exam, attempt.exam_id)
-    candidate = session.get(Candidate, attempt.candidate_id)
-    assert exam is not None and candidate is not None
+    found = repo.attempt_to_submit(session, attempt_id)
+    if found is None or not _holds(found[0].token_hash, token):
+        raise Forbidden(INVALID_TOKEN)
+    attempt, exam, candidate, submitted = found
+    _writable(submitted, attempt.deadline_at, now, GRACE_S)
     answers = repo.answers_and_keys(session, attempt.id)
     marks = [(a, a.chosen is not None and sorted(a.chosen) == a.key) for a in answers]
     correct = sum(ok for _, ok in marks)
