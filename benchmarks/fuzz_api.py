@@ -18,6 +18,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+import httpx
+
 from benchmarks.bench_warnings import FEED, _prepare, _serve
 from benchmarks.common import machine
 from fanzha.accounts.deps import CSRF_HEADER, SESSION_COOKIE
@@ -67,6 +69,8 @@ def main() -> None:
     log = work / "server.log"
     proc, base = _serve(url, str(log))
     try:
+        # The first build of the OpenAPI document is slow on a busy machine; schemathesis waits 10 s.
+        httpx.get(f"{base}/api/v1/openapi.json", timeout=120).raise_for_status()
         cmd = [
             *(sys.executable, "-m", "schemathesis.cli", "run", f"{base}/api/v1/openapi.json"),
             *("--checks", "not_a_server_error", "-H", f"Cookie: {SESSION_COOKIE}={token}"),

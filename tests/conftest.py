@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import settings
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -26,6 +27,11 @@ from fanzha.migrations.runner import upgrade
 from tests.factories import World, build_world
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+# No per-example time limit: on a machine shared by several suites an example's database round
+# trips take far past hypothesis's default 200 ms, and speed belongs in benchmarks/.
+settings.register_profile("fanzha", deadline=None)
+settings.load_profile("fanzha")
 
 
 def _reset_postgres(url: str) -> None:
