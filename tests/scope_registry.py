@@ -22,7 +22,7 @@ from tests.prevention.factories import (
     station_b_push,
     station_b_team,
 )
-from tests.warnings.factories import station_b_warning
+from tests.warnings.factories import held_report, station_b_warning
 
 # Returns the path parameters of a record that the actor must not reach.
 Maker = Callable[[Session, World], dict[str, Any]]
@@ -180,6 +180,10 @@ ROUTES |= {
     "POST /warnings/{warning_id}/close": Foreign(
         "police_a", station_b_warning, form={"outcome": "dissuaded"}
     ),
+    "POST /warnings/{warning_id}/dismiss": Foreign(
+        "police_a", station_b_warning, form={"reason": "重复预警"}
+    ),
+    "POST /reports/review/{warning_id}/admit": Foreign("admin_a", held_report, form={}),
     "POST /warnings/{warning_id}/route": Foreign(
         "admin_a", station_b_warning, form={"node_code": "369901001", "reason": "改回甲所"}
     ),

@@ -76,3 +76,10 @@ def station_b_warning(session: Session, world: World) -> dict[str, Any]:
         session, w.id, RouteIn(node_code="369901002", reason="测试改派"), world.principals["commander"]
     )
     return {"warning_id": w.id}
+
+
+def held_report(session: Session, world: World) -> dict[str, Any]:
+    """Path parameters of a report held at the city centre for review, beyond a station's reach."""
+    result = intake(session, [item(source="citizen")], FEED, hold="内容不足以核查").items[0]
+    assert result.id is not None
+    return {"warning_id": result.id}

@@ -7,7 +7,7 @@ CAPABILITY = Capability(
     label="预警指令与劝阻",
     models="fanzha.warnings.models",
     api_routers=("fanzha.warnings.routes:router",),
-    web_routers=("fanzha.web.warnings:router", "fanzha.web.reports:router"),
+    web_routers=("fanzha.web.warnings:router", "fanzha.web.reports:router", "fanzha.web.review:router"),
     tiles=(
         Tile("warnings.work", "/queue", "工作队列", "领取下一条预警，联系当事人，记录劝阻结果"),
         Tile("warnings.read", "/warnings", "预警指令", "检索、筛选、查看处置时间线、改派"),
@@ -15,7 +15,9 @@ CAPABILITY = Capability(
     menu=(
         MenuEntry("warnings.work", "/queue", "工作队列"),
         MenuEntry("warnings.read", "/warnings", "预警指令"),
+        MenuEntry("warnings.route", "/reports/review", "举报审核", badge="/reports/review/count"),
         MenuEntry(None, "/report", "我要举报"),
+        MenuEntry(None, "/report/status", "举报查询"),
         MenuEntry("admin.settings", "/admin/deadlines", "时限设置", admin=True),
     ),
     jobs=(

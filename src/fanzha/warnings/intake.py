@@ -138,13 +138,29 @@ def warm_up(session: Session) -> None:
     Norms(session)
 
 
+def _held(row: dict[str, Any], tree: WorkingUnits, reason: str) -> dict[str, Any]:
+    """A row kept at the centre for review: nobody's queue, no deadline running (not an open state)."""
+    return {
+        **row,
+        "state": State.HELD.value,
+        "node_id": tree.city_id,
+        "node_path": tree.city_path,
+        "unit_id": tree.unit_for(tree.city_path),
+        "route_reason": f"举报审核：{reason}"[:300],
+        "routed_at": None,
+    }
+
+
 def intake(
     session: Session,
     items: Sequence[Mapping[str, Any] | WarningIn],
     actor: Principal,
     now: datetime | None = None,
+    hold: str | None = None,
 ) -> BatchResult:
-    """Store the valid items of a batch (routed, with deadlines); report a result per item."""
+    """Store the valid items of a batch (routed, with deadlines); report a result per item.
+    With ``hold`` (the reason) the items wait in the centre's review queue (举报审核) instead:
+    an analyst admits them to routing or dismisses them (``service.admit``, ``service.dismiss``)."""
     if len(items) > MAX_BATCH:
         raise ValidationFailed.on("items", f"每批最多 {MAX_BATCH} 条，本批 {len(items)} 条")
     now = now or utcnow()
@@ -161,7 +177,8 @@ def intake(
             continue
         first_item[key] = i
         route = gaz.route(item.victim_address, item.victim_phone)
-        rows.append(_row(item, tree, norms, route, client_id, now))
+        row = _row(item, tree, norms, route, client_id, now)
+        rows.append(row if hold is None else _held(row, tree, hold))
     created = repository.insert_new(session, rows)
     existing = repository.existing_ids(session, [k for k in first_item if k not in created])
     for i, item in good:

@@ -27,6 +27,10 @@ ACTION_LABELS = {
     "escalate": "超时升级",
     "overdue": "超时",
     "intake": "接收",
+    "hold": "举报审核",
+    "verdict": "自动研判",
+    "admit": "审核放行",
+    "dismiss": "标记无效",
 }
 CLOSED_WITHOUT_VISIT = "未上门即办结（该等级要求上门见面）"
 
@@ -52,7 +56,12 @@ def steps(w: EarlyWarning) -> list[StepOut]:
 
 def flags(w: EarlyWarning) -> list[str]:
     """What an officer must not miss about how the warning was handled."""
-    if w.state == State.CLOSED and w.visit_due_at is not None and w.visited_at is None:
+    if (
+        w.state == State.CLOSED
+        and w.outcome != Outcome.FALSE_ALARM
+        and w.visit_due_at is not None
+        and w.visited_at is None
+    ):
         return [CLOSED_WITHOUT_VISIT]
     return []
 
@@ -63,7 +72,7 @@ def _result_label(session: Session, a: WarningAction) -> str:
     if a.kind == "escalate":
         unit = tree.unit_by_id(session, int(a.result)) if a.result.isdigit() else None
         return f"至 {unit.name}" if unit is not None else "至上级单位"
-    if a.kind == "close" and a.result in {o.value for o in Outcome}:
+    if a.kind in ("close", "dismiss") and a.result in {o.value for o in Outcome}:
         return Outcome(a.result).label
     if a.kind == "route" and a.result:
         node = tree.node_by_code(session, a.result)

@@ -91,6 +91,21 @@ def manual_queue(session: Session, principal: Principal, limit: int) -> Sequence
     return session.scalars(query).all()
 
 
+def held_queue(session: Session, principal: Principal, limit: int) -> Sequence[EarlyWarning]:
+    """Citizens' reports held for review (举报审核), oldest first."""
+    query = readable(principal).where(W.state == State.HELD.value).order_by(W.received_at, W.id).limit(limit)
+    return session.scalars(query).all()
+
+
+def held_count(session: Session, principal: Principal) -> int:
+    query = readable(principal).where(W.state == State.HELD.value)
+    return session.scalar(query.with_only_columns(func.count(), maintain_column_froms=True)) or 0
+
+
+def by_source_id(session: Session, source: str, source_id: str) -> EarlyWarning | None:
+    return session.scalar(select(W).where(W.source == source, W.source_id == source_id))
+
+
 def report_files(session: Session, warning_id: int) -> list[tuple[int, str, int]]:
     rows = session.execute(
         select(ReportFile.id, ReportFile.filename, ReportFile.size)

@@ -145,6 +145,12 @@ class ReopenIn(Input):
     reason: str = Field(min_length=2, max_length=300, description="重新打开的理由，记入时间线")
 
 
+class DismissIn(Input):
+    reason: str = Field(
+        min_length=2, max_length=300, description="标记无效的理由（如：重复预警、内容无法核实），记入时间线"
+    )
+
+
 class ActionOut(BaseModel):
     kind: str
     kind_label: str
@@ -209,6 +215,11 @@ class WarningOut(BaseModel):
     flags: list[str]  # e.g. closed without the visit its level requires
     escalated_at: datetime | None
     timeline: list[ActionOut] = []
+
+    @property
+    def next_step(self) -> StepOut | None:
+        """The first deadline not yet met (the visit once the call is done), or none when all are."""
+        return next((s for s in self.steps if s.done_at is None), None)
 
 
 class ContactOut(WarningOut):

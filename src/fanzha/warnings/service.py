@@ -28,9 +28,9 @@ from fanzha.jurisdiction.service import working_units
 from fanzha.verification import service as verification
 from fanzha.warnings import repository
 from fanzha.warnings.deadlines import Norms
-from fanzha.warnings.models import EarlyWarning, Outcome, ReportFile, WarningAction
+from fanzha.warnings.models import EarlyWarning, Outcome, ReportFile, Source, WarningAction
 from fanzha.warnings.routing import gazetteer
-from fanzha.warnings.schemas import ActionIn, CloseIn, ReopenIn, RouteIn
+from fanzha.warnings.schemas import ActionIn, CloseIn, DismissIn, ReopenIn, RouteIn
 from fanzha.warnings.statemachine import Move, State, next_state
 
 CONFIRMED = (Outcome.DEFRAUDED.value, Outcome.DISSUADED.value)
@@ -183,6 +183,31 @@ def manual_queue(session: Session, principal: Principal, limit: int = 50) -> Seq
     return repository.manual_queue(session, principal, limit)
 
 
+def held_reports(session: Session, principal: Principal, limit: int = 50) -> Sequence[EarlyWarning]:
+    """Citizens' reports with nothing to act on, held at the centre for review (举报审核)."""
+    return repository.held_queue(session, principal, limit)
+
+
+def held_count(session: Session, principal: Principal) -> int:
+    return repository.held_count(session, principal)
+
+
+def citizen_report_state(session: Session, receipt: str) -> State | None:
+    """Where a citizen's report stands, by its receipt number: the state only, nothing personal."""
+    w = repository.by_source_id(session, Source.CITIZEN.value, receipt)
+    return None if w is None else State(w.state)
+
+
+def note_on(session: Session, warning_id: int, kind: str, result: str, note: str, actor: str) -> None:
+    """A line on a warning's timeline written by the system (the detector's verdict, a hold's reason)."""
+    session.add(
+        WarningAction(
+            warning_id=warning_id, kind=kind, result=result[:40], note=note, actor=actor, at=utcnow()
+        )
+    )
+    session.flush()
+
+
 def release(session: Session, warning_id: int, principal: Principal) -> EarlyWarning:
     w = get_warning(session, warning_id, principal)
     _require_holder(w, principal)
@@ -291,6 +316,46 @@ def reroute(session: Session, warning_id: int, data: RouteIn, principal: Princip
         "claimed_at": None,
     }
     return _apply(session, w, Move.ROUTE, principal, values, data.reason, node.code)
+
+
+def dismiss(session: Session, warning_id: int, data: DismissIn, principal: Principal) -> EarlyWarning:
+    """An invalid or duplicate warning closed as 无效预警 in one step, with the reason; from any
+    open state the table allows, by its holder or an analyst (a held report: an analyst only)."""
+    principal.require(Perm.WARNINGS_WORK)
+    w = get_warning(session, warning_id, principal)
+    if w.state == State.HELD or w.assignee_id is None:
+        principal.require(Perm.WARNINGS_ROUTE)
+    _require_holder(w, principal)
+    values = {
+        "outcome": Outcome.FALSE_ALARM.value,
+        "outcome_note": data.reason,
+        "closed_at": utcnow(),
+        "feedback_seq": repository.next_feedback_seq(session),
+    }
+    next_state(w.state, Move.DISMISS)  # refuse before taking a feedback number
+    return _apply(session, w, Move.DISMISS, principal, values, data.reason, Outcome.FALSE_ALARM.value)
+
+
+def admit(session: Session, warning_id: int, principal: Principal) -> EarlyWarning:
+    """A held citizen's report released from review (举报审核): its deadlines start now, and the
+    gazetteer places it like any new warning, or it waits in the centre's manual-routing queue."""
+    principal.require(Perm.WARNINGS_ROUTE)
+    w = get_warning(session, warning_id, principal)
+    now = utcnow()
+    route = gazetteer(session).route(w.victim_address, w.victim_phone)
+    path = route.path or w.node_path
+    contact, visit, close_due = Norms(session).for_path(path, w.level).due(now)
+    values = {
+        "contact_due_at": contact, "visit_due_at": visit, "close_due_at": close_due,
+        "route_reason": route.reason,
+    }  # fmt: skip
+    w = _apply(session, w, Move.ADMIT, principal, values)
+    node = session.get(Node, route.node_id) if route.node_id is not None else None
+    if node is None:
+        return w
+    placed = {"node_id": node.id, "node_path": node.path, "routed_at": now}
+    placed["unit_id"] = working_units(session).unit_for(node.path)
+    return _apply(session, w, Move.ROUTE, principal, placed, route.reason, node.code)
 
 
 def timeline(session: Session, w: EarlyWarning) -> Sequence[WarningAction]:

@@ -5,6 +5,7 @@ from fanzha.core.labels import LabelledEnum
 
 
 class State(LabelledEnum):
+    HELD = "held", "待审核"  # a citizen's report with nothing to act on, held in the centre's review queue
     RECEIVED = "received", "待分流"  # waiting in the centre's manual-routing queue
     ROUTED = "routed", "待认领"  # placed in a unit's queue, nobody holds it
     ASSIGNED = "assigned", "已认领"  # claimed by one person
@@ -19,6 +20,8 @@ class Move(LabelledEnum):
     ACT = "act", "记录处置"
     CLOSE = "close", "办结"
     REOPEN = "reopen", "重新打开"
+    ADMIT = "admit", "审核放行"
+    DISMISS = "dismiss", "标记无效"
 
 
 S = State
@@ -33,6 +36,13 @@ TRANSITIONS: dict[tuple[State, Move], State] = {
     (S.ASSIGNED, Move.CLOSE): S.CLOSED,
     (S.IN_PROGRESS, Move.CLOSE): S.CLOSED,
     (S.CLOSED, Move.REOPEN): S.ROUTED,
+    (S.HELD, Move.ADMIT): S.RECEIVED,
+    # An invalid or duplicate warning is closed as 无效预警 in one step, from any open state.
+    (S.HELD, Move.DISMISS): S.CLOSED,
+    (S.RECEIVED, Move.DISMISS): S.CLOSED,
+    (S.ROUTED, Move.DISMISS): S.CLOSED,
+    (S.ASSIGNED, Move.DISMISS): S.CLOSED,
+    (S.IN_PROGRESS, Move.DISMISS): S.CLOSED,
 }
 
 OPEN_STATES = (S.RECEIVED.value, S.ROUTED.value, S.ASSIGNED.value, S.IN_PROGRESS.value)

@@ -209,7 +209,7 @@ def _panel_context(
         "loop": loop,
         "levels": list(Level),
         "level_labels": {lv.value: lv.label for lv in Level},
-        "states": [s for s in State if s != State.CLOSED],
+        "states": [s for s in State if s not in (State.CLOSED, State.HELD)],  # held: see /reports/review
         "step_labels": STEP_LABELS,
         "rate": None if loop.today.success_rate_30d is None else round(loop.today.success_rate_30d * 100, 1),
         "trend_chart": line_chart("趋势", cases.trend_labels, series),

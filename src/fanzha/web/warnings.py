@@ -19,10 +19,10 @@ from fanzha.warnings import service, views
 from fanzha.warnings.deadlines import STEP_LABELS
 from fanzha.warnings.models import Level, Outcome, Source
 from fanzha.warnings.progress import ACTION_LABELS
-from fanzha.warnings.schemas import ActionIn, ActionKind, CloseIn, Filters, RouteIn, WarningOut
+from fanzha.warnings.schemas import ActionIn, ActionKind, CloseIn, DismissIn, Filters, RouteIn, WarningOut
 from fanzha.warnings.statemachine import State, allowed_moves
-from fanzha.web.forms import blank_to_none, decimal_field, validated
-from fanzha.web.render import page, redirect
+from fanzha.web.forms import attempt, blank_to_none, decimal_field, validated
+from fanzha.web.render import page, redirect, safe_next
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Perm.WARNINGS_READ))]
@@ -244,6 +244,32 @@ def close(
         if taken is not None:
             return redirect(f"/warnings/{taken.id}?closed={warning_id}")
     return redirect("/queue?" + urlencode({"notice": f"预警 #{warning_id} 已办结"}))
+
+
+@router.post("/warnings/{warning_id}/dismiss")
+def dismiss(
+    request: Request,
+    warning_id: int,
+    session: DbSession,
+    actor: Worker,
+    reason: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """One step to 无效预警 (an invalid or duplicate warning), with the reason; ``back`` is the
+    page the form was on (the review queue), told what happened."""
+
+    def step() -> object:
+        return service.dismiss(session, warning_id, validated(DismissIn, reason=reason), actor)
+
+    done = attempt(session, step)
+    if isinstance(done, FanzhaError):  # the warning again, with the reason as typed
+        typed = {"dismiss_reason": reason}
+        return _detail_page(
+            request, session, actor, warning_id, error=done.message, typed=typed, status=done.status
+        )
+    if back:
+        return redirect(safe_next(back) + "?" + urlencode({"notice": f"#{warning_id} 已标记无效"}))
+    return redirect(f"/warnings/{warning_id}")
 
 
 @router.post("/warnings/{warning_id}/route")
