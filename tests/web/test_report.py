@@ -1,11 +1,13 @@
 """The public report form: a citizen's report becomes a warning, with its evidence files."""
 
+import re
+
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fanzha.warnings.models import EarlyWarning, ReportFile
+from fanzha.warnings.models import EarlyWarning, ReportFile, WarningAction
 from tests.factories import World
 from tests.web.test_console import HTML, browser_login
 
@@ -63,3 +65,93 @@ def test_a_flood_from_one_address_gets_a_chinese_429_page(app: object, world: Wo
     assert int(r.headers["Retry-After"]) > 0
     neighbour = TestClient(app, client=("203.0.113.78", 40000))  # type: ignore[arg-type]
     assert neighbour.post("/report", data={"text": " "}, headers=HTML).status_code == 422
+
+
+def _receipt(page: str) -> str:
+    match = re.search(r'id="receipt">(\d{4}) (\d{4})<', page)
+    assert match, page
+    return match.group(1) + match.group(2)
+
+
+def test_bad_input_comes_back_as_typed_with_each_field_named(
+    client: TestClient, world: World, session: Session
+) -> None:
+    """Issue 12: text "x" with phone "abc" became a medium-level warning."""
+    typed = {"text": "x", "reporter_phone": "abc", "suspect_url": "http://", "address": "阳光路 12 号"}
+    r = client.post("/report", data=typed, headers=HTML)
+    assert r.status_code == 422
+    assert "举报内容：请至少写 6 个字" in r.text and "您的联系电话：请填写 11 位手机号" in r.text
+    assert "对方发来的链接：网址格式不正确" in r.text
+    assert 'value="abc"' in r.text and ">x</textarea>" in r.text and 'value="阳光路 12 号"' in r.text
+    assert session.scalar(select(func.count()).select_from(EarlyWarning)) == 0
+
+
+def test_a_report_carries_the_detectors_verdict_and_a_grouped_receipt(
+    client: TestClient, world: World, session: Session
+) -> None:
+    message = "我是京东客服，您的订单异常，我们将为您退款，请提供银行卡号"
+    r = _report(client, [], text=message, reporter_phone="139 1234 5678")
+    assert r.status_code == 200
+    receipt = _receipt(r.text)
+    w = session.scalars(select(EarlyWarning).where(EarlyWarning.source == "citizen")).one()
+    assert w.source_id == receipt and w.state != "held" and w.victim_phone == "13912345678"
+    assert w.level == "medium" and w.fraud_type == "fake_customer_service"
+    verdict = session.scalars(
+        select(WarningAction).where(WarningAction.warning_id == w.id, WarningAction.kind == "verdict")
+    ).one()
+    assert verdict.result.startswith("疑似诈骗（风险") and "冒充电商物流客服" in verdict.note
+    status = client.get("/report/status", params={"no": f"{receipt[:4]} {receipt[4:]}"}, headers=HTML)
+    assert status.status_code == 200 and "已受理" in status.text
+    assert "13912345678" not in status.text and "139" not in status.text and "客服" not in status.text
+
+
+def test_a_report_with_nothing_to_act_on_is_held_for_review(
+    app: object, world: World, session: Session
+) -> None:
+    resident = TestClient(app, client=("198.51.100.7", 40000))  # type: ignore[arg-type]
+    r = resident.post("/report", data={"text": "我想问一下这个情况怎么办"}, headers=HTML)
+    assert r.status_code == 200 and "工作人员将先审核" in r.text
+    w = session.scalars(select(EarlyWarning).where(EarlyWarning.source == "citizen")).one()
+    assert w.state == "held" and w.level == "low"
+    status = resident.get("/report/status", params={"no": _receipt(r.text)}, headers=HTML)
+    assert "正在审核" in status.text
+
+    officer = TestClient(app)  # type: ignore[arg-type]
+    csrf = browser_login(officer, "analyst")
+    page = officer.get("/reports/review", headers=HTML)
+    assert f'id="held-{w.id}"' in page.text and "未检出诈骗特征" in page.text
+    assert officer.get("/reports/review/count").text == "1"
+    refused = officer.post(
+        f"/warnings/{w.id}/dismiss",
+        data={"csrf_token": csrf, "reason": "", "back": "/reports/review"},
+        headers=HTML,
+    )
+    assert refused.status_code == 422 and "理由" in refused.text
+    done = officer.post(f"/reports/review/{w.id}/admit", data={"csrf_token": csrf}, headers=HTML)
+    assert done.status_code == 200 and "已放行" in done.text
+    session.refresh(w)
+    assert w.state == "received"
+    assert "已受理，正在分派" in resident.get("/report/status", params={"no": w.source_id}, headers=HTML).text
+
+
+def test_dissuaders_do_not_see_the_review_queue(app: object, world: World) -> None:
+    dissuader = TestClient(app)  # type: ignore[arg-type]
+    browser_login(dissuader, "dissuader")
+    assert dissuader.get("/reports/review", headers=HTML).status_code == 403
+    assert "/reports/review" not in dissuader.get("/", headers=HTML).text
+
+
+def test_an_unknown_receipt_number_says_so(client: TestClient, world: World) -> None:
+    r = client.get("/report/status", params={"no": "1234 5678"}, headers=HTML)
+    assert r.status_code == 404 and "受理编号：未找到" in r.text
+
+
+def test_public_pages_give_110_and_96110_as_numbers_to_call(client: TestClient, world: World) -> None:
+    for path in ("/report", "/report/status", "/privacy"):
+        text = client.get(path, headers=HTML).text
+        assert 'href="tel:96110"' in text, path
+    assert 'href="tel:110"' in client.get("/report", headers=HTML).text
+    checked = client.post(
+        "/check", data={"kind": "text", "text": "我是公安局的，你涉嫌洗钱，把钱转到安全账户"}, headers=HTML
+    )
+    assert 'href="tel:110"' in checked.text and 'href="tel:96110"' in checked.text

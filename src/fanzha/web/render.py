@@ -1,5 +1,6 @@
 """Templates, the shared page context and the small helpers every page uses."""
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 from starlette.routing import Match
 
 from fanzha.capabilities import CAPABILITIES
@@ -23,6 +25,15 @@ templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.filters["local"] = format_local
 templates.env.filters["hm"] = format_local_hm
 templates.env.filters["identifier"] = lambda kind: IDENTIFIER_LABELS.get(kind, kind)
+_EMERGENCY = re.compile(r"(?<!\d)(110|96110)(?!\d)")
+
+
+def tel_links(text: str) -> Markup:
+    """Advice text with 110 and 96110 as numbers a phone can call with one tap."""
+    return Markup(_EMERGENCY.sub(r'<a class="tel" href="tel:\1">\1</a>', str(escape(text))))
+
+
+templates.env.filters["tel_links"] = tel_links
 templates.env.globals["role_label"] = lambda role: (
     ROLE_BY_VALUE[role].label if role in ROLE_BY_VALUE else role
 )
