@@ -84,7 +84,8 @@ def test_a_missed_then_done_step_shows_both_and_a_close_without_visit_is_flagged
 
 
 def test_pages_offer_only_allowed_moves() -> None:
-    assert allowed_moves(State.RECEIVED) == {Move.ROUTE}
+    assert allowed_moves(State.RECEIVED) == {Move.ROUTE, Move.DISMISS}
+    assert allowed_moves(State.HELD) == {Move.ADMIT, Move.DISMISS}
     assert allowed_moves(State.CLOSED) == {Move.REOPEN}
     assert {Move.ACT, Move.CLOSE, Move.RELEASE} <= allowed_moves(State.ASSIGNED)
 

@@ -12,7 +12,7 @@ from fanzha.cases.service import get_case
 from fanzha.core.errors import Conflict, Forbidden, NotFound
 from fanzha.warnings import service
 from fanzha.warnings.models import EarlyWarning, Outcome
-from fanzha.warnings.schemas import ActionIn, CloseIn, ReopenIn, RouteIn
+from fanzha.warnings.schemas import ActionIn, CloseIn, DismissIn, ReopenIn, RouteIn
 from fanzha.warnings.statemachine import TRANSITIONS, Move, State
 from tests.factories import World
 from tests.warnings.factories import add_gazetteer, make_warning
@@ -96,6 +96,8 @@ MOVES = {
     Move.ACT: lambda s, w, p: service.record_action(s, w.id, ActionIn(kind="note", note="备注"), p),
     Move.CLOSE: lambda s, w, p: service.close(s, w.id, CloseIn(outcome=Outcome.FALSE_ALARM), p),
     Move.REOPEN: lambda s, w, p: service.reopen(s, w.id, ReopenIn(reason="重新核实"), p),
+    Move.ADMIT: lambda s, w, p: service.admit(s, w.id, p),
+    Move.DISMISS: lambda s, w, p: service.dismiss(s, w.id, DismissIn(reason="重复预警"), p),
 }
 
 
