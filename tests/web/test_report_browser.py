@@ -62,7 +62,7 @@ def test_a_resident_reports_on_a_phone_and_looks_the_report_up(phone: Page, serv
     phone.wait_for_selector("#reported")
     receipt = phone.text_content("#receipt") or ""
     assert re.fullmatch(r"\d{4} \d{4}", receipt), receipt
-    assert phone.get_attribute("a.tel[href='tel:96110']", "href") == "tel:96110"
+    assert phone.locator("a[href='tel:96110']").count() >= 1
     assert_fits(phone)
     shot(phone, "report_receipt")
 
