@@ -1,29 +1,41 @@
-"""Prevention: the aiming list over the demo city, and the outbox sending 1,000 pushes to a local webhook.
+"""Prevention: the aiming list over the demo city (and an N× city), and the outbox sending 1,000 pushes.
 
-Usage: python -m benchmarks.bench_prevention [--scale N] [--pushes N] [--skip-aim]
-Runs on a fresh SQLite file. Aiming: the demo city (``--scale`` × its cases) is built, then the
-city-wide aiming list is computed several times (target: under 1 s). Outbox: one alert pushed to
-``--pushes`` groups whose robot webhook is a local HTTP server answering ``{"errcode": 0}``; passes
-of the outbox run until every delivery is sent (target: ≥ 200 per second, none lost).
+Usage: python -m benchmarks.bench_prevention [--db FILE] [--keep FILE] [--scale N] [--only aim|outbox]
+                                             [--pushes N] [--rounds N] [--webhook-ms MS]
+Runs on a SQLite file. The demo city is built (minutes), or copied from ``--db``, a file an earlier
+run kept with ``--keep`` (its clock is in ``FILE.now``). ``--scale N`` then copies every case and
+warning N − 1 more times in bulk (INSERT … SELECT; the copies differ only in their unique numbers),
+for the N× city of the same grids. Aiming: the city-wide list computed ``--rounds`` times (target:
+under 1 s). Outbox: one alert pushed to ``--pushes`` groups whose robot webhook is a local HTTP
+server in a process of its own (like a real one, it shares no interpreter lock with the outbox),
+answering ``{"errcode": 0}`` (after ``--webhook-ms``, for a robot across a network); passes of
+the outbox run until every delivery is sent (target: ≥ 200 per second, none lost).
 """
 
 import argparse
 import json
+import multiprocessing
 import os
+import random
+import sqlite3
 import tempfile
-import threading
 import time
+from contextlib import closing
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.sharedctypes import Synchronized
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, literal, select
+from sqlalchemy.orm import Session
 
 from benchmarks.common import machine, summary_ms
 from fanzha.cli import use_database
 from fanzha.core.config import get_settings
-from fanzha.core.db import new_session
+from fanzha.core.db import Base, new_session
+from fanzha.core.demo_context import DemoContext
 from fanzha.core.principal import system_principal
 from fanzha.core.timeutil import utcnow
+from fanzha.demo import city
 from fanzha.demo.builder import build_demo
 from fanzha.jurisdiction.models import Node
 from fanzha.migrations.runner import upgrade
@@ -31,11 +43,11 @@ from fanzha.prevention import aiming, groups, outbox
 from fanzha.prevention.models import Delivery, DeliveryStatus
 from fanzha.prevention.schemas import AlertIn, GroupIn, PushIn
 
+# Tables the N× city multiplies, and the unique column each copy suffixes.
+MULTIPLIED = {"cases": "case_no", "warnings_items": "source_id"}
 
-def _webhook() -> tuple[ThreadingHTTPServer, list[int]]:
-    received = [0]
-    lock = threading.Lock()
 
+def _serve(port: "Synchronized[int]", received: "Synchronized[int]", delay_s: float) -> None:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         # Headers and body go out as two small writes: without this, Nagle's algorithm holds the
@@ -44,8 +56,9 @@ def _webhook() -> tuple[ThreadingHTTPServer, list[int]]:
 
         def do_POST(self) -> None:
             self.rfile.read(int(self.headers["Content-Length"]))
-            with lock:
-                received[0] += 1
+            time.sleep(delay_s)
+            with received.get_lock():
+                received.value += 1
             body = b'{"errcode": 0, "errmsg": "ok"}'
             self.send_response(200)
             self.send_header("Content-Length", str(len(body)))
@@ -56,8 +69,32 @@ def _webhook() -> tuple[ThreadingHTTPServer, list[int]]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, received
+    port.value = server.server_address[1]
+    server.serve_forever()
+
+
+def _webhook(delay_s: float) -> tuple[multiprocessing.Process, int, "Synchronized[int]"]:
+    """A local robot webhook in a child process, answering after ``delay_s``: the process, its port
+    and its count of requests."""
+    port, received = multiprocessing.Value("i", 0), multiprocessing.Value("i", 0)
+    process = multiprocessing.Process(target=_serve, args=(port, received, delay_s), daemon=True)
+    process.start()
+    while not port.value:
+        time.sleep(0.01)
+    return process, int(port.value), received
+
+
+def multiply(session: Session, scale: int) -> None:
+    """Copy every case and warning ``scale`` − 1 more times, in bulk."""
+    for name, unique in MULTIPLIED.items():
+        table = Base.metadata.tables[name]
+        last = session.scalar(select(func.max(table.c.id)))
+        columns = [c for c in table.c if c.name != "id"]
+        for copy in range(2, scale + 1):
+            values = [c + literal(f"~{copy}") if c.name == unique else c for c in columns]
+            source = select(*values).where(table.c.id <= last)
+            session.execute(insert(table).from_select([c.name for c in columns], source))
+        session.commit()
 
 
 def bench_aim(rounds: int, now: datetime) -> None:
@@ -68,25 +105,25 @@ def bench_aim(rounds: int, now: datetime) -> None:
             lines = aiming.aim(session, "/", now)
             samples.append(time.perf_counter() - started)
         first = lines[0].reason if lines else "-"
-        print(f"aiming, whole city: {summary_ms(samples)}; {len(lines)} lines; first: {first}")
+        print(f"aiming, whole city: {summary_ms(samples)}; {len(lines)} lines; first: {first}", flush=True)
 
 
-def bench_outbox(pushes: int) -> None:
+def bench_outbox(pushes: int, delay_s: float) -> None:
     settings = get_settings()
     settings.prevention_rate_per_s = {"wecom": 1_000_000.0}
     settings.prevention_approval_groups = pushes
-    server, received = _webhook()
-    url = f"http://127.0.0.1:{server.server_address[1]}/cgi-bin/webhook/send?key=bench"
+    server, port, received = _webhook(delay_s)
+    url = f"http://127.0.0.1:{port}/cgi-bin/webhook/send?key=bench"
     actor = system_principal(name="bench")
     with new_session() as session:
         grid = session.scalars(select(Node.code).where(Node.level == 4).order_by(Node.path).limit(1)).one()
         ids = [groups.create_group(session, _group(grid, i, url), actor).id for i in range(pushes)]
         alert_in = AlertIn(title="压测", fraud_type="other", node_code=grid, body="正文")
         alert = groups.create_alert(session, alert_in, actor, utcnow())
-        push = PushIn(alert_id=alert.id, group_ids=ids, request_key="bench-push-1")
+        push = PushIn(alert_id=alert.id, group_ids=ids, request_key=f"bench-push-{time.time_ns()}")
         outbox.request_push(session, push, actor, utcnow())
         session.commit()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         passes = 0
         unsent = (
             select(func.count()).select_from(Delivery).where(Delivery.status != DeliveryStatus.SENT.value)
@@ -95,10 +132,11 @@ def bench_outbox(pushes: int) -> None:
             outbox.run_outbox(session, utcnow())
             session.commit()
             passes += 1
-        elapsed = time.perf_counter() - started
-    server.shutdown()
-    print(f"outbox: {pushes} pushes in {elapsed:.2f} s = {pushes / elapsed:.0f}/s over {passes} passes; "
-          f"webhook received {received[0]}")  # fmt: skip
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    server.terminate()
+    print(f"outbox: {pushes} pushes in {elapsed:.2f} s = {pushes / elapsed:.0f}/s over {passes} passes "
+          f"({cpu * 1000 / pushes:.2f} ms of the outbox process's CPU per push); "
+          f"webhook received {received.value}", flush=True)  # fmt: skip
 
 
 def _group(grid: str, i: int, url: str) -> GroupIn:
@@ -107,24 +145,61 @@ def _group(grid: str, i: int, url: str) -> GroupIn:
     return GroupIn.model_validate(row)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", type=int, default=1)
-    parser.add_argument("--pushes", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
-    print(machine(), "| load", os.getloadavg())
-    path = os.path.join(tempfile.mkdtemp(), "bench.db")
+def _copy(source: str, target: str) -> None:
+    """A consistent copy of a SQLite database, pages still in its write-ahead log included."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
+def _city(args: argparse.Namespace, path: str) -> datetime:
+    """The database at ``path`` (copied or built) and the clock its history ends at."""
+    if args.db:
+        _copy(args.db, path)
+        with open(f"{args.db}.now", encoding="utf-8") as f:
+            now = datetime.fromisoformat(f.read().strip())
     url = f"sqlite:///{path}"
     upgrade(url)
     use_database(url)
+    if args.db:
+        return now
     started = time.perf_counter()
     with new_session() as session:
-        ctx = build_demo(session, scale=args.scale)
+        if args.only == "outbox":  # the jurisdiction tree is all the outbox needs
+            now = utcnow()
+            city.build(session, DemoContext(rng=random.Random(2026), scale=1, now=now))
+        else:
+            now = build_demo(session).now
         session.commit()
-    print(f"demo city (scale {args.scale}) built in {time.perf_counter() - started:.0f} s")
-    bench_aim(args.rounds, ctx.now)
-    bench_outbox(args.pushes)
+    print(f"demo city built in {time.perf_counter() - started:.0f} s", flush=True)
+    return now
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", help="start from a copy of this demo city file")
+    parser.add_argument("--keep", help="keep a copy of the city (built, and multiplied) here")
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--only", choices=["aim", "outbox"])
+    parser.add_argument("--pushes", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--webhook-ms", type=float, default=0.0, help="the webhook's time to answer")
+    args = parser.parse_args()
+    print(machine(), "| load", os.getloadavg(), flush=True)
+    path = os.path.join(tempfile.mkdtemp(), "bench.db")
+    now = _city(args, path)
+    if args.scale > 1:
+        started = time.perf_counter()
+        with new_session() as session:
+            multiply(session, args.scale)
+        print(f"cases and warnings × {args.scale} in {time.perf_counter() - started:.0f} s", flush=True)
+    if args.keep:
+        _copy(path, args.keep)
+        with open(f"{args.keep}.now", "w", encoding="utf-8") as f:
+            f.write(now.isoformat())
+    if args.only != "outbox":
+        bench_aim(args.rounds, now)
+    if args.only != "aim":
+        bench_outbox(args.pushes, args.webhook_ms / 1000)
     print("load", os.getloadavg(), json.dumps({"scale": args.scale}))
 
 
