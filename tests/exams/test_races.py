@@ -35,7 +35,7 @@ from fanzha.jurisdiction.models import Node
 from tests.exams.factories import NOW, exam_in, join_in, stock_bank
 from tests.exams.test_exams import shown_for
 from tests.exams.test_tally import by_hand, tallied
-from tests.race import race
+from tests.race import audit_mark, drop_audit_after, race
 
 CITY = "779800"
 SYSTEM = system_principal(name="exam-race-test")
@@ -51,6 +51,7 @@ class Committed:
 @pytest.fixture
 def committed(database_url: str) -> Iterator[Committed]:
     engine = db.make_engine(database_url)
+    mark = audit_mark(engine)
     with Session(engine, expire_on_commit=False) as s:
         jurisdiction.import_nodes(
             s,
@@ -82,6 +83,7 @@ def committed(database_url: str) -> Iterator[Committed]:
             for code in ("779801", CITY):
                 s.execute(delete(Node).where(Node.code == code))
             s.commit()
+        drop_audit_after(engine, mark)
         engine.dispose()
 
 

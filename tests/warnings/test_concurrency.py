@@ -1,8 +1,8 @@
 """Races between real connections: duplicate intake and claims, on committed data.
 
 These tests commit (several connections must see the rows), so they build a small tree of
-their own under a city code no other test uses, and delete it afterwards. Audit entries
-stay: the hash chain must remain whole.
+their own under a city code no other test uses, and delete it afterwards, with the audit
+entries they appended (the chain's tail, so the chain stays whole).
 """
 
 from collections.abc import Iterator
@@ -26,7 +26,7 @@ from fanzha.jurisdiction.schemas import UnitIn
 from fanzha.warnings import service
 from fanzha.warnings.intake import intake
 from fanzha.warnings.models import EarlyWarning, GazetteerEntry, WarningAction
-from tests.race import race
+from tests.race import audit_mark, drop_audit_after, race
 from tests.warnings.factories import item
 
 CITY = "779900"
@@ -43,6 +43,7 @@ class Committed:
 @pytest.fixture
 def committed(database_url: str) -> Iterator[Committed]:
     engine = db.make_engine(database_url)
+    mark = audit_mark(engine)
     with Session(engine) as s:
         rows = [
             {"code": CITY, "name": "并发市", "level": 1, "parent_code": None},
@@ -83,6 +84,7 @@ def committed(database_url: str) -> Iterator[Committed]:
             for code in ("779901001", "779901", CITY):
                 s.execute(delete(Node).where(Node.code == code))
             s.commit()
+        drop_audit_after(engine, mark)
         engine.dispose()
 
 
