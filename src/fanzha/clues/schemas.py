@@ -105,34 +105,43 @@ class SeriesLink(BaseModel):
 
 
 class ClueIn(Input):
-    kind: Kind
-    value: str = Field(min_length=1, max_length=300)
-    level: ClueLevel = ClueLevel.SECOND
-    summary: str = Field(default="", max_length=2000)
+    kind: Kind = Field(description="线索类型，如 phone 电话号码、bank_account 银行账户、url 网址")
+    value: str = Field(min_length=1, max_length=300, description="线索内容，如号码或网址")
+    level: ClueLevel = Field(default=ClueLevel.SECOND, description="线索级别：1 一级、2 二级、3 三级")
+    summary: str = Field(default="", max_length=2000, description="线索概要")
     # Where the clue is worked; empty: the case's node, else the identifier's place, else the city.
-    node_code: str | None = Field(default=None, max_length=20)
-    case_id: int | None = None
-    source_id: str | None = Field(default=None, min_length=1, max_length=100)
+    node_code: str | None = Field(
+        default=None, max_length=20, description="线索所属辖区节点编码（留空为本人单位辖区）"
+    )
+    case_id: int | None = Field(default=None, description="关联案件编号（可选）")
+    source_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="来源系统中的编号（可选，同一编号重复发送只登记一次）",
+    )
 
 
 class UpstreamClueIn(ClueIn):
     """A clue sent by an upstream system: its own id makes a resend harmless."""
 
-    source_id: str = Field(min_length=1, max_length=100)
+    source_id: str = Field(
+        min_length=1, max_length=100, description="上游系统中的线索编号：重复发送同一编号只登记一次"
+    )
 
 
 class JudgeIn(Input):
-    note: str = Field(min_length=1, max_length=2000)
+    note: str = Field(min_length=1, max_length=2000, description="研判意见")
 
 
 class ResultIn(Input):
-    result: ClueResult
-    note: str = Field(default="", max_length=2000)
+    result: ClueResult = Field(description="核查结果：den 确认窝点、suspect 查明嫌疑人或 nothing 核查无果")
+    note: str = Field(default="", max_length=2000, description="核查情况说明")
 
 
 class RerouteIn(Input):
-    node_code: str = Field(min_length=1, max_length=20)
-    note: str = Field(default="", max_length=500)
+    node_code: str = Field(min_length=1, max_length=20, description="改派到的辖区节点编码")
+    note: str = Field(default="", max_length=500, description="改派理由")
 
 
 class ClueQuery(Input):

@@ -16,7 +16,14 @@ Caller = Annotated[Principal, Depends(requires(Perm.DETECT_USE))]
 
 
 class DetectIn(Input):
-    texts: Annotated[list[Annotated[str, Field(max_length=10_000)]], Field(min_length=1, max_length=1000)]
+    texts: Annotated[
+        list[Annotated[str, Field(max_length=10_000)]],
+        Field(
+            min_length=1,
+            max_length=1000,
+            description="要研判的短信、聊天记录或通话内容，每条一项（最多 1000 条）",
+        ),
+    ]
 
 
 class ReasonOut(BaseModel):

@@ -64,7 +64,9 @@ def export_questions(fmt: FileFormat, session: DbSession, actor: Writer) -> Resp
 
 @router.post("/questions/import", summary="导入题库（CSV/XLSX；任一行有错则整批不写入）")
 def import_questions(
-    file: Annotated[UploadFile, File()], session: DbSession, actor: Writer
+    file: Annotated[UploadFile, File(description="题库文件（CSV 或 XLSX，列同导出文件）")],
+    session: DbSession,
+    actor: Writer,
 ) -> dict[str, int]:
     # A plain def runs in the thread pool: the import's queries never hold the event loop.
     return bank.import_file(session, file.file.read(), file.filename or "questions.csv", actor)
@@ -118,7 +120,10 @@ class JoinOut(BaseModel):
 
 
 class AnswerIn(Input):
-    choices: Annotated[list[Annotated[int, Field(ge=0, le=5)]], Field(max_length=6)]
+    choices: Annotated[
+        list[Annotated[int, Field(ge=0, le=5)]],
+        Field(max_length=6, description="所选选项的序号（0 为 A），多选题可选多个"),
+    ]
 
 
 class SubmissionOut(BaseModel):

@@ -46,16 +46,23 @@ class QuestionIn(Input):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    code: Annotated[str | None, Field(max_length=40, pattern=r"^[A-Za-z0-9_-]+$")] = None
-    kind: QuestionKind
-    fraud_type: FraudType
-    target_group: TargetGroup = TargetGroup.GENERAL
-    difficulty: Annotated[int, Field(ge=1, le=3)] = 2
-    status: QuestionStatus = QuestionStatus.DRAFT
-    stem: Text
-    options: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(default_factory=list)
-    answer: Annotated[str, Field(min_length=1, max_length=12)]
-    explanation: Text
+    code: Annotated[
+        str | None,
+        Field(max_length=40, pattern=r"^[A-Za-z0-9_-]+$", description="题目编码（可选，字母、数字、下划线）"),
+    ] = None
+    kind: QuestionKind = Field(description="题型：single 单选、multiple 多选、true_false 判断、scenario 情景")
+    fraud_type: FraudType = Field(description="考查的诈骗类型代码")
+    target_group: TargetGroup = Field(default=TargetGroup.GENERAL, description="面向的人群")
+    difficulty: Annotated[int, Field(ge=1, le=3, description="难度 1–3")] = 2
+    status: QuestionStatus = Field(
+        default=QuestionStatus.DRAFT, description="状态：draft 草稿、approved 已审核或 retired 已停用"
+    )
+    stem: Text = Field(description="题干")
+    options: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(
+        default_factory=list, description="选项文字，按 A、B、C… 的顺序"
+    )
+    answer: Annotated[str, Field(min_length=1, max_length=12, description="正确答案的字母，如 A 或 AC")]
+    explanation: Text = Field(description="答案解析")
 
     @field_validator("kind", "target_group", "status", "fraud_type", "difficulty", mode="before")
     @classmethod
@@ -86,7 +93,7 @@ class QuestionIn(Input):
 
 
 class QuestionStatusIn(Input):
-    status: QuestionStatus
+    status: QuestionStatus = Field(description="新的状态：draft 草稿、approved 已审核或 retired 已停用")
 
 
 class QuestionOut(BaseModel):
@@ -110,10 +117,10 @@ class QuestionOut(BaseModel):
 class BlueprintItem(Input):
     """How many questions of a kind, fraud type and difficulty (each optional) the draw takes."""
 
-    kind: QuestionKind | None = None
-    fraud_type: FraudType | None = None
-    difficulty: Annotated[int | None, Field(ge=1, le=3)] = None
-    count: Annotated[int, Field(ge=1, le=100)]
+    kind: QuestionKind | None = Field(default=None, description="题型（留空为不限）")
+    fraud_type: FraudType | None = Field(default=None, description="诈骗类型代码（留空为不限）")
+    difficulty: Annotated[int | None, Field(ge=1, le=3, description="难度 1–3（留空为不限）")] = None
+    count: Annotated[int, Field(ge=1, le=100, description="抽取的题数")]
 
 
 class SchoolIn(Input):
@@ -122,10 +129,10 @@ class SchoolIn(Input):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    name: Annotated[str, Field(max_length=100)] = ""
-    enrolment: Annotated[int, Field(ge=0, le=1_000_000)] = 0
-    node_code: Annotated[str | None, Field(max_length=20)] = None
-    target_id: int | None = None
+    name: Annotated[str, Field(max_length=100, description="学校名称（用 target_id 时可留空）")] = ""
+    enrolment: Annotated[int, Field(ge=0, le=1_000_000, description="在校人数")] = 0
+    node_code: Annotated[str | None, Field(max_length=20, description="学校所在辖区节点编码")] = None
+    target_id: int | None = Field(default=None, description="宣传对象登记册中的学校编号（可选）")
 
     @model_validator(mode="after")
     def _named(self) -> Self:
@@ -137,18 +144,26 @@ class SchoolIn(Input):
 class ExamIn(Input):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    title: Annotated[str, Field(min_length=1, max_length=200)]
-    node_code: Annotated[str, Field(min_length=1, max_length=20)]
-    audience: Audience = Audience.SCHOOLS
-    schools: list[SchoolIn] = Field(default_factory=list, max_length=2000)
-    target_group: TargetGroup | None = None
-    blueprint: Annotated[list[BlueprintItem], Field(min_length=1, max_length=50)]
-    opens_at: datetime
-    closes_at: datetime
-    time_limit_min: Annotated[int, Field(ge=1, le=600)] = 30
-    pass_mark: Annotated[int, Field(ge=0, le=100)] = 60
-    attempts_allowed: Annotated[int, Field(ge=1, le=10)] = 1
-    identify_by: Literal["student_no", "name"] = "student_no"
+    title: Annotated[str, Field(min_length=1, max_length=200, description="考试名称")]
+    node_code: Annotated[str, Field(min_length=1, max_length=20, description="组织考试的辖区节点编码")]
+    audience: Audience = Field(
+        default=Audience.SCHOOLS,
+        description="参考对象：schools 指定学校、subtree 辖区（含下级）或 public 面向社会公开",
+    )
+    schools: list[SchoolIn] = Field(default_factory=list, max_length=2000, description="参加考试的学校")
+    target_group: TargetGroup | None = Field(default=None, description="面向的人群（可选）")
+    blueprint: Annotated[
+        list[BlueprintItem],
+        Field(min_length=1, max_length=50, description="组卷规则：每项为一类题及抽取题数"),
+    ]
+    opens_at: datetime = Field(description="开考时间，须带时区")
+    closes_at: datetime = Field(description="截止时间，须带时区")
+    time_limit_min: Annotated[int, Field(ge=1, le=600, description="答题时限（分钟）")] = 30
+    pass_mark: Annotated[int, Field(ge=0, le=100, description="及格分（0–100）")] = 60
+    attempts_allowed: Annotated[int, Field(ge=1, le=10, description="每人可作答次数")] = 1
+    identify_by: Literal["student_no", "name"] = Field(
+        default="student_no", description="识别考生的方式：student_no 学号或 name 姓名"
+    )
 
     @model_validator(mode="after")
     def _window(self) -> Self:
@@ -187,11 +202,11 @@ class JoinIn(Input):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    code: Annotated[str, Field(min_length=4, max_length=12)]
-    school: Annotated[str, Field(min_length=1, max_length=100)]
-    class_name: Annotated[str, Field(min_length=1, max_length=60)]
-    student_no: Annotated[str | None, Field(max_length=40)] = None
-    name: Annotated[str | None, Field(max_length=60)] = None
+    code: Annotated[str, Field(min_length=4, max_length=12, description="考试码")]
+    school: Annotated[str, Field(min_length=1, max_length=100, description="学校名称")]
+    class_name: Annotated[str, Field(min_length=1, max_length=60, description="班级")]
+    student_no: Annotated[str | None, Field(max_length=40, description="学号（按学号识别的考试必填）")] = None
+    name: Annotated[str | None, Field(max_length=60, description="姓名（按姓名识别的考试必填）")] = None
 
     @model_validator(mode="after")
     def _who(self) -> Self:

@@ -99,7 +99,10 @@ class ImportOut(BaseModel):
 
 @router.post("/transactions/import", summary="导入银行流水（CSV 或 XLSX，格式见 docs/funds.md）")
 def import_transactions(
-    session: DbSession, actor: Requester, store: Store, file: Annotated[UploadFile, File()]
+    session: DbSession,
+    actor: Requester,
+    store: Store,
+    file: Annotated[UploadFile, File(description="银行流水文件（CSV 或 XLSX，列见 docs/funds.md）")],
 ) -> ImportOut:
     name = file.filename or "upload.csv"
     result = import_statement(store, file.file.read(), name, actor.actor, session=session)

@@ -126,12 +126,22 @@ class RequestOut(BaseModel):
 class TraceIn(Input):
     """Where to start (the victim's account, from when) and how far to follow the money."""
 
-    account: str = Field(min_length=1, max_length=40)
-    since: datetime
-    rule: Literal["fifo", "proportional"] = "fifo"
-    max_hops: int = Field(default=4, ge=1, le=8)
-    window_hours: float = Field(default=72, gt=0, le=24 * 30)
-    min_amount: Money = Field(default=Decimal("100.00"), ge=0, max_digits=14, decimal_places=2)
+    account: str = Field(
+        min_length=1, max_length=40, description="起点账号，通常是受害人转出的账户（空格、横线会被去掉）"
+    )
+    since: datetime = Field(description="从何时开始追踪，须带时区，如 2026-11-20T09:30:00+08:00")
+    rule: Literal["fifo", "proportional"] = Field(
+        default="fifo", description="资金归属规则：fifo 先进先出，proportional 按比例"
+    )
+    max_hops: int = Field(default=4, ge=1, le=8, description="最多追踪的层级（1–8）")
+    window_hours: float = Field(default=72, gt=0, le=24 * 30, description="每一层往下追踪的时间窗口（小时）")
+    min_amount: Money = Field(
+        default=Decimal("100.00"),
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        description="低于此金额（元）的转账不再追踪",
+    )
 
     @field_validator("account")
     @classmethod
@@ -157,17 +167,17 @@ class TraceIn(Input):
 
 
 class TraceToRequestsIn(TraceIn):
-    case_id: int
-    top: int = Field(default=5, ge=1, le=50)
+    case_id: int = Field(description="为哪一个案件生成止付申请（须在本人辖区内）")
+    top: int = Field(default=5, ge=1, le=50, description="按流入受害人资金排序，为前几个账户生成申请（1–50）")
 
 
 class PunishedIn(Input):
-    id_number: str = Field(pattern=r"^\d{17}[\dXx]$")
-    name: str = Field(min_length=1, max_length=100)
-    reason: str = Field(min_length=2, max_length=2000)
-    node_code: str
-    case_id: int | None = None
-    starts_on: date
+    id_number: str = Field(pattern=r"^\d{17}[\dXx]$", description="惩戒对象的 18 位身份证号")
+    name: str = Field(min_length=1, max_length=100, description="惩戒对象姓名")
+    reason: str = Field(min_length=2, max_length=2000, description="惩戒事由，如出租、出售银行卡")
+    node_code: str = Field(description="作出惩戒的辖区节点编码")
+    case_id: int | None = Field(default=None, description="关联案件编号（可选）")
+    starts_on: date = Field(description="惩戒开始日期，如 2026-11-20")
 
     @field_validator("id_number")
     @classmethod
@@ -178,7 +188,9 @@ class PunishedIn(Input):
 class CheckIn(Input):
     """In the body, not the query string, so the ID number stays out of access logs."""
 
-    id_number: str = Field(min_length=15, max_length=18)
+    id_number: str = Field(
+        min_length=15, max_length=18, description="要查询的身份证号（放在请求体中，不进入访问日志）"
+    )
 
 
 class CheckOut(BaseModel):

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import PlainTextResponse
 
 from fanzha.accounts.deps import CurrentPrincipal, DbSession, requires
@@ -44,7 +44,11 @@ def create_node(data: NodeIn, session: DbSession, actor: TreeAdmin) -> NodeOut:
 
 
 @router.post("/nodes/import", response_model=list[NodeOut], status_code=201, summary="导入 CSV/JSON")
-def import_nodes(file: UploadFile, session: DbSession, actor: TreeAdmin) -> list[NodeOut]:
+def import_nodes(
+    file: Annotated[UploadFile, File(description="辖区节点文件（CSV 或 JSON，列同 NodeIn）")],
+    session: DbSession,
+    actor: TreeAdmin,
+) -> list[NodeOut]:
     rows = service.rows_from_upload(file.file.read(), file.filename)
     return [NodeOut.model_validate(n) for n in service.import_nodes_in_scope(session, rows, actor)]
 

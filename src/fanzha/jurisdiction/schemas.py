@@ -34,10 +34,10 @@ def parse_level(value: object) -> Level:
 
 class NodeIn(Input):
     code: Annotated[str, Field(min_length=6, max_length=20, description="行政区划式编码")]
-    name: Annotated[str, Field(min_length=1, max_length=100)]
-    level: Level
-    parent_code: str | None = None
-    population: Annotated[int | None, Field(ge=0)] = None
+    name: Annotated[str, Field(min_length=1, max_length=100, description="辖区名称，如 阳光街道")]
+    level: Level = Field(description="层级：1–4 或 city/district/station/grid（市/区县/派出所/社区）")
+    parent_code: str | None = Field(default=None, description="上级节点编码（市级节点留空）")
+    population: Annotated[int | None, Field(ge=0, description="常住人口（可选）")] = None
 
     @field_validator("level", mode="before")
     @classmethod

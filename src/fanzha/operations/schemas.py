@@ -14,47 +14,47 @@ TargetKindLiteral = Literal["den", "person", "place"]
 
 
 class PackageIn(Input):
-    title: str = Field(min_length=1, max_length=100)
-    node_code: str = Field(min_length=1, max_length=20)
-    series_id: int | None = None
-    note: str = Field(default="", max_length=2000)
+    title: str = Field(min_length=1, max_length=100, description="线索包名称")
+    node_code: str = Field(min_length=1, max_length=20, description="线索包所属辖区节点编码")
+    series_id: int | None = Field(default=None, description="关联串并案编号（可选）")
+    note: str = Field(default="", max_length=2000, description="备注")
 
 
 class ItemIn(Input):
-    kind: ItemKindLiteral
-    label: str = Field(min_length=1, max_length=100)
-    person_name: str | None = Field(default=None, max_length=100)
-    id_number: str | None = Field(default=None, max_length=30)
-    phone: str | None = Field(default=None, max_length=30)
-    account: str | None = Field(default=None, max_length=60)
-    address: str | None = Field(default=None, max_length=300)
-    note: str = Field(default="", max_length=500)
+    kind: ItemKindLiteral = Field(description="条目类型：person 人员、den 窝点、place 场所或 account 账户")
+    label: str = Field(min_length=1, max_length=100, description="条目名称")
+    person_name: str | None = Field(default=None, max_length=100, description="人员姓名（可选）")
+    id_number: str | None = Field(default=None, max_length=30, description="身份证号（可选，默认脱敏显示）")
+    phone: str | None = Field(default=None, max_length=30, description="电话号码（可选）")
+    account: str | None = Field(default=None, max_length=60, description="银行账号（可选）")
+    address: str | None = Field(default=None, max_length=300, description="地址（可选，默认脱敏显示）")
+    note: str = Field(default="", max_length=500, description="备注")
 
 
 class TargetIn(Input):
     """A place to hit; ``item_id`` takes the address (whole, never shown) from the package's item."""
 
-    kind: TargetKindLiteral = "den"
-    label: str = Field(min_length=1, max_length=100)
-    address: str = Field(default="", max_length=300)
-    item_id: int | None = None
-    unit_name: str = Field(min_length=1, max_length=100)
-    city: str = Field(default="", max_length=50)
-    team: str = Field(min_length=1, max_length=100)
-    leader: str = Field(min_length=1, max_length=100)
-    leader_phone: str | None = Field(default=None, max_length=30)
+    kind: TargetKindLiteral = Field(default="den", description="目标类型：den 窝点、person 人员或 place 场所")
+    label: str = Field(min_length=1, max_length=100, description="目标名称")
+    address: str = Field(default="", max_length=300, description="目标地址（用 item_id 时可留空）")
+    item_id: int | None = Field(default=None, description="取地址的线索包条目编号（可选）")
+    unit_name: str = Field(min_length=1, max_length=100, description="负责抓捕的单位名称")
+    city: str = Field(default="", max_length=50, description="目标所在城市（外地时填写）")
+    team: str = Field(min_length=1, max_length=100, description="抓捕组名称")
+    leader: str = Field(min_length=1, max_length=100, description="组长姓名")
+    leader_phone: str | None = Field(default=None, max_length=30, description="组长电话（可选）")
 
 
 class OperationIn(Input):
-    title: str = Field(min_length=1, max_length=100)
-    strike_at: datetime
-    node_code: str = Field(min_length=1, max_length=20)
-    commander: str = Field(min_length=1, max_length=100)
-    briefing: str = Field(default="", max_length=5000)
-    package_id: int | None = None
-    series_id: int | None = None
-    case_ids: list[int] = Field(default=[], max_length=500)
-    targets: list[TargetIn] = Field(default=[], max_length=200)
+    title: str = Field(min_length=1, max_length=100, description="收网行动名称")
+    strike_at: datetime = Field(description="统一收网时间，须带时区")
+    node_code: str = Field(min_length=1, max_length=20, description="组织行动的辖区节点编码")
+    commander: str = Field(min_length=1, max_length=100, description="总指挥姓名")
+    briefing: str = Field(default="", max_length=5000, description="行动简报")
+    package_id: int | None = Field(default=None, description="依据的线索包编号（可选）")
+    series_id: int | None = Field(default=None, description="关联串并案编号（可选）")
+    case_ids: list[int] = Field(default=[], max_length=500, description="关联案件编号")
+    targets: list[TargetIn] = Field(default=[], max_length=200, description="抓捕目标")
 
     @field_validator("strike_at")
     @classmethod
@@ -67,11 +67,14 @@ class OperationIn(Input):
 class StatusIn(Input):
     """A target's live status on the day, as the field team reports it (the whole state each time)."""
 
-    arrived: bool = False
-    arrests: int = Field(default=0, ge=0, le=500)
-    seized: dict[SeizedCategory, int] = Field(default_factory=dict)
-    den_destroyed: bool = False
-    note: str = Field(default="", max_length=500)
+    arrived: bool = Field(default=False, description="是否已到达现场")
+    arrests: int = Field(default=0, ge=0, le=500, description="抓获人数")
+    seized: dict[SeizedCategory, int] = Field(
+        default_factory=dict,
+        description="缴获物品：类别 → 数量，类别如 phone 手机、sim_card 手机卡、bank_card 银行卡",
+    )
+    den_destroyed: bool = Field(default=False, description="窝点是否已捣毁")
+    note: str = Field(default="", max_length=500, description="现场情况说明")
 
     @field_validator("seized")
     @classmethod
@@ -83,7 +86,7 @@ class StatusIn(Input):
 
 
 class ConcludeIn(Input):
-    result_note: str = Field(default="", max_length=2000)
+    result_note: str = Field(default="", max_length=2000, description="行动结果总结")
 
 
 class OperationQuery(BaseModel):

@@ -54,7 +54,9 @@ def scope_path(session: Session, actor: Principal, node_code: str | None) -> str
 
 @router.post("/targets/import", summary="导入宣防对象（CSV/XLSX；任一行有错则整体不写入）")
 async def import_targets(
-    file: Annotated[UploadFile, File()], session: DbSession, actor: Writer
+    file: Annotated[UploadFile, File(description="宣防对象文件（CSV 或 XLSX）")],
+    session: DbSession,
+    actor: Writer,
 ) -> ImportResult:
     rows = targets.rows_from_file(await file.read(), file.filename or "")
     # Database work off the event loop: a wait for SQLite's write lock must not stall other requests.

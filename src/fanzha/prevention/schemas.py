@@ -1,6 +1,7 @@
 """Pydantic edges of prevention: import rows, request bodies, and what the API answers."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -9,7 +10,7 @@ from fanzha.core.timeutil import as_utc
 from fanzha.core.vocab import FraudType, VictimGroup
 from fanzha.prevention.models import ActivityKind, Channel, GroupKind, TargetKind
 
-Text100 = Field(min_length=1, max_length=100)
+Text100 = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 def _aware(value: datetime) -> datetime:
@@ -23,7 +24,7 @@ class TargetRow(Input):
 
     grid_code: str = Field(min_length=1, max_length=20)
     kind: TargetKind
-    name: str = Text100
+    name: Text100
     people: int = Field(ge=0, le=10_000_000)
     contact_name: str | None = Field(default=None, max_length=100)
     contact_phone: str | None = Field(default=None, max_length=30, pattern=r"^[0-9+\- ]{5,30}$")
@@ -75,14 +76,16 @@ class AimLine(BaseModel):
 
 
 class CampaignIn(Input):
-    title: str = Field(min_length=1, max_length=200)
-    theme: str = Field(default="", max_length=2000)
-    fraud_types: list[FraudType] = Field(default=[], max_length=12)
-    target_groups: list[VictimGroup] = Field(default=[], max_length=6)
-    grid_codes: list[str] = Field(min_length=1, max_length=1000)
-    starts_on: date
-    ends_on: date
-    reason: str = Field(default="", max_length=1000)
+    title: str = Field(min_length=1, max_length=200, description="宣传活动名称")
+    theme: str = Field(default="", max_length=2000, description="活动主题与要点")
+    fraud_types: list[FraudType] = Field(default=[], max_length=12, description="重点宣传的诈骗类型代码")
+    target_groups: list[VictimGroup] = Field(
+        default=[], max_length=6, description="重点人群，如 elderly 老年人、student 学生"
+    )
+    grid_codes: list[str] = Field(min_length=1, max_length=1000, description="覆盖的网格编码（至少 1 个）")
+    starts_on: date = Field(description="开始日期")
+    ends_on: date = Field(description="结束日期（不早于开始日期）")
+    reason: str = Field(default="", max_length=1000, description="发起理由，如研判发现的高发类型")
 
     @model_validator(mode="after")
     def _period(self) -> "CampaignIn":
@@ -94,10 +97,10 @@ class CampaignIn(Input):
 class CampaignFromAim(Input):
     """Turn one aiming line into a campaign: the grid, the audience and the fraud type."""
 
-    grid_code: str = Field(min_length=1, max_length=20)
-    fraud_type: FraudType
-    audience: str = Field(min_length=1, max_length=30)
-    days: int = Field(default=30, ge=1, le=180)
+    grid_code: str = Field(min_length=1, max_length=20, description="研判清单中的网格编码")
+    fraud_type: FraudType = Field(description="该网格高发的诈骗类型代码")
+    audience: str = Field(min_length=1, max_length=30, description="宣传对象人群，如 elderly 老年人")
+    days: int = Field(default=30, ge=1, le=180, description="活动持续天数（1–180）")
 
 
 class CampaignOut(BaseModel):
@@ -116,20 +119,22 @@ class CampaignOut(BaseModel):
 
 
 class ActivityIn(Input):
-    kind: ActivityKind
-    campaign_id: int | None = None
-    grid_code: str = Field(min_length=1, max_length=20)
-    unit_name: str = Text100
-    staff: int = Field(ge=1, le=10_000)
-    held_at: datetime
-    place: str = Field(min_length=1, max_length=200)
-    target_group: VictimGroup | None = None
-    target_id: int | None = None
-    reached: int = Field(ge=0, le=10_000_000)
-    households: list[str] = Field(default=[], max_length=5000)
-    materials: str = Field(default="", max_length=1000)
-    team_id: int | None = None
-    volunteer_ids: list[int] = Field(default=[], max_length=500)
+    kind: ActivityKind = Field(description="活动形式，如 lecture 反诈讲座、home_visit 入户走访")
+    campaign_id: int | None = Field(default=None, description="所属宣传活动编号（可选）")
+    grid_code: str = Field(min_length=1, max_length=20, description="活动所在网格编码")
+    unit_name: Text100 = Field(description="组织单位名称")
+    staff: int = Field(ge=1, le=10_000, description="参与的工作人员数")
+    held_at: datetime = Field(description="活动时间，须带时区")
+    place: str = Field(min_length=1, max_length=200, description="活动地点")
+    target_group: VictimGroup | None = Field(default=None, description="主要对象人群（可选）")
+    target_id: int | None = Field(default=None, description="宣传对象登记册中的对象编号（可选）")
+    reached: int = Field(ge=0, le=10_000_000, description="覆盖人数")
+    households: list[str] = Field(
+        default=[], max_length=5000, description="入户走访的户（地址或门牌），每户一项"
+    )
+    materials: str = Field(default="", max_length=1000, description="发放的宣传材料")
+    team_id: int | None = Field(default=None, description="参与的宣传队编号（可选）")
+    volunteer_ids: list[int] = Field(default=[], max_length=500, description="参与的志愿者编号")
 
     _held = field_validator("held_at")(_aware)
 
@@ -164,15 +169,17 @@ class ActivityOut(BaseModel):
 
 
 class TeamIn(Input):
-    name: str = Text100
-    node_code: str = Field(min_length=6, max_length=12)
-    description: str = Field(default="", max_length=1000)
+    name: Text100 = Field(description="宣传队名称")
+    node_code: str = Field(min_length=6, max_length=12, description="宣传队所属辖区节点编码")
+    description: str = Field(default="", max_length=1000, description="简介")
 
 
 class VolunteerIn(Input):
-    name: str = Text100
-    phone: str | None = Field(default=None, max_length=30, pattern=r"^[0-9+\- ]{5,30}$")
-    joined_on: date
+    name: Text100 = Field(description="志愿者姓名")
+    phone: str | None = Field(
+        default=None, max_length=30, pattern=r"^[0-9+\- ]{5,30}$", description="联系电话（可选）"
+    )
+    joined_on: date = Field(description="加入日期")
 
 
 class VolunteerOut(BaseModel):
@@ -192,16 +199,22 @@ class TeamOut(BaseModel):
 
 
 class GroupIn(Input):
-    grid_code: str = Field(min_length=1, max_length=20)
-    name: str = Text100
-    kind: GroupKind
-    platform: str = Field(pattern=r"^(wechat|qq|wecom|dingtalk)$")
-    admin_name: str | None = Field(default=None, max_length=100)
-    admin_phone: str | None = Field(default=None, max_length=30, pattern=r"^[0-9+\- ]{5,30}$")
-    members: int = Field(ge=0, le=100_000)
-    channel: Channel
-    address: str = Field(min_length=3, max_length=500)
-    secret: str | None = Field(default=None, max_length=200)
+    grid_code: str = Field(min_length=1, max_length=20, description="群所在网格编码")
+    name: Text100 = Field(description="群名称")
+    kind: GroupKind = Field(description="群类型，如 village 村（居）民群、parents 家长群")
+    platform: str = Field(
+        pattern=r"^(wechat|qq|wecom|dingtalk)$", description="平台：wechat、qq、wecom 或 dingtalk"
+    )
+    admin_name: str | None = Field(default=None, max_length=100, description="群管理员姓名（可选）")
+    admin_phone: str | None = Field(
+        default=None, max_length=30, pattern=r"^[0-9+\- ]{5,30}$", description="群管理员电话（可选）"
+    )
+    members: int = Field(ge=0, le=100_000, description="群成员人数")
+    channel: Channel = Field(description="推送渠道，如 wecom 企业微信群机器人、sms 短信网关")
+    address: str = Field(min_length=3, max_length=500, description="推送地址，如机器人 webhook 地址")
+    secret: str | None = Field(
+        default=None, max_length=200, description="推送签名密钥（可选，保存后不再显示）"
+    )
 
     @model_validator(mode="after")
     def _address_fits_channel(self) -> "GroupIn":
@@ -232,10 +245,10 @@ class GroupOut(BaseModel):
 
 
 class AlertIn(Input):
-    title: str = Field(min_length=1, max_length=200)
-    fraud_type: FraudType
-    target_group: VictimGroup | None = None
-    node_code: str = Field(min_length=6, max_length=12)
+    title: str = Field(min_length=1, max_length=200, description="预警提示标题")
+    fraud_type: FraudType = Field(description="提示的诈骗类型代码")
+    target_group: VictimGroup | None = Field(default=None, description="面向的人群（可选）")
+    node_code: str = Field(min_length=6, max_length=12, description="发布范围的辖区节点编码")
     body: str = Field(default="", max_length=5000, description="留空则按本地案例和中心模板自动撰写")
 
 
@@ -254,9 +267,14 @@ class AlertOut(BaseModel):
 class PushIn(Input):
     """Send an alert to groups. ``request_key`` makes a retried request return the same push."""
 
-    alert_id: int
-    group_ids: list[int] = Field(min_length=1, max_length=5000)
-    request_key: str = Field(min_length=8, max_length=80, pattern=r"^[A-Za-z0-9_.:\-]+$")
+    alert_id: int = Field(description="要推送的预警提示编号")
+    group_ids: list[int] = Field(min_length=1, max_length=5000, description="接收的群编号（至少 1 个）")
+    request_key: str = Field(
+        min_length=8,
+        max_length=80,
+        pattern=r"^[A-Za-z0-9_.:\-]+$",
+        description="请求键：重试同一请求时带相同的值，只推送一次",
+    )
 
 
 class DeliveryOut(BaseModel):
