@@ -1,11 +1,17 @@
 """The console on a 390×844 phone (grid workers and officers on visits): the menu collapses, nothing
-overflows sideways, and the dissuasion loop (queue → claim → contact → visit → close) works."""
+overflows sideways, the dissuasion loop (queue → claim → contact → visit → close) works, and so do
+the case and stop-payment pages an officer opens in the field."""
 
+import re
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.orm import Session
 
+from fanzha.cases import service as cases
+from fanzha.funds import service as funds
+from fanzha.funds.schemas import HoldIn
+from tests.cases.factories import case_in
 from tests.factories import World
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Server, start_server
 from tests.web.factories import routed_warning
@@ -16,12 +22,18 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright pac
 Page = sync_api.Page
 
 PHONE = {"width": 390, "height": 844}
+FIELD: dict[str, int] = {}  # ids of the case and the stop-payment request the server starts with
 
 
 def _waiting(session: Session, world: World) -> None:
-    """Two high-risk warnings in station A's grid, waiting to be claimed."""
+    """Two high-risk warnings in station A's grid, waiting to be claimed; a case of station A with
+    a stop-payment request waiting for a second officer's approval."""
     for _ in range(2):
         routed_warning(session, "369901001001", level="high", victim_address="阳光路 12 号 3 单元 501 室")
+    police = world.principals["police_a"]
+    case = cases.register_case(session, case_in("369901001001"), police)
+    hold = HoldIn(case_id=case.id, bank_code="ICBC", account="6222 0200 1111 2222", amount="8000.50")
+    FIELD.update(case=case.id, request=funds.request_hold(session, hold, police).id)
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +64,18 @@ def assert_fits(page: Page) -> None:
     assert not page.is_visible(".topbar nav")  # the menu is folded behind its button
     h1 = page.eval_on_selector("h1", "e => [e.getBoundingClientRect().height, e.textContent.length]")
     assert h1[0] < 24 * 4, f"heading {h1[0]}px tall for {h1[1]} characters"
+
+
+def assert_tappable(page: Page) -> None:
+    """Every visible button, button-like link and field of the page is at least 36 px tall."""
+    small = page.eval_on_selector_all(
+        "main button, main a.button-link, main select, main textarea,"
+        " main input:not([type=hidden]):not([type=checkbox]):not([type=radio])",
+        """els => els.filter(e => e.offsetParent !== null)
+            .map(e => [e.name || e.id || e.textContent.trim(), e.getBoundingClientRect().height])
+            .filter(([, h]) => h < 36)""",
+    )
+    assert small == [], f"{page.url}: controls under 36 px: {small}"
 
 
 def login(page: Page, server: Server, username: str) -> None:
@@ -106,3 +130,30 @@ def test_dissuasion_loop_on_a_phone(phone: Page, server: Server) -> None:
     assert phone.locator("#flag").count() == 0  # visited before closing: nothing flagged
     assert_fits(phone)
     shot(phone, "warning_closed")
+
+
+def test_case_and_stop_payment_pages_on_a_phone(phone: Page, server: Server) -> None:
+    """An officer on a phone reads the case list and a case, files a stop-payment from it and reads
+    the request list and a waiting request: nothing wider than the screen, every control tappable."""
+    login(phone, server, "police_a")
+    pages = {
+        "cases": "/cases",
+        "case": f"/cases/{FIELD['case']}",
+        "funds_new": f"/funds/requests/new?case_id={FIELD['case']}",
+        "funds_list": "/funds/requests",
+        "funds_request": f"/funds/requests/{FIELD['request']}",
+    }
+    for name, path in pages.items():
+        phone.goto(f"{server.base_url}{path}")
+        assert_fits(phone)
+        assert_tappable(phone)
+        shot(phone, name)
+    phone.goto(f"{server.base_url}/funds/requests/new?case_id={FIELD['case']}")
+    assert phone.input_value("input[name=amount]") == "12345.67"  # pre-filled from the case
+    phone.fill("input[name=amount]", "3000")
+    phone.fill("textarea[name=reason]", "受害人转入后 10 分钟")
+    phone.click("#submit-request")
+    phone.wait_for_url(lambda url: re.search(r"/funds/requests/\d+$", url) is not None)
+    assert "待审批" in (phone.text_content("main") or "")
+    assert_fits(phone)
+    shot(phone, "funds_filed")
