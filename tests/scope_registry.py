@@ -193,6 +193,13 @@ ROUTES |= {
     "POST /admin/keys/{key_id}/revoke": Foreign(
         "admin_a", lambda s, w: {"key_id": _key_id(s, "station-b-feed")}, form={}
     ),
+    "GET /clues/{clue_id}": Foreign("police_a", station_b_clue),
+    "POST /clues/{clue_id}/judge": Foreign("police_a", station_b_clue, form={"note": "研判"}),
+    "POST /clues/{clue_id}/result": Foreign("police_a", station_b_clue, form={"result": "nothing"}),
+    "POST /clues/{clue_id}/reopen": Foreign("police_a", station_b_clue, form={"note": "复核"}),
+    "POST /clues/{clue_id}/route": Foreign("police_a", station_b_clue, form={"node_code": "369901001001"}),
+    "GET /series/{series_id}": Foreign("police_a", station_b_series),
+    "GET /series/by-case/{case_id}": Foreign("police_a", station_b_case),
     "GET /operations/{operation_id}": Foreign("police_a", station_b_operation),
     "GET /operations/{operation_id}/live": Foreign("police_a", station_b_operation),
     "POST /operations/{operation_id}/conclude": Foreign("admin_a", station_b_operation, form={}),

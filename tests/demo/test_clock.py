@@ -7,6 +7,9 @@ from sqlalchemy.orm import Session
 
 from fanzha.bulletins.periods import PeriodKind, latest_complete
 from fanzha.bulletins.service import bulletin_for
+from fanzha.clues import service as clues
+from fanzha.clues import workflow
+from fanzha.clues.schemas import ClueQuery, SeriesQuery
 from fanzha.core.principal import system_principal
 from fanzha.demo.builder import build_demo
 from fanzha.warnings import views
@@ -46,3 +49,13 @@ def test_demo_built_at_any_moment_has_today_this_month_and_year_on_year(session:
     assert year_before.period_key == "2026-03"
     empty = [f.key for f in year_before.headline if f.key in HISTORY_FIGURES and not f.value]
     assert empty == []
+
+    # The gangs: series of dozens of cases (two merged through a bridging account), the two
+    # largest worked by the operations step, and clues in every stage, some escalated.
+    series = clues.list_series(session, everyone, SeriesQuery(min_cases=10))
+    assert [s.case_count for s in series] == [36, 30, 25]
+    assert any(m.via for m in clues.get_series(session, everyone, series[2].id).merges)
+    queue = workflow.list_clues(session, everyone, ClueQuery(limit=500))
+    assert {c.state for c in queue} == {"judging", "verifying", "closed"}
+    assert {c.result for c in queue} >= {"den", "suspect", "nothing"}
+    assert any(c.escalated_at for c in queue)

@@ -13,10 +13,10 @@ from fanzha.cases import service as cases
 from fanzha.core.timeutil import to_local, utcnow
 from fanzha.funds.importer import import_statement
 from tests.cases.factories import case_in
-from tests.factories import PASSWORD, World
+from tests.factories import World
 from tests.funds.test_trace import CHAIN, HEADER
 from tests.warnings.factories import add_gazetteer
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Server, start_server
+from tests.web.browser import CHROMIUM, Server, chromium, logged_in, screenshot, start_server
 
 if not CHROMIUM.exists():
     pytest.skip("/usr/bin/chromium is absent (Debian package 'chromium')", allow_module_level=True)
@@ -50,29 +50,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_api.sync_playwright() as pw:
-        found = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield found
-        found.close()
+    yield from chromium()
 
 
 def _page(browser: Browser, server: Server, viewport: dict[str, int], phone: bool = False) -> Page:
-    context = browser.new_context(locale="zh-CN", viewport=viewport, is_mobile=phone, has_touch=phone)
-    outside: list[str] = []
-    context.on("request", lambda r: None if server.same_origin(r.url) else outside.append(r.url))
-    page = context.new_page()
-    page.goto(f"{server.base_url}/login")
-    page.fill("input[name=username]", "analyst")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(lambda url: "/login" not in url)
-    page.outside = outside  # type: ignore[attr-defined]
+    page: Page = logged_in(browser, server, "analyst", viewport, phone)
     return page
 
 
 def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"operations_{name}.png"), full_page=True)
+    screenshot(page, f"operations_{name}")
 
 
 def test_series_from_a_case_graph_operation_live_status_and_result(browser: Browser, server: Server) -> None:

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from fanzha.core import db
 from fanzha.migrations.runner import upgrade
-from tests.factories import World, build_world
+from tests.factories import PASSWORD, World, build_world
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -87,3 +88,34 @@ def start_server(tmp: Path, prepare: Callable[[Session, World], None] | None = N
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
+
+
+def chromium() -> Iterator[Any]:
+    """Debian's chromium under Playwright, for a module's ``browser`` fixture."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        found = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield found
+        found.close()
+
+
+def logged_in(browser: Any, server: Server, user: str, viewport: dict[str, int], phone: bool = False) -> Any:
+    """A page of a new browser context logged in as ``user`` (a phone: touch and mobile); its
+    ``outside`` lists every request that left the app's origin."""
+    context = browser.new_context(locale="zh-CN", viewport=viewport, is_mobile=phone, has_touch=phone)
+    outside: list[str] = []
+    context.on("request", lambda r: None if server.same_origin(r.url) else outside.append(r.url))
+    page = context.new_page()
+    page.goto(f"{server.base_url}/login")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.outside = outside
+    return page
+
+
+def screenshot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -66,7 +66,7 @@ def demo_case(ctx: DemoContext, occurred_at: datetime) -> CaseIn:
         idents.append(
             SuspectIdentifier(
                 kind="url",
-                value=f"http://{rng.choice(['pay', 'task', 'vip'])}{rng.randint(1, 99)}.example.net",
+                value=f"http://www.{rng.choice(['pay', 'task', 'vip'])}-{rng.randint(10**5, 10**6)}.cn",
             )
         )
     return CaseIn(

@@ -64,6 +64,10 @@ class Indexable:
     identifiers: tuple[tuple[str, str], ...]
 
 
+def hub_reason(cap: int) -> str:
+    return f"出现在超过 {cap} 条记录中"
+
+
 def linking_forms(identifiers: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """(kind, normal form) → the first way it was written, for the kinds that link."""
     forms: dict[tuple[str, str], str] = {}
@@ -200,7 +204,7 @@ def index_record(session: Session, item: Indexable, now: datetime) -> list[Serie
     for i in new:
         i.degree += 1
         if not i.hub and i.degree > cap:
-            i.hub, i.hub_reason = True, f"出现在超过 {cap} 条记录中"
+            i.hub, i.hub_reason = True, hub_reason(cap)
     linking = [i for i in idents if not i.hub]
     if not linking:
         session.flush()

@@ -39,8 +39,14 @@ def clue(session: Session, principal: Principal, clue_id: int) -> Clue | None:
     return session.scalars(readable(principal).where(Clue.id == clue_id)).one_or_none()
 
 
-def clues(session: Session, principal: Principal, q: ClueQuery, now: datetime) -> Sequence[Clue]:
+def clues(
+    session: Session, principal: Principal, q: ClueQuery, now: datetime, under: str | None = None
+) -> Sequence[Clue]:
+    """The clues matching ``q`` (``under``: a node path inside the principal's subtree), open ones
+    first by deadline."""
     stmt = readable(principal)
+    if under is not None:
+        stmt = stmt.where(within(Clue.node_path, under))
     if q.state:
         stmt = stmt.where(Clue.state == q.state)
     if q.level:

@@ -150,6 +150,8 @@ class ClueQuery(Input):
     source: ClueSource | None = None
     overdue: bool | None = None
     series_id: int | None = None
+    # A node of the reader's subtree: its clues and those of the nodes below it.
+    node_code: str | None = Field(default=None, max_length=20)
     limit: int = Field(default=100, ge=1, le=500)
 
 

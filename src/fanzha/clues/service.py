@@ -187,7 +187,7 @@ def get_series(session: Session, principal: Principal, series_id: int) -> Series
     )
 
 
-def _case_item(c: CaseForIndex) -> Indexable:
+def case_item(c: CaseForIndex) -> Indexable:
     return Indexable(
         kind=RecordKind.CASE,
         record_id=c.id,
@@ -200,7 +200,7 @@ def _case_item(c: CaseForIndex) -> Indexable:
 
 
 def index_cases(session: Session, items: Sequence[CaseForIndex], now: datetime) -> list[SeriesMerge]:
-    return [m for c in items for m in index_record(session, _case_item(c), now)]
+    return [m for c in items for m in index_record(session, case_item(c), now)]
 
 
 def index_new_cases(

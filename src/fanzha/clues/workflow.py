@@ -90,12 +90,16 @@ def _index(session: Session, clue: Clue, now: datetime) -> None:
 
 
 def create_clue(
-    session: Session, data: ClueIn, principal: Principal, source: ClueSource = ClueSource.ANALYST
+    session: Session,
+    data: ClueIn,
+    principal: Principal,
+    source: ClueSource = ClueSource.ANALYST,
+    now: datetime | None = None,
 ) -> Clue:
     """Register one clue, routed to the unit working its node, due by its level; indexed into
-    the series graph at once."""
+    the series graph at once. ``now``: when it came in (the demo's history; default: now)."""
     node = _node_for(session, data, principal)
-    now = utcnow()
+    now = now or utcnow()
     clue = Clue(
         source=source.value,
         source_id=data.source_id,
@@ -162,10 +166,12 @@ def _move(session: Session, clue: Clue, move: str, note: str, principal: Princip
     audit.record(session, principal.actor, f"clue.{move}", "clue", clue.id, before, after)
 
 
-def judge(session: Session, clue_id: int, data: JudgeIn, principal: Principal) -> Clue:
+def judge(
+    session: Session, clue_id: int, data: JudgeIn, principal: Principal, now: datetime | None = None
+) -> Clue:
     """研判 done: the clue goes to 落地核查 with the analyst's reading of it."""
     clue = get_clue(session, clue_id, principal)
-    now = utcnow()
+    now = now or utcnow()
     clue.judged_at = now
     _move(session, clue, "judge", data.note, principal, now)
     return clue
@@ -178,9 +184,11 @@ def _close(
     _move(session, clue, "result", f"{result.label}。{note}".rstrip("。"), principal, now)
 
 
-def record_result(session: Session, clue_id: int, data: ResultIn, principal: Principal) -> Clue:
+def record_result(
+    session: Session, clue_id: int, data: ResultIn, principal: Principal, now: datetime | None = None
+) -> Clue:
     clue = get_clue(session, clue_id, principal)
-    _close(session, clue, data.result, data.note, principal, utcnow())
+    _close(session, clue, data.result, data.note, principal, now or utcnow())
     return clue
 
 
@@ -218,7 +226,11 @@ def close_in_series(
 
 
 def list_clues(session: Session, principal: Principal, query: ClueQuery) -> Sequence[Clue]:
-    return repo.clues(session, principal, query, utcnow())
+    """The queue: ``query.node_code`` narrows it to that node's subtree (inside the principal's)."""
+    under = (
+        tree.node_in_scope(session, query.node_code, principal.scope_path).path if query.node_code else None
+    )
+    return repo.clues(session, principal, query, utcnow(), under)
 
 
 def to_out(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from fanzha.cases import service as cases
 from fanzha.clues import service as clues
+from fanzha.clues.graph import force_graph
 from fanzha.clues.models import RecordKind
 from fanzha.clues.schemas import SeriesDetail
 from fanzha.core.errors import ValidationFailed
@@ -153,26 +154,11 @@ def package_graph(
 
 
 def _option(b: _Builder) -> dict[str, Any]:
-    return {
-        "animation": False,
-        "tooltip": {},
-        "legend": {"data": CATEGORIES, "top": 0},
-        "series": [
-            {
-                "type": "graph",
-                "layout": "force",
-                "roam": True,
-                "draggable": True,
-                "top": 40,
-                "force": {"repulsion": 220, "edgeLength": [40, 120]},
-                "categories": [{"name": n, "itemStyle": {"color": COLOURS[n]}} for n in CATEGORIES],
-                "label": {"show": True, "position": "right", "fontSize": 11},
-                "edgeSymbol": ["none", "arrow"],
-                "edgeSymbolSize": 7,
-                "edgeLabel": {"fontSize": 10, "color": "#2e7d32"},
-                "lineStyle": {"color": "#8a96a3", "opacity": 0.8},
-                "data": list(b.nodes.values()),
-                "links": b.links,
-            }
-        ],
+    extra = {
+        "top": 40,
+        "force": {"repulsion": 220, "edgeLength": [40, 120]},
+        "edgeSymbol": ["none", "arrow"],
+        "edgeSymbolSize": 7,
+        "edgeLabel": {"fontSize": 10, "color": "#2e7d32"},
     }
+    return force_graph(COLOURS, list(b.nodes.values()), b.links, extra)

@@ -14,12 +14,12 @@ from fanzha.audit.service import history_of
 from fanzha.cases import service as cases
 from fanzha.clues import service as clues
 from fanzha.core.config import get_settings
-from fanzha.core.errors import ValidationFailed
+from fanzha.core.errors import FanzhaError, ValidationFailed
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.core.timeutil import utcnow
 from fanzha.operations import graph, service
-from fanzha.operations.models import ItemKind, OperationStatus, SeizedCategory
+from fanzha.operations.models import ItemKind, OperationStatus, OperationTarget, SeizedCategory
 from fanzha.operations.schemas import (
     ConcludeIn,
     ItemIn,
@@ -29,7 +29,7 @@ from fanzha.operations.schemas import (
     StatusIn,
     TargetIn,
 )
-from fanzha.web.forms import blank_to_none, validated
+from fanzha.web.forms import attempt, blank_to_none, validated
 from fanzha.web.render import page, redirect
 
 router = APIRouter(prefix="/operations", include_in_schema=False)
@@ -285,22 +285,40 @@ def conclude(
     return redirect(f"/operations/{operation_id}")
 
 
-@router.get("/{operation_id}/live")
-def live_page(
-    request: Request, operation_id: int, session: DbSession, actor: Field, notice: str = ""
+def _live(
+    request: Request,
+    session: DbSession,
+    actor: Principal,
+    operation_id: int,
+    notice: str = "",
+    refused: tuple[int, FanzhaError, dict[str, str]] | None = None,
 ) -> Response:
+    """The field page; ``refused`` = (target id, error, what was typed) shows the error inside
+    that target's card with the typed values, the rest of the page as it was."""
     operation = service.get_operation(session, operation_id, actor)
+    target_id, error, typed = refused if refused else (0, None, {})
     ctx = {
         "o": service.operation_out(session, operation, actor),
         "categories": list(SeizedCategory),
         "notice": notice,
         "due": operation.strike_at <= utcnow(),
+        "refused_id": target_id,
+        "error": error.message if error else "",
+        "typed": typed,
     }
-    return page(request, "operations/live.html", actor, ctx)
+    return page(request, "operations/live.html", actor, ctx, status_code=error.status if error else 200)
+
+
+@router.get("/{operation_id}/live")
+def live_page(
+    request: Request, operation_id: int, session: DbSession, actor: Field, notice: str = ""
+) -> Response:
+    return _live(request, session, actor, operation_id, notice)
 
 
 @router.post("/targets/{target_id}/status")
 def report_status(
+    request: Request,
     target_id: int,
     session: DbSession,
     actor: Field,
@@ -315,16 +333,27 @@ def report_status(
     den_destroyed: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    """The field form: 'arrived' and 'den_destroyed' checkboxes, a count per seized category."""
+    """The field form: 'arrived' and 'den_destroyed' checkboxes, a count per seized category. A
+    refusal comes back on the phone page itself, in the target's card, with what was typed."""
     counts = [seized_phone, seized_sim_card, seized_bank_card, seized_computer, seized_goip, seized_other]
-    data = validated(
-        StatusIn,
-        arrived=arrived == "on",
-        arrests=arrests.strip() or "0",
-        seized={c.value: n.strip() or "0" for c, n in zip(SeizedCategory, counts, strict=True)},
-        den_destroyed=den_destroyed == "on",
-        note=note,
-    )
-    target = service.report_status(session, target_id, data, actor)
-    notice = quote(f"已上报：{target.label}")
-    return redirect(f"/operations/{target.operation_id}/live?notice={notice}#t{target.id}")
+    seized = {c.value: n.strip() or "0" for c, n in zip(SeizedCategory, counts, strict=True)}
+
+    def step() -> OperationTarget:
+        data = validated(
+            StatusIn,
+            arrived=arrived == "on",
+            arrests=arrests.strip() or "0",
+            seized=seized,
+            den_destroyed=den_destroyed == "on",
+            note=note,
+        )
+        return service.report_status(session, target_id, data, actor)
+
+    done = attempt(session, step)
+    if isinstance(done, FanzhaError):
+        operation_id = service.get_target(session, target_id, actor).operation_id
+        typed = {"arrived": arrived, "arrests": arrests, "den_destroyed": den_destroyed, "note": note}
+        typed |= {f"seized_{k}": v for k, v in seized.items()}
+        return _live(request, session, actor, operation_id, refused=(target_id, done, typed))
+    notice = quote(f"已上报：{done.label}")
+    return redirect(f"/operations/{done.operation_id}/live?notice={notice}#t{done.id}")

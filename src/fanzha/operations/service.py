@@ -270,6 +270,14 @@ def get_operation(session: Session, operation_id: int, actor: Principal) -> Oper
     return found
 
 
+def get_target(session: Session, target_id: int, actor: Principal) -> OperationTarget:
+    """A target of an operation the actor may read (led inside their subtree or hitting it)."""
+    found = repo.target(session, target_id)
+    if found is None or repo.operation(session, actor, found.operation_id) is None:
+        raise NotFound("收网目标不存在或不在您的管辖范围内")
+    return found
+
+
 def list_operations(session: Session, actor: Principal, query: OperationQuery) -> Sequence[Operation]:
     return repo.operations(session, actor, query, LIST_LIMIT)
 
@@ -312,10 +320,8 @@ def report_status(
 ) -> OperationTarget:
     """A field team's report from one target (the whole state each time); the first report of
     an operation's day marks it 收网中. Refused before the hour and after the result is confirmed."""
-    found = repo.target(session, target_id)
-    operation = get_operation(session, found.operation_id, actor) if found is not None else None
-    if found is None or operation is None:
-        raise NotFound("收网目标不存在或不在您的管辖范围内")
+    found = get_target(session, target_id, actor)
+    operation = get_operation(session, found.operation_id, actor)
     _open(operation)
     now = now or utcnow()
     if not data.arrived and (data.arrests or data.seized or data.den_destroyed):

@@ -185,7 +185,7 @@ def _evidence(rng: Random) -> list[dict[str, str]]:
         found.append(
             {
                 "kind": "url",
-                "value": f"http://{rng.choice(['task', 'vip', 'pay'])}{rng.randint(1, 300)}.example.net",
+                "value": f"http://www.{rng.choice(['task', 'vip', 'pay'])}-{rng.randint(10**5, 10**6)}.cn",
             }
         )
     return found
