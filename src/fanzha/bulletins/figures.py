@@ -2,7 +2,7 @@
 
 The definitions of every figure are in docs/bulletins.md; this module is their only
 implementation. The counting itself happens in ``cases.stats``, ``warnings.stats``,
-``funds.stats``, ``prevention.stats``, ``operations.stats`` and ``exams.stats`` (each queries
+``funds.stats``, ``prevention.stats``, ``operations.stats``, ``clues.stats`` and ``exams.stats`` (each queries
 only its own tables);
 here they are combined into changes, shares, rates and rankings.
 """
@@ -34,6 +34,7 @@ from fanzha.bulletins.schemas import (
     SourceLevelRow,
 )
 from fanzha.cases import stats as case_stats
+from fanzha.clues import stats as clue_stats
 from fanzha.core.query import SELF, Measures, Number, Split, Window
 from fanzha.core.vocab import FraudType, VictimGroup
 from fanzha.exams import stats as exam_stats
@@ -76,6 +77,8 @@ MEASURES = [
     MeasureDef("dens_destroyed", "捣毁窝点", "个"),
     MeasureDef("suspects_caught", "抓获嫌疑人", "人"),
     MeasureDef("cases_solved", "收网破案", "起"),
+    MeasureDef("series_found", "发现串并案", "组"),
+    MeasureDef("clues_verified_in_time", "线索按时核查", "条"),
     MeasureDef("exam_participants", "反诈考试参考人数", "人"),
     MeasureDef("exam_passed", "反诈考试合格人数", "人"),
     MeasureDef("exam_enrolment", "反诈考试应考人数", "人"),
@@ -100,6 +103,7 @@ SOURCES: list[MeasureSource] = [
     fund_stats.measures,
     prevention_stats.measures,
     operation_stats.measures,
+    clue_stats.measures,
     exam_stats.measures,
 ]
 Values = dict[str, Number]

@@ -13,6 +13,7 @@ from fanzha.accounts.deps import DbSession, requires
 from fanzha.bulletins.figures import MeasureSource
 from fanzha.bulletins.periods import Period, PeriodKind, a_year_earlier
 from fanzha.cases import stats as case_stats
+from fanzha.clues import stats as clue_stats
 from fanzha.core.config import get_settings
 from fanzha.core.principal import Principal
 from fanzha.core.query import SELF, Split, Window
@@ -180,8 +181,11 @@ def prevention_figures(session: Session, path: str, now: datetime) -> dict[str, 
 
 
 def crackdown_figures(session: Session, path: str, now: datetime) -> dict[str, int]:
-    """This month's confirmed operations: dens destroyed, suspects caught, cases solved."""
-    return _month_counts(session, path, now, operation_stats.measures, operation_stats.NAMES)
+    """This month's crackdown: confirmed operations' dens destroyed, suspects caught and cases
+    solved; series found and clues verified in time."""
+    return _month_counts(session, path, now, operation_stats.measures, operation_stats.NAMES) | _month_counts(
+        session, path, now, clue_stats.measures, clue_stats.NAMES
+    )
 
 
 def _month_counts(
