@@ -67,8 +67,8 @@ def test_a_station_cannot_see_another_stations_clues(session: Session, world: Wo
 
 def test_upstream_resend_returns_the_same_clue(session: Session, world: World) -> None:
     item = ClueIn(kind="bank_account", value="6222 0000 1111 3333", source_id="SJ-2026-001")  # type: ignore[arg-type]
-    first = workflow.intake(session, [item], world.principals["commander"], ClueSource.UPSTREAM)
-    second = workflow.intake(session, [item], world.principals["commander"], ClueSource.UPSTREAM)
+    first = workflow.intake(session, [(1, item)], world.principals["commander"], ClueSource.UPSTREAM)
+    second = workflow.intake(session, [(1, item)], world.principals["commander"], ClueSource.UPSTREAM)
     assert first.created and second.existing == first.created and not second.created
 
 

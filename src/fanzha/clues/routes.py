@@ -2,15 +2,17 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query, Response
+from fastapi import APIRouter, Body, Depends, File, Query, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.clues import service, workflow
+from fanzha.clues import inputs, service, workflow
 from fanzha.clues.models import ClueSource
 from fanzha.clues.schemas import (
     ClueIn,
     ClueOut,
     ClueQuery,
+    FromCaseIn,
     IntakeReport,
     JudgeIn,
     RerouteIn,
@@ -45,7 +47,29 @@ def intake(
     response: Response,
     items: Annotated[list[UpstreamClueIn], Body(max_length=MAX_BATCH)],
 ) -> IntakeReport:
-    report = workflow.intake(session, list(items), actor, ClueSource.UPSTREAM)
+    report = workflow.intake(session, list(enumerate(items, start=1)), actor, ClueSource.UPSTREAM)
+    response.status_code = 201 if report.created else 200
+    return report
+
+
+@router.post("/clues/import", summary="导入线索文件（CSV/XLSX，按来源编号幂等；任一行有错则整体不写入）")
+async def import_file(
+    file: Annotated[UploadFile, File()], session: DbSession, actor: Worker, response: Response
+) -> IntakeReport:
+    data = await file.read()
+    # Database work off the event loop: a wait for SQLite's write lock must not stall other requests.
+    report = await run_in_threadpool(inputs.import_file, session, data, file.filename or "", actor)
+    response.status_code = 201 if report.created else 200
+    return report
+
+
+@router.post(
+    "/clues/from-case/{case_id}", summary="把案件的嫌疑号码、账户、网址等登记为线索（再次提交不重复）"
+)
+def from_case(
+    case_id: int, session: DbSession, actor: Worker, response: Response, data: FromCaseIn
+) -> IntakeReport:
+    report = inputs.from_case(session, case_id, data.level, actor)
     response.status_code = 201 if report.created else 200
     return report
 

@@ -130,6 +130,10 @@ class UpstreamClueIn(ClueIn):
     )
 
 
+class FromCaseIn(Input):
+    level: ClueLevel = ClueLevel.SECOND
+
+
 class JudgeIn(Input):
     note: str = Field(min_length=1, max_length=2000, description="研判意见")
 

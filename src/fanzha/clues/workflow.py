@@ -19,6 +19,7 @@ from fanzha.clues.schemas import ClueIn, ClueOut, ClueQuery, IntakeReport, Judge
 from fanzha.core.config import get_settings
 from fanzha.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from fanzha.core.principal import Principal
+from fanzha.core.tabular import refuse, row_field
 from fanzha.core.timeutil import utcnow
 from fanzha.jurisdiction import service as tree
 from fanzha.jurisdiction.models import Node
@@ -126,20 +127,43 @@ def create_clue(
     return clue
 
 
+def _refusals(
+    session: Session, items: Sequence[tuple[int, ClueIn]], principal: Principal, labels: dict[str, str] | None
+) -> list[FieldError]:
+    """What stops a batch: a node that does not exist or lies outside the principal's subtree.
+    Named ``第3行.辖区编码`` for a file (``labels`` given), ``第3条.node_code`` for an API batch."""
+    codes = sorted({i.node_code for _, i in items if i.node_code})
+    nodes = tree.nodes_by_codes(session, codes)
+    errors = []
+    for n, item in items:
+        if not item.node_code:
+            continue
+        node = nodes.get(item.node_code)
+        where = row_field(n, labels["node_code"]) if labels else f"第{n}条.node_code"
+        if node is None:
+            errors.append(FieldError(where, f"辖区节点 {item.node_code} 不存在"))
+        elif not principal.sees(node.path):
+            errors.append(FieldError(where, f"辖区节点 {item.node_code} 不在您的管辖范围内"))
+    return errors
+
+
 def intake(
-    session: Session, items: Sequence[ClueIn], principal: Principal, source: ClueSource
+    session: Session,
+    items: Sequence[tuple[int, ClueIn]],
+    principal: Principal,
+    source: ClueSource,
+    labels: dict[str, str] | None = None,
 ) -> IntakeReport:
     """Create the clues not seen before; a resent ``source_id`` returns the existing clue's id.
-    A bad item refuses the whole batch (nothing half-written)."""
-    errors = []
-    for n, item in enumerate(items, start=1):
-        if item.node_code and tree.node_by_code(session, item.node_code) is None:
-            errors.append(FieldError(f"第{n}条.node_code", f"辖区节点 {item.node_code} 不存在"))
+    Items come numbered (row or position); a bad item refuses the whole batch (nothing half-written)."""
+    errors = _refusals(session, items, principal, labels)
     if errors:
-        raise ValidationFailed(f"{errors[0].field}：{errors[0].message}", errors)
-    known = repo.by_source_ids(session, source.value, [i.source_id for i in items if i.source_id])
+        raise (
+            refuse(errors) if labels else ValidationFailed(f"{errors[0].field}：{errors[0].message}", errors)
+        )
+    known = repo.by_source_ids(session, source.value, [i.source_id for _, i in items if i.source_id])
     report = IntakeReport(created=[], existing=[])
-    for item in items:
+    for _, item in items:
         if item.source_id and item.source_id in known:
             report.existing.append(known[item.source_id])
             continue

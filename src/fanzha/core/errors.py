@@ -159,6 +159,7 @@ FIELD_LABELS = {
     "display_name": "姓名",
     "evidence": "证据",
     "executed_amount": "实际执行金额",
+    "file": "文件",
     "fraud_type": "诈骗类型",
     "id_number": "身份证号",
     "issued_at": "下发时间",
