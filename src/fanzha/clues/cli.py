@@ -1,10 +1,11 @@
 """``fanzha clues`` (list, tick) and ``fanzha series`` (recompute, index)."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from fanzha.clues import recompute, service, workflow
+from fanzha.clues import inputs, recompute, service, workflow
 from fanzha.clues.schemas import ClueQuery
 from fanzha.clues.tick import tick
 from fanzha.core.clitools import command_session, console
@@ -34,6 +35,17 @@ def list_clues(
             )
 
 
+@clues_app.command("import")
+def import_file(path: Annotated[Path, typer.Argument(help="线索文件（.csv 或 .xlsx，首行为表头）")]) -> None:
+    """导入线索文件：按来源编号幂等，任一行有错则整体不写入并逐行说明。"""
+    if not path.is_file():
+        console.print(f"找不到文件 {path}，请检查路径")
+        raise typer.Exit(2)
+    with command_session() as session:
+        report = inputs.import_file(session, path.read_bytes(), path.name, CLI)
+    console.print(f"新建线索 {len(report.created)} 条；已导入过 {len(report.existing)} 条")
+
+
 @clues_app.command("tick")
 def tick_once() -> None:
     """执行一次线索超时标记与升级（服务器内也会定时执行）。"""
@@ -44,12 +56,12 @@ def tick_once() -> None:
 
 @series_app.command("index")
 def index() -> None:
-    """把新登记的案件编入串并索引（服务器内也会定时执行）。"""
+    """把新登记的案件、预警和止付冻结编入串并索引（服务器内也会定时执行）。"""
     with command_session() as session:
         done = 0
-        while (n := service.index_new_cases(session, utcnow())) > 0:
+        while (n := service.index_new_records(session, utcnow())) > 0:
             done += n
-    console.print(f"编入 {done} 起案件")
+    console.print(f"编入 {done} 条记录")
 
 
 @series_app.command("recompute")

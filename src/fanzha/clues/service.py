@@ -6,7 +6,7 @@ principal when one of its records lies in their subtree; its members outside tha
 listed by label and place only (``readable`` false) and open nowhere.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -41,10 +41,13 @@ from fanzha.clues.schemas import (
     SeriesTotals,
 )
 from fanzha.core.errors import NotFound
+from fanzha.core.indexing import ForIndex
 from fanzha.core.principal import Principal
 from fanzha.core.scope import is_within
 from fanzha.core.timeutil import utcnow
+from fanzha.funds import service as funds
 from fanzha.jurisdiction import service as tree
+from fanzha.warnings import service as warnings
 
 MEMBERS_SHOWN = 500
 TOP_IDENTIFIERS = 3
@@ -199,29 +202,59 @@ def case_item(c: CaseForIndex) -> Indexable:
     )
 
 
-def index_cases(session: Session, items: Sequence[CaseForIndex], now: datetime) -> list[SeriesMerge]:
-    return [m for c in items for m in index_record(session, case_item(c), now)]
+def _records(session: Session, kind: RecordKind, records: Sequence[ForIndex]) -> list[Indexable]:
+    """Records as the index takes them; one that belongs to a case names that case's identifiers
+    too, so it lies in the case's series (a traced account bridges its case to others naming it)."""
+    ids = sorted({r.case_id for r in records if r.case_id is not None})
+    of_case = {
+        c.id: tuple((i.kind, i.value) for i in c.identifiers) for c in cases.cases_for_index(session, ids=ids)
+    }
+    return [
+        Indexable(
+            kind,
+            r.id,
+            r.label,
+            r.node_path,
+            r.occurred_at,
+            r.amount,
+            r.identifiers + of_case.get(r.case_id or 0, ()),
+        )
+        for r in records
+    ]
 
 
-def index_new_cases(
-    session: Session, now: datetime, batch: int = INDEX_BATCH, upto: int | None = None
+# Each record kind the index is fed, and the owning capability's read of its next records.
+FEEDS: dict[RecordKind, Callable[[Session, int, int], list[Indexable]]] = {
+    RecordKind.CASE: lambda s, after, n: [case_item(c) for c in cases.cases_for_index(s, after, n)],
+    RecordKind.WARNING: lambda s, after, n: _records(
+        s, RecordKind.WARNING, warnings.warnings_for_index(s, after, n)
+    ),
+    RecordKind.FUND_REQUEST: lambda s, after, n: _records(
+        s, RecordKind.FUND_REQUEST, funds.requests_for_index(s, after, n)
+    ),
+}
+
+
+def index_new(
+    session: Session, kind: RecordKind, now: datetime, batch: int = INDEX_BATCH, upto: int | None = None
 ) -> int:
-    """Index the cases registered since the cursor, ``batch`` at a time (all of them up to case
-    ``upto`` when given); returns how many were read. The scheduler's job and on-demand reads
-    share it, so the index never skips a case."""
-    cursor = session.get(SeriesCursor, RecordKind.CASE.value)
+    """Index the records of ``kind`` registered since its cursor, ``batch`` at a time (all of
+    them up to record ``upto`` when given); returns how many were read. The scheduler's job and
+    on-demand reads share it, so the index never skips a record."""
+    cursor = session.get(SeriesCursor, kind.value)
     if cursor is None:
-        cursor = SeriesCursor(kind=RecordKind.CASE.value, last_id=0)
+        cursor = SeriesCursor(kind=kind.value, last_id=0)
         session.add(cursor)
     done = 0
     while True:
-        items = cases.cases_for_index(session, after_id=cursor.last_id, limit=batch)
+        items = FEEDS[kind](session, cursor.last_id, batch)
         if upto is not None:
-            items = [c for c in items if c.id <= upto]
+            items = [i for i in items if i.record_id <= upto]
         if not items:
             break
-        index_cases(session, items, now)
-        cursor.last_id, done = items[-1].id, done + len(items)
+        for item in items:
+            index_record(session, item, now)
+        cursor.last_id, done = items[-1].record_id, done + len(items)
         if upto is None or cursor.last_id >= upto:
             break
     session.flush()
@@ -235,11 +268,22 @@ class IndexBatch:
 
 
 def index_job(session: Session, now: datetime) -> IndexBatch:
-    """Scheduler job: one short batch of new cases; the scheduler commits it and calls again
-    while the batch came back full (``core.scheduler``), so a fresh city's backlog does not hold
-    SQLite's write lock for its whole first pass."""
-    done = index_new_cases(session, now, batch=SCHEDULED_INDEX_BATCH)
-    return IndexBatch(done, done == SCHEDULED_INDEX_BATCH)
+    """Scheduler job: one short batch of each fed kind (cases, warnings, fund requests); the
+    scheduler commits it and calls again while a batch came back full (``core.scheduler``), so a
+    fresh city's backlog does not hold SQLite's write lock for its whole first pass."""
+    done = [index_new(session, kind, now, batch=SCHEDULED_INDEX_BATCH) for kind in FEEDS]
+    return IndexBatch(sum(done), any(n == SCHEDULED_INDEX_BATCH for n in done))
+
+
+def index_new_cases(
+    session: Session, now: datetime, batch: int = INDEX_BATCH, upto: int | None = None
+) -> int:
+    return index_new(session, RecordKind.CASE, now, batch, upto)
+
+
+def index_new_records(session: Session, now: datetime) -> int:
+    """One batch of each fed kind: what ``fanzha series index`` repeats until nothing is left."""
+    return sum(index_new(session, kind, now) for kind in FEEDS)
 
 
 def series_for_case(session: Session, principal: Principal, case_id: int) -> list[SeriesLink]:

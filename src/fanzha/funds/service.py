@@ -18,6 +18,7 @@ from fanzha.accounts import service as accounts
 from fanzha.audit import service as audit
 from fanzha.cases import service as cases
 from fanzha.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from fanzha.core.indexing import ForIndex
 from fanzha.core.masking import mask_name
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
@@ -114,6 +115,27 @@ def _snapshot(req: FundRequest) -> dict[str, Any]:
         "parent_id",
     )
     return {k: getattr(req, k) for k in keys}
+
+
+def requests_for_index(session: Session, after_id: int, limit: int) -> list[ForIndex]:
+    """The next ``limit`` stop-payment and freeze requests after ``after_id`` (id order) for the
+    series index, unscoped (the index is the system's): the account each names, and its case (a
+    downstream account traced from the case's money joins the case's series through it)."""
+    rows = session.scalars(
+        select(FundRequest).where(FundRequest.id > after_id).order_by(FundRequest.id).limit(limit)
+    )
+    return [
+        ForIndex(
+            id=r.id,
+            label=f"{RequestKind(r.kind).label} #{r.id}",
+            node_path=r.node_path,
+            occurred_at=r.requested_at,
+            amount=r.amount,
+            identifiers=(("bank_account", r.account),),
+            case_id=r.case_id,
+        )
+        for r in rows
+    ]
 
 
 def _bank_codes(session: Session) -> set[str]:

@@ -18,6 +18,7 @@ from fanzha.cases.identifiers import normalise
 from fanzha.cases.schemas import CaseIn, SuspectIdentifier
 from fanzha.cases.service import register_case
 from fanzha.core.errors import Conflict, Forbidden, NotFound
+from fanzha.core.indexing import ForIndex
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.core.timeutil import utcnow
@@ -380,6 +381,26 @@ def confirmed_identifiers(session: Session) -> list[tuple[str, str, str]]:
             key = (e["kind"], normalise(e["kind"], e["value"]))
             seen.setdefault(key, f"预警确认（{Outcome(outcome).label}，{FraudType(fraud_type).label}）")
     return [(k, v, label) for (k, v), label in seen.items()]
+
+
+def warnings_for_index(session: Session, after_id: int, limit: int) -> list[ForIndex]:
+    """The next ``limit`` warnings after ``after_id`` (id order) for the series index, unscoped
+    (the index is the system's): the counterpart evidence each names, as written."""
+    rows = session.scalars(
+        select(EarlyWarning).where(EarlyWarning.id > after_id).order_by(EarlyWarning.id).limit(limit)
+    )
+    return [
+        ForIndex(
+            id=w.id,
+            label=f"预警 {w.source_id}"[:120],
+            node_path=w.node_path,
+            occurred_at=w.issued_at,
+            amount=w.amount_at_risk,
+            identifiers=tuple((e["kind"], e["value"]) for e in w.evidence),
+            case_id=w.case_id,
+        )
+        for w in rows
+    ]
 
 
 def locate(session: Session, address: str | None, phone: str | None) -> tuple[str | None, str]:
