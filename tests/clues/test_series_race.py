@@ -13,7 +13,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from fanzha.clues.index import Indexable, index_record
-from fanzha.clues.models import IdentifierLink, RecordKind, Series, SeriesIdentifier, SeriesMerge, SeriesRecord
+from fanzha.clues.models import (
+    IdentifierLink,
+    RecordKind,
+    Series,
+    SeriesIdentifier,
+    SeriesMerge,
+    SeriesRecord,
+)
 from fanzha.core import db
 from fanzha.core.timeutil import utcnow
 from tests.race import race
@@ -50,7 +57,9 @@ def pg_engine(database_url: str) -> Iterator[Engine]:
         series = set(s.scalars(select(SeriesRecord.series_id).where(SeriesRecord.record_id >= BASE)))
         series |= set(s.scalars(select(SeriesMerge.from_id).where(SeriesMerge.record_row_id.in_(rows))))
         idents = select(SeriesIdentifier.id).where(SeriesIdentifier.value.like("62229900%"))
-        s.execute(delete(SeriesMerge).where(or_(SeriesMerge.into_id.in_(series), SeriesMerge.from_id.in_(series))))
+        s.execute(
+            delete(SeriesMerge).where(or_(SeriesMerge.into_id.in_(series), SeriesMerge.from_id.in_(series)))
+        )
         s.execute(delete(IdentifierLink).where(IdentifierLink.record_row_id.in_(rows)))
         s.execute(delete(SeriesRecord).where(SeriesRecord.record_id >= BASE))
         s.execute(delete(SeriesIdentifier).where(SeriesIdentifier.id.in_(idents)))

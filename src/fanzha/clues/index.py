@@ -35,7 +35,6 @@ from fanzha.clues.normalise import LINKING, kind_of, normalise
 from fanzha.core.config import get_settings
 from fanzha.detect import service as detect
 
-
 SERIES_LOCK = 0x73657269  # advisory lock key ("seri"): one writer of the series index at a time
 
 

@@ -13,6 +13,7 @@ Applying the result keeps series ids stable: a component keeps the old series id
 records had; a series no longer kept points (``merged_into``) at where most of its records went.
 """
 
+import tempfile
 from collections import Counter
 from datetime import datetime
 
@@ -64,11 +65,14 @@ def components_duckdb(links: Links) -> dict[int, int]:
         con.execute("CREATE OR REPLACE TABLE lab AS SELECT * FROM nl")
         if not changed or changed[0] == 0:
             break
-    return {int(r): int(lbl) for r, lbl in con.execute("SELECT r, l FROM lab").fetchall()}
+    found = con.execute("SELECT r, l FROM lab").fetchnumpy()
+    return dict(zip(found["r"].tolist(), found["l"].tolist(), strict=True))
 
 
 def components_spark(links: Links, master: str = "local[2]") -> dict[int, int]:
-    """The same algorithm in Spark DataFrames (local mode, or a cluster master)."""
+    """The same algorithm in Spark DataFrames (local mode, or a cluster master). The edges go in
+    and the labels come out as Parquet files written and read by DuckDB, not as Python rows."""
+    import duckdb
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as f
 
@@ -80,27 +84,35 @@ def components_spark(links: Links, master: str = "local[2]") -> dict[int, int]:
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate()
     )
+    con = duckdb.connect()
     try:
-        pairs = [(int(r), int(i)) for r, i in zip(links[0], links[1], strict=True)]
-        edges = spark.createDataFrame(pairs, "r long, i long").distinct().cache()
-        lab = edges.select("r").distinct().withColumn("l", f.col("r")).localCheckpoint()
-        while True:
-            il = edges.join(lab, "r").groupBy("i").agg(f.min("l").alias("m"))
-            rl = edges.join(il, "i").groupBy("r").agg(f.min("m").alias("l"))
-            jumped = (
-                rl.alias("a")
-                .join(rl.alias("b"), f.col("a.l") == f.col("b.r"))
-                .select(f.col("a.r").alias("r"), f.least(f.col("a.l"), f.col("b.l")).alias("l"))
-                .localCheckpoint()
-            )
-            changed = (
-                jumped.join(lab.withColumnRenamed("l", "old"), "r").where(f.col("l") != f.col("old")).count()
-            )
-            lab = jumped
-            if changed == 0:
-                break
-        return {int(row["r"]): int(row["l"]) for row in lab.collect()}
+        with tempfile.TemporaryDirectory() as folder:
+            con.register("edges", {"r": links[0], "i": links[1]})
+            con.execute(f"COPY (SELECT * FROM edges) TO '{folder}/edges.parquet' (FORMAT parquet)")
+            edges = spark.read.parquet(f"{folder}/edges.parquet").distinct().cache()
+            lab = edges.select("r").distinct().withColumn("l", f.col("r")).localCheckpoint()
+            while True:
+                il = edges.join(lab, "r").groupBy("i").agg(f.min("l").alias("m"))
+                rl = edges.join(il, "i").groupBy("r").agg(f.min("m").alias("l"))
+                jumped = (
+                    rl.alias("a")
+                    .join(rl.alias("b"), f.col("a.l") == f.col("b.r"))
+                    .select(f.col("a.r").alias("r"), f.least(f.col("a.l"), f.col("b.l")).alias("l"))
+                    .localCheckpoint()
+                )
+                changed = (
+                    jumped.join(lab.withColumnRenamed("l", "old"), "r")
+                    .where(f.col("l") != f.col("old"))
+                    .count()
+                )
+                lab = jumped
+                if changed == 0:
+                    break
+            lab.write.parquet(f"{folder}/labels")
+            found = con.execute(f"SELECT r, l FROM read_parquet('{folder}/labels/*.parquet')").fetchnumpy()
+        return dict(zip(found["r"].tolist(), found["l"].tolist(), strict=True))
     finally:
+        con.close()
         spark.stop()
 
 
