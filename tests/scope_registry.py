@@ -47,6 +47,7 @@ ROUTES: dict[str, Foreign] = {
     "POST /api/v1/clues/{clue_id}/route": Foreign("police_a", station_b_clue, {"node_code": "369901001"}),
     "GET /api/v1/series/{series_id}": Foreign("police_a", station_b_series),
     "GET /api/v1/series/by-case/{case_id}": Foreign("police_a", station_b_case),
+    "POST /api/v1/clues/from-case/{case_id}": Foreign("police_a", station_b_case, {"level": "1"}),
     "GET /api/v1/warnings/{warning_id}": Foreign("police_a", station_b_warning),
     "POST /api/v1/warnings/{warning_id}/claim": Foreign("police_a", station_b_warning),
     "POST /api/v1/warnings/{warning_id}/release": Foreign("police_a", station_b_warning),
