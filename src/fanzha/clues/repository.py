@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, select, text
 from sqlalchemy.orm import Session
 
 from fanzha.clues.models import (
@@ -66,6 +66,22 @@ def clues(
 def clue_ids_in_series(series_id: int) -> Select[int]:
     return select(SeriesRecord.record_id).where(
         SeriesRecord.series_id == series_id, SeriesRecord.kind == RecordKind.CLUE.value
+    )
+
+
+def lock_source_ids(session: Session, source: str, ids: Sequence[str]) -> None:
+    """PostgreSQL: hold a transaction-scoped lock per (source, source_id), taken in one order, so a
+    batch resending an id another transaction is inserting waits for it and then finds it, instead
+    of both inserting and one failing on the unique index. SQLite writers are already serial."""
+    if not ids or session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text(
+            "SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT"
+            " hashtextextended(:source || ':' || k, 0) AS h"
+            " FROM unnest(CAST(:ids AS text[])) AS k ORDER BY h) AS keys"
+        ),
+        {"source": source, "ids": list(ids)},
     )
 
 

@@ -161,7 +161,9 @@ def intake(
         raise (
             refuse(errors) if labels else ValidationFailed(f"{errors[0].field}：{errors[0].message}", errors)
         )
-    known = repo.by_source_ids(session, source.value, [i.source_id for _, i in items if i.source_id])
+    source_ids = [i.source_id for _, i in items if i.source_id]
+    repo.lock_source_ids(session, source.value, source_ids)
+    known = repo.by_source_ids(session, source.value, source_ids)
     report = IntakeReport(created=[], existing=[])
     for _, item in items:
         if item.source_id and item.source_id in known:
