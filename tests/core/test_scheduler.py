@@ -1,13 +1,15 @@
 """Periodic jobs run on their interval, one failing job does not stop the others."""
 
 import logging
+import sqlite3
 import threading
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from fanzha.audit import service as audit
@@ -93,3 +95,47 @@ def test_a_pass_over_a_backlog_commits_batch_by_batch_and_writers_get_in_between
             use_database(None)
             engine.dispose()
     assert seen == [10, 20, 25]
+
+
+@dataclass(frozen=True)
+class _Left:
+    more: bool
+
+
+def test_a_request_waiting_for_sqlite_gets_in_while_a_long_pass_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh demo's backlog kept the scheduler busy for minutes and a login waited out the
+    30 s busy timeout (503): the pass began each batch as soon as it committed the last, and a
+    waiting writer, polling, never found the lock free. Another writer with a 1 s busy timeout
+    now gets in, three times, while a pass of 30 lock-holding batches is still running."""
+    batches = 30
+    done: list[int] = []
+
+    def busy_batch(session: Session, now: datetime) -> _Left:
+        session.execute(text("SELECT 1"))  # the batch's transaction holds the write lock (IMMEDIATE)
+        threading.Event().wait(0.05)  # as long as a real batch over a backlog
+        done.append(1)
+        return _Left(len(done) < batches)
+
+    with scratch_database(tmp_path, "waiting") as url:
+        upgrade(url)
+        monkeypatch.setenv("FANZHA_DATABASE_URL", url)
+        use_database(None)
+        passing = threading.Thread(target=run_job, args=(Job("busy", 1, busy_batch),))
+        passing.start()
+        writes_during_pass = 0
+        try:
+            while not done:
+                threading.Event().wait(0.01)
+            other = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=1, isolation_level=None)
+            for _ in range(3):
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("COMMIT")
+                writes_during_pass += len(done) < batches
+            other.close()
+        finally:
+            passing.join()
+            monkeypatch.undo()
+            use_database(None)
+    assert writes_during_pass == 3

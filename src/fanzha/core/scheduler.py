@@ -7,7 +7,10 @@ changes rows with conditional updates (``… WHERE escalated_at IS NULL``).
 A job changes at most ``BATCH_ROWS`` rows per call and says with ``more`` when rows were left
 (see ``Batched``); each call is its own transaction and the pass calls again until none are
 left. On SQLite a request then waits behind one short batch, not behind a whole first pass over
-a city's backlog (which once held the write lock for seconds).
+a city's backlog (which once held the write lock for seconds). Between batches the pass pauses on
+SQLite: a request waiting for the write lock polls it (SQLite's busy handler sleeps up to 100 ms
+between tries), and a pass that began its next batch at once after each commit kept winning, so
+a login behind a fresh demo's backlog waited out the 30 s busy timeout (503).
 """
 
 import logging
@@ -25,6 +28,7 @@ from fanzha.core.timeutil import utcnow
 log = logging.getLogger("fanzha.scheduler")
 STOP_WAIT_S = 3.0
 BATCH_ROWS = 200  # most rows a job changes in one transaction
+SQLITE_BATCH_PAUSE_S = 0.15  # longer than the busy handler's longest sleep: a waiting writer gets in
 
 
 @runtime_checkable
@@ -47,11 +51,13 @@ def run_job(job: Job, now: datetime | None = None, stop: threading.Event | None 
     ``stop`` is set; a failure is logged, not raised (the batches before it stay committed)."""
     session = new_session()
     at = now or utcnow()
+    pause = SQLITE_BATCH_PAUSE_S if session.get_bind().dialect.name == "sqlite" else 0.0
+    stop = stop or threading.Event()
     try:
         while True:
             result = job.run(session, at)
             session.commit()
-            if not (isinstance(result, Batched) and result.more) or (stop is not None and stop.is_set()):
+            if not (isinstance(result, Batched) and result.more) or stop.wait(pause):
                 return True
     except Exception:
         session.rollback()
