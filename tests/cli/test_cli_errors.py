@@ -39,6 +39,7 @@ def _args(tmp: Path) -> dict[str, list[str]]:
         "funds trace": ["6222020200112233445", "--since", "2026-01-01"],
         "funds tick": [],
         "clues list": [],
+        "clues import": [str(table)],
         "clues tick": [],
         "series index": [],
         "series recompute": ["--engine", "duckdb"],

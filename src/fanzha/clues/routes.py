@@ -54,7 +54,10 @@ def intake(
 
 @router.post("/clues/import", summary="导入线索文件（CSV/XLSX，按来源编号幂等；任一行有错则整体不写入）")
 async def import_file(
-    file: Annotated[UploadFile, File()], session: DbSession, actor: Worker, response: Response
+    file: Annotated[UploadFile, File(description="线索文件（CSV 或 XLSX）")],
+    session: DbSession,
+    actor: Worker,
+    response: Response,
 ) -> IntakeReport:
     data = await file.read()
     # Database work off the event loop: a wait for SQLite's write lock must not stall other requests.

@@ -131,7 +131,7 @@ class UpstreamClueIn(ClueIn):
 
 
 class FromCaseIn(Input):
-    level: ClueLevel = ClueLevel.SECOND
+    level: ClueLevel = Field(default=ClueLevel.SECOND, description="登记的线索级别：1 一级、2 二级、3 三级")
 
 
 class JudgeIn(Input):
