@@ -43,6 +43,7 @@ def test_panel_statements_do_not_grow_with_records(
 # What one panel request sends today: the login session and user, the node, the case, funds and
 # warning figures, the trend, the overdue list, prevention's figures (activities, household
 # visits, grids and their cases), the crackdown figures (targets and cases of confirmed
-# operations; series found and clues verified in time) and the savepoint's release. A change that adds a statement per
-# record fails the equality above; one that adds a query fails this (update it on purpose).
+# operations; series found and clues verified in time) and the savepoint's release. A change that
+# adds a statement per record fails the equality above; one that adds a query fails this (update
+# it on purpose).
 PANEL_STATEMENTS = 24
