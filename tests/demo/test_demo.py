@@ -5,11 +5,11 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 
 from fanzha.core.demo_context import DEMO_PASSWORD
+from tests.conftest import DemoCity
 
 
 def _free_port() -> int:
@@ -18,10 +18,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_demo_builds_and_server_serves_it(tmp_path: Path) -> None:
-    env = {**os.environ, "FANZHA_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
+def test_demo_builds_and_server_serves_it(demo_city: DemoCity) -> None:
+    env = {**os.environ, "FANZHA_DATABASE_URL": demo_city.url}
     fanzha = [sys.executable, "-m", "fanzha"]
-    built = subprocess.run([*fanzha, "demo"], env=env, capture_output=True, text=True, timeout=600)
+    built = demo_city.built
     assert built.returncode == 0, built.stderr
     assert "772 个警格" in built.stdout
     again = subprocess.run([*fanzha, "demo"], env=env, capture_output=True, text=True, timeout=60)
