@@ -17,14 +17,19 @@ from fanzha.core.timeutil import to_local, utcnow
 from tests.cases.factories import case_in
 from tests.factories import World
 from tests.warnings.factories import add_gazetteer
-from tests.web.browser import CHROMIUM, Server, chromium, logged_in, screenshot, start_server
+from tests.web.browser import (
+    DESK,
+    PHONE,
+    Server,
+    chromium,
+    logged_in,
+    playwright_or_skip,
+    screenshots,
+    start_server,
+)
 
-if not CHROMIUM.exists():
-    pytest.skip("/usr/bin/chromium is absent (Debian package 'chromium')", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package (dev extras) is missing")
-Browser, Page = sync_api.Browser, sync_api.Page
-DESK = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
+Browser = playwright_or_skip().Browser
+shot = screenshots("clues")
 CASES: list[int] = []
 
 
@@ -55,17 +60,8 @@ def browser() -> Iterator[Browser]:
     yield from chromium()
 
 
-def _page(browser: Browser, server: Server, user: str, viewport: dict[str, int], phone: bool = False) -> Page:
-    page: Page = logged_in(browser, server, user, viewport, phone)
-    return page
-
-
-def shot(page: Page, name: str) -> None:
-    screenshot(page, f"clues_{name}")
-
-
 def test_series_from_a_case_panel_to_a_concluded_operation(browser: Browser, server: Server) -> None:
-    desk = _page(browser, server, "analyst", DESK)
+    desk = logged_in(browser, server, "analyst", DESK)
     desk.goto(f"{server.base_url}/cases/{CASES[2]}")
     desk.wait_for_selector("#case-series a")
     assert "电话号码：13900003333" in desk.inner_text("#case-series-panel")
@@ -95,7 +91,7 @@ def test_series_from_a_case_panel_to_a_concluded_operation(browser: Browser, ser
     desk.wait_for_url(lambda url: "/operations/new" not in url)
     operation_url = desk.url
 
-    phone = _page(browser, server, "police_a", PHONE, phone=True)
+    phone = logged_in(browser, server, "police_a", PHONE, phone=True)
     phone.goto(f"{operation_url}/live")
     card = ".live-target >> nth=0"
     phone.fill(f"{card} >> input[name=arrests]", "3")
@@ -121,7 +117,7 @@ def test_series_from_a_case_panel_to_a_concluded_operation(browser: Browser, ser
 
 
 def test_clue_queue_to_result_on_a_phone(browser: Browser, server: Server) -> None:
-    phone = _page(browser, server, "police_a", PHONE, phone=True)
+    phone = logged_in(browser, server, "police_a", PHONE, phone=True)
     phone.goto(f"{server.base_url}/clues?state=judging")
     phone.wait_for_selector("#clues tbody a")
     assert "剩余" in phone.inner_text("#clues")  # the deadline counts down

@@ -16,14 +16,19 @@ from tests.cases.factories import case_in
 from tests.factories import World
 from tests.funds.test_trace import CHAIN, HEADER
 from tests.warnings.factories import add_gazetteer
-from tests.web.browser import CHROMIUM, Server, chromium, logged_in, screenshot, start_server
+from tests.web.browser import (
+    DESK,
+    PHONE,
+    Server,
+    chromium,
+    logged_in,
+    playwright_or_skip,
+    screenshots,
+    start_server,
+)
 
-if not CHROMIUM.exists():
-    pytest.skip("/usr/bin/chromium is absent (Debian package 'chromium')", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package (dev extras) is missing")
-Browser, Page = sync_api.Browser, sync_api.Page
-DESK = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
+Browser = playwright_or_skip().Browser
+shot = screenshots("operations")
 
 
 def _gang(session: Session, world: World) -> None:
@@ -53,17 +58,8 @@ def browser() -> Iterator[Browser]:
     yield from chromium()
 
 
-def _page(browser: Browser, server: Server, viewport: dict[str, int], phone: bool = False) -> Page:
-    page: Page = logged_in(browser, server, "analyst", viewport, phone)
-    return page
-
-
-def shot(page: Page, name: str) -> None:
-    screenshot(page, f"operations_{name}")
-
-
 def test_series_from_a_case_graph_operation_live_status_and_result(browser: Browser, server: Server) -> None:
-    desk = _page(browser, server, DESK)
+    desk = logged_in(browser, server, "analyst", DESK)
     desk.goto(f"{server.base_url}/cases")
     desk.click("table.data tbody a >> nth=0")
     desk.click("#case-crackdown a")
@@ -112,7 +108,7 @@ def test_series_from_a_case_graph_operation_live_status_and_result(browser: Brow
     operation_url = desk.url
     shot(desk, "planned")
 
-    phone = _page(browser, server, PHONE, phone=True)
+    phone = logged_in(browser, server, "analyst", PHONE, phone=True)
     phone.goto(f"{operation_url}/live")
     card = ".live-target >> nth=0"
     phone.check(f"{card} >> input[name=arrived]")

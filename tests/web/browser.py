@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import pytest
 from sqlalchemy.orm import Session
 
 from fanzha.core import db
@@ -30,6 +31,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+DESK = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def playwright_or_skip() -> Any:
+    """Playwright's sync API, for a browser test module; the module is skipped where Debian's
+    chromium or the playwright package is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is absent (Debian package 'chromium')", allow_module_level=True)
+    return pytest.importorskip("playwright.sync_api", reason="the playwright package (dev extras) is missing")
 
 
 @dataclass
@@ -100,22 +111,44 @@ def chromium() -> Iterator[Any]:
         found.close()
 
 
-def logged_in(browser: Any, server: Server, user: str, viewport: dict[str, int], phone: bool = False) -> Any:
-    """A page of a new browser context logged in as ``user`` (a phone: touch and mobile); its
+def new_page(browser: Any, server: Server, viewport: dict[str, int], phone: bool = False) -> Any:
+    """A page of a new browser context (a phone: touch and mobile), nobody logged in; its
     ``outside`` lists every request that left the app's origin."""
     context = browser.new_context(locale="zh-CN", viewport=viewport, is_mobile=phone, has_touch=phone)
     outside: list[str] = []
     context.on("request", lambda r: None if server.same_origin(r.url) else outside.append(r.url))
     page = context.new_page()
+    page.outside = outside
+    return page
+
+
+def login(page: Any, server: Server, user: str) -> None:
+    """Log ``page`` in as ``user`` (the test world's password) and wait to leave the login page."""
     page.goto(f"{server.base_url}/login")
     page.fill("input[name=username]", user)
     page.fill("input[name=password]", PASSWORD)
     page.click("button.primary")
     page.wait_for_url(lambda url: "/login" not in url)
-    page.outside = outside
+
+
+def logged_in(browser: Any, server: Server, user: str, viewport: dict[str, int], phone: bool = False) -> Any:
+    """A page of a new browser context (see ``new_page``) logged in as ``user``."""
+    page = new_page(browser, server, viewport, phone)
+    login(page, server, user)
     return page
+
+
+def phone_in_own_browser(server: Server) -> Iterator[Any]:
+    """A 390×844 phone page in a browser of its own, for a test's ``phone`` fixture."""
+    for browser in chromium():
+        yield new_page(browser, server, PHONE, phone=True)
 
 
 def screenshot(page: Any, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def screenshots(prefix: str) -> Callable[[Any, str], None]:
+    """A module's ``shot(page, name)``: a full-page screenshot named ``{prefix}_{name}.png``."""
+    return lambda page, name: screenshot(page, f"{prefix}_{name}")

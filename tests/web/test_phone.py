@@ -13,15 +13,19 @@ from fanzha.funds import service as funds
 from fanzha.funds.schemas import HoldIn
 from tests.cases.factories import case_in
 from tests.factories import World
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Server, start_server
+from tests.web.browser import (
+    PHONE,
+    Server,
+    login,
+    phone_in_own_browser,
+    playwright_or_skip,
+    screenshots,
+    start_server,
+)
 from tests.web.factories import routed_warning
 
-if not CHROMIUM.exists():
-    pytest.skip("/usr/bin/chromium is absent (Debian package 'chromium')", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package (dev extras) is missing")
-Page = sync_api.Page
-
-PHONE = {"width": 390, "height": 844}
+Page = playwright_or_skip().Page
+shot = screenshots("phone")
 FIELD: dict[str, int] = {}  # ids of the case and the stop-payment request the server starts with
 
 
@@ -43,16 +47,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture
 def phone(server: Server) -> Iterator[Page]:
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
-        yield context.new_page()
-        browser.close()
-
-
-def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"phone_{name}.png"), full_page=True)
+    yield from phone_in_own_browser(server)
 
 
 def assert_fits(page: Page) -> None:
@@ -76,14 +71,6 @@ def assert_tappable(page: Page) -> None:
             .filter(([, h]) => h < 36)""",
     )
     assert small == [], f"{page.url}: controls under 36 px: {small}"
-
-
-def login(page: Page, server: Server, username: str) -> None:
-    page.goto(f"{server.base_url}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "correct-horse-1")
-    page.click("button.primary")
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_dissuasion_loop_on_a_phone(phone: Page, server: Server) -> None:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.web.browser import Server, start_server
-from tests.web.test_phone import CHROMIUM, CHROMIUM_ARGS, PHONE, Page, assert_fits, login, shot, sync_api
+from tests.web.browser import Server, login, phone_in_own_browser, start_server
+from tests.web.test_phone import Page, assert_fits, shot
 
 GOOD = "我是京东客服，您的订单异常，我们将为您退款，请提供银行卡号"
 
@@ -20,11 +20,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture
 def phone(server: Server) -> Iterator[Page]:
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
-        yield context.new_page()
-        browser.close()
+    yield from phone_in_own_browser(server)
 
 
 def small_targets(page: Page) -> list[str]:
