@@ -2,6 +2,7 @@
 masked (audited reveal), the timeline with who did each step, and the workflow's forms — a refused
 step shows the page again with one Chinese line naming the field and what was typed."""
 
+from collections.abc import Callable, Iterable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, Response
@@ -112,10 +113,12 @@ def clue_page(
     return _detail(request, session, actor, workflow.get_clue(session, clue_id, actor), reveal)
 
 
-def _note(note: str, what: str) -> str:
-    if not note.strip():
-        raise ValidationFailed.on("note", f"请填写{what}")
-    return note.strip()
+def _given(value: str, field: str, message: str, choices: Iterable[str] | None = None) -> str:
+    """What was typed in ``field``, stripped; refused with ``message`` when blank (or not one of
+    ``choices``)."""
+    if not value.strip() or (choices is not None and value not in set(choices)):
+        raise ValidationFailed.on(field, message)
+    return value.strip()
 
 
 def _answer(
@@ -123,11 +126,13 @@ def _answer(
     session: DbSession,
     actor: Principal,
     clue_id: int,
-    done: Clue | FanzhaError,
+    step: Callable[[], Clue],
     form: str,
     typed: dict[str, str],
 ) -> Response:
-    """After a workflow form: the timeline, or the page again with the refusal and what was typed."""
+    """Run a workflow form's step: then the timeline, or the page again with the refusal and what
+    was typed."""
+    done = attempt(session, step)
     if isinstance(done, FanzhaError):
         clue = workflow.get_clue(session, clue_id, actor)
         return _detail(request, session, actor, clue, refused=(form, done, typed))
@@ -136,11 +141,11 @@ def _answer(
 
 @router.post("/{clue_id}/judge")
 def judge(request: Request, clue_id: int, session: DbSession, actor: Worker, note: Text = "") -> Response:
-    done = attempt(
-        session,
-        lambda: workflow.judge(session, clue_id, validated(JudgeIn, note=_note(note, "研判意见")), actor),
-    )
-    return _answer(request, session, actor, clue_id, done, "judge", {"note": note})
+    def step() -> Clue:
+        body = validated(JudgeIn, note=_given(note, "note", "请填写研判意见"))
+        return workflow.judge(session, clue_id, body, actor)
+
+    return _answer(request, session, actor, clue_id, step, "judge", {"note": note})
 
 
 @router.post("/{clue_id}/result")
@@ -148,23 +153,19 @@ def result(
     request: Request, clue_id: int, session: DbSession, actor: Worker, result: Text = "", note: Text = ""
 ) -> Response:
     def step() -> Clue:
-        if result not in set(ClueResult):
-            raise ValidationFailed.on("result", "请选择核查结果（确认窝点、查明嫌疑人或核查无果）")
-        return workflow.record_result(session, clue_id, validated(ResultIn, result=result, note=note), actor)
+        chosen = _given(result, "result", "请选择核查结果（确认窝点、查明嫌疑人或核查无果）", ClueResult)
+        return workflow.record_result(session, clue_id, validated(ResultIn, result=chosen, note=note), actor)
 
-    done = attempt(session, step)
-    return _answer(request, session, actor, clue_id, done, "result", {"result": result, "note": note})
+    return _answer(request, session, actor, clue_id, step, "result", {"result": result, "note": note})
 
 
 @router.post("/{clue_id}/reopen")
 def reopen(request: Request, clue_id: int, session: DbSession, actor: Worker, note: Text = "") -> Response:
-    done = attempt(
-        session,
-        lambda: workflow.reopen(
-            session, clue_id, validated(JudgeIn, note=_note(note, "重新核查的理由")), actor
-        ),
-    )
-    return _answer(request, session, actor, clue_id, done, "reopen", {"note": note})
+    def step() -> Clue:
+        body = validated(JudgeIn, note=_given(note, "note", "请填写重新核查的理由"))
+        return workflow.reopen(session, clue_id, body, actor)
+
+    return _answer(request, session, actor, clue_id, step, "reopen", {"note": note})
 
 
 @router.post("/{clue_id}/route")
@@ -172,9 +173,7 @@ def reroute(
     request: Request, clue_id: int, session: DbSession, actor: Worker, node_code: Text = "", note: Text = ""
 ) -> Response:
     def step() -> Clue:
-        if not node_code.strip():
-            raise ValidationFailed.on("node_code", "请搜索并选择改派到的辖区")
-        return workflow.reroute(session, clue_id, validated(RerouteIn, node_code=node_code, note=note), actor)
+        code = _given(node_code, "node_code", "请搜索并选择改派到的辖区")
+        return workflow.reroute(session, clue_id, validated(RerouteIn, node_code=code, note=note), actor)
 
-    done = attempt(session, step)
-    return _answer(request, session, actor, clue_id, done, "route", {"note": note})
+    return _answer(request, session, actor, clue_id, step, "route", {"note": note})
