@@ -25,6 +25,7 @@ from fanzha.detect import elements
 from fanzha.detect.models import Appeal
 from fanzha.detect.reputation import normalize_identifier
 from fanzha.detect.rules import RULES
+from fanzha.detect.service import forget_detector
 
 NO_RULE = "（未命中规则，仅模型判断）"
 KNOWN_SIGNALS = frozenset(
@@ -107,6 +108,7 @@ def decide(session: Session, appeal_id: int, upheld: bool, note: str, principal:
     audit.record(
         session, principal.actor, "detect.appeal_review", "appeal", appeal.id, {"status": "pending"}, after
     )
+    forget_detector()  # this process takes a reviewed number at once, others within a minute
     return appeal
 
 

@@ -40,6 +40,13 @@ def use_reputation_sources(
         _sources, _white, _cached = tuple(sources), tuple(whitelist), None
 
 
+def forget_detector() -> None:
+    """Rebuild the detector at its next use: a reviewed appeal has changed its lists."""
+    global _cached
+    with _lock:
+        _cached = None
+
+
 def detector_for(session: Session) -> Detector:
     global _cached
     with _lock:
