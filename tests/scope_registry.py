@@ -249,6 +249,7 @@ EXEMPT: dict[str, str] = {
     "POST /api/v1/exams/questions/{question_id}/status": "the question bank is shared city-wide",
     "GET /api/v1/exams/questions/export.{fmt}": "a file format, not a record",
     "PUT /api/v1/public/exams/attempts/{attempt_id}/answers/{position}": "a candidate's attempt: its secret",
+    "PUT /api/v1/public/exams/attempts/{attempt_id}/answers": "a candidate's attempt: its secret",
     "POST /api/v1/public/exams/attempts/{attempt_id}/submit": "a candidate's attempt: its secret",
 }
 

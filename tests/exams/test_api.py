@@ -52,14 +52,26 @@ def test_officer_imports_bank_creates_exam_and_candidate_submits(
     assert joined.status_code == 200, joined.text
     attempt_id, token = joined.json()["attempt_id"], joined.json()["token"]
     headers = {"X-Exam-Token": token}
-    for item, version, _ in repo.items_with_versions(session, attempt_id):
-        shown = [i for i, o in enumerate(item.order) if o in version.answer]
-        r = client.put(
-            f"/api/v1/public/exams/attempts/{attempt_id}/answers/{item.position}",
-            json={"choices": shown},
-            headers=headers,
-        )
-        assert r.status_code == 204, r.text
+    right = {
+        item.position: [i for i, o in enumerate(item.order) if o in version.answer]
+        for item, version, _ in repo.items_with_versions(session, attempt_id)
+    }
+    one, *rest = sorted(right)
+    r = client.put(
+        f"/api/v1/public/exams/attempts/{attempt_id}/answers/{one}",
+        json={"choices": right[one]},
+        headers=headers,
+    )
+    assert r.status_code == 204, r.text
+    batch = {str(p): right[p] for p in rest}
+    r = client.put(
+        f"/api/v1/public/exams/attempts/{attempt_id}/answers", json={"answers": batch}, headers=headers
+    )
+    assert r.status_code == 204, r.text
+    r = client.put(
+        f"/api/v1/public/exams/attempts/{attempt_id}/answers", json={"answers": {"0": [0]}}, headers=headers
+    )
+    assert r.status_code == 422, r.text
     done = client.post(f"/api/v1/public/exams/attempts/{attempt_id}/submit", headers=headers)
     assert done.status_code == 200 and done.json()["score"] == 100
     again = client.post(f"/api/v1/public/exams/attempts/{attempt_id}/submit", headers=headers)

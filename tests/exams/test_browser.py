@@ -1,11 +1,14 @@
-"""A student on a 390 px phone: joins with a code, answers, loses the connection and reloads
-without losing answers, submits, reads the explanations and downloads the certificate."""
+"""A student on a 390 px phone: joins with a code, answers (the page saves several answers per
+request), loses the connection with answers not yet sent and reloads without losing any,
+submits, reads the explanations and downloads the certificate."""
 
+import json
 import subprocess
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 from sqlalchemy.orm import Session
@@ -67,16 +70,31 @@ def _keys(server: Server, attempt_id: int) -> dict[int, list[int]]:
     return keys
 
 
-def _answer(page: Page, position: int, shown: list[int]) -> None:
+def _saved(server: Server, attempt_id: int) -> set[int]:
+    """Positions with an answer stored on the server."""
+    engine = db.make_engine(server.database_url)
+    with Session(engine) as s:
+        found = {item.position for item, _, _ in repo.items_with_versions(s, attempt_id) if item.chosen}
+    engine.dispose()
+    return found
+
+
+def _check(page: Page, position: int, shown: list[int]) -> None:
     for i in shown:
         page.locator(f"#q{position} input[name=choice][value='{i}']").check()
-    page.locator(f"#saved-{position}").filter(has_text="已保存").wait_for()
 
 
 def test_student_on_a_phone_survives_a_reload_and_gets_a_certificate(
     phone: Any, server: Server, tmp_path: Path
 ) -> None:
     page = phone.new_page()
+    batches: list[set[int]] = []  # the positions each save request carried
+
+    def sent(request: Any) -> None:
+        if request.url.endswith("/exam/answers"):
+            batches.append({int(p) for p in json.loads(parse_qs(request.post_data)["answers"][0])})
+
+    page.on("request", sent)
     page.goto(f"{server.base_url}/exam?code={CODES['exam']}")
     page.select_option("select[name=school]", "东区大学")
     page.fill("input[name=class_name]", "计科2301班")
@@ -85,25 +103,37 @@ def test_student_on_a_phone_survives_a_reload_and_gets_a_certificate(
     page.click("#join-button")
     page.wait_for_url("**/exam/sheet")
     cookie = next(c for c in phone.cookies() if c["name"] == "fanzha_exam")
-    keys = _keys(server, int(cookie["value"].split(".")[0]))
-    first = sorted(keys)[:3]
+    attempt_id = int(cookie["value"].split(".")[0])
+    keys = _keys(server, attempt_id)
+    order = sorted(keys)
+    first, unsent = order[:3], order[3:5]
     for position in first:
-        _answer(page, position, keys[position])
+        _check(page, position, keys[position])
+    for position in first:
+        page.locator(f"#saved-{position}").filter(has_text="已保存").wait_for()
+    assert batches[0] == set(first), f"the first save carried {batches[0]}, not the three answers"
     phone.set_offline(True)
+    for position in unsent:
+        _check(page, position, keys[position])
+    page.locator(f"#saved-{unsent[-1]}").filter(has_text="网络中断").wait_for()
+    assert _saved(server, attempt_id) == set(first)
     with pytest.raises(sync_api.Error):
         page.reload()
     phone.set_offline(False)
     page.goto(f"{server.base_url}/exam/sheet")
-    for position in first:
+    for position in unsent:
+        page.locator(f"#saved-{position}").filter(has_text="已保存").wait_for()
+    assert _saved(server, attempt_id) == set(first + unsent)
+    for position in first + unsent:
         for i in keys[position]:
             assert page.locator(f"#q{position} input[name=choice][value='{i}']").is_checked()
-    assert page.locator("#answered").inner_text() == "3"
+    assert page.locator("#answered").inner_text() == "5"
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the sheet is {width}px wide on a 390px phone"
-    for position in sorted(keys)[3:]:
-        _answer(page, position, keys[position])
+    for position in order[5:]:
+        _check(page, position, keys[position])
     _shot(page, "exam-sheet-phone")
-    page.click("#submit-button")
+    page.click("#submit-button")  # saves the answers still waiting, then hands the sheet in
     page.wait_for_url("**/exam/result")
     assert "100 分 · 合格" in page.locator("#score").inner_text()
     assert page.locator(".explanation").count() == len(keys)

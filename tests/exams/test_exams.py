@@ -2,14 +2,15 @@
 
 import random
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from fanzha.core.errors import Conflict, Forbidden, ValidationFailed
+from fanzha.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fanzha.exams import bank, service
 from fanzha.exams import repository as repo
 from fanzha.exams.models import Exam, Question, QuestionStatus
@@ -101,6 +102,38 @@ def test_multiple_and_scenario_score_only_the_exact_set(
         sub = service.submit(session, joined.attempt.id, joined.token, NOW)
         assert sub.correct_count == expected and sub.score == expected * 100 // 4
         nested.rollback()
+
+
+def test_a_batch_of_answers_is_one_update_and_all_or_nothing(session: Session, exam: Exam) -> None:
+    joined = service.join(session, join_in(exam.code), NOW)
+    items = {item.position: item for item, _, _ in repo.items_with_versions(session, joined.attempt.id)}
+    service.save_answer(session, joined.attempt.id, joined.token, 3, [1], NOW)
+    updates: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE"):
+            updates.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        service.save_answers(session, joined.attempt.id, joined.token, {1: [0], 2: [1, 0], 3: []}, NOW)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len(updates) == 1
+    session.expire_all()
+    chosen = {i.position: i.chosen for i, _, _ in repo.items_with_versions(session, joined.attempt.id)}
+    assert chosen[1] == [items[1].order[0]]
+    assert chosen[2] == sorted([items[2].order[0], items[2].order[1]])
+    assert chosen[3] is None  # cleared
+    with pytest.raises(NotFound, match="第 99 题"):
+        service.save_answers(session, joined.attempt.id, joined.token, {4: [0], 99: [0]}, NOW)
+    with pytest.raises(ValidationFailed, match="选项超出范围"):
+        service.save_answers(session, joined.attempt.id, joined.token, {4: [0], 5: [5]}, NOW)
+    with pytest.raises(Forbidden):
+        service.save_answers(session, joined.attempt.id, "x" * 30, {4: [0]}, NOW)
+    session.expire_all()
+    assert [i.chosen for i, _, _ in repo.items_with_versions(session, joined.attempt.id)][3:] == [None] * 3
 
 
 def test_a_second_submission_is_refused(session: Session, exam: Exam) -> None:

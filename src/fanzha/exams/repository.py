@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from fanzha.core.scope import within
@@ -103,31 +103,50 @@ def submission_for(session: Session, attempt_id: int) -> Submission | None:
 
 
 @dataclass(frozen=True)
-class AnswerSlot:
-    """What saving one answer needs, in one query: whose attempt, still open, and the item."""
+class AnswerSlots:
+    """What saving a batch of answers needs, in one query: whose attempt, whether it is still
+    open, and the shown-to-own option order of each item asked for (by position)."""
 
     token_hash: str
     deadline_at: datetime
     submitted: bool
-    item_id: int | None
-    order: list[int] | None
+    orders: dict[int, list[int]]
 
 
-def answer_slot(session: Session, attempt_id: int, position: int) -> AnswerSlot | None:
+def answer_slots(session: Session, attempt_id: int, positions: Sequence[int]) -> AnswerSlots | None:
+    """One row per item asked for (one row with no item when none matches); None if no attempt."""
     stmt = (
         select(
             Attempt.token_hash,
             Attempt.deadline_at,
             Submission.id.is_not(None),
-            AttemptItem.id,
+            AttemptItem.position,
             AttemptItem.order,
         )
         .outerjoin(Submission, Submission.attempt_id == Attempt.id)
-        .outerjoin(AttemptItem, and_(AttemptItem.attempt_id == Attempt.id, AttemptItem.position == position))
+        .outerjoin(
+            AttemptItem, and_(AttemptItem.attempt_id == Attempt.id, AttemptItem.position.in_(positions))
+        )
         .where(Attempt.id == attempt_id)
     )
-    row = session.execute(stmt).first()
-    return None if row is None else AnswerSlot(row[0], row[1], bool(row[2]), row[3], row[4])
+    rows = session.execute(stmt).all()
+    if not rows:
+        return None
+    orders = {position: list(order) for *_, position, order in rows if position is not None}
+    return AnswerSlots(rows[0][0], rows[0][1], bool(rows[0][2]), orders)
+
+
+def store_answers(session: Session, attempt_id: int, chosen: dict[int, list[int] | None]) -> None:
+    """Write a batch of answers (position → own option indexes, None for none) with one UPDATE."""
+    value = case(
+        {p: bindparam(None, c, type_=AttemptItem.chosen.type) for p, c in chosen.items()},
+        value=AttemptItem.position,
+    )
+    session.execute(
+        update(AttemptItem)
+        .where(AttemptItem.attempt_id == attempt_id, AttemptItem.position.in_(list(chosen)))
+        .values(chosen=value)
+    )
 
 
 @dataclass(frozen=True)

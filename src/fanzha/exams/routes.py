@@ -8,16 +8,17 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Header, Request, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.core.inputs import Input
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.core.timeutil import utcnow
 from fanzha.exams import bank, results, service
 from fanzha.exams.ratelimit import check_join_rate
 from fanzha.exams.schemas import (
+    AnswerIn,
+    AnswersIn,
     ExamIn,
     ExamOut,
     JoinIn,
@@ -119,13 +120,6 @@ class JoinOut(BaseModel):
     questions: int
 
 
-class AnswerIn(Input):
-    choices: Annotated[
-        list[Annotated[int, Field(ge=0, le=5)]],
-        Field(max_length=6, description="所选选项的序号（0 为 A），多选题可选多个"),
-    ]
-
-
 class SubmissionOut(BaseModel):
     score: int
     correct_count: int
@@ -153,6 +147,16 @@ def join(data: JoinIn, request: Request, session: DbSession) -> JoinOut:
 @public_router.put("/attempts/{attempt_id}/answers/{position}", status_code=204, summary="保存一道题的作答")
 def save_answer(attempt_id: int, position: int, data: AnswerIn, token: Token, session: DbSession) -> Response:
     service.save_answer(session, attempt_id, token, position, data.choices, utcnow())
+    return Response(status_code=204)
+
+
+@public_router.put(
+    "/attempts/{attempt_id}/answers",
+    status_code=204,
+    summary="批量保存作答（一次请求带多道题；任一道无效则都不保存）",
+)
+def save_answers(attempt_id: int, data: AnswersIn, token: Token, session: DbSession) -> Response:
+    service.save_answers(session, attempt_id, token, data.answers, utcnow())
     return Response(status_code=204)
 
 

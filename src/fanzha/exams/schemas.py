@@ -216,6 +216,31 @@ class JoinIn(Input):
         return self
 
 
+# Most answers one save may carry: a whole sheet (an exam's blueprint stays well below this).
+MAX_BATCH = 200
+Choices = Annotated[
+    list[Annotated[int, Field(ge=0, le=5)]],
+    Field(max_length=6, description="所选选项的序号（0 为 A），多选题可选多个；空列表为清除作答"),
+]
+
+
+class AnswerIn(Input):
+    choices: Choices
+
+
+class AnswersIn(Input):
+    """A batch of answers: what the candidate changed since the last save, by question number."""
+
+    answers: Annotated[
+        dict[Annotated[int, Field(ge=1, le=500)], Choices],
+        Field(
+            min_length=1,
+            max_length=MAX_BATCH,
+            description='题号（从 1 起）→ 所选选项的序号，如 {"3": [0], "5": [1, 2]}',
+        ),
+    ]
+
+
 class TallyOut(BaseModel):
     key: str
     label: str

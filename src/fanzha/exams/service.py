@@ -345,22 +345,34 @@ def _writable(submitted: bool, deadline_at: datetime, now: datetime, grace_s: in
         raise Conflict(f"已超过答题时限（截止 {format_local(deadline_at)}），不能再作答或交卷")
 
 
+def save_answers(
+    session: Session, attempt_id: int, token: str, answers: dict[int, list[int]], now: datetime
+) -> None:
+    """Keep a batch of answers (position → shown option numbers, mapped to the question's own):
+    one query reads the attempt, whether it was submitted and the items, one UPDATE writes them
+    all. Nothing is written unless every answer of the batch is valid."""
+    if not answers:
+        return
+    slots = repo.answer_slots(session, attempt_id, list(answers))
+    if slots is None or not _holds(slots.token_hash, token):
+        raise Forbidden(INVALID_TOKEN)
+    _writable(slots.submitted, slots.deadline_at, now, 0)
+    chosen: dict[int, list[int] | None] = {}
+    for position, shown in sorted(answers.items()):
+        order = slots.orders.get(position)
+        if order is None:
+            raise NotFound(f"第 {position} 题不存在")
+        if any(not 0 <= i < len(order) for i in shown):
+            raise ValidationFailed.on("choice", "选项超出范围，请刷新页面后重新选择")
+        chosen[position] = sorted({order[i] for i in shown}) or None
+    repo.store_answers(session, attempt_id, chosen)
+
+
 def save_answer(
     session: Session, attempt_id: int, token: str, position: int, shown: list[int], now: datetime
 ) -> None:
-    """Keep one answer as the candidate clicks (shown option numbers → the question's own):
-    one query reads the attempt, whether it was submitted and the item, one update writes."""
-    slot = repo.answer_slot(session, attempt_id, position)
-    if slot is None or not _holds(slot.token_hash, token):
-        raise Forbidden(INVALID_TOKEN)
-    _writable(slot.submitted, slot.deadline_at, now, 0)
-    if slot.item_id is None or slot.order is None:
-        raise NotFound(f"第 {position} 题不存在")
-    order = slot.order
-    if any(not 0 <= i < len(order) for i in shown):
-        raise ValidationFailed.on("choice", "选项超出范围，请刷新页面后重新选择")
-    chosen = sorted({order[i] for i in shown})
-    session.execute(update(AttemptItem).where(AttemptItem.id == slot.item_id).values(chosen=chosen or None))
+    """Keep one answer: a batch of one."""
+    save_answers(session, attempt_id, token, {position: shown}, now)
 
 
 def score(correct: int, total: int) -> int:

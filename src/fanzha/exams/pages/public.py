@@ -1,27 +1,31 @@
-"""Public exam pages, phone-first, no login: join with a code, answer (saved on every click),
-submit, read the explanations, download the certificate; anyone can verify a certificate.
+"""Public exam pages, phone-first, no login: join with a code, answer (the sheet's script saves
+the answers changed since its last save in one request every few seconds, when the page is
+hidden and before submitting; without a script each question has its own save button), submit,
+read the explanations, download the certificate; anyone can verify a certificate.
 
 The attempt's secret lives in an HttpOnly, SameSite=Strict cookie; every form also carries a
 key derived from it (double submit), so another site can neither post for the candidate nor
 read the key. A reload or a lost connection loses nothing: the sheet is rebuilt from the saved
-answers.
+answers, and the script keeps the answers not yet saved in the browser's localStorage and sends
+them again when the page is back.
 """
 
 import hashlib
 import hmac
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.deps import DbSession
-from fanzha.core.errors import FanzhaError, Forbidden
+from fanzha.core.errors import FanzhaError, Forbidden, ValidationFailed
 from fanzha.core.timeutil import format_local, utcnow
 from fanzha.exams import certificate, service
 from fanzha.exams.models import Attempt, Audience
 from fanzha.exams.ratelimit import check_join_rate
-from fanzha.exams.schemas import JoinIn
+from fanzha.exams.schemas import AnswersIn, JoinIn
 from fanzha.exams.sheet import sheet
 from fanzha.web.forms import validated
 from fanzha.web.render import page, redirect
@@ -117,7 +121,7 @@ def answer_sheet(request: Request, session: DbSession) -> Response:
     return page(request, "exams/sheet.html", None, ctx)
 
 
-@router.post("/exam/answer")
+@router.post("/exam/answer")  # the save button a browser without scripts shows under each question
 def save_answer(
     request: Request,
     session: DbSession,
@@ -127,9 +131,25 @@ def save_answer(
 ) -> Response:
     attempt, token = _current(session, request, key)
     service.save_answer(session, attempt.id, token, position, choice or [], utcnow())
-    if request.headers.get("hx-request"):
-        return HTMLResponse(f"已保存 {format_local(utcnow())[11:]}")
     return redirect(f"/exam/sheet#q{position}")
+
+
+@router.post("/exam/answers")
+def save_answers(
+    request: Request,
+    session: DbSession,
+    key: Annotated[str, Form(max_length=64)],
+    answers: Annotated[str, Form(max_length=20_000)],
+) -> Response:
+    """The sheet's script: the answers changed since its last save, as JSON ({"3": [0, 2], …})."""
+    attempt, token = _current(session, request, key)
+    try:
+        batch = json.loads(answers)
+    except ValueError as exc:
+        raise ValidationFailed.on("answers", "作答数据格式不正确，请刷新页面后重试") from exc
+    data = validated(AnswersIn, answers=batch)
+    service.save_answers(session, attempt.id, token, data.answers, utcnow())
+    return JSONResponse({"saved": sorted(data.answers), "at": format_local(utcnow())[11:]})
 
 
 @router.post("/exam/submit")
