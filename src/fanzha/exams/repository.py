@@ -85,17 +85,52 @@ def version_facts(session: Session, version_ids: Sequence[int]) -> dict[int, tup
     return {vid: (qid, kind, ft, len(opts)) for vid, qid, kind, ft, opts in session.execute(stmt)}
 
 
-def attempt_to_submit(session: Session, attempt_id: int) -> tuple[Attempt, Exam, Candidate, bool] | None:
-    """The attempt with its exam and candidate, and whether it was submitted, in one query."""
+@dataclass(frozen=True)
+class ToSubmit:
+    """What marking an attempt needs from the attempt, its exam and its candidate: plain columns,
+    not the exam's row (its pool and blueprint are large JSON that marking does not read)."""
+
+    attempt_id: int
+    token_hash: str
+    deadline_at: datetime
+    submitted: bool
+    exam_id: int
+    pass_mark: int
+    attempts_allowed: int
+    candidate_id: int
+    school: str
+    class_name: str
+    node_path: str
+
+
+def attempt_to_submit(session: Session, attempt_id: int) -> ToSubmit | None:
+    """The attempt with what marking needs of its exam and candidate, in one query."""
     stmt = (
-        select(Attempt, Exam, Candidate, Submission.id.is_not(None))
+        select(
+            Attempt.id,
+            Attempt.token_hash,
+            Attempt.deadline_at,
+            Submission.id.is_not(None),
+            Exam.id,
+            Exam.pass_mark,
+            Exam.attempts_allowed,
+            Candidate.id,
+            Candidate.school,
+            Candidate.class_name,
+            Candidate.node_path,
+        )
         .join(Exam, Exam.id == Attempt.exam_id)
         .join(Candidate, Candidate.id == Attempt.candidate_id)
         .outerjoin(Submission, Submission.attempt_id == Attempt.id)
         .where(Attempt.id == attempt_id)
     )
     row = session.execute(stmt).first()
-    return None if row is None else (row[0], row[1], row[2], bool(row[3]))
+    if row is None:
+        return None
+    attempt, token_hash, deadline, submitted, exam, pass_mark, allowed, candidate, school, cls, path = row
+    return ToSubmit(
+        attempt, token_hash, deadline, bool(submitted), exam, pass_mark, allowed, candidate, school, cls, path
+    )
 
 
 def submission_for(session: Session, attempt_id: int) -> Submission | None:
@@ -146,6 +181,17 @@ def store_answers(session: Session, attempt_id: int, chosen: dict[int, list[int]
         update(AttemptItem)
         .where(AttemptItem.attempt_id == attempt_id, AttemptItem.position.in_(list(chosen)))
         .values(chosen=value)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def store_marks(session: Session, attempt_id: int, right: list[int]) -> None:
+    """Mark every item of an attempt right (its id in ``right``) or wrong, with one UPDATE."""
+    session.execute(
+        update(AttemptItem)
+        .where(AttemptItem.attempt_id == attempt_id)
+        .values(correct=AttemptItem.id.in_(right))
+        .execution_options(synchronize_session=False)
     )
 
 

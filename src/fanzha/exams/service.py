@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -383,22 +383,21 @@ def score(correct: int, total: int) -> int:
 def submit(session: Session, attempt_id: int, token: str, now: datetime) -> Submission:
     """Mark the attempt against the drawn versions' keys; a second submit (even racing) is refused."""
     found = repo.attempt_to_submit(session, attempt_id)
-    if found is None or not _holds(found[0].token_hash, token):
+    if found is None or not _holds(found.token_hash, token):
         raise Forbidden(INVALID_TOKEN)
-    attempt, exam, candidate, submitted = found
-    _writable(submitted, attempt.deadline_at, now, GRACE_S)
-    answers = repo.answers_and_keys(session, attempt.id)
+    _writable(found.submitted, found.deadline_at, now, GRACE_S)
+    answers = repo.answers_and_keys(session, found.attempt_id)
     marks = [(a, a.chosen is not None and sorted(a.chosen) == a.key) for a in answers]
     correct = sum(ok for _, ok in marks)
     points = score(correct, len(marks))
-    passed = points >= exam.pass_mark
+    passed = points >= found.pass_mark
     submission = Submission(
-        attempt_id=attempt.id,
-        exam_id=exam.id,
-        candidate_id=candidate.id,
-        school=candidate.school,
-        class_name=candidate.class_name,
-        node_path=candidate.node_path,
+        attempt_id=found.attempt_id,
+        exam_id=found.exam_id,
+        candidate_id=found.candidate_id,
+        school=found.school,
+        class_name=found.class_name,
+        node_path=found.node_path,
         submitted_at=now,
         correct_count=correct,
         total=len(marks),
@@ -407,15 +406,14 @@ def submit(session: Session, attempt_id: int, token: str, now: datetime) -> Subm
         certificate_code=certificate_code() if passed else None,
     )
     before, passed_before = (0, False)
-    if exam.attempts_allowed > 1:
-        before, passed_before = repo.candidate_history(session, candidate.id)
+    if found.attempts_allowed > 1:
+        before, passed_before = repo.candidate_history(session, found.candidate_id)
     try:
         with session.begin_nested():
             session.add(submission)
     except IntegrityError as exc:
         raise Conflict("本次答题已交卷，不能重复提交") from exc
-    if marks:
-        session.execute(update(AttemptItem), [{"id": a.item_id, "correct": ok} for a, ok in marks])
+    repo.store_marks(session, found.attempt_id, [a.item_id for a, ok in marks if ok])
     tally.record(
         session,
         submission,

@@ -12,6 +12,7 @@ submissions (after a bulk insert: the demo, the benchmark).
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Table, case, cast, delete, func, insert, select
@@ -46,21 +47,27 @@ class Answer:
     correct: bool
 
 
+@cache
+def _upsert_statement(table: Table, dialect: str, adds: tuple[str, ...]) -> tuple[Any, list[str]]:
+    """The upsert of ``table``'s rows and its key columns: built once per process, and executed
+    with the rows as parameters so that SQLAlchemy compiles it once too."""
+    keys = [c.name for c in table.primary_key.columns]
+    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    upsert = stmt.on_conflict_do_update(
+        index_elements=keys, set_={c: table.c[c] + getattr(stmt.excluded, c) for c in adds}
+    )
+    return upsert, keys
+
+
 def _upsert(session: Session, model: type[Any], rows: list[dict[str, Any]], adds: list[str]) -> None:
     """Insert ``rows`` (sorted by primary key), or add their ``adds`` columns to the rows there."""
     if not rows:
         return
     table = model.__table__
     assert isinstance(table, Table)
-    keys = [c.name for c in table.primary_key.columns]
+    stmt, keys = _upsert_statement(table, session.get_bind().dialect.name, tuple(adds))
     rows.sort(key=lambda r: tuple(r[k] for k in keys))
-    dialect = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = dialect(table).values(rows)
-    session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=keys, set_={c: table.c[c] + getattr(stmt.excluded, c) for c in adds}
-        )
-    )
+    session.execute(stmt, rows)
 
 
 def record(
