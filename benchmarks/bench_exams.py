@@ -1,22 +1,31 @@
 """Exams under load on PostgreSQL: concurrent candidates saving answers and submitting, and the
 results page of an exam with many submissions.
 
-Usage: python -m benchmarks.bench_exams POSTGRES_URL [--candidates 500] [--submissions 200000] [--workers 2]
+Usage: python -m benchmarks.bench_exams POSTGRES_URL [--candidates 500] [--batch 5] [--think 0]
+       [--submissions 200000] [--workers 2]
 The database's public schema is dropped and re-migrated. Part 1 joins the candidates (through the
 service), starts `fanzha serve`, measures the server's /health rate with the same concurrency as a
-baseline, then lets every candidate save each answer over HTTP and submit. Part 2 adds synthetic
-submissions with a few INSERT … SELECT statements and times the results (service and console page).
+baseline, then lets every candidate, on its own kept-alive connection, send its answers over HTTP
+``--batch`` at a time as the page does (PUT …/answers, one request for the answers changed since
+the last save), pausing ``--think`` seconds between requests, and submit. It reports answers
+persisted per second (an answer counts once the request that carried it got 204) and requests per
+second (save requests + submissions), the latencies, and the CPU per request of the server, of
+PostgreSQL and of this client. Part 2 adds synthetic submissions with a few INSERT … SELECT
+statements and times the results (service and console page).
 """
 
 import argparse
 import asyncio
 import os
+import random
 import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import func, make_url, select, text
@@ -40,6 +49,7 @@ from fanzha.jurisdiction.schemas import UnitIn
 from fanzha.migrations.runner import upgrade
 
 SYSTEM = system_principal(name="bench")
+RETRIES = 3
 PASSWORD = "bench-password-1"
 
 
@@ -128,21 +138,34 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("server did not start")
 
 
-def _no_keepalive(connections: int) -> httpx.Limits:
-    """A pooled connection that the server closed after its idle timeout would fail the next request."""
-    return httpx.Limits(max_connections=connections, max_keepalive_connections=0)
+def _limits(connections: int) -> httpx.Limits:
+    """One kept-alive connection per client, as a phone's browser keeps its connection to the site."""
+    return httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+
+
+async def _send(c: httpx.AsyncClient, method: str, url: str, **kwargs: Any) -> tuple[httpx.Response, int]:
+    """The response and how many times the request was sent again: a kept-alive connection that
+    the server closed as the request left (uvicorn's keep-alive timeout fires late on a loaded
+    machine) fails with a transport error, and the page too sends again what was not answered."""
+    for retry in range(RETRIES + 1):
+        try:
+            return await c.request(method, url, **kwargs), retry
+        except httpx.TransportError:
+            if retry == RETRIES:
+                raise
+    raise AssertionError("unreachable")
 
 
 async def baseline(base: str, concurrency: int, seconds: float) -> float:
     """GET /health from ``concurrency`` clients for ``seconds``: requests per second."""
     done = 0
     stop = time.perf_counter() + seconds
-    async with httpx.AsyncClient(base_url=base, limits=_no_keepalive(concurrency), timeout=300) as c:
+    async with httpx.AsyncClient(base_url=base, limits=_limits(concurrency), timeout=300) as c:
 
         async def loop() -> None:
             nonlocal done
             while time.perf_counter() < stop:
-                (await c.get("/health")).raise_for_status()
+                (await _send(c, "GET", "/health"))[0].raise_for_status()
                 done += 1
 
         start = time.perf_counter()
@@ -150,34 +173,61 @@ async def baseline(base: str, concurrency: int, seconds: float) -> float:
         return done / (time.perf_counter() - start)
 
 
-async def candidates_run(
-    base: str, sittings: list[tuple[int, str, int]]
-) -> tuple[float, list[float], list[float]]:
-    """Every candidate saves each answer, then submits: (saves/s, save latencies, submit latencies)."""
-    saves: list[float] = []
-    submits: list[float] = []
-    async with httpx.AsyncClient(base_url=base, limits=_no_keepalive(len(sittings)), timeout=300) as c:
+@dataclass
+class Run:
+    """What the candidates did: answers persisted, requests, latencies, time and the client's CPU."""
+
+    answers: int = 0
+    resent: int = 0  # requests sent again after a transport error
+    saves: list[float] = field(default_factory=list)
+    submits: list[float] = field(default_factory=list)
+    elapsed_s: float = 0.0
+    client_cpu_s: float = 0.0
+
+    @property
+    def requests(self) -> int:
+        return len(self.saves) + len(self.submits)
+
+
+async def candidates_run(base: str, sittings: list[tuple[int, str, int]], batch: int, think_s: float) -> Run:
+    """Every candidate answers each question and sends the answers ``batch`` at a time, as the
+    page does (one request carries the answers changed since the last save), pausing ``think_s``
+    between requests (0: each sends its next request as soon as the last is answered); then
+    submits."""
+    run = Run()
+    async with httpx.AsyncClient(base_url=base, limits=_limits(len(sittings)), timeout=300) as c:
 
         async def candidate(attempt_id: int, token: str, items: int) -> None:
             headers = {"X-Exam-Token": token}
-            for position in range(1, items + 1):
+            await asyncio.sleep(random.uniform(0, think_s))  # candidates do not start in step
+            for first in range(1, items + 1, batch):
+                answers = {str(p): [0] for p in range(first, min(items, first + batch - 1) + 1)}
                 t = time.perf_counter()
-                r = await c.put(
-                    f"/api/v1/public/exams/attempts/{attempt_id}/answers/{position}",
-                    json={"choices": [0]},
+                r, again = await _send(
+                    c,
+                    "PUT",
+                    f"/api/v1/public/exams/attempts/{attempt_id}/answers",
+                    json={"answers": answers},
                     headers=headers,
                 )
                 assert r.status_code == 204, r.text
-                saves.append(time.perf_counter() - t)
+                run.resent += again
+                run.saves.append(time.perf_counter() - t)
+                run.answers += len(answers)
+                await asyncio.sleep(think_s)
             t = time.perf_counter()
-            r = await c.post(f"/api/v1/public/exams/attempts/{attempt_id}/submit", headers=headers)
-            assert r.status_code == 200, r.text
-            submits.append(time.perf_counter() - t)
+            r, again = await _send(
+                c, "POST", f"/api/v1/public/exams/attempts/{attempt_id}/submit", headers=headers
+            )
+            # Sent again, a submission that had gone through is refused as handed in already.
+            assert r.status_code == 200 or (again and r.status_code == 409), r.text
+            run.resent += again
+            run.submits.append(time.perf_counter() - t)
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(candidate(*s) for s in sittings))
-        elapsed = time.perf_counter() - start
-    return len(saves) / elapsed, saves, submits
+        run.elapsed_s, run.client_cpu_s = time.perf_counter() - start, time.process_time() - cpu
+    return run
 
 
 BULK_SQL = """
@@ -306,6 +356,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=1, help="fanzha serve --workers")
+    parser.add_argument("--batch", type=int, default=5, help="answers per save request (the page batches)")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="seconds a candidate pauses between requests"
+    )
     args = parser.parse_args()
     print(machine())
     print(f"load before: {Path('/proc/loadavg').read_text().split()[:3]}")
@@ -318,19 +372,29 @@ def main() -> None:
         meter = CpuMeter(server.pid, database)
         health = asyncio.run(baseline(base, args.candidates, 10.0))
         health_cpu = meter.per_request_ms(int(health * 10.0))
-        print(f"baseline GET /health, {args.candidates} clients: {health:.0f} req/s")
+        print(f"baseline GET /health, {args.candidates} kept-alive clients: {health:.0f} req/s")
         print(f"  CPU per request: server {health_cpu[0]:.2f} ms")
         meter = CpuMeter(server.pid, database)
-        rate, saves, submits = asyncio.run(candidates_run(base, sittings))
-        server_ms, db_ms = meter.per_request_ms(len(saves) + len(submits))
+        run = asyncio.run(candidates_run(base, sittings, args.batch, args.think))
+        server_ms, db_ms = meter.per_request_ms(run.requests)
+        per_request = run.answers / len(run.saves)
         print(
-            f"{args.candidates} candidates: {rate:.0f} answer saves/s ({rate / health:.2f}× the /health rate)"
+            f"{args.candidates} candidates, {per_request:.1f} answers a save request, think {args.think:g} s:"
+            f" {run.answers / run.elapsed_s:.0f} answers persisted/s;"
+            f" {run.requests / run.elapsed_s:.0f} requests/s"
+            f" ({len(run.saves)} saves + {len(run.submits)} submits"
+            f" in {run.elapsed_s:.1f} s; {run.requests / run.elapsed_s / health:.2f}× the /health rate;"
+            f" {run.resent} sent again after a transport error)"
         )
-        print(f"  save   {summary_ms(saves)}")
-        print(f"  submit {summary_ms(submits)}")
+        print(f"  save request {summary_ms(run.saves)}")
+        print(f"  submit       {summary_ms(run.submits)}")
+        cores = os.cpu_count() or 1
+        idle_rate = 1000 * cores / (server_ms + db_ms)
         print(
-            f"  CPU per save or submit: server {server_ms:.2f} ms, PostgreSQL {db_ms:.2f} ms;"
-            f" on {os.cpu_count()} idle cores ≈ {1000 * (os.cpu_count() or 1) / (server_ms + db_ms):.0f}/s"
+            f"  CPU per request (save or submit): server {server_ms:.2f} ms, PostgreSQL {db_ms:.2f} ms,"
+            f" this client {run.client_cpu_s * 1000 / run.requests:.2f} ms;"
+            f" server + PostgreSQL on {cores} idle cores ≈ {idle_rate:.0f} requests/s"
+            f" ≈ {idle_rate * run.answers / run.requests:.0f} answers/s"
         )
         print(f"load after part 1: {Path('/proc/loadavg').read_text().split()[:3]}")
         if not args.submissions:
