@@ -90,6 +90,6 @@ def test_api_creates_a_clue_masked_and_shows_a_cases_series(login, session: Sess
     assert created.json()["value"] != "6222 0000 4444 5555" and created.json()["node_code"] == "369901001"
     case_id = case_with(session, world, ("bank_account", "6222-0000-4444-5555"))
     (link,) = client.get(f"/api/v1/series/by-case/{case_id}").json()
-    assert link["via"][0]["value"] == "6222000044445555" and link["record_count"] == 2
+    assert link["via"][0]["value"] == "6222 **** **** 5555" and link["record_count"] == 2
     detail = client.get(f"/api/v1/series/{link['series_id']}").json()
     assert {m["kind"] for m in detail["members"]} == {"case", "clue"}

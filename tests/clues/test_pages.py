@@ -115,18 +115,18 @@ def test_series_pages_and_the_case_panel_name_the_shared_identifiers(
     alone = case_with(session, world, ("qq", "99887766"))
     analyst = login("analyst")
     panel = analyst.get(f"/series/by-case/{third}").text
-    assert "3 起案件" in panel and "电话号码：13900005555" in panel
+    assert "3 起案件" in panel and "电话号码：139****5555" in panel
     series_id = panel.split('href="/series/')[1].split('"')[0]
     assert "尚未与其他案件或线索重合" in analyst.get(f"/series/by-case/{alone}").text
     assert f'hx-get="/series/by-case/{first}"' in analyst.get(f"/cases/{first}").text
 
     listed = analyst.get("/series").text
-    assert f'href="/series/{series_id}"' in listed and "银行账户：622200001111" in listed
+    assert f'href="/series/{series_id}"' in listed and "银行账户：6222 **** **** 1111" in listed
     page = analyst.get(f"/series/{series_id}").text
     assert "3 起案件" in page and 'id="series-graph"' in page and "data-chart=" in page
     # The phone is the only link between the third case and the others: a bridging identifier.
     bridges = page.split('id="shared"')[1].split("</ul>")[0]
-    assert "桥接</span> 电话号码：13900005555" in bridges
+    assert "桥接</span> 电话号码：139****5555" in bridges
     assert f"/operations/packages/new?series_id={series_id}" in page
     assert login("police_b").get(f"/series/{series_id}").status_code == 404
     assert login("police_b").get(f"/series/by-case/{second}").status_code == 404

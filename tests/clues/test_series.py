@@ -25,7 +25,7 @@ def test_account_written_three_ways_links_and_a_phone_chains_a_third(session: Se
     ids = {x: _series(session, world, x) for x in (a, b, c, d)}
     assert len(set(ids.values())) == 1 and None not in ids.values()
     assert _series(session, world, lone) not in ids.values()
-    detail = service.get_series(session, world.principals["commander"], ids[a] or 0)
+    detail = service.get_series(session, world.principals["commander"], ids[a] or 0, reveal=True)
     assert {(m.kind, m.record_id) for m in detail.members} == {("case", x) for x in (a, b, c, d)}
     assert detail.totals.cases == 4 and len(detail.totals.places) == 2
     account = next(i for i in detail.identifiers if i.kind == "bank_account")
@@ -44,8 +44,8 @@ def test_a_case_bridging_two_series_merges_them_and_names_the_bridge(session: Se
     links = service.series_for_case(session, world.principals["commander"], bridge)
     assert len(links) == 1 and links[0].case_count == 5
     merged = links[0].series_id
-    assert {v.value for v in links[0].via} == {"13900000001", "6222000011112222"}
-    detail = service.get_series(session, world.principals["commander"], merged)
+    assert {v.value for v in links[0].via} == {"139****0001", "6222 **** **** 2222"}
+    detail = service.get_series(session, world.principals["commander"], merged, reveal=True)
     (merge,) = detail.merges
     assert merge.via is not None and merge.via.value in {"13900000001", "6222000011112222"}
     assert merge.via.value in merge.text and {merge.from_id, merge.into_id} == {first, second}

@@ -33,7 +33,7 @@ def test_a_warnings_phone_links_two_cases_into_one_series(session: Session, worl
     assert service.index_new_records(session, utcnow()) >= 1
     joined = _series(session, world, a)
     assert joined is not None and joined == _series(session, world, b)
-    detail = service.get_series(session, world.principals["commander"], joined)
+    detail = service.get_series(session, world.principals["commander"], joined, reveal=True)
     assert (RecordKind.WARNING, warning.id) in {(m.kind, m.record_id) for m in detail.members}
     (merge,) = detail.merges
     assert merge.text.startswith("预警 ") and "6222030000007777" in merge.text + str(merge.anchor)

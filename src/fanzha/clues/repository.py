@@ -162,6 +162,16 @@ def identifiers(session: Session, ids: Sequence[int]) -> dict[int, SeriesIdentif
     return {i.id: i for i in session.scalars(select(SeriesIdentifier).where(SeriesIdentifier.id.in_(ids)))}
 
 
+def identifiers_by_form(session: Session, forms: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """(kind, normal form) → identifier id, for the forms the index knows."""
+    found = session.execute(
+        select(SeriesIdentifier.kind, SeriesIdentifier.value, SeriesIdentifier.id).where(
+            SeriesIdentifier.value.in_({v for _, v in forms})
+        )
+    )
+    return {(k, v): i for k, v, i in found if (k, v) in forms}
+
+
 def merges_into(session: Session, series_id: int) -> Sequence[SeriesMerge]:
     return session.scalars(
         select(SeriesMerge).where(SeriesMerge.into_id == series_id).order_by(SeriesMerge.at, SeriesMerge.id)

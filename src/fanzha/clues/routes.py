@@ -114,9 +114,12 @@ def list_series(
     return service.list_series(session, actor, query)
 
 
-@router.get("/series/{series_id}", summary="串并案详情：成员、共同标识、合计、关系图、合并经过")
-def get_series(series_id: int, session: DbSession, actor: Reader) -> SeriesDetail:
-    return service.get_series(session, actor, series_id)
+@router.get(
+    "/series/{series_id}",
+    summary="串并案详情：成员、共同标识、合计、关系图、合并经过（号码账号默认脱敏，reveal=true 查看留痕）",
+)
+def get_series(series_id: int, session: DbSession, actor: Reader, reveal: Reveal = False) -> SeriesDetail:
+    return service.get_series(session, actor, series_id, reveal)
 
 
 @router.get("/series/by-case/{case_id}", summary="案件所属串并案及串并依据")

@@ -6,18 +6,19 @@ principal when one of its records lies in their subtree; its members outside tha
 listed by label and place only (``readable`` false) and open nowhere.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from fanzha.audit.pii import PiiKind, masked, present
 from fanzha.cases import service as cases
 from fanzha.cases.schemas import CaseForIndex
 from fanzha.clues import repository as repo
 from fanzha.clues import workflow
-from fanzha.clues.index import Indexable, index_record
+from fanzha.clues.index import Indexable, index_record, linking_forms
 from fanzha.clues.models import (
     ClueResult,
     RecordKind,
@@ -55,9 +56,46 @@ INDEX_BATCH = 2000
 SCHEDULED_INDEX_BATCH = 20  # cases per transaction of the scheduler's pass (tens of ms each)
 
 
-def _ref(i: SeriesIdentifier) -> IdentifierRef:
+Shown = Callable[[str, str], str]  # (identifier kind, value) → the value as shown
+
+
+def _ref(i: SeriesIdentifier, shown: Shown) -> IdentifierRef:
     k = kind_of(i.kind)
-    return IdentifierRef(id=i.id, kind=i.kind, kind_label=k.label if k else i.kind, value=i.value)
+    return IdentifierRef(
+        id=i.id, kind=i.kind, kind_label=k.label if k else i.kind, value=shown(i.kind, i.value)
+    )
+
+
+def _pii(kind: str) -> PiiKind | None:
+    k = kind_of(kind)
+    return workflow.PII.get(k) if k else None
+
+
+def masked_value(kind: str, value: str) -> str:
+    """An identifier as shown by default: a phone or account masked like on the clue page."""
+    pii = _pii(kind)
+    return value if pii is None else masked({"v": (pii, value)})["v"] or value
+
+
+def identifier_ids(session: Session, values: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The index's identifier id of each (kind, value as written) it knows: another capability
+    joins its own records to a series' identifiers (``"id:{id}"``) by id, not by masked value."""
+    forms = {(k, v): next(iter(linking_forms([(k, v)])), None) for k, v in values}
+    ids = repo.identifiers_by_form(session, {f for f in forms.values() if f is not None})
+    return {kv: ids[f] for kv, f in forms.items() if f is not None and f in ids}
+
+
+def _shown(
+    session: Session, principal: Principal, series_id: int, values: Iterable[tuple[str, str]], reveal: bool
+) -> Shown:
+    """The series' identifiers as shown: masked (the clue page's policy), or — revealed by a
+    permitted principal — whole, with one ``pii.reveal`` audit entry for the series."""
+    if not reveal:
+        return masked_value
+    pairs = sorted({(k, v) for k, v in values if _pii(k) is not None})
+    fields = {f"{k}#{n}": (pii, v) for n, (k, v) in enumerate(pairs) if (pii := _pii(k)) is not None}
+    present(session, principal, "series", series_id, fields, reveal, None)
+    return lambda kind, value: value
 
 
 def _forms(text: str | None) -> set[str]:
@@ -76,7 +114,7 @@ def list_series(session: Session, principal: Principal, query: SeriesQuery) -> l
     for i in repo.identifiers_of(session, ids):
         shown = top.setdefault(i.series_id or 0, [])
         if not i.hub and i.degree > 1 and len(shown) < TOP_IDENTIFIERS:
-            shown.append(_ref(i))
+            shown.append(_ref(i, masked_value))
     return [
         SeriesBrief(
             id=s.id,
@@ -110,15 +148,23 @@ def _merge_text(m: SeriesMerge, record: SeriesRecord | None, via: IdentifierRef 
     return f"{who} {bridge} 将串并案 #{m.from_id} 并入 #{m.into_id}"
 
 
-def _merges(session: Session, series_id: int, idents: dict[int, SeriesIdentifier]) -> list[MergeOut]:
-    merges = repo.merges_into(session, series_id)
+def _merges(
+    session: Session, series_id: int, idents: dict[int, SeriesIdentifier]
+) -> tuple[list[SeriesMerge], dict[int, SeriesIdentifier]]:
+    """The merges into the series, with every identifier they name."""
+    merges = list(repo.merges_into(session, series_id))
     need = {i for m in merges for i in (m.via_id, m.anchor_id) if i is not None and i not in idents}
-    idents = {**idents, **repo.identifiers(session, sorted(need))}
+    return merges, {**idents, **repo.identifiers(session, sorted(need))}
+
+
+def _merges_out(
+    session: Session, merges: list[SeriesMerge], idents: dict[int, SeriesIdentifier], shown: Shown
+) -> list[MergeOut]:
     records = repo.record_rows(session, sorted({m.record_row_id for m in merges if m.record_row_id}))
     out = []
     for m in merges:
-        via = _ref(idents[m.via_id]) if m.via_id in idents else None
-        anchor = _ref(idents[m.anchor_id]) if m.anchor_id in idents else None
+        via = _ref(idents[m.via_id], shown) if m.via_id in idents else None
+        anchor = _ref(idents[m.anchor_id], shown) if m.anchor_id in idents else None
         record = records.get(m.record_row_id or 0)
         out.append(
             MergeOut(
@@ -134,14 +180,21 @@ def _merges(session: Session, series_id: int, idents: dict[int, SeriesIdentifier
     return out
 
 
-def get_series(session: Session, principal: Principal, series_id: int) -> SeriesDetail:
+def get_series(session: Session, principal: Principal, series_id: int, reveal: bool = False) -> SeriesDetail:
     """A series with its members, identifiers (and which members name each), totals, graph
-    edges and merge history; an absorbed series' id shows the series it was merged into."""
+    edges and merge history; an absorbed series' id shows the series it was merged into.
+    Phones and accounts are masked unless ``reveal`` (``pii.reveal``, audited once)."""
     series = _series(session, principal, series_id)
     rows = repo.members(session, series.id, MEMBERS_SHOWN)
     by_row = {r.id: r for r in rows}
     links = repo.links(session, list(by_row))
     idents = repo.identifiers(session, sorted({i for _, i, _ in links}))
+    merges, named = _merges(session, series.id, idents)
+    kind_of_ident = {i.id: i.kind for i in named.values()}
+    values = [(i.kind, i.value) for i in named.values()]
+    shown = _shown(
+        session, principal, series.id, [*values, *((kind_of_ident[i], raw) for _, i, raw in links)], reveal
+    )
     names = _place_names(session, {r.node_path for r in rows})
     named_by: dict[int, list[tuple[str, int]]] = {}
     for row_id, ident_id, _ in links:
@@ -174,7 +227,7 @@ def get_series(session: Session, principal: Principal, series_id: int) -> Series
         ],
         identifiers=[
             SeriesIdentifierOut(
-                **_ref(i).model_dump(),
+                **_ref(i, shown).model_dump(),
                 degree=i.degree,
                 hub=i.hub,
                 hub_reason=i.hub_reason,
@@ -183,10 +236,14 @@ def get_series(session: Session, principal: Principal, series_id: int) -> Series
             for i in sorted(idents.values(), key=lambda i: (-len(named_by.get(i.id, [])), i.id))
         ],
         edges=[
-            SeriesEdge(source=f"{by_row[r].kind}:{by_row[r].record_id}", target=f"id:{i}", raw=raw)
+            SeriesEdge(
+                source=f"{by_row[r].kind}:{by_row[r].record_id}",
+                target=f"id:{i}",
+                raw=shown(kind_of_ident[i], raw),
+            )
             for r, i, raw in links
         ],
-        merges=_merges(session, series.id, idents),
+        merges=_merges_out(session, merges, named, shown),
     )
 
 
@@ -301,7 +358,7 @@ def series_for_case(session: Session, principal: Principal, case_id: int) -> lis
     links = repo.links(session, [row.id])
     idents = repo.identifiers(session, [i for _, i, _ in links])
     via = [
-        _ref(i)
+        _ref(i, masked_value)
         for i in sorted(idents.values(), key=lambda i: i.id)
         if not i.hub and i.series_id == series.id and i.degree > 1
     ]

@@ -14,6 +14,7 @@ from fanzha.clues import service as clues
 from fanzha.clues.graph import force_graph
 from fanzha.clues.models import RecordKind
 from fanzha.clues.schemas import SeriesDetail
+from fanzha.clues.service import Shown
 from fanzha.core.errors import ValidationFailed
 from fanzha.core.principal import Principal
 from fanzha.funds.graph import index_for
@@ -73,26 +74,24 @@ def package_cases(
     return list(found.items())
 
 
-def _series(b: _Builder, series: SeriesDetail) -> dict[str, str]:
-    """The series' records and identifiers with their edges; identifier keys by normalised value."""
+def _series(b: _Builder, series: SeriesDetail) -> None:
+    """The series' records and identifiers (masked as the series shows them) with their edges."""
     for m in series.members:
         category = "案件" if m.kind == RecordKind.CASE else "标识"
         b.node(f"{m.kind.value}:{m.record_id}", m.label, category, 16 if category == "案件" else 10)
-    keys: dict[str, str] = {}
     for i in series.identifiers:
         b.node(f"id:{i.id}", i.value, "标识", 12)
-        keys[_normal(i.value)] = f"id:{i.id}"
     for e in series.edges:
         b.link(e.source, e.target)
-    return keys
 
 
-def _money(b: _Builder, drawn: Drawn, starts: list[tuple[str, datetime, str]]) -> None:
+def _money(b: _Builder, drawn: Drawn, starts: list[tuple[str, datetime, str]], show: Shown) -> None:
     """Downstream accounts of each start account (a case's suspect account, from its time),
-    joined to the identifier node the account is."""
+    joined to the identifier node the account is; accounts labelled as ``show`` gives them."""
     if not starts:
         return
     index = index_for(TransactionStore())
+    keys: dict[str, str] = {}
     for account, since, ident in starts:
         try:
             result = trace(index, TraceParams(account=account, since=since))
@@ -103,16 +102,26 @@ def _money(b: _Builder, drawn: Drawn, starts: list[tuple[str, datetime, str]]) -
             pairs[(t.src, t.dst)] = pairs.get((t.src, t.dst), 0) + t.attributed
         for (src, dst), cents in pairs.items():
             for acct in (src, dst):
-                b.node(f"acct:{acct}", acct, "资金去向", 12)
+                b.node(keys.setdefault(acct, f"acct:{len(keys)}"), show("bank_account", acct), "资金去向", 12)
             yuan = f"{cents_to_yuan(cents):,.2f}"
-            b.link(f"acct:{src}", f"acct:{dst}", yuan)
-            drawn.money.append((src, dst, yuan))
-        if f"acct:{account}" in b.nodes:
-            b.link(ident, f"acct:{account}")
+            b.link(keys[src], keys[dst], yuan)
+            drawn.money.append((show("bank_account", src), show("bank_account", dst), yuan))
+        if account in keys:
+            b.link(ident, keys[account])
 
 
-def _normal(value: str) -> str:
-    return "".join(ch for ch in value if ch.isalnum())
+def _drawn_cases(series: SeriesDetail | None, case_ids: list[int]) -> list[int]:
+    return list(dict.fromkeys([*(c for c, _ in series_cases(series)), *case_ids]))
+
+
+def _item_values(package: TargetPackage) -> list[tuple[int, str, str]]:
+    """(item id, identifier kind, value) of the phones and accounts the package's items name."""
+    return [
+        (item.id, k, v)
+        for item in package.items
+        for k, v in (("phone", item.phone), ("bank_account", item.account))
+        if v
+    ]
 
 
 def package_graph(
@@ -121,34 +130,44 @@ def package_graph(
     package: TargetPackage,
     series: SeriesDetail | None,
     case_ids: list[int],
+    reveal: bool = False,
 ) -> Drawn:
     """The series (records, identifiers, edges), the package's items, the cases' suspect
     identifiers and the money from their accounts. An item is joined to an identifier it names
-    (a suspect's phone, an account) — matched here on the server, so the drawing shows item
-    labels and never the item's personal fields."""
+    (a suspect's phone, an account) by the index's identifier id — matched here on the server,
+    so the drawing shows item labels and never the item's personal fields; phones and accounts
+    are masked unless ``reveal`` (the package page's audited reveal)."""
+    show: Shown = (lambda kind, value: value) if reveal else clues.masked_value
     drawn, b = Drawn(), _Builder()
     b.node("package", package.title, "目标包", 36)
-    idents = _series(b, series) if series is not None else {}
+    if series is not None:
+        _series(b, series)
     for item in package.items:
         key = f"item:{item.id}"
         b.node(key, item.label, ItemKind(item.kind).label, 24)
         b.link("package", key)
     starts: list[tuple[str, datetime, str]] = []
-    for case_id in dict.fromkeys([*(c for c, _ in series_cases(series)), *case_ids]):
-        case = cases.to_out(session, cases.get_case(session, case_id, actor), actor)
+    shown = [
+        cases.to_out(session, cases.get_case(session, c, actor), actor)
+        for c in _drawn_cases(series, case_ids)
+    ]
+    named = [(i.kind, i.value) for case in shown for i in case.suspect_identifiers]
+    ids = clues.identifier_ids(session, [*named, *((k, v) for _, k, v in _item_values(package))])
+    unknown: dict[tuple[str, str], str] = {}
+    for case in shown:
         drawn.cases.append((case.id, case.case_no))
         b.node(f"case:{case.id}", case.case_no, "案件", 16)
         for ident in case.suspect_identifiers:
-            key = idents.setdefault(_normal(ident.value), f"id:{ident.kind}:{ident.value}")
-            b.node(key, ident.value, "标识", 12)
+            pair = (ident.kind, ident.value)
+            key = f"id:{ids[pair]}" if pair in ids else unknown.setdefault(pair, f"id:new:{len(unknown)}")
+            b.node(key, show(ident.kind, ident.value), "标识", 12)
             b.link(f"case:{case.id}", key)
             if ident.kind == "bank_account" and len(starts) < MONEY_CASES:
                 starts.append((ident.value, case.occurred_at, key))
-    for item in package.items:
-        for value in (item.phone, item.account):
-            if value and _normal(value) in idents:
-                b.link(f"item:{item.id}", idents[_normal(value)])
-    _money(b, drawn, starts)
+    for item_id, kind, value in _item_values(package):
+        if (kind, value) in ids and f"id:{ids[(kind, value)]}" in b.nodes:
+            b.link(f"item:{item_id}", f"id:{ids[(kind, value)]}")
+    _money(b, drawn, starts, show)
     drawn.option = _option(b)
     return drawn
 

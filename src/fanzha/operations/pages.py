@@ -191,8 +191,10 @@ def package_page(
     found = service.get_package(session, package_id, actor)
     operations = service.list_operations(session, actor, OperationQuery(package_id=found.id))
     case_ids = list(dict.fromkeys(c.case_id for o in operations for c in o.cases))
-    series = clues.get_series(session, actor, found.series_id) if found.series_id is not None else None
-    drawn = graph.package_graph(session, actor, found, series, case_ids)
+    series = (
+        clues.get_series(session, actor, found.series_id, reveal) if found.series_id is not None else None
+    )
+    drawn = graph.package_graph(session, actor, found, series, case_ids, reveal)
     ctx = {
         "series": series,
         "p": service.package_out(session, found, actor, reveal),

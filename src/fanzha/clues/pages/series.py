@@ -38,8 +38,11 @@ def case_panel(request: Request, case_id: int, session: DbSession, actor: Reader
 
 
 @router.get("/{series_id}")
-def series_page(request: Request, series_id: int, session: DbSession, actor: Reader) -> Response:
-    found = service.get_series(session, actor, series_id)
+def series_page(
+    request: Request, series_id: int, session: DbSession, actor: Reader, reveal: bool = False
+) -> Response:
+    """The series with phones and accounts masked; ``?reveal=true`` shows them (audited)."""
+    found = service.get_series(session, actor, series_id, reveal)
     option, bridges = graph.series_option(found)
     ctx = {
         "s": found,
@@ -47,5 +50,7 @@ def series_page(request: Request, series_id: int, session: DbSession, actor: Rea
         "bridges": [i for i in found.identifiers if i.id in set(bridges)],
         "shared": [i for i in found.identifiers if not i.hub and len(i.records) > 1],
         "hubs": [i for i in found.identifiers if i.hub],
+        "revealed": reveal,
+        "masked": any("*" in i.value for i in found.identifiers),
     }
     return page(request, "clues/series.html", actor, ctx)
