@@ -64,12 +64,16 @@ def test_series_from_a_case_panel_to_a_concluded_operation(browser: Browser, ser
     desk = logged_in(browser, server, "analyst", DESK)
     desk.goto(f"{server.base_url}/cases/{CASES[2]}")
     desk.wait_for_selector("#case-series a")
-    assert "电话号码：13900003333" in desk.inner_text("#case-series-panel")
+    assert "电话号码：139****3333" in desk.inner_text("#case-series-panel")
     shot(desk, "case_panel")
     desk.click("#case-series a")
     desk.wait_for_selector("#series-graph canvas")
     assert "3 起案件" in desk.inner_text("#series-totals")
     assert "桥接" in desk.inner_text("#shared")  # the phone alone joins the third case
+    assert "13900003333" not in desk.content()  # masked, like the clue page
+    desk.click("#reveal")  # audited reveal
+    desk.wait_for_selector("#series-graph canvas")
+    assert "电话号码：13900003333" in desk.inner_text("#shared")
     shot(desk, "series")
 
     desk.click("#to-package")

@@ -21,6 +21,7 @@ from fanzha.clues import workflow
 from fanzha.clues.index import Indexable, index_record, linking_forms
 from fanzha.clues.models import (
     ClueResult,
+    ClueSource,
     RecordKind,
     Series,
     SeriesCursor,
@@ -30,6 +31,7 @@ from fanzha.clues.models import (
 )
 from fanzha.clues.normalise import Kind, kind_of, normalise
 from fanzha.clues.schemas import (
+    ClueIn,
     IdentifierRef,
     MergeOut,
     SeriesBrief,
@@ -377,6 +379,14 @@ def series_for_case(session: Session, principal: Principal, case_id: int) -> lis
             text=text,
         )
     ]
+
+
+def clue_from_source(session: Session, source: ClueSource, data: ClueIn, principal: Principal) -> int:
+    """A clue from another capability's finding (a 断卡 check's hit, …), routed like every clue
+    (its node, else its case's node, else its identifier's place); idempotent on (``source``,
+    ``data.source_id``): a repeat answers the clue registered first. Returns the clue's id."""
+    report = workflow.intake(session, [(1, data)], principal, source)
+    return (report.created or report.existing)[0]
 
 
 def close_clues_for_series(
