@@ -5,10 +5,6 @@ to run the same suite on PostgreSQL. The schema there is dropped and re-migrated
 """
 
 import os
-import subprocess
-import sys
-from dataclasses import dataclass
-from datetime import datetime
 
 os.environ.setdefault("FANZHA_PASSWORD_TIME_COST", "1")
 os.environ.setdefault("FANZHA_PASSWORD_MEMORY_COST_KIB", "1024")
@@ -27,8 +23,8 @@ from sqlalchemy.orm import Session
 from fanzha.app import create_app
 from fanzha.cli import use_database
 from fanzha.core import db
-from fanzha.core.timeutil import utcnow
 from fanzha.migrations.runner import upgrade
+from tests.demo_city import DemoCity, build_demo_city
 from tests.factories import World, build_world
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -134,27 +130,11 @@ def shared_dir() -> Path:
     return SHARED
 
 
-@dataclass(frozen=True)
-class DemoCity:
-    url: str
-    now: datetime
-    built: "subprocess.CompletedProcess[str]"
-
-
 @pytest.fixture(scope="session")
 def demo_city(tmp_path_factory: pytest.TempPathFactory) -> DemoCity:
     """The README's demo city, built once per run by ``fanzha demo`` into its own SQLite file.
 
-    Building it takes minutes; the demo test (build, rebuild refused, serve) and the bulletin
-    test (the latest month rendered for a person) share this one build.
+    Building it takes minutes; the demo test (build, rebuild refused, serve), the demo clock test
+    and the bulletin test (the latest month rendered for a person) share this one build.
     """
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-    now = utcnow().replace(microsecond=0)
-    built = subprocess.run(
-        [sys.executable, "-m", "fanzha", "demo", "--now", now.isoformat()],
-        env={**os.environ, "FANZHA_DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    return DemoCity(url=url, now=now, built=built)
+    return build_demo_city(tmp_path_factory.mktemp("demo") / "demo.db")

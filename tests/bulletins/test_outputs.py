@@ -11,17 +11,14 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fanzha.bulletins import render
 from fanzha.bulletins.periods import PeriodKind, latest_complete
 from fanzha.bulletins.schemas import Bulletin
 from fanzha.bulletins.service import bulletin_for
-from fanzha.core import db
 from fanzha.core.principal import system_principal
-from fanzha.jurisdiction.models import Node
-from tests.conftest import DemoCity
+from tests.demo_city import DemoCity
 from tests.factories import World
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -91,13 +88,8 @@ def test_scope_permission_and_bad_input(session: Session, history: World, login,
 def test_demo_city_latest_month_renders_for_a_person(demo_city: DemoCity) -> None:
     assert demo_city.built.returncode == 0, demo_city.built.stderr
     period = latest_complete(PeriodKind.MONTH, demo_city.now)
-    engine = db.make_engine(demo_city.url)
-    try:
-        with Session(engine) as s:
-            city = s.scalars(select(Node).where(Node.level == 1)).one()
-            b = bulletin_for(s, system_principal(), city.code, period.key, now=demo_city.now)
-    finally:
-        engine.dispose()
+    with demo_city.session() as s:
+        b = bulletin_for(s, system_principal(), demo_city.city(s).code, period.key, now=demo_city.now)
     pdf = render.render_pdf(b)
     assert render.figure(b.measure("cases").value) in _pdf_text(pdf)
     ARTIFACTS.mkdir(exist_ok=True)

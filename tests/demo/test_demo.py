@@ -1,15 +1,17 @@
 """The README's promise: `fanzha demo` builds a city into SQLite and the server starts on it."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 
 from fanzha.core.demo_context import DEMO_PASSWORD
-from tests.conftest import DemoCity
+from tests.demo_city import DemoCity
 
 
 def _free_port() -> int:
@@ -18,14 +20,18 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_demo_builds_and_server_serves_it(demo_city: DemoCity) -> None:
-    env = {**os.environ, "FANZHA_DATABASE_URL": demo_city.url}
+def test_demo_builds_and_server_serves_it(demo_city: DemoCity, tmp_path: Path) -> None:
     fanzha = [sys.executable, "-m", "fanzha"]
     built = demo_city.built
     assert built.returncode == 0, built.stderr
     assert "772 个警格" in built.stdout
+    env = {**os.environ, "FANZHA_DATABASE_URL": demo_city.url}
     again = subprocess.run([*fanzha, "demo"], env=env, capture_output=True, text=True, timeout=60)
     assert again.returncode == 2 and "--reset" in again.stderr
+    # The server's scheduler writes to what it serves; the other tests read the city as built.
+    served = tmp_path / "served.db"
+    shutil.copyfile(demo_city.path, served)
+    env = {**os.environ, "FANZHA_DATABASE_URL": f"sqlite:///{served}"}
     port = _free_port()
     server = subprocess.Popen(
         [*fanzha, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
