@@ -37,9 +37,11 @@ class IdentifierKind(StrEnum):
     OTHER = "other"
 
 
-# Covering index: the aggregates by period and the ranking by loss (cases.stats) read only the
-# index, not the rows (PostgreSQL needs ``id`` in it; SQLite has the rowid in every index).
+# Covering indexes: the aggregates by period and the ranking by loss (cases.stats) read only the
+# index, not the rows (PostgreSQL needs ``id`` in it; SQLite has the rowid in every index); so does
+# prevention's aiming scan of a subtree (cases.stats.victim_counts) through NODE_PATH_COVER.
 OCCURRED_COVER = ("occurred_at", "node_path", "loss_amount", "fraud_type", "victim_group", "victim_age", "id")
+NODE_PATH_COVER = ("node_path", "occurred_at", "fraud_type", "victim_group", "victim_age")
 
 
 # Audit action codes of this package as officers read them in a record's history.
@@ -49,7 +51,7 @@ AUDIT_LABELS = {"case.register": "登记案件", "case.status": "变更案件状
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
-        Index("ix_cases_node_path_occurred", "node_path", "occurred_at"),
+        Index("ix_cases_node_path_cover", *NODE_PATH_COVER),
         Index("ix_cases_occurred_cover", *OCCURRED_COVER),
     )
 

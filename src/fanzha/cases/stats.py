@@ -113,7 +113,8 @@ def victim_counts(
     session: Session, path: str, windows: Sequence[Window]
 ) -> dict[tuple[str, str, str], list[int]]:
     """Cases per (node path, fraud type, victim — see ``_victim``) in each of ``windows``, from one
-    grouped scan of the covering index (what prevention's aiming compares)."""
+    grouped range scan of the covering ``ix_cases_node_path_cover`` (what prevention's aiming
+    compares; the rows themselves are not read)."""
     in_window = [and_(Case.occurred_at >= start, Case.occurred_at < end) for start, end in windows]
     rows = (
         select(Case.node_path, Case.fraud_type, _victim().label("victim"),

@@ -74,7 +74,8 @@ class EarlyWarning(Base):
     __table_args__ = (
         UniqueConstraint("source", "source_id", name="uq_warnings_items_source"),
         Index("ix_warnings_items_queue", "state", "node_path", "level_rank", "close_due_at"),
-        Index("ix_warnings_items_path_received", "node_path", "received_at"),
+        # Covering for prevention's warning counts per grid (warnings.stats.grid_profile).
+        Index("ix_warnings_items_path_cover", "node_path", "received_at", "fraud_type", "victim_group"),
         Index("ix_warnings_items_open_due", "state", "close_due_at"),
         Index("ix_warnings_items_client_feedback", "client_id", "feedback_seq"),
         Index("ix_warnings_items_source_feedback", "source", "feedback_seq"),

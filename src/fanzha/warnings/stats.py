@@ -92,7 +92,8 @@ def grid_profile(
     session: Session, paths: Collection[str], window: Window
 ) -> dict[tuple[str, str, str | None], int]:
     """Warnings received in the window at exactly these nodes, per (node path, fraud type, victim
-    group), for prevention's aiming (a range scan of ``ix_warnings_items_path_received`` per node)."""
+    group), for prevention's aiming (a range scan of the covering ``ix_warnings_items_path_cover``
+    per node: the rows themselves are not read)."""
     counts: dict[tuple[str, str, str | None], int] = {}
     ordered = sorted(paths)
     for chunk in (ordered[i : i + PATHS_PER_QUERY] for i in range(0, len(ordered), PATHS_PER_QUERY)):
