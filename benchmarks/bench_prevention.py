@@ -1,12 +1,15 @@
-"""Prevention: the aiming list over the demo city (and an N× city), and the outbox sending 1,000 pushes.
+"""Prevention: the aiming list over the demo city and a 10× city, and the outbox sending 1,000 pushes.
 
-Usage: python -m benchmarks.bench_prevention [--db FILE] [--keep FILE] [--scale N] [--only aim|outbox]
-                                             [--pushes N] [--rounds N] [--webhook-ms MS]
-Runs on a SQLite file. The demo city is built (minutes), or copied from ``--db``, a file an earlier
-run kept with ``--keep`` (its clock is in ``FILE.now``). ``--scale N`` then copies every case and
-warning N − 1 more times in bulk (INSERT … SELECT; the copies differ only in their unique numbers),
-for the N× city of the same grids. Aiming: the city-wide list computed ``--rounds`` times (target:
-under 1 s). Outbox: one alert pushed to ``--pushes`` groups whose robot webhook is a local HTTP
+Usage: python -m benchmarks.bench_prevention [--url URL] [--db SOURCE] [--keep TARGET] [--now ISO]
+           [--scale N] [--only aim|outbox] [--pushes N] [--rounds N] [--webhook-ms MS]
+Runs on ``--url`` (default: a new SQLite file; a PostgreSQL database there is dropped and made
+again). The demo city is built with its clock at ``--now`` (minutes), or copied from ``--db``, a
+city an earlier run kept with ``--keep`` (a SQLite file, or on PostgreSQL a database name, copied
+as a template). Aiming: the city-wide list computed ``--rounds`` times (target: under 1 s). With
+``--scale N`` the cases and warnings are then multiplied to N× in bulk — ``INSERT … SELECT`` in
+the database, only the columns aiming reads (and those that may not be empty), the table's
+secondary indexes dropped during the load and built again after it — and aiming is measured
+again. Outbox: one alert pushed to ``--pushes`` groups whose robot webhook is a local HTTP
 server in a process of its own (like a real one, it shares no interpreter lock with the outbox),
 answering ``{"errcode": 0}`` (after ``--webhook-ms``, for a robot across a network); passes of
 the outbox run until every delivery is sent (target: ≥ 200 per second, none lost).
@@ -24,14 +27,27 @@ from contextlib import closing
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.sharedctypes import Synchronized
+from typing import Any
 
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    Engine,
+    Text,
+    create_engine,
+    func,
+    insert,
+    literal,
+    make_url,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from benchmarks.common import machine, summary_ms
 from fanzha.cli import use_database
 from fanzha.core.config import get_settings
-from fanzha.core.db import Base, new_session
+from fanzha.core.db import Base, get_engine, new_session, sqlite_file
 from fanzha.core.demo_context import DemoContext
 from fanzha.core.principal import system_principal
 from fanzha.core.timeutil import utcnow
@@ -45,6 +61,10 @@ from fanzha.prevention.schemas import AlertIn, GroupIn, PushIn
 
 # Tables the N× city multiplies, and the unique column each copy suffixes.
 MULTIPLIED = {"cases": "case_no", "warnings_items": "source_id"}
+# Columns that may be empty but that aiming reads (the audience); the copies leave the others empty.
+AIMING_READS = {"victim_group", "victim_age"}
+# The clock of a city this benchmark builds, unless ``--now`` says otherwise.
+DEMO_NOW = "2026-12-01T14:45:00+00:00"
 
 
 def _serve(port: "Synchronized[int]", received: "Synchronized[int]", delay_s: float) -> None:
@@ -84,17 +104,41 @@ def _webhook(delay_s: float) -> tuple[multiprocessing.Process, int, "Synchronize
     return process, int(port.value), received
 
 
+def _copied(column: Column[Any], unique: str, copy: int) -> Any:
+    """What a copy holds in ``column``: its source's value (``~copy`` appended to the unique
+    column), or an empty value for text and JSON (aiming reads neither)."""
+    if column.name == unique:
+        return column + literal(f"~{copy}")
+    if isinstance(column.type, JSON):
+        return literal([], JSON)
+    if isinstance(column.type, Text):
+        return literal("")
+    return column
+
+
 def multiply(session: Session, scale: int) -> None:
-    """Copy every case and warning ``scale`` − 1 more times, in bulk."""
+    """Bring every case and warning to ``scale`` copies, set-based: one ``INSERT … SELECT`` per copy
+    of the columns that may not be empty and those aiming reads, into the table without its
+    secondary indexes, which are built again (sorted, once) after the load."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET maintenance_work_mem = '256MB'"))
     for name, unique in MULTIPLIED.items():
         table = Base.metadata.tables[name]
         last = session.scalar(select(func.max(table.c.id)))
-        columns = [c for c in table.c if c.name != "id"]
+        columns = [c for c in table.c if c.name != "id" and (not c.nullable or c.name in AIMING_READS)]
+        for index in table.indexes:
+            index.drop(session.connection())
         for copy in range(2, scale + 1):
-            values = [c + literal(f"~{copy}") if c.name == unique else c for c in columns]
-            source = select(*values).where(table.c.id <= last)
+            source = select(*(_copied(c, unique, copy) for c in columns)).where(table.c.id <= last)
             session.execute(insert(table).from_select([c.name for c in columns], source))
+        for index in table.indexes:
+            index.create(session.connection())
         session.commit()
+
+
+def _counts(session: Session) -> str:
+    return ", ".join(f"{session.scalar(select(func.count()).select_from(Base.metadata.tables[n])):,} {n}"
+                     for n in MULTIPLIED)  # fmt: skip
 
 
 def bench_aim(rounds: int, now: datetime) -> None:
@@ -145,59 +189,96 @@ def _group(grid: str, i: int, url: str) -> GroupIn:
     return GroupIn.model_validate(row)
 
 
-def _copy(source: str, target: str) -> None:
-    """A consistent copy of a SQLite database, pages still in its write-ahead log included."""
-    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)
+def _admin(url: str) -> Engine:
+    """An autocommit connection to the server's ``postgres`` database (to copy databases)."""
+    return create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
 
 
-def _city(args: argparse.Namespace, path: str) -> datetime:
-    """The database at ``path`` (copied or built) and the clock its history ends at."""
-    if args.db:
-        _copy(args.db, path)
-        with open(f"{args.db}.now", encoding="utf-8") as f:
-            now = datetime.fromisoformat(f.read().strip())
-    url = f"sqlite:///{path}"
+def _copy(url: str, source: str, target: str) -> None:
+    """A consistent copy of a city: a SQLite file (pages still in its write-ahead log included), or a
+    PostgreSQL database made from ``source`` as its template (nobody may be connected to it)."""
+    if url.startswith("sqlite"):
+        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)
+        return
+    get_engine().dispose()
+    with _admin(url).connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target}"'))
+        conn.execute(text(f'CREATE DATABASE "{target}" TEMPLATE "{source}"'))
+
+
+def _settle(url: str) -> None:
+    """On PostgreSQL, what autovacuum would do after a load: statistics, and the visibility map
+    that lets a covering index be read without the rows (index-only scans)."""
+    if url.startswith("postgresql"):
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+        engine.dispose()  # no connection left open: a database in use cannot be a template
+
+
+def _city(args: argparse.Namespace, url: str) -> None:
+    """The city at ``url``: copied from ``--db``, or built (on PostgreSQL into a new database)."""
+    target = sqlite_file(url)
+    if target is None:
+        name = str(make_url(url).database)
+        if args.db:
+            _copy(url, args.db, name)
+        else:
+            with _admin(url).connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    elif args.db:
+        _copy(url, args.db, str(target))
     upgrade(url)
     use_database(url)
     if args.db:
-        return now
+        _settle(url)
+        return
     started = time.perf_counter()
     with new_session() as session:
         if args.only == "outbox":  # the jurisdiction tree is all the outbox needs
-            now = utcnow()
-            city.build(session, DemoContext(rng=random.Random(2026), scale=1, now=now))
+            city.build(session, DemoContext(rng=random.Random(2026), scale=1, now=args.now))
         else:
-            now = build_demo(session).now
+            build_demo(session, now=args.now)
         session.commit()
+    _settle(url)
     print(f"demo city built in {time.perf_counter() - started:.0f} s", flush=True)
-    return now
+
+
+def _keep(url: str, keep: str) -> None:
+    _copy(url, str(sqlite_file(url) or make_url(url).database), keep)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--db", help="start from a copy of this demo city file")
+    parser.add_argument("--url", help="the database to run in (default: a new SQLite file)")
+    parser.add_argument("--db", help="start from a copy of this city (SQLite file, PostgreSQL database)")
     parser.add_argument("--keep", help="keep a copy of the city (built, and multiplied) here")
+    parser.add_argument("--now", type=datetime.fromisoformat, default=DEMO_NOW, help="the city's clock")
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--only", choices=["aim", "outbox"])
     parser.add_argument("--pushes", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--webhook-ms", type=float, default=0.0, help="the webhook's time to answer")
     args = parser.parse_args()
-    print(machine(), "| load", os.getloadavg(), flush=True)
-    path = os.path.join(tempfile.mkdtemp(), "bench.db")
-    now = _city(args, path)
+    url = args.url or f"sqlite:///{os.path.join(tempfile.mkdtemp(), 'bench.db')}"
+    print(machine(), "|", make_url(url).get_backend_name(), "| load", os.getloadavg(), flush=True)
+    _city(args, url)
+    aims = args.only != "outbox"
+    if aims:
+        bench_aim(args.rounds, args.now)
     if args.scale > 1:
         started = time.perf_counter()
         with new_session() as session:
             multiply(session, args.scale)
-        print(f"cases and warnings × {args.scale} in {time.perf_counter() - started:.0f} s", flush=True)
+            print(f"cases and warnings × {args.scale} in {time.perf_counter() - started:.0f} s: "
+                  f"{_counts(session)}", flush=True)  # fmt: skip
+        _settle(url)
+        if aims:
+            bench_aim(args.rounds, args.now)
     if args.keep:
-        _copy(path, args.keep)
-        with open(f"{args.keep}.now", "w", encoding="utf-8") as f:
-            f.write(now.isoformat())
-    if args.only != "outbox":
-        bench_aim(args.rounds, now)
+        _keep(url, args.keep)
     if args.only != "aim":
         bench_outbox(args.pushes, args.webhook_ms / 1000)
     print("load", os.getloadavg(), json.dumps({"scale": args.scale}))
