@@ -381,6 +381,28 @@ def series_for_case(session: Session, principal: Principal, case_id: int) -> lis
     ]
 
 
+def index_traced_accounts(
+    session: Session, principal: Principal, case_id: int, accounts: Sequence[str]
+) -> None:
+    """Accounts a trace from a case's money reached, into the series index as the case's one
+    ``traced_account`` record (its id is the case's; a later trace adds what it newly reaches).
+    It names the case's identifiers too, so it lies in the case's series, and an account reached
+    from two cases' money joins their series."""
+    cases.get_case(session, case_id, principal)
+    (case,) = cases.cases_for_index(session, ids=[case_id])
+    named = tuple((i.kind, i.value) for i in case.identifiers)
+    item = Indexable(
+        kind=RecordKind.TRACED_ACCOUNT,
+        record_id=case.id,
+        label=f"{case.case_no} 资金流向",
+        node_path=case.node_path,
+        occurred_at=case.occurred_at,
+        amount=None,
+        identifiers=tuple((Kind.BANK_ACCOUNT.value, a) for a in accounts) + named,
+    )
+    index_record(session, item, utcnow())
+
+
 def clue_from_source(session: Session, source: ClueSource, data: ClueIn, principal: Principal) -> int:
     """A clue from another capability's finding (a 断卡 check's hit, …), routed like every clue
     (its node, else its case's node, else its identifier's place); idempotent on (``source``,

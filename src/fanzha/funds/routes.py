@@ -13,7 +13,7 @@ from fanzha.core.masking import mask_id_number, mask_name
 from fanzha.core.pagination import Page, PageParams, page_params
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
-from fanzha.funds import export, punishment, scoring, service
+from fanzha.funds import export, punishment, scoring, service, traced
 from fanzha.funds.graph import index_for
 from fanzha.funds.importer import import_statement
 from fanzha.funds.models import PunishedPerson, RequestKind, RequestStatus
@@ -120,9 +120,15 @@ def _run(store: TransactionStore, data: TraceIn) -> TraceResult:
 
 @router.post("/trace", summary="资金查控：从受害人账户向下游追踪（json / csv / svg）")
 def run_trace(
-    data: TraceIn, actor: Requester, store: Store, fmt: Literal["json", "csv", "svg"] = "json"
+    data: TraceIn,
+    session: DbSession,
+    actor: Requester,
+    store: Store,
+    fmt: Literal["json", "csv", "svg"] = "json",
 ) -> Response:
     result = _run(store, data)
+    if data.case_id is not None:
+        traced.feed_series(session, data.case_id, result, actor)
     if fmt == "csv":
         return PlainTextResponse(export.to_csv(result), media_type="text/csv; charset=utf-8")
     if fmt == "svg":

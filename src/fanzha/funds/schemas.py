@@ -142,6 +142,9 @@ class TraceIn(Input):
         decimal_places=2,
         description="低于此金额（元）的转账不再追踪",
     )
+    case_id: int | None = Field(
+        default=None, description="所属案件（可选，须在本人辖区内）：追踪到的账户记入该案件的串并案"
+    )
 
     @field_validator("account")
     @classmethod

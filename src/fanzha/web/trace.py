@@ -20,7 +20,7 @@ from fanzha.core.errors import ValidationFailed
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.core.timeutil import to_local
-from fanzha.funds import export, scoring, service
+from fanzha.funds import export, scoring, service, traced
 from fanzha.funds.graph import GraphIndex, index_for
 from fanzha.funds.models import RequestKind
 from fanzha.funds.schemas import RequestQuery, TraceIn
@@ -203,6 +203,8 @@ def trace_page(
         except ValidationFailed as err:
             ctx["error"], status = err.message, err.status
         else:
+            if case is not None:
+                traced.feed_series(session, case, result, actor)
             ctx |= {
                 "result": result,
                 "ranked": _ranked(index, session, result),
