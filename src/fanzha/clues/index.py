@@ -94,8 +94,12 @@ def _identifiers(session: Session, keys: Sequence[tuple[str, str]]) -> list[Seri
     wanted = set(keys)
 
     def load() -> list[SeriesIdentifier]:
+        # Both columns of the (kind, value) key: PostgreSQL cannot use that index on value alone.
         found = session.scalars(
-            select(SeriesIdentifier).where(SeriesIdentifier.value.in_({v for _, v in keys}))
+            select(SeriesIdentifier).where(
+                SeriesIdentifier.kind.in_({k for k, _ in keys}),
+                SeriesIdentifier.value.in_({v for _, v in keys}),
+            )
         )
         return [i for i in found if (i.kind, i.value) in wanted]
 

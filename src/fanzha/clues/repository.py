@@ -166,7 +166,8 @@ def identifiers_by_form(session: Session, forms: set[tuple[str, str]]) -> dict[t
     """(kind, normal form) → identifier id, for the forms the index knows."""
     found = session.execute(
         select(SeriesIdentifier.kind, SeriesIdentifier.value, SeriesIdentifier.id).where(
-            SeriesIdentifier.value.in_({v for _, v in forms})
+            SeriesIdentifier.kind.in_({k for k, _ in forms}),
+            SeriesIdentifier.value.in_({v for _, v in forms}),
         )
     )
     return {(k, v): i for k, v, i in found if (k, v) in forms}
