@@ -2,7 +2,7 @@
 results page of an exam with many submissions.
 
 Usage: python -m benchmarks.bench_exams POSTGRES_URL [--candidates 500] [--batch 5] [--think 0]
-       [--submissions 200000] [--workers 2]
+       [--submissions 200000] [--workers 2] [--driver python|wrk] [--seconds 20] [--submit-rate 25]
 The database's public schema is dropped and re-migrated. Part 1 joins the candidates (through the
 service), starts `fanzha serve`, measures the server's /health rate with the same concurrency as a
 baseline, then lets every candidate, on its own kept-alive connection, send its answers over HTTP
@@ -12,6 +12,10 @@ persisted per second (an answer counts once the request that carried it got 204)
 second (save requests + submissions), the latencies, and the CPU per request of the server, of
 PostgreSQL and of this client. Part 2 adds synthetic submissions with a few INSERT … SELECT
 statements and times the results (service and console page).
+
+With ``--driver wrk`` part 1 is benchmarks/exams_wrk.py instead: twice ``--candidates`` attempts are
+started, and wrk (``--candidates`` connections) makes the load, so that the client does not take the
+server's cores.
 """
 
 import argparse
@@ -21,17 +25,18 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 from sqlalchemy import func, make_url, select, text
 from sqlalchemy.orm import Session
 
-from benchmarks.common import machine, summary_ms
+from benchmarks import exams_wrk
+from benchmarks.common import machine, send, summary_ms
 from fanzha.accounts import service as accounts
 from fanzha.accounts.schemas import UserIn
 from fanzha.core import db
@@ -49,7 +54,6 @@ from fanzha.jurisdiction.schemas import UnitIn
 from fanzha.migrations.runner import upgrade
 
 SYSTEM = system_principal(name="bench")
-RETRIES = 3
 PASSWORD = "bench-password-1"
 
 
@@ -143,19 +147,6 @@ def _limits(connections: int) -> httpx.Limits:
     return httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
 
 
-async def _send(c: httpx.AsyncClient, method: str, url: str, **kwargs: Any) -> tuple[httpx.Response, int]:
-    """The response and how many times the request was sent again: a kept-alive connection that
-    the server closed as the request left (uvicorn's keep-alive timeout fires late on a loaded
-    machine) fails with a transport error, and the page too sends again what was not answered."""
-    for retry in range(RETRIES + 1):
-        try:
-            return await c.request(method, url, **kwargs), retry
-        except httpx.TransportError:
-            if retry == RETRIES:
-                raise
-    raise AssertionError("unreachable")
-
-
 async def baseline(base: str, concurrency: int, seconds: float) -> float:
     """GET /health from ``concurrency`` clients for ``seconds``: requests per second."""
     done = 0
@@ -165,7 +156,7 @@ async def baseline(base: str, concurrency: int, seconds: float) -> float:
         async def loop() -> None:
             nonlocal done
             while time.perf_counter() < stop:
-                (await _send(c, "GET", "/health"))[0].raise_for_status()
+                (await send(c, "GET", "/health"))[0].raise_for_status()
                 done += 1
 
         start = time.perf_counter()
@@ -203,7 +194,7 @@ async def candidates_run(base: str, sittings: list[tuple[int, str, int]], batch:
             for first in range(1, items + 1, batch):
                 answers = {str(p): [0] for p in range(first, min(items, first + batch - 1) + 1)}
                 t = time.perf_counter()
-                r, again = await _send(
+                r, again = await send(
                     c,
                     "PUT",
                     f"/api/v1/public/exams/attempts/{attempt_id}/answers",
@@ -216,7 +207,7 @@ async def candidates_run(base: str, sittings: list[tuple[int, str, int]], batch:
                 run.answers += len(answers)
                 await asyncio.sleep(think_s)
             t = time.perf_counter()
-            r, again = await _send(
+            r, again = await send(
                 c, "POST", f"/api/v1/public/exams/attempts/{attempt_id}/submit", headers=headers
             )
             # Sent again, a submission that had gone through is refused as handed in already.
@@ -348,6 +339,19 @@ class CpuMeter:
         return (server - self.start[0]) * 1000 / requests, (database - self.start[1]) * 1000 / requests
 
 
+def part_two(args: argparse.Namespace, base: str, exam_id: int) -> None:
+    """Bulk submissions, then the results of the exam (service and console page)."""
+    if not args.submissions:
+        return
+    took = bulk_submissions(args.url, exam_id, args.submissions)
+    service_s, page_s, total = time_results(args.url, base, exam_id, args.rounds)
+    print(f"{total:,} submissions (bulk insert {took:.0f} s); results for one exam:")
+    median_ms = statistics.median(service_s) * 1000
+    print(f"  service exam_results: median {median_ms:.0f} ms (n={len(service_s)})")
+    print(f"  console page /exams/{{id}}: {summary_ms(page_s)}")
+    print(f"load after part 2: {Path('/proc/loadavg').read_text().split()[:3]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("url")
@@ -360,15 +364,38 @@ def main() -> None:
     parser.add_argument(
         "--think", type=float, default=0.0, help="seconds a candidate pauses between requests"
     )
+    parser.add_argument(
+        "--driver", choices=["python", "wrk"], default="python", help="who makes part 1's load"
+    )
+    parser.add_argument("--seconds", type=float, default=20.0, help="wrk: how long the save load runs")
+    parser.add_argument("--submit-rate", type=float, default=25.0, help="wrk: submissions a second under it")
+    parser.add_argument("--wrk-threads", type=int, default=1, help="wrk -t")
     args = parser.parse_args()
     print(machine())
     print(f"load before: {Path('/proc/loadavg').read_text().split()[:3]}")
-    exam_id, sittings = prepare(args.url, args.candidates)
+    started = args.candidates * (2 if args.driver == "wrk" else 1)
+    exam_id, sittings = prepare(args.url, started)
     base = f"http://127.0.0.1:{args.port}"
     server = start_server(args.url, args.port, args.workers)
     print(f"fanzha serve --workers {args.workers}")
     try:
         database = make_url(args.url).database or ""
+        if args.driver == "wrk":
+            with tempfile.TemporaryDirectory() as workdir:
+                exams_wrk.run(
+                    args.url,
+                    base,
+                    sittings,
+                    lambda: cpu_of(server.pid, database),
+                    seconds=args.seconds,
+                    batch=args.batch,
+                    submit_rate=args.submit_rate,
+                    connections=args.candidates,
+                    threads=args.wrk_threads,
+                    workdir=Path(workdir),
+                )
+            part_two(args, base, exam_id)
+            return
         meter = CpuMeter(server.pid, database)
         health = asyncio.run(baseline(base, args.candidates, 10.0))
         health_cpu = meter.per_request_ms(int(health * 10.0))
@@ -397,15 +424,7 @@ def main() -> None:
             f" ≈ {idle_rate * run.answers / run.requests:.0f} answers/s"
         )
         print(f"load after part 1: {Path('/proc/loadavg').read_text().split()[:3]}")
-        if not args.submissions:
-            return
-        took = bulk_submissions(args.url, exam_id, args.submissions)
-        service_s, page_s, total = time_results(args.url, base, exam_id, args.rounds)
-        print(f"{total:,} submissions (bulk insert {took:.0f} s); results for one exam:")
-        median_ms = statistics.median(service_s) * 1000
-        print(f"  service exam_results: median {median_ms:.0f} ms (n={len(service_s)})")
-        print(f"  console page /exams/{{id}}: {summary_ms(page_s)}")
-        print(f"load after part 2: {Path('/proc/loadavg').read_text().split()[:3]}")
+        part_two(args, base, exam_id)
     finally:
         server.terminate()
         server.wait(timeout=60)

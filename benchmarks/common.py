@@ -1,8 +1,13 @@
-"""Helpers every benchmark uses: machine description and percentile summaries."""
+"""Helpers every benchmark uses: machine description, percentile summaries, resending HTTP requests."""
 
 import os
 import platform
 import statistics
+from typing import Any
+
+import httpx
+
+RETRIES = 3
 
 
 def machine() -> str:
@@ -20,3 +25,16 @@ def summary_ms(samples_s: list[float]) -> str:
     ms = sorted(s * 1000 for s in samples_s)
     p = lambda q: ms[min(len(ms) - 1, int(q * len(ms)))]  # noqa: E731
     return f"median {statistics.median(ms):.2f} ms, p95 {p(0.95):.2f} ms, p99 {p(0.99):.2f} ms (n={len(ms)})"
+
+
+async def send(c: httpx.AsyncClient, method: str, url: str, **kwargs: Any) -> tuple[httpx.Response, int]:
+    """The response and how many times the request was sent again: a kept-alive connection that
+    the server closed as the request left (uvicorn's keep-alive timeout fires late on a loaded
+    machine) fails with a transport error, and the page too sends again what was not answered."""
+    for retry in range(RETRIES + 1):
+        try:
+            return await c.request(method, url, **kwargs), retry
+        except httpx.TransportError:
+            if retry == RETRIES:
+                raise
+    raise AssertionError("unreachable")
