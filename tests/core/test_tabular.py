@@ -9,7 +9,7 @@ from pydantic import Field
 
 from fanzha.core.errors import ValidationFailed
 from fanzha.core.inputs import Input
-from fanzha.core.tabular import Column, TableRow, parse_rows, read_rows
+from fanzha.core.tabular import Column, TableRow, iter_rows, parse_rows, read_rows
 
 COLUMNS = [
     Column("phone", "号码", required=True, aliases=("电话",)),
@@ -102,3 +102,19 @@ def test_parse_names_every_bad_cell_by_row_and_column() -> None:
 def test_parse_returns_rows_with_their_line() -> None:
     rows = read_rows("号码,次数\n13800001111,1\n".encode(), "a.csv", COLUMNS, max_rows=10)
     assert parse_rows(rows, Row, COLUMNS) == [(2, Row(phone="13800001111", count=1))]
+
+
+def test_a_csv_line_wider_than_the_header_is_refused_by_its_row() -> None:
+    """An unquoted comma shifts a line's cells: refused rather than read into the wrong columns."""
+    with pytest.raises(ValidationFailed) as err:
+        read_rows("号码,次数\n13800001111,1\n13900002222,1,多余\n".encode(), "a.csv", COLUMNS)
+    assert [f.field for f in err.value.fields] == ["第3行"]
+    assert "未加引号的逗号" in err.value.message
+
+
+def test_a_large_file_streams_row_by_row_without_a_limit() -> None:
+    rows = iter_rows("号码\n1\n\n2\n3\n".encode(), "a.csv", COLUMNS)
+    assert next(rows) == TableRow(2, {"phone": "1"})
+    assert [r.line for r in rows] == [4, 5]
+    with pytest.raises(ValidationFailed, match="文件是空的"):
+        next(iter_rows(b"", "a.csv", COLUMNS))

@@ -1,18 +1,20 @@
 """Rows from an uploaded table (CSV or XLSX) into validated schemas, for every importer.
 
 ``read_rows`` decodes the file (CSV in UTF-8, with or without BOM, or GBK/GB18030 as older
-Excel saves it; XLSX's first sheet, read-only), maps the header to the importer's ``Column``s
-(by field name, Chinese label or an alias; unknown columns are ignored) and returns one
-``TableRow`` per non-empty line with its row number in the file. ``parse_rows`` validates each
-row against a pydantic schema and either returns them all or raises one ``ValidationFailed``
-listing every bad cell as ``第N行.列名`` with the reason in Chinese — so an importer writes
-all rows or none.
+Excel saves it, unless ``encodings`` narrows it; XLSX's first sheet, read-only), maps the header
+to the importer's ``Column``s (by field name, Chinese label or an alias; unknown columns are
+ignored) and returns one ``TableRow`` per non-empty line with its row number in the file; a CSV
+line with more cells than the header (an unquoted comma) is refused, and ``max_rows`` refuses a
+file too large to take at once. ``iter_rows`` yields the same rows one at a time, for files
+read as a stream (bank statements). ``parse_rows`` validates each row against a pydantic schema
+and either returns them all or raises one ``ValidationFailed`` listing every bad cell as
+``第N行.列名`` with the reason in Chinese — so an importer writes all rows or none.
 """
 
 import csv
 import io
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, TypeVar
@@ -23,6 +25,7 @@ from fanzha.core.errors import FieldError, ValidationFailed, describe_pydantic_e
 
 M = TypeVar("M", bound=BaseModel)
 ERRORS_LISTED = 200  # a wholly wrong file lists this many cells, then says how many more
+ENCODINGS = ("utf-8-sig", "gb18030")  # a CSV's, tried in turn
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,8 @@ def _key(header: object) -> str:
     return unicodedata.normalize("NFKC", str(header or "")).strip().lower()
 
 
-def _text(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
+def _text(data: bytes, encodings: Sequence[str]) -> str:
+    for encoding in encodings:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
@@ -55,10 +58,10 @@ def _text(data: bytes) -> str:
     raise ValidationFailed.on("file", "无法识别文件编码：请在表格软件中另存为“CSV UTF-8”后重试")
 
 
-def _csv(data: bytes) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(_text(data), newline=""))
+def _csv(data: bytes, encodings: Sequence[str]) -> Iterator[list[str]]:
+    reader = csv.reader(io.StringIO(_text(data, encodings), newline=""))
     try:
-        return [list(row) for row in reader]
+        yield from reader
     except csv.Error as exc:  # a cell over the csv module's limit, a stray quote
         raise ValidationFailed.on(
             "file", f"CSV 第{reader.line_num}行无法读取：单元格过长或引号不成对"
@@ -77,13 +80,14 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _xlsx(data: bytes) -> list[list[str]]:
+def _xlsx(data: bytes) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            return [[_cell(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+            for row in book.worksheets[0].iter_rows(values_only=True):
+                yield [_cell(v) for v in row]
         finally:
             book.close()
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -103,25 +107,64 @@ def _header(cells: list[str], columns: Sequence[Column]) -> dict[int, Column]:
         found[position] = column
     missing = [c.label for c in columns if c.required and c not in found.values()]
     if missing:
-        expected = "、".join(f"{c.label}（{c.field}）" for c in columns)
+        expected = "、".join(c.label if c.label == c.field else f"{c.label}（{c.field}）" for c in columns)
         raise ValidationFailed.on("file", f"表头缺少列：{'、'.join(missing)}。第一行应为：{expected}")
     return found
 
 
-def read_rows(data: bytes, file_name: str, columns: Sequence[Column], max_rows: int) -> list[TableRow]:
+def _lines(data: bytes, file_name: str, encodings: Sequence[str]) -> Iterator[tuple[int, list[str]]]:
+    """The file's non-empty lines, cells stripped, each with its row number."""
+    is_xlsx = file_name.lower().endswith((".xlsx", ".xlsm"))
+    for n, row in enumerate(_xlsx(data) if is_xlsx else _csv(data, encodings), start=1):
+        cells = [c.strip() for c in row]
+        if any(cells):
+            yield n, cells
+
+
+def _table(
+    head: list[str], body: Iterable[tuple[int, list[str]]], columns: Sequence[Column], file_name: str
+) -> Iterator[TableRow]:
+    at = _header(head, columns)
+    is_csv = not file_name.lower().endswith((".xlsx", ".xlsm"))
+    for n, row in body:
+        if is_csv and any(row[len(head) :]):
+            raise ValidationFailed.on(row_field(n, ""), "列数多于表头，请检查是否有未加引号的逗号")
+        yield TableRow(n, {at[i].field: v for i, v in enumerate(row) if i in at and v})
+
+
+def _empty() -> ValidationFailed:
+    return ValidationFailed.on("file", "文件是空的：第一行应为表头，其后每行一条")
+
+
+def read_rows(
+    data: bytes,
+    file_name: str,
+    columns: Sequence[Column],
+    max_rows: int | None = None,
+    encodings: Sequence[str] = ENCODINGS,
+) -> list[TableRow]:
     """The file's non-empty rows under the header, each keyed by field; a bad file says why."""
-    lines = _xlsx(data) if file_name.lower().endswith((".xlsx", ".xlsm")) else _csv(data)
-    numbered = [(n, [c.strip() for c in row]) for n, row in enumerate(lines, start=1)]
-    numbered = [(n, row) for n, row in numbered if any(row)]
+    numbered = list(_lines(data, file_name, encodings))
     if not numbered:
-        raise ValidationFailed.on("file", "文件是空的：第一行应为表头，其后每行一条")
+        raise _empty()
     (_, head), body = numbered[0], numbered[1:]
-    if len(body) > max_rows:
+    if max_rows is not None and len(body) > max_rows:
         raise ValidationFailed.on(
             "file", f"一次最多导入 {max_rows} 行（本文件 {len(body)} 行），请拆分后分批导入"
         )
-    at = _header(head, columns)
-    return [TableRow(n, {at[i].field: v for i, v in enumerate(row) if i in at and v}) for n, row in body]
+    return list(_table(head, body, columns, file_name))
+
+
+def iter_rows(
+    data: bytes, file_name: str, columns: Sequence[Column], encodings: Sequence[str] = ENCODINGS
+) -> Iterator[TableRow]:
+    """``read_rows`` one row at a time and without a row limit, for files too large to hold as
+    rows (bank statements)."""
+    lines = _lines(data, file_name, encodings)
+    first = next(lines, None)
+    if first is None:
+        raise _empty()
+    yield from _table(first[1], lines, columns, file_name)
 
 
 def row_field(line: int, label: str) -> str:
