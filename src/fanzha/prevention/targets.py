@@ -1,11 +1,8 @@
 """The grids' registers of households and key groups and places: import (all or nothing) and listing."""
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any
 
-from openpyxl import load_workbook
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,6 +12,7 @@ from fanzha.audit.pii import PiiKind, masked
 from fanzha.core.errors import FieldError, ValidationFailed, field_errors
 from fanzha.core.principal import Principal
 from fanzha.core.scope import within
+from fanzha.core.tabular import Column, read_rows, refuse
 from fanzha.core.timeutil import utcnow
 from fanzha.jurisdiction import service as tree
 from fanzha.jurisdiction.models import Node
@@ -22,34 +20,22 @@ from fanzha.prevention.grids import grid_problem, nodes_by_paths
 from fanzha.prevention.models import Target, TargetKind
 from fanzha.prevention.schemas import ImportResult, TargetOut, TargetRow
 
-COLUMNS = ["grid_code", "kind", "name", "people", "contact_name", "contact_phone", "address"]
-REQUIRED = {"grid_code", "kind", "name", "people"}
+COLUMNS = [
+    Column("grid_code", "警格编码", required=True),
+    Column("kind", "类型", required=True),
+    Column("name", "名称", required=True),
+    Column("people", "人数", required=True),
+    Column("contact_name", "联系人"),
+    Column("contact_phone", "联系电话"),
+    Column("address", "地址"),
+]
+FIELDS = {c.field for c in COLUMNS}
 
 
 def rows_from_file(data: bytes, file_name: str) -> list[dict[str, Any]]:
-    """CSV (UTF-8, header row) or XLSX (first sheet, header row) into dicts; a bad file says why."""
-    if file_name.lower().endswith(".xlsx"):
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise ValidationFailed.on("file", "无法读取 XLSX 文件，请用 Excel 另存为 .xlsx 后重试") from exc
-        values = [
-            ["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)
-        ]
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValidationFailed.on("file", "CSV 文件不是 UTF-8 编码，请另存为 UTF-8 后重试") from exc
-        values = [[v.strip() for v in row] for row in csv.reader(io.StringIO(text))]
-    values = [row for row in values if any(row)]
-    if not values:
-        raise ValidationFailed.on("file", "文件是空的：第一行应为表头（grid_code, kind, name, people, …）")
-    header, body = values[0], values[1:]
-    missing = REQUIRED - set(header)
-    if missing:
-        raise ValidationFailed.on("file", f"表头缺少列：{', '.join(sorted(missing))}")
-    return [dict(zip(header, row, strict=False)) for row in body]
+    """CSV or XLSX with a header row (core.tabular: column names or their Chinese labels) into
+    dicts by column; a bad file says why."""
+    return [row.values for row in read_rows(data, file_name, COLUMNS)]
 
 
 def _validate(rows: Sequence[dict[str, Any]]) -> tuple[list[tuple[int, TargetRow]], list[FieldError]]:
@@ -58,7 +44,7 @@ def _validate(rows: Sequence[dict[str, Any]]) -> tuple[list[tuple[int, TargetRow
     errors: list[FieldError] = []
     for index, row in enumerate(rows, start=2):
         try:
-            items.append((index, TargetRow.model_validate({k: v for k, v in row.items() if k in COLUMNS})))
+            items.append((index, TargetRow.model_validate({k: v for k, v in row.items() if k in FIELDS})))
         except ValidationError as exc:
             errors.extend(field_errors(exc.errors(), prefix=f"第{index}行."))
     return items, errors
@@ -80,10 +66,7 @@ def import_targets(session: Session, rows: Sequence[dict[str, Any]], actor: Prin
             )
         seen.add(key)
     if errors:
-        raise ValidationFailed(
-            f"导入失败：{len(errors)} 处错误，未写入任何数据（首处 {errors[0].field}：{errors[0].message}）",
-            errors,
-        )
+        raise refuse(errors)
     existing = {
         (t.node_id, t.kind, t.name): t
         for t in session.scalars(select(Target).where(Target.node_id.in_([n.id for n in nodes.values()])))
