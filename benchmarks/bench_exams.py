@@ -44,7 +44,6 @@ from fanzha.core.principal import system_principal
 from fanzha.core.roles import Role
 from fanzha.core.timeutil import utcnow
 from fanzha.exams import bank, results, service, tally
-from fanzha.exams.files import read_table
 from fanzha.exams.models import Exam, Submission
 from fanzha.exams.schemas import BlueprintItem, ExamIn, JoinIn, SchoolIn
 from fanzha.exams.starter import STARTER_BANK
@@ -86,7 +85,7 @@ def prepare(url: str, candidates: int) -> tuple[int, list[tuple[int, str, int]]]
             ),
             SYSTEM,
         )
-        bank.import_questions(s, read_table(STARTER_BANK.read_bytes(), "q.csv", set()), SYSTEM)
+        bank.import_file(s, STARTER_BANK.read_bytes(), "q.csv", SYSTEM)
         now = utcnow()
         exam = service.create_exam(
             s,

@@ -6,7 +6,6 @@ from sqlalchemy.orm import Session
 
 from fanzha.core.vocab import FraudType
 from fanzha.exams import bank
-from fanzha.exams.files import read_table
 from fanzha.exams.starter import STARTER_BANK
 from tests.factories import World
 
@@ -14,7 +13,7 @@ from tests.factories import World
 def test_starter_bank_imports_and_covers_every_fraud_type_kind_and_rule(
     session: Session, world: World
 ) -> None:
-    rows = read_table(STARTER_BANK.read_bytes(), STARTER_BANK.name, bank.REQUIRED_COLUMNS)
+    rows = bank.read_file(STARTER_BANK.read_bytes(), STARTER_BANK.name)
     counts = bank.import_questions(session, rows, world.principals["prevention"])
     questions = bank.list_questions(session, status="approved")
     assert counts == {"created": len(rows), "edited": 0} and len(questions) >= 200

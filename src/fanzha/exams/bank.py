@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from fanzha.audit import service as audit
 from fanzha.core.errors import FieldError, NotFound, ValidationFailed, field_errors
 from fanzha.core.principal import Principal
+from fanzha.core.tabular import Column, read_rows
 from fanzha.core.timeutil import utcnow
 from fanzha.core.vocab import FraudType
-from fanzha.exams.files import read_table, write_csv, write_xlsx
+from fanzha.exams.files import write_csv, write_xlsx
 from fanzha.exams.models import Question, QuestionKind, QuestionStatus, QuestionVersion
 from fanzha.exams.schemas import LETTERS, QuestionIn, QuestionOut, indexes_to_letters
 
@@ -33,6 +34,7 @@ FILE_COLUMNS = [
     "explanation",
 ]
 REQUIRED_COLUMNS = {"kind", "fraud_type", "stem", "answer", "explanation"}
+FILE_TABLE = [Column(c, c, required=c in REQUIRED_COLUMNS) for c in FILE_COLUMNS]
 
 
 def _next_code(session: Session) -> str:
@@ -288,5 +290,10 @@ def export_file(session: Session, fmt: str) -> bytes:
     return write_xlsx(FILE_COLUMNS, rows, "题库") if fmt == "xlsx" else write_csv(FILE_COLUMNS, rows)
 
 
+def read_file(content: bytes, filename: str) -> list[dict[str, Any]]:
+    """A question file, CSV or XLSX with the export's header (core.tabular), as rows by column."""
+    return [row.values for row in read_rows(content, filename, FILE_TABLE)]
+
+
 def import_file(session: Session, content: bytes, filename: str, actor: Principal) -> dict[str, int]:
-    return import_questions(session, read_table(content, filename, REQUIRED_COLUMNS), actor)
+    return import_questions(session, read_file(content, filename), actor)

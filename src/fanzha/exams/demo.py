@@ -17,7 +17,6 @@ from fanzha.core.db import Base
 from fanzha.core.demo_context import DemoContext
 from fanzha.core.principal import system_principal
 from fanzha.exams import bank, service, tally
-from fanzha.exams.files import read_table
 from fanzha.exams.models import Attempt, AttemptItem, Candidate, Exam, QuestionKind, Submission
 from fanzha.exams.repository import answer_keys, version_facts
 from fanzha.exams.schemas import BlueprintItem, ExamIn, SchoolIn
@@ -174,7 +173,7 @@ def _insert(session: Session, sittings: list[Sitting]) -> None:
 
 def build(session: Session, ctx: DemoContext) -> None:
     demo = system_principal(name="demo")
-    bank.import_questions(session, read_table(STARTER_BANK.read_bytes(), "questions.csv", set()), demo)
+    bank.import_file(session, STARTER_BANK.read_bytes(), STARTER_BANK.name, demo)
     exam = _exam(session, ctx)
     versions = [v for pool in exam.pool for v in pool]
     facts = version_facts(session, versions)
