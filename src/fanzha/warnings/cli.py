@@ -1,6 +1,5 @@
 """``fanzha warnings …``: import files of warnings, run the scheduler pass, export feedback, set norms."""
 
-import csv
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,16 +10,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from fanzha.core.clitools import command_session, console, fail
 from fanzha.core.errors import FanzhaError, ValidationFailed
 from fanzha.core.principal import system_principal
+from fanzha.core.tabular import Column, read_rows
 from fanzha.core.timeutil import utcnow
 from fanzha.jurisdiction.service import require_node
 from fanzha.warnings import feedback as fb
 from fanzha.warnings.deadlines import Norm, set_norm
 from fanzha.warnings.intake import intake
 from fanzha.warnings.models import Level, Source
+from fanzha.warnings.schemas import WarningIn
 from fanzha.warnings.tick import tick as tick_pass
 
 app = typer.Typer(help="预警指令：导入、定时升级、反馈导出、处置时限")
 CLI = system_principal(name="cli")
+CSV_COLUMNS = [Column(name, name, required=f.is_required()) for name, f in WarningIn.model_fields.items()]
 
 
 def _split(value: str) -> list[str]:
@@ -28,8 +30,8 @@ def _split(value: str) -> list[str]:
 
 
 def csv_row(row: dict[str, str]) -> dict[str, Any]:
-    """A CSV row as an intake item: tags "a;b", evidence "phone:138…;url:http://…", blanks dropped."""
-    item: dict[str, Any] = {k: v for k, v in row.items() if k and v not in (None, "")}
+    """A CSV row (blank cells left out) as an intake item: tags "a;b", evidence "phone:138…;url:http://…"."""
+    item: dict[str, Any] = dict(row)
     if "tags" in item:
         item["tags"] = _split(item["tags"])
     if "amount_at_risk" in item:  # "12,000.50" as people write it
@@ -42,9 +44,9 @@ def csv_row(row: dict[str, str]) -> dict[str, Any]:
 
 
 def read_items(path: Path) -> list[dict[str, Any]]:
+    """A CSV file (core.tabular: a header of WarningIn's field names) or JSON lines as intake items."""
     if path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            return [csv_row(r) for r in csv.DictReader(fh)]
+        return [csv_row(r.values) for r in read_rows(path.read_bytes(), path.name, CSV_COLUMNS)]
     items = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
