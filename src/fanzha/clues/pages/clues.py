@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, Response
+from sqlalchemy.orm import Session
 
 from fanzha.accounts import service as accounts
 from fanzha.accounts.deps import DbSession, requires
@@ -139,13 +140,27 @@ def _answer(
     return redirect(f"/clues/{clue_id}#timeline")
 
 
+def _noted(
+    request: Request,
+    session: DbSession,
+    actor: Principal,
+    clue_id: int,
+    act: Callable[[Session, int, JudgeIn, Principal], Clue],
+    form: str,
+    note: str,
+    what: str,
+) -> Response:
+    """A step that takes only a written ``what`` (研判意见, 重新核查的理由)."""
+
+    def step() -> Clue:
+        return act(session, clue_id, validated(JudgeIn, note=_given(note, "note", f"请填写{what}")), actor)
+
+    return _answer(request, session, actor, clue_id, step, form, {"note": note})
+
+
 @router.post("/{clue_id}/judge")
 def judge(request: Request, clue_id: int, session: DbSession, actor: Worker, note: Text = "") -> Response:
-    def step() -> Clue:
-        body = validated(JudgeIn, note=_given(note, "note", "请填写研判意见"))
-        return workflow.judge(session, clue_id, body, actor)
-
-    return _answer(request, session, actor, clue_id, step, "judge", {"note": note})
+    return _noted(request, session, actor, clue_id, workflow.judge, "judge", note, "研判意见")
 
 
 @router.post("/{clue_id}/result")
@@ -161,11 +176,7 @@ def result(
 
 @router.post("/{clue_id}/reopen")
 def reopen(request: Request, clue_id: int, session: DbSession, actor: Worker, note: Text = "") -> Response:
-    def step() -> Clue:
-        body = validated(JudgeIn, note=_given(note, "note", "请填写重新核查的理由"))
-        return workflow.reopen(session, clue_id, body, actor)
-
-    return _answer(request, session, actor, clue_id, step, "reopen", {"note": note})
+    return _noted(request, session, actor, clue_id, workflow.reopen, "reopen", note, "重新核查的理由")
 
 
 @router.post("/{clue_id}/route")
