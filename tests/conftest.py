@@ -11,6 +11,7 @@ os.environ.setdefault("FANZHA_PASSWORD_MEMORY_COST_KIB", "1024")
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -26,6 +27,7 @@ from fanzha.core import db
 from fanzha.migrations.runner import upgrade
 from tests.demo_city import DemoCity, build_demo_city
 from tests.factories import World, build_world
+from tests.web.browser import chromium
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -121,6 +123,12 @@ def login(app: FastAPI):  # type: ignore[no-untyped-def]
         return c
 
     return as_user
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium under Playwright for a browser test module (tests/web/browser.py)."""
+    yield from chromium()
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from tests.web.browser import (
     DESK,
     PHONE,
     Server,
-    chromium,
     logged_in,
     playwright_or_skip,
     screenshots,
@@ -53,11 +52,6 @@ def _gang(session: Session, world: World) -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     yield from start_server(tmp_path_factory.mktemp("clues"), _gang)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from chromium()
 
 
 def test_series_from_a_case_panel_to_a_concluded_operation(browser: Browser, server: Server) -> None:
