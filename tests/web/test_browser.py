@@ -15,17 +15,13 @@ from fanzha.funds.importer import import_statement
 from fanzha.funds.schemas import HoldIn
 from fanzha.funds.store import TransactionStore
 from tests.cases.factories import case_in
-from tests.factories import PASSWORD, World
+from tests.factories import World
 from tests.funds.test_trace import CHAIN, HEADER
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Server, start_server
+from tests.web.browser import SCREENSHOTS, Server, login, playwright_or_skip, start_server
+from tests.web.browser import screenshot as shot
 from tests.web.factories import routed_warning
 
-if not CHROMIUM.exists():
-    pytest.skip(
-        "/usr/bin/chromium is absent (Debian package 'chromium'); browser tests skipped",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package (dev extras) is missing")
+sync_api = playwright_or_skip()
 Browser, Page = sync_api.Browser, sync_api.Page
 
 
@@ -55,14 +51,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     yield from start_server(tmp_path_factory.mktemp("browser"), _records)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def outside() -> list[str]:
     """URLs of every request the page made outside the app's origin (filled by `page`)."""
@@ -76,19 +64,6 @@ def page(browser: Browser, server: Server, outside: list[str]) -> Iterator[Page]
     p.on("request", lambda r: None if server.same_origin(r.url) else outside.append(r.url))
     yield p
     context.close()
-
-
-def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def login(page: Page, server: Server, username: str) -> None:
-    page.goto(f"{server.base_url}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_every_console_page_loads_only_from_this_origin(
