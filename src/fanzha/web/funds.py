@@ -20,14 +20,14 @@ from fanzha.accounts.deps import CurrentPrincipal, DbSession, requires
 from fanzha.audit.service import history_of
 from fanzha.cases import service as cases
 from fanzha.cases.schemas import CaseQuery
-from fanzha.core.errors import FanzhaError, NotFound
+from fanzha.core.errors import FanzhaError
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.core.timeutil import as_utc, to_local, utcnow
 from fanzha.funds import service
 from fanzha.funds.models import RequestKind, RequestStatus
 from fanzha.funds.schemas import AckIn, DecisionIn, FollowUpIn, HoldIn, RequestOut, RequestQuery
-from fanzha.web.forms import blank_to_none, decimal_field, validated
+from fanzha.web.forms import attempt, blank_to_none, decimal_field, validated
 from fanzha.web.render import page, redirect
 
 router = APIRouter(prefix="/funds", include_in_schema=False)
@@ -176,21 +176,17 @@ def create_request(
 ) -> Response:
     typed = {"case_id": case_id, "kind": kind, "bank_code": bank_code, "account": account}
     typed |= {"account_name": account_name, "amount": amount, "reason": reason}
-    try:
-        with session.begin_nested():
-            data = validated(
-                HoldIn,
-                **typed
-                | {"account_name": blank_to_none(account_name), "amount": decimal_field("amount", amount)},
-            )
-            req = service.request_hold(session, data, actor)
-    except NotFound:
-        raise
-    except FanzhaError as err:  # show the form again with what was typed and what is wrong
+
+    def step() -> int:
+        given = {"account_name": blank_to_none(account_name), "amount": decimal_field("amount", amount)}
+        return service.request_hold(session, validated(HoldIn, **typed | given), actor).id
+
+    done = attempt(session, step)
+    if isinstance(done, FanzhaError):  # show the form again with what was typed and what is wrong
         listed = {str(i): i for i, _ in case_choices(session, actor)}  # never look up a typed id
         prefill = typed | {"case_id": listed.get(case_id.strip())}
-        return _request_form(request, session, actor, prefill, err.message, err.status)
-    return redirect(f"/funds/requests/{req.id}")
+        return _request_form(request, session, actor, prefill, done.message, done.status)
+    return redirect(f"/funds/requests/{done}")
 
 
 def _timeline(session: Session, request_id: int) -> list[dict[str, Any]]:
@@ -258,13 +254,9 @@ def _attempt(
 ) -> Response:
     """Run one step in a savepoint; if it is refused, show the request again with the reason and
     what was typed."""
-    try:
-        with session.begin_nested():
-            step()
-    except NotFound:
-        raise
-    except FanzhaError as err:
-        return _detail(request, session, request_id, actor, err.message, err.status, typed)
+    done = attempt(session, step)
+    if isinstance(done, FanzhaError):
+        return _detail(request, session, request_id, actor, done.message, done.status, typed)
     return redirect(f"/funds/requests/{request_id}")
 
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.deps import DbSession, requires
-from fanzha.core.errors import FanzhaError, NotFound, ValidationFailed
+from fanzha.core.errors import FanzhaError, ValidationFailed
 from fanzha.core.pagination import PageParams
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
@@ -229,15 +229,13 @@ def close(
     loss_amount: Annotated[str, Form()] = "0",
     then_next: Annotated[bool, Form()] = False,
 ) -> Response:
-    try:
-        with session.begin_nested():
-            service.close(session, warning_id, _close_data(outcome, note, loss_amount), actor)
-    except NotFound:
-        raise
-    except FanzhaError as err:  # the warning again, with the reason and what was typed
+    done = attempt(
+        session, lambda: service.close(session, warning_id, _close_data(outcome, note, loss_amount), actor)
+    )
+    if isinstance(done, FanzhaError):  # the warning again, with the reason and what was typed
         typed = {"outcome": outcome, "note": note, "loss_amount": loss_amount}
         return _detail_page(
-            request, session, actor, warning_id, error=err.message, typed=typed, status=err.status
+            request, session, actor, warning_id, error=done.message, typed=typed, status=done.status
         )
     if then_next:
         taken = service.claim_next(session, actor)
