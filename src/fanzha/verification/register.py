@@ -16,6 +16,7 @@ from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.detect.entities import normalize_phone
 from fanzha.detect.reputation import official
+from fanzha.detect.service import forget_detector
 from fanzha.jurisdiction import service as jurisdiction
 from fanzha.verification import repository as repo
 from fanzha.verification.models import OfficialNumber
@@ -58,6 +59,7 @@ def add_number(session: Session, data: NumberIn, actor: Principal) -> OfficialNu
     session.flush()
     after = {"number": number, "kind": data.kind, "owner": data.owner, "node": node.code}
     audit.record(session, actor.actor, "verification.number_add", "official_number", row.id, None, after)
+    forget_detector()  # vouched for at once in this process, in the others within a minute
     return row
 
 
@@ -72,6 +74,7 @@ def remove_number(session: Session, number_id: int, actor: Principal) -> None:
     audit.record(
         session, actor.actor, "verification.number_remove", "official_number", number_id, before, None
     )
+    forget_detector()  # a number no longer official stops being vouched for at once here
 
 
 def list_numbers(session: Session, actor: Principal) -> Sequence[OfficialNumber]:
