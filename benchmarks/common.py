@@ -23,7 +23,10 @@ def machine() -> str:
 
 def summary_ms(samples_s: list[float]) -> str:
     ms = sorted(s * 1000 for s in samples_s)
-    p = lambda q: ms[min(len(ms) - 1, int(q * len(ms)))]  # noqa: E731
+
+    def p(q: float) -> float:
+        return ms[min(len(ms) - 1, int(q * len(ms)))]
+
     return f"median {statistics.median(ms):.2f} ms, p95 {p(0.95):.2f} ms, p99 {p(0.99):.2f} ms (n={len(ms)})"
 
 
