@@ -111,7 +111,7 @@ def create_clue(
         summary=data.summary,
         node_id=node.id,
         node_path=node.path,
-        unit_id=tree.working_units(session).unit_for(node.path),
+        unit_id=tree.working_units(session, [node.path]).unit_for(node.path),
         case_id=data.case_id,
         state=S.JUDGING.value,
         created_at=now,
@@ -230,7 +230,7 @@ def reroute(session: Session, clue_id: int, data: RerouteIn, principal: Principa
     clue = get_clue(session, clue_id, principal)
     node = tree.node_in_scope(session, data.node_code, principal.scope_path)
     clue.node_id, clue.node_path = node.id, node.path
-    clue.unit_id = tree.working_units(session).unit_for(node.path)
+    clue.unit_id = tree.working_units(session, [node.path]).unit_for(node.path)
     _move(session, clue, "reroute", f"改派至 {node.name}。{data.note}".rstrip("。"), principal, utcnow())
     return clue
 

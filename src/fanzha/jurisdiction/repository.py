@@ -68,12 +68,16 @@ def unit_for_node(session: Session, node_id: int, kinds: Sequence[str]) -> Unit 
     return session.scalars(stmt.limit(1)).first()
 
 
-def unit_paths(session: Session, kinds: Sequence[str]) -> Sequence[tuple[int, str, str]]:
-    """(unit id, kind, node path) of every unit of these kinds."""
-    stmt = (
-        select(Unit.id, Unit.kind, Node.path).join(Node, Node.id == Unit.node_id).where(Unit.kind.in_(kinds))
-    )
-    return [(u, k, p) for u, k, p in session.execute(stmt)]
+def unit_paths(
+    session: Session, kinds: Sequence[str], at: Iterable[str] | None = None, or_kind: str | None = None
+) -> Sequence[tuple[int, str, str, int]]:
+    """(unit id, kind, node path, node id) of the units of these kinds: every one, or with ``at``
+    those at the nodes of these paths and, wherever they are, those of kind ``or_kind``."""
+    stmt = select(Unit.id, Unit.kind, Node.path, Node.id).join(Node, Node.id == Unit.node_id)
+    stmt = stmt.where(Unit.kind.in_(kinds))
+    if at is not None:
+        stmt = stmt.where(or_(Node.path.in_(sorted(at)), Unit.kind == or_kind))
+    return [(u, k, p, n) for u, k, p, n in session.execute(stmt)]
 
 
 def first_city(session: Session) -> Node | None:

@@ -354,6 +354,12 @@ def require_unit(session: Session, unit_id: int) -> Unit:
 WORKING_KINDS = (UnitKind.GRID_TEAM, UnitKind.STATION, UnitKind.DISTRICT_BUREAU, UnitKind.CENTRE)
 
 
+def _ancestry(path: str) -> list[str]:
+    """A node's path and its ancestors' paths, nearest first."""
+    parts = path.strip("/").split("/")
+    return ["/" + "/".join(parts[:depth]) + "/" for depth in range(len(parts), 0, -1)]
+
+
 @dataclass(frozen=True)
 class WorkingUnits:
     """Which unit works each node's items, read once: a node's own working unit, else its nearest
@@ -364,30 +370,41 @@ class WorkingUnits:
     unit_by_path: dict[str, int]
 
     def unit_for(self, path: str) -> int | None:
-        parts = path.strip("/").split("/")
-        for depth in range(len(parts), 0, -1):
-            unit = self.unit_by_path.get("/" + "/".join(parts[:depth]) + "/")
-            if unit is not None:
-                return unit
-        return None
+        return next((u for p in _ancestry(path) if (u := self.unit_by_path.get(p)) is not None), None)
 
 
-def working_units(session: Session) -> WorkingUnits:
-    """One read of every working unit; the city is the centre's node (else the first level-1 node)."""
+def working_units(session: Session, paths: Iterable[str] | None = None) -> WorkingUnits:
+    """One read of the working units; the city is the centre's node (else the first level-1 node).
+
+    With ``paths``, only the units ``unit_for`` needs for those paths and for the city's are read
+    (a single warning reads a handful of rows, not every unit of the city); ``unit_for`` then
+    answers for those paths only."""
+    wanted = None if paths is None else {a for p in paths for a in _ancestry(p)}
+    tree = _read_working_units(session, wanted)
+    city = _ancestry(tree.city_path)
+    if wanted is not None and not wanted.issuperset(city):  # items kept at the city need its units
+        tree = _read_working_units(session, wanted.union(city))
+    return tree
+
+
+def _read_working_units(session: Session, at: set[str] | None) -> WorkingUnits:
     rank = {kind.value: i for i, kind in enumerate(WORKING_KINDS)}
     best: dict[str, tuple[int, int]] = {}
-    for unit_id, kind, path in repo.unit_paths(session, list(rank)):
+    centre: tuple[int, str] | None = None
+    for unit_id, kind, path, node_id in repo.unit_paths(session, list(rank), at, UnitKind.CENTRE.value):
+        if kind == UnitKind.CENTRE and centre is None:
+            centre = node_id, path
         if path not in best or rank[kind] < best[path][0]:
             best[path] = (rank[kind], unit_id)
-    centre_path = next((p for p, (r, _) in best.items() if r == rank[UnitKind.CENTRE]), None)
-    city = repo.node_by_path(session, centre_path) if centre_path is not None else None
-    city = city or repo.first_city(session)
-    if city is None:
-        raise ValidationFailed("辖区树为空：请先导入市级节点与反诈中心")
-    return WorkingUnits(city.id, city.path, {p: u for p, (_, u) in best.items()})
+    if centre is None:
+        city = repo.first_city(session)
+        if city is None:
+            raise ValidationFailed("辖区树为空：请先导入市级节点与反诈中心")
+        centre = city.id, city.path
+    return WorkingUnits(*centre, {p: u for p, (_, u) in best.items()})
 
 
 def responsible_unit(session: Session, node: Node) -> Unit | None:
     """The unit that works a node's items: its own, else the nearest ancestor's."""
-    unit_id = working_units(session).unit_for(node.path)
+    unit_id = working_units(session, [node.path]).unit_for(node.path)
     return repo.unit_by_id(session, unit_id) if unit_id is not None else None

@@ -22,7 +22,7 @@ from fanzha.jurisdiction.service import WorkingUnits, working_units
 from fanzha.warnings import repository
 from fanzha.warnings.deadlines import Norms
 from fanzha.warnings.models import Level, Source
-from fanzha.warnings.routing import gazetteer
+from fanzha.warnings.routing import Route, gazetteer
 from fanzha.warnings.schemas import MAX_BATCH, BatchResult, ItemResult, WarningIn
 from fanzha.warnings.statemachine import State
 
@@ -67,10 +67,10 @@ def _own_sources(
 
 
 def _row(
-    item: WarningIn, tree: WorkingUnits, norms: Norms, gaz_route: Any, client_id: int | None, now: datetime
+    item: WarningIn, tree: WorkingUnits, norms: Norms, gaz_route: Route, client_id: int | None, now: datetime
 ) -> dict[str, Any]:
-    routed = gaz_route.node_id is not None
-    path = gaz_route.path if routed else tree.city_path
+    routed = gaz_route.path is not None
+    path = gaz_route.path or tree.city_path
     contact, visit, close = norms.for_path(path, item.level).due(now)
     return {
         "source": item.source.value,
@@ -167,18 +167,19 @@ def intake(
     good, results = _validate(items)
     good, foreign = _own_sources(good, actor)
     results += foreign
-    tree, norms, gaz = working_units(session), Norms(session), gazetteer(session)
-    client_id = actor.id if actor.kind == "client" else None
-    rows: list[dict[str, Any]] = []
+    gaz = gazetteer(session)
     first_item: dict[tuple[str, str], int] = {}  # key → index of its first item in the batch
+    routes: list[tuple[WarningIn, Route]] = []
     for i, item in good:
         key = (item.source.value, item.source_id)
-        if key in first_item:
-            continue
-        first_item[key] = i
-        route = gaz.route(item.victim_address, item.victim_phone)
-        row = _row(item, tree, norms, route, client_id, now)
-        rows.append(row if hold is None else _held(row, tree, hold))
+        if key not in first_item:
+            first_item[key] = i
+            routes.append((item, gaz.route(item.victim_address, item.victim_phone)))
+    tree = working_units(session, {r.path for _, r in routes if r.path is not None})
+    norms, client_id = Norms(session), actor.id if actor.kind == "client" else None
+    rows = [_row(item, tree, norms, route, client_id, now) for item, route in routes]
+    if hold is not None:
+        rows = [_held(row, tree, hold) for row in rows]
     created = repository.insert_new(session, rows)
     existing = repository.existing_ids(session, [k for k in first_item if k not in created])
     for i, item in good:

@@ -310,7 +310,7 @@ def reroute(session: Session, warning_id: int, data: RouteIn, principal: Princip
     values = {
         "node_id": node.id,
         "node_path": node.path,
-        "unit_id": working_units(session).unit_for(node.path),
+        "unit_id": working_units(session, [node.path]).unit_for(node.path),
         "route_reason": f"人工分流至 {node.name}：{data.reason}",
         "routed_at": utcnow(),
         "assignee_id": None,
@@ -355,7 +355,7 @@ def admit(session: Session, warning_id: int, principal: Principal) -> EarlyWarni
     if node is None:
         return w
     placed = {"node_id": node.id, "node_path": node.path, "routed_at": now}
-    placed["unit_id"] = working_units(session).unit_for(node.path)
+    placed["unit_id"] = working_units(session, [node.path]).unit_for(node.path)
     return _apply(session, w, Move.ROUTE, principal, placed, route.reason, node.code)
 
 
