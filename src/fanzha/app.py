@@ -44,7 +44,7 @@ health = APIRouter(tags=["health"])
 
 
 @health.get("/health", summary="存活检查")
-def liveness() -> dict[str, str]:
+async def liveness() -> dict[str, str]:  # async: answered on the event loop, no worker thread
     return {"status": "ok", "version": __version__}
 
 

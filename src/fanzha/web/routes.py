@@ -5,7 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, FastAPI, Form, Request, Response
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fanzha.accounts import service as accounts
 from fanzha.accounts.deps import SESSION_COOKIE, CurrentPrincipal, DbSession, OptionalPrincipal
@@ -94,16 +95,33 @@ def favicon() -> Response:
     return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
 
-class _SecurityHeaders(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        if not request.url.path.startswith("/static/"):
+class _SecurityHeaders:
+    """Headers on every answer. A plain ASGI middleware: Starlette's BaseHTTPMiddleware ran each
+    request through an extra task and a memory stream, on every request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        extra: list[tuple[str, str]] = []
+        if not path.startswith("/static/"):
             # Pages and API answers carry personal data: no browser or proxy may keep a copy.
-            response.headers.setdefault("Cache-Control", "no-store")
-        if not request.url.path.startswith("/api/"):
-            response.headers.setdefault("Content-Security-Policy", CSP)
-            response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        return response
+            extra.append(("Cache-Control", "no-store"))
+        if not path.startswith("/api/"):
+            extra += [("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff")]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in extra:
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def install_web(app: FastAPI) -> None:
