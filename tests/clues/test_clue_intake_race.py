@@ -112,3 +112,17 @@ def test_racing_resends_register_each_clue_once(pg_engine: Engine, racers: int) 
     with Session(pg_engine) as s:
         stored = s.scalar(select(func.count()).select_from(Clue).where(Clue.source_id.like("RACE-CLUE-%")))
     assert stored == ITEMS
+
+
+def test_racing_analysts_sending_one_source_id_register_one_clue(pg_engine: Engine) -> None:
+    """POST /api/v1/clues from two schemathesis workers with one source_id: one 500 each time."""
+    _, item = _items()[0]
+
+    def send(s: Session, _: int) -> tuple[int, bool]:
+        clue, created = workflow.register(s, item, SYSTEM)
+        return clue.id, created
+
+    results = race(4, send, pg_engine)
+
+    assert len({clue_id for clue_id, _ in results}) == 1
+    assert sorted(created for _, created in results) == [False, False, False, True]

@@ -1,9 +1,11 @@
 """Clues: routed to the unit working their node, due by level, escalated once when overdue,
 each step on the timeline; a station sees only its own; upstream resends are harmless."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from fanzha.audit.models import AuditEntry
@@ -70,6 +72,25 @@ def test_upstream_resend_returns_the_same_clue(session: Session, world: World) -
     first = workflow.intake(session, [(1, item)], world.principals["commander"], ClueSource.UPSTREAM)
     second = workflow.intake(session, [(1, item)], world.principals["commander"], ClueSource.UPSTREAM)
     assert first.created and second.existing == first.created and not second.created
+
+
+def test_an_analyst_resending_a_source_id_gets_the_clue_registered_once(
+    login: Callable[[str], TestClient], session: Session, world: World
+) -> None:
+    client = login("commander")
+    body = {"kind": "bank_account", "value": "6222 0000 1111 4444", "source_id": "0"}
+    first, second = client.post("/api/v1/clues", json=body), client.post("/api/v1/clues", json=body)
+    assert (first.status_code, second.status_code) == (201, 200)  # the second was a 500 on the unique index
+    assert second.json()["id"] == first.json()["id"]
+
+
+def test_a_source_id_registered_outside_the_readers_subtree_is_a_conflict(
+    session: Session, world: World
+) -> None:
+    item = ClueIn(kind="phone", value="13900004444", source_id="ZJ-7", node_code="369901001001")  # type: ignore[arg-type]
+    workflow.register(session, item, world.principals["police_a"])
+    with pytest.raises(Conflict):
+        workflow.register(session, item, world.principals["police_b"])
 
 
 def test_closing_a_series_closes_its_open_clues(session: Session, world: World) -> None:

@@ -35,9 +35,16 @@ Reveal = Annotated[bool, Query(description="显示完整号码/账号/姓名/地
 MAX_BATCH = 1000
 
 
-@router.post("/clues", status_code=201, summary="研判人员录入一条线索")
-def create(data: ClueIn, session: DbSession, actor: Worker) -> ClueOut:
-    return workflow.to_out(session, workflow.create_clue(session, data, actor), actor)
+@router.post(
+    "/clues",
+    status_code=201,
+    summary="研判人员录入一条线索（带来源编号时按编号幂等）",
+    responses={200: {"model": ClueOut, "description": "该来源编号已登记：返回已有线索"}},
+)
+def create(data: ClueIn, session: DbSession, actor: Worker, response: Response) -> ClueOut:
+    clue, created = workflow.register(session, data, actor)
+    response.status_code = 201 if created else 200
+    return workflow.to_out(session, clue, actor)
 
 
 @router.post("/clues/intake", summary=f"上级指令下发线索（按 source_id 幂等，每批最多 {MAX_BATCH} 条）")

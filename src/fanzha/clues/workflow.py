@@ -127,6 +127,23 @@ def create_clue(
     return clue
 
 
+def register(session: Session, data: ClueIn, principal: Principal) -> tuple[Clue, bool]:
+    """An analyst's clue, and whether it is new: a ``source_id`` already registered by an analyst
+    answers with that clue instead (its entry said a resend registers once), or with a conflict
+    when the reader's subtree does not hold it. Two requests sending one id at once: the second
+    waits on the first's lock and then finds its clue."""
+    source = ClueSource.ANALYST.value
+    if data.source_id:
+        repo.lock_source_ids(session, source, [data.source_id])
+        known = repo.by_source_ids(session, source, [data.source_id]).get(data.source_id)
+        if known is not None:
+            clue = repo.clue(session, principal, known)
+            if clue is None:
+                raise Conflict(f"来源编号 {data.source_id} 已登记过线索，请勿重复录入")
+            return clue, False
+    return create_clue(session, data, principal), True
+
+
 def _refusals(
     session: Session, items: Sequence[tuple[int, ClueIn]], principal: Principal, labels: dict[str, str] | None
 ) -> list[FieldError]:
