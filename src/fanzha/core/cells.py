@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?[\d\s.,]+%?")
+_NUMBER = re.compile(r"[+-]?[ .,]*\d[\d .,]*%?")  # spaces only: a tab or CR start is refused
 
 
 def safe_cell(value: Any) -> Any:
