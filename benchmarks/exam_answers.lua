@@ -1,11 +1,17 @@
 -- wrk script for benchmarks/bench_exams.py --driver wrk (benchmarks/exams_wrk.py runs it).
--- Arguments after "--": MODE FILE BATCH THREADS (THREADS: wrk -t)
---   MODE  "save": PUT /api/v1/public/exams/attempts/{id}/answers with BATCH answers a request,
+-- Arguments after "--": FILE VALUE THREADS (THREADS: wrk -t); the mode comes from the environment
+-- (EXAM_WRK_MODE), because wrk decides from the script alone, before init, whether delay() paces:
+--   "save": PUT /api/v1/public/exams/attempts/{id}/answers with VALUE answers a request,
 --         round-robin over the attempts of FILE (one "id token items" line each; with several wrk
 --         threads each takes every n-th line), each attempt's positions BATCH at a time in turn,
 --         choosing option 0, and option 1 on the next pass over its positions, so that every save
 --         changes the answers it carries.
---         "health": GET /health.
+--   "submit": POST …/attempts/{id}/submit once for every attempt of FILE, the k-th at k / VALUE
+--         seconds (VALUE: submissions a second, all threads together) whatever the answers to the
+--         earlier ones (open loop: run with a connection for each attempt); a connection that has
+--         sent its submission waits an hour, and the run stops once all are answered (one thread:
+--         wrk -t 1), so wrk's latencies are the submissions' own.
+--   "health" (or unset): GET /health.
 -- Every response is counted by status; done() prints one line "exam_wrk {json}" with the counts,
 -- wrk's request count, duration, socket errors and latency percentiles (microseconds).
 
@@ -16,37 +22,80 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local mode, batch = "health", 5
+local mode = os.getenv("EXAM_WRK_MODE") or "health"
+local value, nthreads = 0, 1 -- VALUE: answers a save, or submissions a second
 local attempts = {}
 local cursor = 0
 statuses = {}
 
 function init(args)
-  mode = args[1] or "health"
-  if mode == "save" then
-    batch = tonumber(args[3])
-    local nthreads = tonumber(args[4])
+  if mode ~= "health" then
+    value, nthreads = tonumber(args[2]), tonumber(args[3])
     local line_no = 0
-    for line in io.lines(args[2]) do
+    for line in io.lines(args[1]) do
       if line_no % nthreads == index then
         local id, token, items = line:match("^(%d+) (%S+) (%d+)$")
         table.insert(attempts, { id = id, token = token, items = tonumber(items), next = 1, choice = 0 })
       end
       line_no = line_no + 1
     end
+  end
+  if mode == "save" then
     -- Threads start at different attempts so that they do not save the same attempt in step.
     cursor = index % math.max(#attempts, 1)
   end
 end
 
+local interval_ms, slots, started, answered = 0, 0, nil, 0
+local stop_run -- submit mode: ends wrk's run
+
+if mode == "submit" then
+  local ffi = require("ffi")
+  ffi.cdef([[
+    typedef struct { long tv_sec; long tv_nsec; } exam_timespec;
+    int clock_gettime(int clock, exam_timespec *now);
+    int getpid(void);
+    int kill(int pid, int signal);
+  ]])
+  local clock = ffi.new("exam_timespec")
+  stop_run = function()
+    ffi.C.kill(ffi.C.getpid(), 2)
+  end
+  local function now_ms()
+    ffi.C.clock_gettime(1, clock) -- CLOCK_MONOTONIC
+    return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
+  end
+
+  function delay()
+    if started == nil then
+      started = now_ms()
+      interval_ms = 1000 * nthreads / value
+    end
+    if slots == #attempts then
+      return 3600000
+    end
+    slots = slots + 1
+    return math.max(0, started + (slots - 1) * interval_ms - now_ms())
+  end
+end
+
 function request()
+  if mode == "submit" then
+    if started == nil then -- wrk checks the script's request once before any connection: send none
+      return wrk.format("POST", "/api/v1/public/exams/attempts/0/submit")
+    end
+    cursor = cursor + 1
+    local a = attempts[cursor]
+    local path = "/api/v1/public/exams/attempts/" .. a.id .. "/submit"
+    return wrk.format("POST", path, { ["X-Exam-Token"] = a.token })
+  end
   if mode ~= "save" then
     return wrk.format("GET", "/health")
   end
   cursor = cursor % #attempts + 1
   local a = attempts[cursor]
   local parts = {}
-  local last = math.min(a.items, a.next + batch - 1)
+  local last = math.min(a.items, a.next + value - 1)
   for p = a.next, last do
     table.insert(parts, string.format('"%d":[%d]', p, a.choice))
   end
@@ -61,6 +110,13 @@ end
 
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
+  if mode == "submit" then
+    answered = answered + 1
+    if answered == #attempts then
+      -- wrk's main thread sleeps for -d whatever the threads do; SIGINT ends the run, as ^C does.
+      stop_run()
+    end
+  end
 end
 
 function done(summary, latency, requests)

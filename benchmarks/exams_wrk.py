@@ -10,12 +10,14 @@ Three phases, each against the running server, with the load average before and 
    are counted on the server's side: the rows PostgreSQL updated in ``exam_attempt_items``
    (``pg_stat_user_tables.n_tup_upd``), which only saves touch in this phase.
 3. Submissions under the save load: the attempts are split in two; wrk keeps ``connections``
-   connections saving the answers of the first half while Python hands in the second half (whose
-   answers phase 2 saved) at ``submit_rate`` a second, each submission timed on its own.
+   connections saving the answers of the first half while a second wrk, a connection for each
+   attempt, hands in the second half (whose answers phase 2 saved) at ``submit_rate`` a second
+   (open loop): its latencies are the submissions' own.
 """
 
 import asyncio
 import json
+import os
 import resource
 import shutil
 import signal
@@ -24,10 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 from sqlalchemy import create_engine, text
-
-from benchmarks.common import send, summary_ms
 
 SCRIPT = Path(__file__).with_name("exam_answers.lua")
 STATS_FLUSH_S = 11  # PostgreSQL 15 backends report their table statistics within 10 s of going idle
@@ -77,10 +76,10 @@ def _children_cpu_s() -> float:
 
 
 async def wrk(
-    base: str, args: list[str], seconds: float, load: list[int], until: asyncio.Event | None = None
+    base: str, mode: str, args: list[str], seconds: float, load: list[int], until: asyncio.Event | None = None
 ) -> WrkRun:
-    """Run wrk with the exam script (``args`` after ``--``) for ``seconds``, or until ``until`` is
-    set (wrk stops on SIGINT and reports), and read the line its done() prints."""
+    """Run wrk with the exam script in ``mode`` (``args`` after ``--``) for ``seconds``, or until
+    ``until`` is set (wrk stops on SIGINT and reports), and read the line its done() prints."""
     connections, threads = load
     exe = shutil.which("wrk")
     if exe is None:
@@ -91,6 +90,7 @@ async def wrk(
         *["-s", str(SCRIPT), base, "--", *args, str(threads)],
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
+        env={**os.environ, "EXAM_WRK_MODE": mode},
     )
     if until is not None:
         await until.wait()
@@ -129,43 +129,19 @@ def items_updated(url: str) -> int:
     return int(found or 0)
 
 
-async def submit_paced(base: str, sittings: list[Sitting], rate: float) -> tuple[list[float], float, int]:
-    """Hand in every attempt, the k-th at k / ``rate`` seconds, each on a kept-alive connection of
-    a pool, as candidates finishing one after another do: the latencies (from the first sending),
-    when the last ended and how many were sent again after a transport error."""
-    latencies: list[float] = []
-    resent = 0
-    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as c:
-        start = time.perf_counter()
-
-        async def hand_in(k: int, attempt: int, token: str) -> None:
-            nonlocal resent
-            await asyncio.sleep(max(0.0, start + k / rate - time.perf_counter()))
-            t = time.perf_counter()
-            url = f"/api/v1/public/exams/attempts/{attempt}/submit"
-            r, again = await send(c, "POST", url, headers={"X-Exam-Token": token})
-            # Sent again, a submission that had gone through is refused as handed in already.
-            assert r.status_code == 200 or (again and r.status_code == 409), r.text
-            resent += again
-            latencies.append(time.perf_counter() - t)
-
-        await asyncio.gather(*(hand_in(k, a, token) for k, (a, token, _) in enumerate(sittings)))
-        return latencies, time.perf_counter() - start, resent
-
-
 async def _submit_under_load(
-    base: str, answering: Path, submitting: list[Sitting], rate: float, load: list[int], batch: int
-) -> tuple[WrkRun, list[float], float, int]:
+    base: str, answering: Path, submitting: Path, count: int, rate: float, load: list[int], batch: int
+) -> tuple[WrkRun, WrkRun]:
+    """wrk saving over ``answering`` until a second wrk, one connection an attempt, has handed in
+    every attempt of ``submitting`` at ``rate`` a second (open loop)."""
     handed_in = asyncio.Event()
-    save_args = ["save", str(answering), str(batch)]
-    saves = asyncio.create_task(wrk(base, save_args, 3600, load, handed_in))
+    saves = asyncio.create_task(wrk(base, "save", [str(answering), str(batch)], 3600, load, handed_in))
     try:
         await asyncio.sleep(2)  # the save load is running when the first candidate hands in
-        latencies, took, resent = await submit_paced(base, submitting, rate)
+        submits = await wrk(base, "submit", [str(submitting), f"{rate:g}"], 3600, [count, 1])
     finally:
         handed_in.set()  # the save load ends with the last submission (or a failure)
-    return await saves, latencies, took, resent
+    return await saves, submits
 
 
 async def _saves(
@@ -173,7 +149,7 @@ async def _saves(
 ) -> tuple[WrkRun, float]:
     """The save load, and the answers PostgreSQL counted as written per second in its steady middle
     (from a quarter to nine tenths of the run; a busy backend reports at most a second late)."""
-    run = asyncio.create_task(wrk(base, args, seconds, load))
+    run = asyncio.create_task(wrk(base, "save", args, seconds, load))
     await asyncio.sleep(seconds / 4)
     start, first = time.perf_counter(), await asyncio.to_thread(items_updated, url)
     await asyncio.sleep(seconds * 0.65)
@@ -211,12 +187,12 @@ def run(
 
     print(f"load before /health: {_load()}")
     before = cpu()
-    health = asyncio.run(wrk(base, ["health"], 10, load))
+    health = asyncio.run(wrk(base, "health", [], 10, load))
     print(f"wrk GET /health, {connections} connections, 10 s: {health.line(200)}")
     print(f"  CPU a request: {per_request(before, health.requests)}; load after: {_load()}")
 
     updated, before = items_updated(url), cpu()  # /health updated nothing
-    saves, steady = asyncio.run(_saves(url, base, ["save", str(every), str(batch)], seconds, load))
+    saves, steady = asyncio.run(_saves(url, base, [str(every), str(batch)], seconds, load))
     load_after = _load()
     cpu_saves = per_request(before, saves.requests)
     time.sleep(STATS_FLUSH_S)
@@ -232,30 +208,35 @@ def run(
     )
     print(f"  CPU a request: {cpu_saves}; load after: {load_after}")
 
+    handing_in = sittings[half:]
+    submitting = write_sittings(workdir / "submitting.txt", handing_in)
     updated, before = items_updated(url), cpu()
-    python_cpu = time.process_time()
-    under, latencies, took, resent = asyncio.run(
-        _submit_under_load(base, answering, sittings[half:], submit_rate, load, batch)
+    under, submits = asyncio.run(
+        _submit_under_load(base, answering, submitting, len(handing_in), submit_rate, load, batch)
     )
-    load_after, python_cpu = _load(), time.process_time() - python_cpu
+    load_after = _load()
     time.sleep(STATS_FLUSH_S)
-    marks = sum(items for _, _, items in sittings[half:])  # a submission marks all its items
+    marks = sum(items for _, _, items in handing_in)  # a submission marks all its items
     answers = items_updated(url) - updated - marks
     print(
-        f"submissions under the save load: {len(latencies)} attempts handed in at {submit_rate:g}/s"
-        f" (Python, one request each, in {took:.1f} s; wrk started 2 s before and stopped after the last)"
-        f" while wrk saved over the other {half} attempts"
+        f"submissions under the save load: wrk, {len(handing_in)} connections, one submission each, the"
+        f" k-th at k / {submit_rate:g} s, while wrk saved over the other {half} attempts"
+        " (started 2 s before, stopped after the last submission)"
     )
-    print(
-        f"  submit {summary_ms(latencies)}; {resent} sent again after a transport error;"
-        f" this Python process's CPU {python_cpu * 1000 / len(latencies):.2f} ms a submission"
-    )
+    print(f"  submit: {submits.line(200)}")
     print(f"  saves meanwhile: {under.line(204)}")
     print(f"  answers persisted meanwhile (PostgreSQL's count): {answers} ≈ {answers / under.seconds:.0f}/s")
-    print(f"  CPU a request (saves + submits): {per_request(before, under.requests + len(latencies))}")
+    print(f"  CPU a request (saves + submits): {per_request(before, under.requests + submits.requests)}")
     print(f"  load after: {load_after}")
-    phases = {"/health": (health, 200), "saves": (saves, 204), "saves during submissions": (under, 204)}
+    phases = {
+        "/health": (health, 200),
+        "saves": (saves, 204),
+        "saves during submissions": (under, 204),
+        "submissions": (submits, 200),
+    }
     wrong = {name: run.unexpected(ok) for name, (run, ok) in phases.items() if run.unexpected(ok)}
+    if submits.count(200) != len(handing_in):
+        wrong["submissions"] = {200: submits.count(200)}
     if wrong:
-        raise SystemExit(f"responses that were not 2xx (status: count): {wrong}")
-    print("every response was 2xx (wrk counted each in exam_answers.lua; submissions asserted 200)")
+        raise SystemExit(f"responses that were not as expected (status: count): {wrong}")
+    print("every response was 2xx and every attempt was handed in (wrk counted each in exam_answers.lua)")
