@@ -3,6 +3,7 @@ results page of an exam with many submissions.
 
 Usage: python -m benchmarks.bench_exams POSTGRES_URL [--candidates 500] [--batch 5] [--think 0]
        [--submissions 200000] [--workers 2] [--driver python|wrk] [--seconds 20] [--submit-rate 25]
+       [--save-rate 0]
 The database's public schema is dropped and re-migrated. Part 1 joins the candidates (through the
 service), starts `fanzha serve`, measures the server's /health rate with the same concurrency as a
 baseline, then lets every candidate, on its own kept-alive connection, send its answers over HTTP
@@ -369,6 +370,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="wrk: how long the save load runs")
     parser.add_argument("--submit-rate", type=float, default=25.0, help="wrk: submissions a second under it")
     parser.add_argument("--wrk-threads", type=int, default=1, help="wrk -t")
+    parser.add_argument(
+        "--save-rate",
+        type=float,
+        default=0.0,
+        help="wrk: answers/s saved during submissions (0: max)",
+    )
     args = parser.parse_args()
     print(machine())
     print(f"load before: {Path('/proc/loadavg').read_text().split()[:3]}")
@@ -389,6 +396,7 @@ def main() -> None:
                     seconds=args.seconds,
                     batch=args.batch,
                     submit_rate=args.submit_rate,
+                    save_rate=args.save_rate,
                     connections=args.candidates,
                     threads=args.wrk_threads,
                     workdir=Path(workdir),

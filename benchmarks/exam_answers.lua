@@ -1,16 +1,19 @@
 -- wrk script for benchmarks/bench_exams.py --driver wrk (benchmarks/exams_wrk.py runs it).
--- Arguments after "--": FILE VALUE THREADS (THREADS: wrk -t); the mode comes from the environment
--- (EXAM_WRK_MODE), because wrk decides from the script alone, before init, whether delay() paces:
---   "save": PUT /api/v1/public/exams/attempts/{id}/answers with VALUE answers a request,
+-- Arguments after "--": FILE BATCH THREADS (THREADS: wrk -t). The mode and the pace come from the
+-- environment, because wrk decides from the script alone, before init, whether delay() paces:
+-- EXAM_WRK_MODE, and EXAM_WRK_RATE (requests a second, all threads together; unset or 0: each
+-- connection sends its next request as soon as the last is answered). With a rate the k-th
+-- request is sent at k / rate seconds whatever the answers to the earlier ones (open loop, as
+-- long as a connection is free: give it enough connections).
+--   "save": PUT /api/v1/public/exams/attempts/{id}/answers with BATCH answers a request,
 --         round-robin over the attempts of FILE (one "id token items" line each; with several wrk
 --         threads each takes every n-th line), each attempt's positions BATCH at a time in turn,
 --         choosing option 0, and option 1 on the next pass over its positions, so that every save
 --         changes the answers it carries.
---   "submit": POST …/attempts/{id}/submit once for every attempt of FILE, the k-th at k / VALUE
---         seconds (VALUE: submissions a second, all threads together) whatever the answers to the
---         earlier ones (open loop: run with a connection for each attempt); a connection that has
---         sent its submission waits an hour, and the run stops once all are answered (one thread:
---         wrk -t 1), so wrk's latencies are the submissions' own.
+--   "submit": POST …/attempts/{id}/submit once for every attempt of FILE, at EXAM_WRK_RATE (run
+--         with a connection for each attempt); a connection that has sent its submission waits an
+--         hour, and the run stops once all are answered (one thread: wrk -t 1), so wrk's
+--         latencies are the submissions' own.
 --   "health" (or unset): GET /health.
 -- Every response is counted by status; done() prints one line "exam_wrk {json}" with the counts,
 -- wrk's request count, duration, socket errors and latency percentiles (microseconds).
@@ -23,7 +26,8 @@ function setup(thread)
 end
 
 local mode = os.getenv("EXAM_WRK_MODE") or "health"
-local value, nthreads = 0, 1 -- VALUE: answers a save, or submissions a second
+local rate = tonumber(os.getenv("EXAM_WRK_RATE") or "0")
+local value, nthreads = 0, 1 -- value: BATCH
 local attempts = {}
 local cursor = 0
 statuses = {}
@@ -49,7 +53,7 @@ end
 local interval_ms, slots, started, answered = 0, 0, nil, 0
 local stop_run -- submit mode: ends wrk's run
 
-if mode == "submit" then
+if rate > 0 then
   local ffi = require("ffi")
   ffi.cdef([[
     typedef struct { long tv_sec; long tv_nsec; } exam_timespec;
@@ -69,9 +73,9 @@ if mode == "submit" then
   function delay()
     if started == nil then
       started = now_ms()
-      interval_ms = 1000 * nthreads / value
+      interval_ms = 1000 * nthreads / rate
     end
-    if slots == #attempts then
+    if mode == "submit" and slots == #attempts then
       return 3600000
     end
     slots = slots + 1

@@ -12,7 +12,9 @@ Three phases, each against the running server, with the load average before and 
 3. Submissions under the save load: the attempts are split in two; wrk keeps ``connections``
    connections saving the answers of the first half while a second wrk, a connection for each
    attempt, hands in the second half (whose answers phase 2 saved) at ``submit_rate`` a second
-   (open loop): its latencies are the submissions' own.
+   (open loop): its latencies are the submissions' own. That save load runs as fast as the server
+   answers (saturating it, like phase 2) or, with ``save_rate``, paced at that many answers a
+   second (open loop).
 """
 
 import asyncio
@@ -76,10 +78,17 @@ def _children_cpu_s() -> float:
 
 
 async def wrk(
-    base: str, mode: str, args: list[str], seconds: float, load: list[int], until: asyncio.Event | None = None
+    base: str,
+    mode: str,
+    args: list[str],
+    seconds: float,
+    load: list[int],
+    until: asyncio.Event | None = None,
+    rate: float = 0,
 ) -> WrkRun:
-    """Run wrk with the exam script in ``mode`` (``args`` after ``--``) for ``seconds``, or until
-    ``until`` is set (wrk stops on SIGINT and reports), and read the line its done() prints."""
+    """Run wrk with the exam script in ``mode`` (``args`` after ``--``; ``rate`` requests a second,
+    0: as fast as answered) for ``seconds``, or until ``until`` is set (wrk stops on SIGINT and
+    reports), and read the line its done() prints."""
     connections, threads = load
     exe = shutil.which("wrk")
     if exe is None:
@@ -90,7 +99,7 @@ async def wrk(
         *["-s", str(SCRIPT), base, "--", *args, str(threads)],
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
-        env={**os.environ, "EXAM_WRK_MODE": mode},
+        env={**os.environ, "EXAM_WRK_MODE": mode, "EXAM_WRK_RATE": f"{rate:g}"},
     )
     if until is not None:
         await until.wait()
@@ -130,15 +139,19 @@ def items_updated(url: str) -> int:
 
 
 async def _submit_under_load(
-    base: str, answering: Path, submitting: Path, count: int, rate: float, load: list[int], batch: int
+    base: str, files: list[Path], count: int, rates: list[float], load: list[int], batch: int
 ) -> tuple[WrkRun, WrkRun]:
-    """wrk saving over ``answering`` until a second wrk, one connection an attempt, has handed in
-    every attempt of ``submitting`` at ``rate`` a second (open loop)."""
+    """wrk saving over ``files[0]`` at ``rates[0]`` requests a second (0: as fast as answered)
+    until a second wrk, one connection an attempt, has handed in every attempt of ``files[1]`` at
+    ``rates[1]`` a second (open loop)."""
+    answering, submitting = files
+    save_rate, rate = rates
     handed_in = asyncio.Event()
-    saves = asyncio.create_task(wrk(base, "save", [str(answering), str(batch)], 3600, load, handed_in))
+    save_args = [str(answering), str(batch)]
+    saves = asyncio.create_task(wrk(base, "save", save_args, 3600, load, handed_in, save_rate))
     try:
         await asyncio.sleep(2)  # the save load is running when the first candidate hands in
-        submits = await wrk(base, "submit", [str(submitting), f"{rate:g}"], 3600, [count, 1])
+        submits = await wrk(base, "submit", [str(submitting), str(batch)], 3600, [count, 1], rate=rate)
     finally:
         handed_in.set()  # the save load ends with the last submission (or a failure)
     return await saves, submits
@@ -170,6 +183,7 @@ def run(
     seconds: float,
     batch: int,
     submit_rate: float,
+    save_rate: float,
     connections: int,
     threads: int,
     workdir: Path,
@@ -212,7 +226,9 @@ def run(
     submitting = write_sittings(workdir / "submitting.txt", handing_in)
     updated, before = items_updated(url), cpu()
     under, submits = asyncio.run(
-        _submit_under_load(base, answering, submitting, len(handing_in), submit_rate, load, batch)
+        _submit_under_load(
+            base, [answering, submitting], len(handing_in), [save_rate / batch, submit_rate], load, batch
+        )
     )
     load_after = _load()
     time.sleep(STATS_FLUSH_S)
@@ -221,6 +237,7 @@ def run(
     print(
         f"submissions under the save load: wrk, {len(handing_in)} connections, one submission each, the"
         f" k-th at k / {submit_rate:g} s, while wrk saved over the other {half} attempts"
+        f" ({f'paced at {save_rate:g} answers/s' if save_rate else 'as fast as answered'})"
         " (started 2 s before, stopped after the last submission)"
     )
     print(f"  submit: {submits.line(200)}")
