@@ -44,7 +44,7 @@ def _partition(labels: dict[int, int]) -> set[frozenset[int]]:
 
 
 def _incremental(session: Session) -> dict[int, int]:
-    rows = session.execute(select(SeriesRecord.id, SeriesRecord.series_id)).tuples()
+    rows = session.execute(select(SeriesRecord.id, SeriesRecord.series_id))
     return {r: s for r, s in rows if s is not None}
 
 

@@ -118,7 +118,7 @@ def components_spark(links: Links, master: str = "local[2]") -> dict[int, int]:
 
 def apply(session: Session, labels: dict[int, int], now: datetime) -> int:
     """Write components as series, keeping ids where the members agree; returns the series count."""
-    old = dict(session.execute(select(SeriesRecord.id, SeriesRecord.series_id)).tuples().all())
+    old = dict(session.execute(select(SeriesRecord.id, SeriesRecord.series_id)).all())
     members: dict[int, list[int]] = {}
     for row_id, label in labels.items():
         members.setdefault(label, []).append(row_id)
@@ -138,7 +138,7 @@ def apply(session: Session, labels: dict[int, int], now: datetime) -> int:
     session.flush()
     target.update({label: s.id for label, s in fresh})
     series_of = {r: target[label] for r, label in labels.items()}
-    kinds = dict(session.execute(select(SeriesRecord.id, SeriesRecord.kind)).tuples().all())
+    kinds = dict(session.execute(select(SeriesRecord.id, SeriesRecord.kind)).all())
     changed = [{"id": r, "series_id": series_of.get(r)} for r, s in old.items() if series_of.get(r) != s]
     if changed:
         session.execute(update(SeriesRecord), changed)
@@ -162,9 +162,7 @@ def apply(session: Session, labels: dict[int, int], now: datetime) -> int:
             select(IdentifierLink.identifier_id, IdentifierLink.record_row_id).order_by(
                 IdentifierLink.record_row_id
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     hubs = set(session.scalars(select(SeriesIdentifier.id).where(SeriesIdentifier.hub.is_(True))))
     session.execute(

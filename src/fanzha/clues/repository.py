@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, case, func, select, text
+from sqlalchemy import Select, and_, case, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from fanzha.clues.models import (
@@ -98,10 +98,13 @@ def actions(session: Session, clue_id: int) -> Sequence[ClueAction]:
     ).all()
 
 
-def list_series(session: Session, principal: Principal, q: SeriesQuery, forms: set[str]) -> Sequence[Series]:
+def list_series(
+    session: Session, principal: Principal, q: SeriesQuery, forms: set[tuple[str, str]]
+) -> Sequence[Series]:
     stmt = readable_series(principal).where(Series.case_count >= q.min_cases)
-    if forms:
-        named = select(SeriesIdentifier.series_id).where(SeriesIdentifier.value.in_(forms))
+    if forms:  # by (kind, value), the unique key: by value alone PostgreSQL scans the whole table
+        keys = [and_(SeriesIdentifier.kind == k, SeriesIdentifier.value == v) for k, v in sorted(forms)]
+        named = select(SeriesIdentifier.series_id).where(or_(*keys))
         stmt = stmt.where(Series.id.in_(named))
     return session.scalars(stmt.order_by(Series.case_count.desc(), Series.id).limit(q.limit)).all()
 

@@ -100,10 +100,11 @@ def _shown(
     return lambda kind, value: value
 
 
-def _forms(text: str | None) -> set[str]:
+def _forms(text: str | None) -> set[tuple[str, str]]:
+    """(kind, normal form) for each kind the text can be read as: the index's key, both columns."""
     if not text or not text.strip():
         return set()
-    return {f for k in Kind if (f := normalise(k, text))}
+    return {(k.value, f) for k in Kind if (f := normalise(k, text))}
 
 
 def list_series(session: Session, principal: Principal, query: SeriesQuery) -> list[SeriesBrief]:

@@ -369,7 +369,7 @@ def tick(session: Session, now: datetime) -> TickResult:
             )
             .values(warned_at=now)
             .returning(FundRequest.id, FundRequest.node_path)
-        ).tuples()
+        )
     actor = "system:0:scheduler"
     for action, rows in (("funds.expired", expired), ("funds.expiry_warning", warned)):
         audit.record_placed(
