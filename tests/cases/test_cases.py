@@ -32,18 +32,59 @@ def test_registered_case_keeps_exact_amount_and_normal_identifiers(session: Sess
     assert entry.action == "case.register" and "victim_name" not in (entry.after or {})
 
 
-def test_detail_masks_victim_and_reveal_is_audited(login, session: Session, world: World) -> None:  # type: ignore[no-untyped-def]
+FULL_SUSPECTS = ("13900001111", "6222020000001234567")
+MASKED_SUSPECTS = [
+    {"kind": "phone", "value": "139****1111"},
+    {"kind": "bank_account", "value": "6222 **** **** 4567"},
+    {"kind": "url", "value": "http://pay.example.com/a"},
+]
+
+
+def test_detail_masks_victim_and_suspects_reveal_is_audited(login, session: Session, world: World) -> None:  # type: ignore[no-untyped-def]
     client = login("police_a")
-    created = client.post("/api/v1/cases", json=_body())
+    url = {"kind": "url", "value": "http://pay.example.com/a"}
+    idents = [*case_in().suspect_identifiers, url]
+    created = client.post("/api/v1/cases", json=_body(suspect_identifiers=idents))
     assert created.status_code == 201, created.text
     case_id = created.json()["id"]
     shown = client.get(f"/api/v1/cases/{case_id}").json()
     assert shown["victim_phone"] == "138****5678" and shown["victim_name"] == "王**"
     assert shown["loss_amount"] == "12345.67"
+    assert shown["suspect_identifiers"] == MASKED_SUSPECTS
+    listed = client.get("/api/v1/cases?identifier=13900001111")
+    moved = client.post(f"/api/v1/cases/{case_id}/status", json={"status": "solved"})
+    for response in (created, listed, moved):
+        assert not [v for v in FULL_SUSPECTS if v in response.text], response.url
+    assert listed.json()["total"] == 1
+
+    def reveals() -> int:
+        return session.query(AuditEntry).filter_by(action="pii.reveal", object_id=str(case_id)).count()
+
+    assert reveals() == 0
     revealed = client.get(f"/api/v1/cases/{case_id}?reveal=true").json()
     assert revealed["victim_id_number"] == "369901199001011234"
-    reveals = session.query(AuditEntry).filter_by(action="pii.reveal", object_id=str(case_id)).count()
-    assert reveals == 1
+    assert [i["value"] for i in revealed["suspect_identifiers"]] == [
+        *FULL_SUSPECTS,
+        "http://pay.example.com/a",
+    ]
+    assert reveals() == 1
+    stats = login("stats")  # reads cases, may not reveal
+    assert stats.get(f"/api/v1/cases/{case_id}").json()["suspect_identifiers"] == MASKED_SUSPECTS
+    assert stats.get(f"/api/v1/cases/{case_id}?reveal=true").status_code == 403
+    assert reveals() == 1
+
+
+def test_work_reads_suspect_identifiers_whole_within_scope(session: Session, world: World) -> None:
+    officer = world.principals["police_a"]
+    case = service.register_case(session, case_in(), officer)
+    whole = service.suspect_identifiers(session, case.id, officer)
+    assert [i.kind for i in whole] == ["phone", "bank_account"]
+    assert tuple(i.value for i in whole) == FULL_SUSPECTS
+    accounts = service.suspect_identifiers(session, case.id, officer, "bank_account")
+    assert [i.value for i in accounts] == [FULL_SUSPECTS[1]]
+    assert not session.query(AuditEntry).filter_by(action="pii.reveal").count()
+    with pytest.raises(NotFound):
+        service.suspect_identifiers(session, case.id, world.principals["police_b"])
 
 
 def test_case_outside_the_subtree_is_not_found(session: Session, world: World) -> None:

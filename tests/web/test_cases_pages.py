@@ -24,18 +24,25 @@ def test_station_sees_its_cases_masked_and_not_the_neighbours(
     assert mine.case_no in listing and other.case_no not in listing
     detail = client.get(f"/cases/{mine.id}", headers=HTML).text
     assert "13812345678" not in detail and "138****5678" in detail
+    assert "13900001111" not in detail and "139****1111" in detail
+    assert "6222020000001234567" not in detail and "6222 **** **** 4567" in detail
     assert client.get(f"/cases/{other.id}", headers=HTML).status_code == 404
 
 
-def test_revealing_the_victim_is_audited(client: TestClient, world: World, session: Session) -> None:
+def test_revealing_the_victim_and_suspects_is_audited_once(
+    client: TestClient, world: World, session: Session
+) -> None:
     case = cases.register_case(session, case_in(), world.principals["commander"])
     browser_login(client, "police_a")
     detail = client.get(f"/cases/{case.id}?reveal=true", headers=HTML).text
-    assert "13812345678" in detail
-    reveal = session.scalar(
+    assert all(v in detail for v in ("13812345678", "13900001111", "6222020000001234567"))
+    (reveal,) = session.scalars(
         select(AuditEntry).where(AuditEntry.action == "pii.reveal", AuditEntry.object_id == str(case.id))
     )
-    assert reveal is not None and "police_a" in reveal.actor
+    assert "police_a" in reveal.actor
+    browser_login(client, "stats")  # reads cases, may not reveal
+    assert "13900001111" not in client.get(f"/cases/{case.id}", headers=HTML).text
+    assert client.get(f"/cases/{case.id}?reveal=true", headers=HTML).status_code == 403
 
 
 def test_filters_narrow_the_list(client: TestClient, world: World, session: Session) -> None:

@@ -37,6 +37,15 @@ MASKERS: dict[PiiKind, Callable[[str | None], str | None]] = {
 }
 
 
+# Identifier kinds (clues' and cases' names for a suspect's trace) that are personal data.
+IDENTIFIER_PII: dict[str, PiiKind] = {
+    "phone": PiiKind.PHONE,
+    "bank_account": PiiKind.CARD,
+    "person": PiiKind.NAME,
+    "den": PiiKind.ADDRESS,
+}
+
+
 def masked(values: Mapping[str, tuple[PiiKind, str | None]]) -> dict[str, str | None]:
     return {field: MASKERS[kind](value) for field, (kind, value) in values.items()}
 

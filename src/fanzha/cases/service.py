@@ -9,7 +9,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from fanzha.audit import service as audit
-from fanzha.audit.pii import PiiKind, present
+from fanzha.audit.pii import IDENTIFIER_PII, PiiKind, present
 from fanzha.cases import repository as repo
 from fanzha.cases.identifiers import normalise
 from fanzha.cases.models import STATUS_MOVES, Case, CaseIdentifier, CaseStatus
@@ -206,17 +206,35 @@ def reputation_identifiers(session: Session) -> list[tuple[str, str, str]]:
     return [(kind, value, f"案件 {case_no}") for kind, value, case_no in repo.identifier_rows(session)]
 
 
-def _victim_fields(case: Case) -> dict[str, tuple[PiiKind, str | None]]:
+def suspect_identifiers(
+    session: Session, case_id: int, actor: Principal, kind: str | None = None
+) -> list[IdentifierOut]:
+    """The suspect identifiers of a case in the actor's subtree (else 404), whole in their normal
+    forms (of ``kind`` only, if given): for work — tracing money, a stop-payment form, joining to
+    series — never for display (``to_out`` shows them masked)."""
+    case = get_case(session, case_id, actor)
+    return [IdentifierOut(kind=i.kind, value=i.value) for i in case.identifiers if kind in (None, i.kind)]
+
+
+def _personal_fields(case: Case) -> dict[str, tuple[PiiKind, str | None]]:
+    """The victim's data and the suspects' phones and accounts: what ``to_out`` masks."""
+    suspects = {
+        f"suspect_identifiers#{n}": (pii, i.value)
+        for n, i in enumerate(case.identifiers)
+        if (pii := IDENTIFIER_PII.get(i.kind)) is not None
+    }
     return {
         "victim_name": (PiiKind.NAME, case.victim_name),
         "victim_phone": (PiiKind.PHONE, case.victim_phone),
         "victim_id_number": (PiiKind.ID_NUMBER, case.victim_id_number),
+        **suspects,
     }
 
 
 def to_out(session: Session, case: Case, actor: Principal, reveal: bool = False) -> CaseOut:
-    """The case as shown: victim data masked unless a permitted officer asked (then audited)."""
-    victim = present(session, actor, "case", case.id, _victim_fields(case), reveal, case.node_path)
+    """The case as shown: the victim's data and the suspects' phones and accounts masked unless a
+    permitted officer asked (then one audit entry for them all)."""
+    shown = present(session, actor, "case", case.id, _personal_fields(case), reveal, case.node_path)
     return CaseOut(
         id=case.id,
         case_no=case.case_no,
@@ -227,12 +245,15 @@ def to_out(session: Session, case: Case, actor: Principal, reveal: bool = False)
         fraud_type_label=FraudType(case.fraud_type).label,
         tags=list(case.tags or []),
         loss_amount=case.loss_amount,
-        victim_name=victim["victim_name"],
-        victim_phone=victim["victim_phone"],
-        victim_id_number=victim["victim_id_number"],
+        victim_name=shown["victim_name"],
+        victim_phone=shown["victim_phone"],
+        victim_id_number=shown["victim_id_number"],
         victim_age=case.victim_age,
         victim_group=case.victim_group,
-        suspect_identifiers=[IdentifierOut(kind=i.kind, value=i.value) for i in case.identifiers],
+        suspect_identifiers=[
+            IdentifierOut(kind=i.kind, value=shown.get(f"suspect_identifiers#{n}", i.value) or "")
+            for n, i in enumerate(case.identifiers)
+        ],
         summary=case.summary,
         status=case.status,
         status_label=CaseStatus(case.status).label,

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from fanzha.audit.pii import PiiKind, masked, present
+from fanzha.audit.pii import IDENTIFIER_PII, PiiKind, masked, present
 from fanzha.cases import service as cases
 from fanzha.cases.schemas import CaseForIndex
 from fanzha.clues import repository as repo
@@ -70,7 +70,7 @@ def _ref(i: SeriesIdentifier, shown: Shown) -> IdentifierRef:
 
 def _pii(kind: str) -> PiiKind | None:
     k = kind_of(kind)
-    return workflow.PII.get(k) if k else None
+    return IDENTIFIER_PII.get(k) if k else None
 
 
 def masked_value(kind: str, value: str) -> str:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from fanzha.audit import service as audit
-from fanzha.audit.pii import PiiKind, present
+from fanzha.audit.pii import IDENTIFIER_PII, present
 from fanzha.cases import service as cases
 from fanzha.clues import repository as repo
 from fanzha.clues.index import Indexable, index_record
@@ -35,12 +35,6 @@ MOVES: dict[tuple[ClueState, str], ClueState] = {
     (S.VERIFYING, "reroute"): S.VERIFYING,
 }
 MOVE_LABELS = {"judge": "研判", "result": "记录核查结果", "reopen": "重新核查", "reroute": "改派"}
-PII = {
-    Kind.PHONE: PiiKind.PHONE,
-    Kind.BANK_ACCOUNT: PiiKind.CARD,
-    Kind.PERSON: PiiKind.NAME,
-    Kind.DEN: PiiKind.ADDRESS,
-}
 
 
 def _next(clue: Clue, move: str) -> ClueState:
@@ -281,7 +275,7 @@ def to_out(
 ) -> ClueOut:
     """The clue as shown: a phone, card, name or address masked unless revealed (audited)."""
     kind = Kind(clue.kind)
-    pii = PII.get(kind)
+    pii = IDENTIFIER_PII.get(kind)
     value = (
         clue.value
         if pii is None

@@ -164,9 +164,9 @@ class CaseMoney:
 
 
 def case_money(session: Session, case_id: int, actor: Principal) -> CaseMoney:
-    out = cases.to_out(session, cases.get_case(session, case_id, actor), actor)
-    found = [i.value for i in out.suspect_identifiers if i.kind == "bank_account"]
-    return CaseMoney(found, out.loss_amount)
+    case = cases.get_case(session, case_id, actor)
+    found = [i.value for i in cases.suspect_identifiers(session, case_id, actor, "bank_account")]
+    return CaseMoney(found, case.loss_amount)
 
 
 def request_hold(session: Session, data: HoldIn, actor: Principal) -> FundRequest:

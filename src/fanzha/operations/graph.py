@@ -151,13 +151,14 @@ def package_graph(
         cases.to_out(session, cases.get_case(session, c, actor), actor)
         for c in _drawn_cases(series, case_ids)
     ]
-    named = [(i.kind, i.value) for case in shown for i in case.suspect_identifiers]
+    suspects = {case.id: cases.suspect_identifiers(session, case.id, actor) for case in shown}
+    named = [(i.kind, i.value) for idents in suspects.values() for i in idents]
     ids = clues.identifier_ids(session, [*named, *((k, v) for _, k, v in _item_values(package))])
     unknown: dict[tuple[str, str], str] = {}
     for case in shown:
         drawn.cases.append((case.id, case.case_no))
         b.node(f"case:{case.id}", case.case_no, "案件", 16)
-        for ident in case.suspect_identifiers:
+        for ident in suspects[case.id]:
             pair = (ident.kind, ident.value)
             key = f"id:{ids[pair]}" if pair in ids else unknown.setdefault(pair, f"id:new:{len(unknown)}")
             b.node(key, show(ident.kind, ident.value), "标识", 12)
