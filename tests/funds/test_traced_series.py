@@ -45,9 +45,14 @@ def test_traces_join_cases(login, session: Session, world: World, store: Transac
     for case_id, victim in ((first, "6222000000000001"), (apart, "6222000000000003")):
         body = {"account": victim, "since": SINCE, "case_id": case_id}
         assert police.post("/api/v1/funds/trace", json=body).status_code == 200
-    # The console's trace page, opened from the second case, feeds the index too.
+    # The console's trace page only reads; its 记入串并案 button records the second case's trace.
     query = {"case_id": second, "account": "6222000000000002", "since": "2026-11-01T08:00"}
-    assert police.get("/funds/trace", params=query).status_code == 200
+    page = police.get("/funds/trace", params=query)
+    assert page.status_code == 200 and 'action="/funds/trace/series"' in page.text
+    assert _series(session, world, first) != _series(session, world, second)
+    recorded = police.post("/funds/trace/series", data=query, follow_redirects=False)
+    assert recorded.status_code == 303
+    assert "2 个下游账户" in police.get(recorded.headers["location"]).text
 
     joined = _series(session, world, first)
     assert joined is not None and joined == _series(session, world, second)

@@ -7,6 +7,7 @@ officer needs to zoom, pan and hover for amounts; the graph series also accepts 
 """
 
 import json
+from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -177,7 +178,9 @@ def trace_page(
     hops: int = 4,
     hours: float = 72,
     min_amount: str = "100",
+    notice: str = "",
 ) -> Response:
+    """Reads only: recording the traced accounts for the case's series is the page's POST."""
     case = int(case_id) if case_id and case_id.strip().isdigit() else None
     store = TransactionStore()
     case_no, start, candidates = _candidates(session, case, actor) if case is not None else ("", "", [])
@@ -193,6 +196,7 @@ def trace_page(
     form["rule"] = rule
     form |= {"hops": hops, "hours": hours, "min_amount": min_amount}
     ctx: dict[str, Any] = {"form": form, "candidates": candidates, "error": "", "result": None}
+    ctx["notice"] = notice
     ctx["cases"] = case_choices(session, actor, case)
     status = 200
     if account and since:
@@ -202,8 +206,6 @@ def trace_page(
         except ValidationFailed as err:
             ctx["error"], status = err.message, err.status
         else:
-            if case is not None:
-                traced.feed_series(session, case, result, actor)
             ctx |= {
                 "result": result,
                 "ranked": _ranked(index, session, result),
@@ -242,21 +244,48 @@ def trace_export(
     return PlainTextResponse(body, media_type=media, headers=headers)
 
 
+@dataclass
+class TraceForm:
+    """The trace the page showed, sent back by its forms as hidden fields."""
+
+    case_id: Annotated[int, Form()]
+    account: Annotated[str, Form()]
+    since: Annotated[str, Form()]
+    rule: Annotated[str, Form()] = "fifo"
+    hops: Annotated[int, Form()] = 4
+    hours: Annotated[float, Form()] = 72
+    min_amount: Annotated[str, Form()] = "100"
+
+    def run(self) -> TraceResult:
+        index = index_for(TransactionStore())
+        return _run(index, self.account, self.since, self.rule, self.hops, self.hours, self.min_amount)
+
+    def page_query(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if k != "case_id"} | {"case_id": self.case_id}
+
+
+@router.post("/trace/series")
+def trace_series(session: DbSession, actor: Requester, form: Annotated[TraceForm, Depends()]) -> Response:
+    """The accounts the case's money reached, recorded in the series index (串并案) on request:
+    opening the page only reads, so a reload, a bookmark or a prefetch records nothing."""
+    result = form.run()
+    reached = traced.feed_series(session, form.case_id, result, actor)
+    notice = f"已将 {reached} 个下游账户记入本案的串并案索引"
+    if not reached:
+        notice = "本次追踪没有到达下游账户，未记入串并案"
+    return redirect("/funds/trace?" + urlencode(form.page_query() | {"notice": notice}))
+
+
 @router.post("/trace/requests")
 def trace_requests(
     session: DbSession,
     actor: Requester,
-    case_id: Annotated[int, Form()],
-    account: Annotated[str, Form()],
-    since: Annotated[str, Form()],
+    form: Annotated[TraceForm, Depends()],
     top: Annotated[int, Form(ge=1, le=50)] = 5,
-    rule: Annotated[str, Form()] = "fifo",
-    hops: Annotated[int, Form()] = 4,
-    hours: Annotated[float, Form()] = 72,
-    min_amount: Annotated[str, Form()] = "100",
 ) -> Response:
     """Stop-payments for the top accounts, each for the amount that can still be there."""
-    result = _run(index_for(TransactionStore()), account, since, rule, hops, hours, min_amount)
+    result = form.run()
+    case_id = form.case_id
     ranked = [(a.account, a.bank, cents_to_yuan(a.remaining)) for a in result.ranked()]
     made = service.requests_from_trace(session, ranked, case_id, top, actor)
     notice = f"已生成 {len(made.created)} 条紧急止付申请，待另一名民警审批"
