@@ -57,9 +57,12 @@ EXTRA = (
 N_FEATURES = N_HASH + len(EXTRA)
 
 
-_DIGITS = str.maketrans("123456789", "000000000")
+_DIGIT = re.compile("[1-9]")  # each digit as 0 (faster than str.translate on Chinese text)
 _PUNCTUATION = re.compile(r"[\W_]+")
-_WARNING_SENTENCE = re.compile(r"[^。！？!?\n]*(?:是诈骗|是骗子|是骗局|均为诈骗)[^。！？!?\n]*")
+_SCAM_WORDS = "是诈骗|是骗子|是骗局|均为诈骗"
+_WARNING_SENTENCE = re.compile(rf"[^。！？!?\n]*(?:{_SCAM_WORDS})[^。！？!?\n]*")
+# The sentence pattern tries every position; a text without the words cannot match it.
+_WARNING_WORD = re.compile(_SCAM_WORDS)
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ class Analysis:
         """The text the n-grams are read from: no sender tag, every digit as 0 and every run of
         punctuation or spaces as one space (amounts, dates, numbers and punctuation are the
         writer's habits, not the script's)."""
-        return _PUNCTUATION.sub(" ", without_sender(self.norm).translate(_DIGITS))
+        return _PUNCTUATION.sub(" ", _DIGIT.sub("0", without_sender(self.norm)))
 
     @cached_property
     def ngrams(self) -> list[str]:
@@ -103,7 +106,10 @@ def analyse(text: str, reputation: Reputation) -> Analysis:
     ]
     # A sentence that calls something a scam quotes the script, it does not ask for anything:
     # its elements are blanked (same length, so spans still hold).
-    found = elements.find(_WARNING_SENTENCE.sub(lambda m: " " * len(m.group()), norm.text))
+    body = norm.text
+    if _WARNING_WORD.search(body):
+        body = _WARNING_SENTENCE.sub(lambda m: " " * len(m.group()), body)
+    found = elements.find(body)
     entities = []
     for e in extract(norm.text, reputation.official_domains):
         start, end = norm.span(e.start, e.end)
@@ -237,10 +243,12 @@ def matrix(analyses: Sequence[Analysis], reputation: Reputation) -> "sparse.csr_
 
 def gram_contributions(a: Analysis, weights: np.ndarray, above: float) -> list[tuple[str, float]]:
     """Each distinct n-gram of two or more characters in the message whose weight in the given
-    coefficient vector is above ``above``, heaviest first."""
-    columns = {g: c for g, c in zip(a.ngrams, a.columns, strict=True) if len(g) >= 2 and len(g.strip()) >= 2}
-    if not columns:
-        return []
-    grams = list(columns)
-    w = weights[np.fromiter(columns.values(), dtype=np.int64, count=len(columns))]
-    return [(grams[i], float(w[i])) for i in np.argsort(-w, kind="stable") if w[i] > above]
+    coefficient vector is above ``above``, heaviest first (ties in the order they occur)."""
+    w = weights.take(a.columns)
+    ngrams = a.ngrams
+    found: dict[str, float] = {}
+    for i in np.flatnonzero(w > above).tolist():  # few n-grams weigh that much: test those only
+        gram = ngrams[i]
+        if gram not in found and len(gram) >= 2 and len(gram.strip()) >= 2:
+            found[gram] = float(w[i])
+    return sorted(found.items(), key=lambda item: -item[1])

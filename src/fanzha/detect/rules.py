@@ -3,9 +3,10 @@ features. Each rule is a named pattern; the model learns how much each one weigh
 and a rule that fired becomes a reason the officer can read."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fanzha.core.vocab import TechniqueTag as G
+from fanzha.detect.starts import first_chars
 
 
 @dataclass(frozen=True)
@@ -14,9 +15,16 @@ class Rule:
     label: str
     pattern: re.Pattern[str]
     tag: G | None = None
+    # The characters every match starts with (None: unbounded); ``fire`` skips the search
+    # when the text has none of them.
+    starts: frozenset[str] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "starts", first_chars(self.pattern))
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_ASCII_UPPER = re.compile("[A-Z]")
 _UPPER_OUTSIDE_ESCAPES = re.compile(r"\\.|\(\?P|[A-Z]")
 
 
@@ -201,9 +209,13 @@ class Hit:
 
 def fire(text: str, rules: tuple[Rule, ...] = RULES) -> list[Hit]:
     """Each rule that matches, at its first match."""
-    text = text.translate(_ASCII_LOWER)
+    if _ASCII_UPPER.search(text):  # translating Chinese text is slow; most has no capitals
+        text = text.translate(_ASCII_LOWER)
+    chars = set(text)
     hits = []
     for rule in rules:
+        if rule.starts is not None and rule.starts.isdisjoint(chars):
+            continue  # no character a match could start with: most rules, most messages
         m = rule.pattern.search(text)
         if m:
             hits.append(Hit(rule, m.start(), m.end()))
