@@ -7,12 +7,28 @@ import os
 from pathlib import Path
 
 from fanzha.core.vocab import FraudType
-from fanzha.detect.corpus import Example
+from fanzha.detect.corpus import Example, project_corpus
 
 # Beside the repository; FANZHA_DATASETS points elsewhere (a worktree that is not beside shared/).
 SHARED = Path(
     os.environ.get("FANZHA_DATASETS") or Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
 )
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def shipped_recipe() -> tuple[list[Example], str]:
+    """The shipped model's training data and its description: the project's own written corpus
+    (corpus/*.jsonl, never corpus/heldout) plus, when the shared data sets are present, the
+    TeleAntiFraud dialogues (Apache-2.0, attributed in NOTICE), all at weight 1."""
+    examples = project_corpus(ROOT / "corpus")
+    about = f"project corpus ({len(examples)} texts)"
+    if SHARED.is_dir():
+        taf = teleantifraud()
+        examples += taf
+        about += f" + TeleAntiFraud dialogues ({len(taf)}, Apache-2.0)"
+    return examples, about
+
 
 # TeleAntiFraud scene labels → our codes, only where the mapping is unambiguous.
 TAF_TYPES = {

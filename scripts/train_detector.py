@@ -11,29 +11,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from detect_sources import SHARED, teleantifraud
+from detect_sources import ROOT, shipped_recipe
 
-from fanzha.detect.corpus import project_corpus
+from fanzha.detect.corpus import REGISTERS
 from fanzha.detect.training import fit
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
     started = time.perf_counter()
-    examples = project_corpus(ROOT / "corpus")
-    weights = [1.0] * len(examples)
-    about = f"project corpus ({len(examples)} texts)"
-    if SHARED.is_dir():
-        taf = teleantifraud()
-        examples += taf
-        weights += [0.3] * len(taf)
-        about += f" + TeleAntiFraud dialogues ({len(taf)}, Apache-2.0)"
+    examples, about = shipped_recipe()
     model = fit(examples, about)
     out = ROOT / "src" / "fanzha" / "detect" / "data" / "model.npz"
     model.save(out)
     print(
-        f"trained on {about}; threshold logit {model.threshold_logit:.3f}; "
+        f"trained on {about}; threshold logit {model.threshold_logit:.3f}, per register "
+        + ", ".join(f"{r} {t:.3f}" for r, t in zip(REGISTERS, model.register_thresholds, strict=True))
+        + "; "
         f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f}s"
     )
 

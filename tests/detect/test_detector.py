@@ -1,7 +1,14 @@
 """The shipped detector on the cases people rely on, and the Python interface."""
 
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
 from fanzha.core.vocab import FraudType
 from fanzha.detect import Detector
+from fanzha.detect.corpus import REGISTERS
 from fanzha.detect.model import LinearModel
 
 NOTICE = "【工商银行】您尾号6688的信用卡本期账单已出，应还款3,560.00元，到期还款日11月25日。详询95588"
@@ -87,3 +94,43 @@ def test_evidence_phrases_are_words_not_punctuation_or_function_words() -> None:
         for phrase in phrases:
             assert phrase[0].isalnum() and phrase[-1].isalnum(), phrase
             assert phrase not in {"我们", "您的", "我们的"}, phrase
+
+
+def test_each_register_is_judged_by_its_own_threshold() -> None:
+    """The same text in two registers: the risks differ by exactly the two thresholds."""
+    detector = Detector.default()
+    model = detector.model
+    text = "您好，这里是市公安局，您的银行卡涉嫌洗钱，请将资金转入安全账户配合调查。"
+    risks = {r: detector.classify([text], [r])[0].risk for r in REGISTERS}
+    logit = {r: math.log(p / (1 - p)) for r, p in risks.items()}
+    assert len(set(model.register_thresholds)) > 1  # the shipped model has registers of its own
+    for a in REGISTERS:
+        for b in REGISTERS:
+            assert logit[a] - logit[b] == pytest.approx(model.threshold(b) - model.threshold(a), abs=1e-6)
+    batch = detector.classify([text] * 10, ["sms"] * 10)  # the batch path uses the same threshold
+    assert batch[0].risk == pytest.approx(risks["sms"], abs=1e-6)
+
+
+def test_the_register_is_inferred_when_not_given() -> None:
+    verdicts = Detector.default().classify(
+        [
+            "【招商银行】您尾号1234的信用卡本期账单已出，应还款2,000.00元。",
+            "报警人张某称其于3月2日被骗，共计损失5万元。",
+        ]
+    )
+    assert [(v.register, v.register_inferred) for v in verdicts] == [("sms", True), ("report", True)]
+
+
+def test_a_model_saved_before_registers_loads_with_one_threshold(tmp_path: Path) -> None:
+    path = tmp_path / "old.npz"
+    Detector.default().model.save(path)
+    with np.load(path) as z:
+        old = {k: z[k] for k in z.files if not k.startswith("register")}
+    np.savez_compressed(path, **old)  # type: ignore[arg-type]
+    model = LinearModel.load(path)
+    assert not model.knows_registers
+    assert {model.threshold(r) for r in REGISTERS} == {model.threshold_logit}
+    verdict = Detector(model).classify([NOTICE])[0]
+    assert verdict.register is None and not verdict.register_inferred
+    with pytest.raises(ValueError):
+        Detector(model).classify([NOTICE], ["fax"])

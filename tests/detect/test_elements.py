@@ -77,6 +77,19 @@ def test_sender_tags_do_not_clear_a_fraud(text: str, tag: str) -> None:
 
 
 @settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(FRAUD + OFF_TOPIC),
+    st.sampled_from(["【工商银行】", "【京东】", "【中国移动】", "【95588】", "【公安】"]),
+)
+def test_a_sender_tag_does_not_move_the_inferred_register(text: str, tag: str) -> None:
+    """Each register has its own threshold: were a tag to move a message to a stricter one, the
+    tag would lower its risk."""
+    body = re.sub(r"^【[^】]+】", "", text)
+    bare, tagged = Detector.default().classify([body, tag + body])
+    assert bare.register_inferred and tagged.register == bare.register
+
+
+@settings(max_examples=40, deadline=None)
 @given(st.sampled_from(FRAUD))
 def test_claiming_to_be_the_police_never_lowers_the_risk(text: str) -> None:
     _, before = _classify(text)

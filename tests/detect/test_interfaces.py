@@ -8,7 +8,9 @@ from typer.testing import CliRunner
 
 from fanzha.cli import app as cli
 from fanzha.core.ratelimit import TokenBucket
-from fanzha.detect import service
+from fanzha.detect import Detector, service
+from fanzha.detect.corpus import REGISTERS
+from fanzha.detect.model import LinearModel
 from tests.factories import World
 
 FRAUD = "您好，这里是市公安局，您的银行卡涉嫌洗钱，请将资金转入安全账户配合调查。"
@@ -39,7 +41,16 @@ def test_screen_keeps_order_and_reports_bad_rows(tmp_path: Path) -> None:
     assert rows[0]["is_fraud"] is True and rows[0]["fraud_type"] == "impersonate_authority"
     assert "JSON" in rows[1]["error"] and "text" in rows[2]["error"]
     assert rows[3]["is_fraud"] is False and rows[3]["fraud_type"] is None
-    assert set(rows[0]) == {"id", "is_fraud", "risk", "fraud_type", "tags", "reasons"}
+    assert set(rows[0]) == {
+        "id",
+        "is_fraud",
+        "risk",
+        "fraud_type",
+        "tags",
+        "reasons",
+        "register",
+        "register_inferred",
+    }
 
 
 def test_screen_with_workers_matches_single_process(tmp_path: Path) -> None:
@@ -104,3 +115,65 @@ def test_http_is_rate_limited_per_client(client: TestClient, world: World, monke
     assert client.post("/api/v1/detect", json={"texts": [NORMAL] * 3}, headers=auth).status_code == 200
     r = client.post("/api/v1/detect", json={"texts": [NORMAL]}, headers=auth)
     assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
+
+
+def test_http_caller_may_say_the_register(client: TestClient, world: World) -> None:
+    auth = {"Authorization": f"Bearer {world.keys['screening']}"}
+    said = client.post("/api/v1/detect", json={"texts": [FRAUD], "register": "sms"}, headers=auth)
+    assert said.status_code == 200, said.text
+    assert said.json()[0]["register"] == "sms" and said.json()[0]["register_inferred"] is False
+    guessed = client.post("/api/v1/detect", json={"texts": [NORMAL]}, headers=auth).json()[0]
+    assert guessed["register"] in REGISTERS and guessed["register_inferred"] is True
+    wrong = client.post("/api/v1/detect", json={"texts": [NORMAL], "register": "fax"}, headers=auth)
+    assert wrong.status_code == 422 and "register" in wrong.text
+
+
+def test_check_takes_a_register_and_shows_the_one_used() -> None:
+    result = CliRunner().invoke(cli, ["check", FRAUD, "--register", "call"])
+    assert result.exit_code == 0, result.output
+    assert "按通话判断" in result.output and "自动推断" not in result.output
+    assert "自动推断" in CliRunner().invoke(cli, ["check", NORMAL]).output
+    bad = CliRunner().invoke(cli, ["check", NORMAL, "--register", "fax"])
+    assert bad.exit_code == 2 and "未知的文体 fax" in bad.output
+
+
+def test_screen_rows_may_say_their_register(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    rows = [
+        {"text": FRAUD, "kind": "sms"},
+        {"text": FRAUD, "register": "report"},
+        {"text": NORMAL, "kind": "fax"},
+    ]
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert CliRunner().invoke(cli, ["screen", str(source), "-o", str(out), "--workers", "1"]).exit_code == 0
+    got = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(g.get("register"), g.get("register_inferred")) for g in got[:2]] == [
+        ("sms", False),
+        ("report", False),
+    ]
+    assert "未知的文体 fax" in got[2]["error"]
+
+
+def test_training_with_registers_gives_each_its_threshold_and_eval_shows_it(tmp_path: Path) -> None:
+    rows = [
+        {"text": f"{FRAUD}{i}", "label": "fraud", "fraud_type": "impersonate_authority", "kind": "sms"}
+        for i in range(60)
+    ]
+    rows += [{"text": f"{NORMAL}{i}", "label": "normal", "kind": "chat"} for i in range(60)]
+    data = tmp_path / "mine.jsonl"
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    path = tmp_path / "m.npz"
+    assert CliRunner().invoke(cli, ["detect", "train", "--data", str(data), "-o", str(path)]).exit_code == 0
+    model = LinearModel.load(path)
+    assert model.knows_registers
+    # Too few genuine validation texts in either register for a threshold of its own: the global one.
+    assert list(model.register_thresholds) == [model.threshold_logit] * len(REGISTERS)
+    assert Detector.from_file(path).classify([f"{NORMAL}x"])[0].register == "chat"
+    result = CliRunner().invoke(cli, ["detect", "eval", "--data", str(data), "--model", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "判定所用文体" in result.output and "数据标注" in result.output
+    inferred = CliRunner().invoke(
+        cli, ["detect", "eval", "--data", str(data), "--model", str(path), "--infer-register"]
+    )
+    assert inferred.exit_code == 0 and "模型推断" in inferred.output

@@ -25,6 +25,13 @@ def test_a_bank_notice_passes(client: TestClient) -> None:
     assert "疑似诈骗" not in r.text
 
 
+def test_the_verdict_says_which_register_judged_the_text(client: TestClient) -> None:
+    r = client.post("/check", data={"kind": "text", "text": BANK})
+    assert "按短信的写法判断（自动识别）" in r.text
+    r = client.post("/check", data={"kind": "phone", "text": "13800138000"})
+    assert "的写法判断" not in r.text
+
+
 def test_checking_stores_nothing(client: TestClient, session: Session) -> None:
     before = session.scalar(select(func.count()).select_from(AuditEntry))
     client.post("/check", data={"kind": "text", "text": FRAUD})

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from fanzha.core.console import console, err_console
 from fanzha.core.vocab import TechniqueTag
+from fanzha.detect.corpus import REGISTER_LABELS, REGISTERS, parse_register
 from fanzha.detect.detector import Detector, Verdict
 
 ModelOpt = Annotated[Path | None, typer.Option("--model", help="模型文件（默认使用内置模型）")]
@@ -31,6 +32,9 @@ def render(text: str, verdict: Verdict) -> None:
     else:
         console.print(f"[bold green]✓ 未发现诈骗特征[/]  风险：{verdict.risk:.0%}")
     console.print(marked)
+    if verdict.register:
+        how = "（自动推断）" if verdict.register_inferred else ""
+        console.print(f"按{REGISTER_LABELS[verdict.register]}判断{how}")
     if verdict.tags:
         console.print("手法：" + "、".join(TechniqueTag(t).label for t in verdict.tags))
     for r in verdict.reasons:
@@ -41,7 +45,16 @@ def render(text: str, verdict: Verdict) -> None:
 def check(
     text: Annotated[str, typer.Argument(help="要检查的短信、聊天记录或通话内容")],
     model: ModelOpt = None,
+    register: Annotated[
+        str | None,
+        typer.Option("--register", help=f"文体：{'/'.join(REGISTERS)}（不给则自动推断）"),
+    ] = None,
 ) -> None:
     """检查一条消息是否为诈骗，并说明理由。"""
+    try:
+        known = parse_register(register)
+    except ValueError as exc:
+        err_console.print(f"[bold red]错误：[/]--register {exc}")
+        raise typer.Exit(2) from exc
     detector = detector_for(model)
-    render(text, detector.classify([text])[0])
+    render(text, detector.classify([text], [known])[0])

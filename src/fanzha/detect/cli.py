@@ -16,8 +16,9 @@ from fanzha.core.errors import ValidationFailed
 from fanzha.detect import appeals
 from fanzha.detect.checkcli import ModelOpt, detector_for
 from fanzha.detect.corpus import load
+from fanzha.detect.detector import Detector
 from fanzha.detect.screening import screen as run_screen
-from fanzha.detect.training import evaluate, evaluate_by_register, fit
+from fanzha.detect.training import Report, evaluate, evaluate_by_register, fit
 
 app = typer.Typer(help="诈骗识别模型：训练与评估")
 
@@ -94,6 +95,9 @@ def appeals_export(
 def eval_cmd(
     data: Annotated[Path, typer.Option("--data", help="带标签的 CSV/JSONL，或含这些文件的目录")],
     model: ModelOpt = None,
+    infer_register: Annotated[
+        bool, typer.Option("--infer-register", help="不使用数据标注的文体，由模型推断（调用方不知道文体时）")
+    ] = False,
 ) -> None:
     """评估模型：二分类指标、各文体与各类型指标、混淆表（只输出汇总数字，不输出单条结果）。"""
     try:
@@ -101,14 +105,24 @@ def eval_cmd(
     except ValidationFailed as err:
         raise fail(err) from err
     detector = detector_for(model)
-    r = evaluate(detector, examples)
+    r = evaluate(detector, examples, infer_registers=infer_register)
     console.print(
         f"样本 {len(examples)} 条：precision {r.precision:.3f}  recall {r.recall:.3f}  "
         f"FPR {r.fpr:.3f}  F1 {r.f1:.3f}  (TP {r.tp} FP {r.fp} TN {r.tn} FN {r.fn})"
     )
     if any(e.register for e in examples):
-        registers = Table("文体", "诈骗", "正常", "recall", "FPR", "类型 macro-F1", title="各文体")
-        for name, rr in evaluate_by_register(detector, examples).items():
+        source = "模型推断" if infer_register else "数据标注"
+        registers = Table(
+            "文体",
+            "诈骗",
+            "正常",
+            "recall",
+            "FPR",
+            "类型 macro-F1",
+            "判定所用文体",
+            title=f"各文体（文体：{source}）",
+        )
+        for name, rr in evaluate_by_register(detector, examples, infer_register).items():
             registers.add_row(
                 name,
                 str(rr.tp + rr.fn),
@@ -116,6 +130,7 @@ def eval_cmd(
                 f"{rr.recall:.3f}" if rr.tp + rr.fn else "—",
                 f"{rr.fpr:.3f}" if rr.fp + rr.tn else "—",
                 f"{rr.macro_f1():.3f}" if rr.per_type() else "—",
+                _registers_used(rr, detector),
             )
         console.print(registers)
     per_type = r.per_type()
@@ -138,3 +153,12 @@ def eval_cmd(
         if any(r.confusion[(t, p)] for p in codes):
             confusion.add_row(f"{number[t]} {t}", *[str(r.confusion[(t, p)] or "") for p in codes])
     console.print(confusion)
+
+
+def _registers_used(report: Report, detector: Detector) -> str:
+    """ "sms 118, chat 2 (阈值 -0.41 / 1.55)": the registers the texts were judged in, and each one's
+    decision threshold (a logit; the global one for a register with too little validation data)."""
+    used = report.registers.most_common()
+    names = ", ".join(f"{r or '未知'} {n}" for r, n in used)
+    cuts = " / ".join(f"{detector.model.threshold(r):.2f}" for r, _ in used)
+    return f"{names}（阈值 {cuts}）"

@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -11,6 +11,7 @@ import numpy as np
 
 from fanzha.core.vocab import FraudType, TechniqueTag
 from fanzha.detect import elements, features
+from fanzha.detect.corpus import REGISTERS, parse_register
 from fanzha.detect.entities import BANK_BRANDS, MEETING_APPS, Entity, url_host
 from fanzha.detect.model import TYPES, LinearModel
 from fanzha.detect.reputation import Reputation, official
@@ -55,6 +56,10 @@ class Verdict:
     tags: list[str]
     reasons: list[Reason]
     entities: list[Entity] = field(default_factory=list)
+    # The register whose threshold judged the message (sms, social, chat, call, report): the
+    # caller's, or the register head's guess (``register_inferred``); None for a model without one.
+    register: str | None = None
+    register_inferred: bool = False
 
     def as_dict(self, id: object = None) -> dict[str, Any]:
         return {
@@ -64,6 +69,8 @@ class Verdict:
             "fraud_type": self.fraud_type.value if self.fraud_type else None,
             "tags": self.tags,
             "reasons": [r.as_dict() for r in self.reasons],
+            "register": self.register,
+            "register_inferred": self.register_inferred,
         }
 
 
@@ -154,20 +161,40 @@ class Detector:
     def with_whitelist(self, items: Iterable[tuple[str, str]]) -> "Detector":
         return Detector(self.model, self.reputation.with_whitelist(items))
 
-    def classify(self, texts: Sequence[str]) -> list[Verdict]:
+    def classify(self, texts: Sequence[str], registers: Sequence[str | None] | None = None) -> list[Verdict]:
+        """One verdict per text. ``registers`` says, per text, how it was written where the caller
+        knows (an operator's SMS feed: "sms"; None: let the register head infer it); each register
+        has its own decision threshold. Raises ValueError for a register that does not exist."""
+        given = [parse_register(r) for r in registers] if registers is not None else [None] * len(texts)
+        if len(given) != len(texts):
+            raise ValueError("one register (or None) per text")
         analyses = [features.analyse(t, self.reputation) for t in texts]
         if not analyses:
             return []
+        infer = self.model.knows_registers and None in given
         if len(analyses) <= _ROW_PATH_MAX:
-            scored = [self.model.score_row(*features.row(a, self.reputation)) for a in analyses]
-            return [
-                self._verdict(a, logit - self.model.threshold_logit, types)
-                for a, (logit, types) in zip(analyses, scored, strict=True)
+            rows = [features.row(a, self.reputation) for a in analyses]
+            scored = [self.model.score_row(*r) for r in rows]
+            guessed = [
+                self.model.register_row(*r) if infer and g is None else None
+                for r, g in zip(rows, given, strict=True)
             ]
-        x = features.matrix(analyses, self.reputation)
-        logits = self.model.fraud_logits(x) - self.model.threshold_logit
-        type_scores = self.model.type_scores(x)
-        return [self._verdict(a, float(logits[i]), type_scores[i]) for i, a in enumerate(analyses)]
+            logits = np.array([logit for logit, _ in scored])
+            type_scores = np.array([types for _, types in scored])
+        else:
+            x = features.matrix(analyses, self.reputation)
+            logits = self.model.fraud_logits(x)
+            type_scores = self.model.type_scores(x)
+            guessed = list(self.model.register_scores(x)) if infer else [None] * len(analyses)
+        verdicts = []
+        for i, a in enumerate(analyses):
+            scores = guessed[i]
+            register = given[i] or (REGISTERS[int(np.argmax(scores))] if scores is not None else None)
+            verdict = self._verdict(a, float(logits[i]) - self.model.threshold(register), type_scores[i])
+            verdicts.append(
+                replace(verdict, register=register, register_inferred=not given[i] and bool(register))
+            )
+        return verdicts
 
     def _reputation(self, a: features.Analysis) -> tuple[float, list[Reason]]:
         boost, reasons = 0.0, []

@@ -155,6 +155,19 @@ NONNEGATIVE = np.array(
         if name.startswith(("element:", "pair:", "rule:")) and "ctx." not in name
     ]
 )
+# Columns the register head reads: the n-grams, the rules and the length flags, none of which
+# reads the 【sender】 tag — a tag typed in front of a message cannot change its register (nor so
+# the threshold it is held to), so it still can only raise the risk.
+REGISTER_COLUMNS = np.array(
+    [
+        *range(N_HASH),
+        *(
+            i
+            for name, i in _OFFSET.items()
+            if name.startswith("rule:") or name in ("entity:short", "entity:long")
+        ),
+    ]
+)
 # Under the same L2 penalty a feature with larger values needs a smaller weight, so these two
 # scales set how much of the decision the named features carry against the writer's n-grams
 # (named features at 1.0 instead of 0.5 gave higher recall and type F1 across sources; n-grams

@@ -9,6 +9,7 @@ from fanzha.accounts.deps import DbSession, requires
 from fanzha.core.inputs import Input
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
+from fanzha.detect.corpus import Register
 from fanzha.detect.service import classify_for
 
 router = APIRouter(prefix="/detect", tags=["detect"])
@@ -24,6 +25,15 @@ class DetectIn(Input):
             description="要研判的短信、聊天记录或通话内容，每条一项（最多 1000 条）",
         ),
     ]
+    # "register" is the name on the wire; as an attribute it would shadow ABCMeta.register.
+    text_register: Annotated[
+        Register | None,
+        Field(
+            alias="register",
+            description="这批文本的文体（运营商短信 sms、社交平台帖子 social、聊天 chat、通话 call、"
+            "案情或报警记录 report）；不给则逐条自动推断。各文体有各自的判定阈值",
+        ),
+    ] = None
 
 
 class ReasonOut(BaseModel):
@@ -40,9 +50,11 @@ class VerdictOut(BaseModel):
     fraud_type: str | None
     tags: list[str]
     reasons: list[ReasonOut]
+    text_register: str | None = Field(alias="register", description="判定所用的文体")
+    register_inferred: bool = Field(description="文体是否由模型推断（调用方未给出）")
 
 
 @router.post("", response_model=list[VerdictOut], summary="批量识别诈骗文本（不保存文本）")
 def detect(data: DetectIn, session: DbSession, caller: Caller) -> list[VerdictOut]:
-    verdicts = classify_for(session, caller.actor, data.texts)
+    verdicts = classify_for(session, caller.actor, data.texts, register=data.text_register)
     return [VerdictOut.model_validate(v.as_dict()) for v in verdicts]

@@ -1,4 +1,6 @@
 """Batch screening: CSV or JSONL in, JSONL out, one verdict per input row in input order.
+A row may say its register (``kind`` or ``register``: sms, social, chat, call, report), which
+sets the threshold it is judged by; otherwise the detector infers it.
 
 Rows are read lazily and processed in chunks, so memory stays constant however large the
 file; chunks go to worker processes and come back in order (``imap``). A row that cannot be
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from fanzha.detect.corpus import parse_register
 from fanzha.detect.detector import Detector
 
 CHUNK = 2000
@@ -24,6 +27,15 @@ class Row:
     id: object
     text: str | None
     error: str | None = None
+    register: str | None = None  # how the text was written, when the input says (kind/register)
+
+
+def _row(line: int, id: object, text: str, fields: dict[str, Any]) -> Row:
+    """A row with text; its register from a ``kind`` or ``register`` field, if there is one."""
+    try:
+        return Row(line, id, text, register=parse_register(fields.get("kind") or fields.get("register")))
+    except ValueError as exc:
+        return Row(line, id, None, f"kind：{exc}")
 
 
 def read_rows(path: Path) -> Iterator[Row]:
@@ -37,7 +49,7 @@ def read_rows(path: Path) -> Iterator[Row]:
                 if None in row or text is None:
                     yield Row(n, row.get("id"), None, "列数与表头不一致")
                 else:
-                    yield Row(n, row.get("id") or n - 1, text)
+                    yield _row(n, row.get("id") or n - 1, text, row)
         return
     with path.open(encoding="utf-8", errors="replace") as f:
         for n, line in enumerate(f, start=1):
@@ -56,7 +68,7 @@ def parse_jsonl_line(n: int, line: str) -> Row | None:
         return Row(n, None, None, f"不是有效的 JSON（第 {exc.colno} 个字符附近）")
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         return Row(n, obj.get("id") if isinstance(obj, dict) else None, None, "缺少文本字段 text")
-    return Row(n, obj.get("id", n), obj["text"])
+    return _row(n, obj.get("id", n), obj["text"], obj)
 
 
 def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
@@ -82,7 +94,7 @@ def screen_chunk(chunk: list[Row], detector: Detector | None = None) -> list[dic
     det = detector or _worker_detector
     assert det is not None
     good = [r for r in chunk if r.text is not None]
-    verdicts = iter(det.classify([r.text or "" for r in good]))
+    verdicts = iter(det.classify([r.text or "" for r in good], [r.register for r in good]))
     out = []
     for r in chunk:
         if r.text is None:

@@ -58,13 +58,19 @@ def detector_for(session: Session) -> Detector:
 
 
 def classify_for(
-    session: Session, client: str, texts: list[str], bucket: TokenBucket = BUCKET
+    session: Session,
+    client: str,
+    texts: list[str],
+    bucket: TokenBucket = BUCKET,
+    *,
+    register: str | None = None,
 ) -> list[Verdict]:
-    """Classify without storing anything; the client pays one token per text."""
+    """Classify without storing anything, in ``register`` when the client knows it (else each
+    text's is inferred); the client pays one token per text."""
     wait = bucket.take(client, cost=float(len(texts)))
     if wait > 0:
         raise TooManyRequests(f"查询过于频繁，请 {int(wait) + 1} 秒后再试", int(wait) + 1)
-    return detector_for(session).classify(texts)
+    return detector_for(session).classify(texts, [register] * len(texts))
 
 
 def official_owners(session: Session, values: Iterable[str]) -> dict[str, str]:

@@ -15,6 +15,7 @@ from fanzha.core.errors import TooManyRequests, ValidationFailed
 from fanzha.core.principal import Principal
 from fanzha.core.ratelimit import TokenBucket
 from fanzha.detect import appeals
+from fanzha.detect.corpus import REGISTER_LABELS
 from fanzha.detect.detector import Verdict
 from fanzha.detect.service import classify_for
 from fanzha.web.render import page
@@ -51,9 +52,14 @@ class Plain:
     verdict: str  # fraud | not_fraud (what the feedback form records)
     fraud_type: str | None
     signals: list[str]  # names of the rules that fired, sent with an appeal
+    register_line: str | None = None  # which register's threshold judged the text
 
 
 def plain_words(verdict: Verdict, kind: str) -> Plain:
+    register_line = None
+    if kind == "text" and verdict.register:
+        how = "（自动识别）" if verdict.register_inferred else ""
+        register_line = f"按{REGISTER_LABELS[verdict.register]}的写法判断{how}"
     signals = [r.text for r in verdict.reasons if r.kind in ("rule", "element")]
     reasons = [
         f"{'⚠' if r.raises_risk else '✓'} {r.text}：“{r.evidence}”"
@@ -74,12 +80,13 @@ def plain_words(verdict: Verdict, kind: str) -> Plain:
             "fraud",
             verdict.fraud_type.value if verdict.fraud_type else None,
             signals,
+            register_line,
         )
     headline = "未发现明显的诈骗特征" if kind == "text" else f"暂未发现该{KIND_LABELS[kind]}的涉诈记录"
     caveat = [
         "这不代表一定安全：凡是让您转账、说验证码、下载软件或共享屏幕的，一律先挂断，再拨打 96110 核实。"
     ]
-    return Plain("safe", headline, None, reasons, caveat, "not_fraud", None, signals)
+    return Plain("safe", headline, None, reasons, caveat, "not_fraud", None, signals, register_line)
 
 
 def _check_page(
