@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sklearn.utils import murmurhash3_32 as sklearn_murmurhash3_32
 
 from fanzha.detect import Detector, features
-from fanzha.detect.hashing import Hashing, murmurhash3_32
+from fanzha.detect.hashing import Hashing, key_gram, murmurhash3_32
 
 SETTINGS = [
     features.HASHING,  # the detector's own
@@ -76,3 +76,18 @@ def test_one_message_scores_as_in_a_batch(text: str) -> None:
     x = features.matrix([a], reputation)
     assert logit == pytest.approx(float(detector.model.fraud_logits(x)[0]), abs=1e-9)
     np.testing.assert_allclose(types, detector.model.type_scores(x)[0], atol=1e-9)
+
+
+@pytest.mark.parametrize("hashing", [h for h in SETTINGS if h.ngram_range[1] <= 3], ids=str)
+@settings(max_examples=100, deadline=None)
+@given(st.lists(TEXTS, max_size=6))
+def test_batch_keys_are_the_grams_of_each_text_in_order(hashing: Hashing, texts: list[str]) -> None:
+    """Batches read n-grams as integer keys in numpy; each key stands for the same n-gram, at
+    the same place, as the one-message reading."""
+    prepared = [hashing.prepared(t) for t in texts]
+    keys, owners = hashing.keys(prepared)
+    for i, text in enumerate(texts):
+        grams = hashing.grams(text)
+        assert [key_gram(k) for k in keys[owners == i].tolist()] == grams
+        assert [hashing.gram_at(prepared[i], j) for j in range(len(grams))] == grams
+        assert hashing.first_of_length(prepared[i], 2) == sum(len(g) < 2 for g in grams)

@@ -7,7 +7,7 @@ which n-grams of a message carried its score, for the explanation.
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import TYPE_CHECKING
@@ -16,7 +16,7 @@ import numpy as np
 
 from fanzha.detect import elements, rules
 from fanzha.detect.entities import Entity, extract
-from fanzha.detect.hashing import Hashing
+from fanzha.detect.hashing import Hashing, key_gram
 from fanzha.detect.normalise import Normalised, normalise, without_sender
 from fanzha.detect.reputation import Reputation
 
@@ -85,6 +85,11 @@ class Analysis:
         return _PUNCTUATION.sub(" ", _DIGIT.sub("0", without_sender(self.norm)))
 
     @cached_property
+    def prepared(self) -> str:
+        """``grams`` as the n-gram analyzer reads it."""
+        return HASHING.prepared(self.grams)
+
+    @cached_property
     def ngrams(self) -> list[str]:
         """The character n-grams of ``grams``, in the vectorizer's order."""
         return HASHING.grams(self.grams)
@@ -92,7 +97,7 @@ class Analysis:
     @cached_property
     def columns(self) -> list[int]:
         """The hashed column of each of ``ngrams``; computed once per message, for its feature
-        row and for the phrases that explain it."""
+        row and for the phrases that explain it (``matrix`` fills it in for a whole batch)."""
         return _columns(self.ngrams)
 
 
@@ -188,7 +193,9 @@ def _extra_columns(a: Analysis, reputation: Reputation) -> list[int]:
 
 # n-gram → hashed column, memoised: the same n-grams come back in message after message, and
 # hashing each one again was a third of the screening time. Cleared when it grows too large.
+# One message is read as strings; batches as ``Hashing.keys`` integers.
 _COLUMNS: dict[str, int] = {}
+_KEY_COLUMNS: dict[int, int] = {}
 _COLUMNS_MAX = 1 << 20
 
 
@@ -198,9 +205,24 @@ def _columns(grams: list[str]) -> list[int]:
     if missing:
         if len(memo) + len(missing) > _COLUMNS_MAX:
             memo.clear()
+            missing = set(grams)
         for g in missing:
             memo[g] = HASHING.index(g)
     return list(map(memo.__getitem__, grams))
+
+
+def _key_columns(keys: np.ndarray) -> np.ndarray:
+    unique, inverse = np.unique(keys, return_inverse=True)
+    listed = unique.tolist()
+    memo = _KEY_COLUMNS
+    missing = [k for k in listed if k not in memo]
+    if len(memo) + len(missing) > _COLUMNS_MAX:
+        memo.clear()
+        missing = listed
+    for k in missing:
+        memo[k] = HASHING.index(key_gram(k))
+    columns = np.fromiter(map(memo.__getitem__, listed), dtype=np.int64, count=len(listed))
+    return columns[inverse]
 
 
 # ``row`` and ``matrix`` count the columns and scale each message's n-gram counts to unit length:
@@ -230,23 +252,26 @@ def vectorizer() -> "HashingVectorizer":
 
 
 def matrix(analyses: Sequence[Analysis], reputation: Reputation) -> "sparse.csr_matrix":
+    """The batch's feature rows. The n-grams of all messages are read at once (``Hashing.keys``)
+    and each analysis is given its ``columns`` from the same pass, for its explanation."""
     from scipy import sparse
 
-    cols: list[int] = []
-    counts: list[int] = []
-    indptr = [0]
+    keys, owners = HASHING.keys([a.prepared for a in analyses])
+    cols = _key_columns(keys)
+    counts = np.bincount(owners, minlength=len(analyses)).tolist()
+    listed, start = cols.tolist(), 0
+    for a, n in zip(analyses, counts, strict=True):
+        a.__dict__["columns"] = listed[start : start + n]  # what ``Analysis.columns`` computes
+        start += n
     rows: list[int] = []
     extra_cols: list[int] = []
     for i, a in enumerate(analyses):
-        counted = Counter(a.columns)
-        cols += counted
-        counts += counted.values()
-        indptr.append(len(cols))
         for col in _extra_columns(a, reputation):
             rows.append(i)
             extra_cols.append(col)
     shape = (len(analyses), N_FEATURES)
-    grams = sparse.csr_matrix((np.array(counts, dtype=np.float64), cols, indptr), shape=shape)
+    # An n-gram that occurs twice is counted twice: (row, column) pairs given twice are summed.
+    grams = sparse.csr_matrix((np.ones(cols.size), (owners, cols)), shape=shape)
     norms = np.sqrt(np.asarray(grams.multiply(grams).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     grams = sparse.diags(GRAM_SCALE / norms) @ grams
@@ -254,14 +279,18 @@ def matrix(analyses: Sequence[Analysis], reputation: Reputation) -> "sparse.csr_
     return (grams + extra).tocsr()
 
 
-def gram_contributions(a: Analysis, weights: np.ndarray, above: float) -> list[tuple[str, float]]:
+def gram_contributions(a: Analysis, weights: np.ndarray, above: float) -> Iterator[tuple[str, float]]:
     """Each distinct n-gram of two or more characters in the message whose weight in the given
-    coefficient vector is above ``above``, heaviest first (ties in the order they occur)."""
+    coefficient vector is above ``above``, heaviest first (ties in the order they occur).
+
+    Lazily: an explanation reads only the first few, and few n-grams weigh that much anyway.
+    """
     w = weights.take(a.columns)
-    ngrams = a.ngrams
-    found: dict[str, float] = {}
-    for i in np.flatnonzero(w > above).tolist():  # few n-grams weigh that much: test those only
-        gram = ngrams[i]
-        if gram not in found and len(gram) >= 2 and len(gram.strip()) >= 2:
-            found[gram] = float(w[i])
-    return sorted(found.items(), key=lambda item: -item[1])
+    heavy = np.flatnonzero(w > above)
+    heavy = heavy[heavy >= HASHING.first_of_length(a.prepared, 2)]
+    seen: set[str] = set()
+    for i in heavy[np.argsort(-w[heavy], kind="stable")].tolist():
+        gram = HASHING.gram_at(a.prepared, i)
+        if gram not in seen and len(gram) >= 2 and len(gram.strip()) >= 2:
+            seen.add(gram)
+            yield gram, float(w[i])

@@ -11,9 +11,12 @@ both give the same vector for any text.
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
+
+import numpy as np
 
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import HashingVectorizer
@@ -22,6 +25,19 @@ _MASK = 0xFFFFFFFF
 _C1 = 0xCC9E2D51
 _C2 = 0x1B873593
 _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's analyzer folds runs of white space
+# An n-gram of up to three characters as one integer: 21 bits per character (its code point + 1,
+# so that "a" and "\0a" differ).
+_BITS = 21
+_CHAR = (1 << _BITS) - 1
+
+
+def key_gram(key: int) -> str:
+    """The n-gram an integer key of ``Hashing.keys`` stands for."""
+    chars = []
+    while key:
+        chars.append(chr((key & _CHAR) - 1))
+        key >>= _BITS
+    return "".join(reversed(chars))
 
 
 def _mix(k: int) -> int:
@@ -64,16 +80,59 @@ class Hashing:
     norm: Literal["l1", "l2"] | None
     lowercase: bool = True
 
+    def prepared(self, text: str) -> str:
+        """The text as the analyzer reads it (lower case, runs of white space as one)."""
+        return _WHITE_SPACES.sub(" ", text.lower() if self.lowercase else text)
+
     def grams(self, text: str) -> list[str]:
         """The character n-grams in scikit-learn's order (its ``char`` analyzer)."""
-        if self.lowercase:
-            text = text.lower()
-        text = _WHITE_SPACES.sub(" ", text)
+        text = self.prepared(text)
         low, high = self.ngram_range
         grams = list(text) if low == 1 else []
         for n in range(max(low, 2), min(high, len(text)) + 1):
             grams.extend(text[i : i + n] for i in range(len(text) - n + 1))
         return grams
+
+    def first_of_length(self, prepared: str, n: int) -> int:
+        """Where the n-grams of ``n`` or more characters begin in ``grams`` (shorter ones come first)."""
+        low = self.ngram_range[0]
+        return sum(len(prepared) - k + 1 for k in range(low, min(n, len(prepared) + 1)))
+
+    def gram_at(self, prepared: str, i: int) -> str:
+        """The ``i``-th of ``grams`` of the text whose ``prepared`` form is given."""
+        low, high = self.ngram_range
+        for n in range(low, min(high, len(prepared)) + 1):
+            if i <= len(prepared) - n:
+                return prepared[i : i + n]
+            i -= len(prepared) - n + 1
+        raise IndexError(i)
+
+    def keys(self, prepared: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Every n-gram of the given ``prepared`` texts as an integer key (``key_gram`` turns one
+        back), in ``grams`` order text after text, and which text each belongs to.
+
+        Whole batches at once in numpy: reading n-grams one by one in Python cost more than
+        everything else the detector does to a message.
+        """
+        low, high = self.ngram_range
+        if high * _BITS > 64:
+            raise ValueError("n-grams longer than three characters do not fit a 64-bit key")
+        lengths = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
+        joined = "".join(prepared).encode("utf-32-le", "surrogatepass")
+        points = np.frombuffer(joined, dtype=np.uint32).astype(np.uint64) + 1
+        owner = np.repeat(np.arange(len(prepared)), lengths)
+        room = np.repeat(np.cumsum(lengths), lengths) - np.arange(points.size)  # characters to the end
+        keys, owners = [], []
+        key = np.zeros(points.size + 1, dtype=np.uint64)
+        for n in range(1, high + 1):
+            key = (key[:-1] << np.uint64(_BITS)) | points[n - 1 :]
+            if n >= low:
+                fits = room[: key.size] >= n
+                keys.append(key[fits])
+                owners.append(owner[: key.size][fits])
+        key_all, owner_all = np.concatenate(keys), np.concatenate(owners)
+        order = np.argsort(owner_all, kind="stable")  # text by text, each in grams order
+        return key_all[order], owner_all[order]
 
     def index(self, gram: str) -> int:
         h = _hash(gram)

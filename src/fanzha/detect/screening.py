@@ -110,6 +110,26 @@ class ScreenStats:
     fraud: int = 0
     errors: int = 0
 
+    def add(self, other: "ScreenStats") -> None:
+        self.rows += other.rows
+        self.fraud += other.fraud
+        self.errors += other.errors
+
+
+def screen_lines(chunk: list[Row], detector: Detector | None = None) -> tuple[str, ScreenStats]:
+    """The chunk's output lines and their counts. Written where the chunk is screened (in the
+    worker): one string travels back instead of a nested dict per row to unpickle and encode."""
+    stats = ScreenStats()
+    lines = []
+    for obj in screen_chunk(chunk, detector):
+        lines.append(json.dumps(obj, ensure_ascii=False) + "\n")
+        stats.rows += 1
+        if "error" in obj:
+            stats.errors += 1
+        elif obj["is_fraud"]:
+            stats.fraud += 1
+    return "".join(lines), stats
+
 
 def screen(
     source: Path, sink: IO[str], workers: int = 1, model_path: Path | None = None, on_progress: Any = None
@@ -119,25 +139,20 @@ def screen(
     rows = read_rows(source)
     if workers <= 1:
         det = Detector.from_file(model_path) if model_path else Detector.default()
-        results: Iterator[list[dict[str, Any]]] = (screen_chunk(c, det) for c in _chunks(rows))
+        results: Iterator[tuple[str, ScreenStats]] = (screen_lines(c, det) for c in _chunks(rows))
         _write(results, sink, stats, on_progress)
         return stats
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(workers, _init_worker, (str(model_path) if model_path else None,)) as pool:
-        _write(pool.imap(screen_chunk, _chunks(rows)), sink, stats, on_progress)
+        _write(pool.imap(screen_lines, _chunks(rows)), sink, stats, on_progress)
     return stats
 
 
 def _write(
-    results: Iterator[list[dict[str, Any]]], sink: IO[str], stats: ScreenStats, on_progress: Any
+    results: Iterator[tuple[str, ScreenStats]], sink: IO[str], stats: ScreenStats, on_progress: Any
 ) -> None:
-    for batch in results:
-        for obj in batch:
-            sink.write(json.dumps(obj, ensure_ascii=False) + "\n")
-            stats.rows += 1
-            if "error" in obj:
-                stats.errors += 1
-            elif obj["is_fraud"]:
-                stats.fraud += 1
+    for text, counted in results:
+        sink.write(text)
+        stats.add(counted)
         if on_progress is not None:
-            on_progress(len(batch))
+            on_progress(counted.rows)
