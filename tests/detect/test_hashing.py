@@ -89,5 +89,9 @@ def test_batch_keys_are_the_grams_of_each_text_in_order(hashing: Hashing, texts:
     for i, text in enumerate(texts):
         grams = hashing.grams(text)
         assert [key_gram(k) for k in keys[owners == i].tolist()] == grams
-        assert [hashing.gram_at(prepared[i], j) for j in range(len(grams))] == grams
-        assert hashing.first_of_length(prepared[i], 2) == sum(len(g) < 2 for g in grams)
+        in_blocks = [
+            (first + s, prepared[i][s : s + n])
+            for n, first, count in hashing.blocks(prepared[i])
+            for s in range(count)
+        ]
+        assert in_blocks == list(enumerate(grams))

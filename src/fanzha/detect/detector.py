@@ -27,6 +27,7 @@ _PAIR_SPAN = 40  # characters: a pair further apart than this is quoted by its a
 _UNSUPPORTED_RISK = 0.45
 _URL_TAG_ATTRS = ("lookalike", "ip", "shortener")
 _TWO_ALNUM = re.compile(r"[^\W_].*?[^\W_]", re.DOTALL)  # two letters or digits (str.isalnum)
+_HANZI = re.compile("[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x, -30, 30))))
 
 
-def _phrases(a: features.Analysis, weights: np.ndarray, limit: int = 3) -> list[Reason]:
+def _phrases(a: features.Analysis, weights: Sequence[float], limit: int = 3) -> list[Reason]:
     """The message's strongest n-grams, located in the original text and merged into phrases."""
     text, norm = a.text, a.norm.text.lower()
     spans: list[tuple[int, int, float]] = []
@@ -86,11 +87,7 @@ def _phrases(a: features.Analysis, weights: np.ndarray, limit: int = 3) -> list[
         if len(spans) >= 12:
             break
         start = norm.find(gram)
-        if (
-            start >= 0
-            and sum(ch.isalnum() for ch in gram) >= 2
-            and any("\u4e00" <= ch <= "\u9fff" for ch in gram)
-        ):
+        if start >= 0 and _TWO_ALNUM.search(gram) and _HANZI.search(gram):
             spans.append((*a.norm.span(start, start + len(gram)), weight))
     spans.sort()
     merged: list[list[float]] = []
@@ -263,7 +260,7 @@ class Detector:
             return Verdict(False, risk, None, [], reasons, a.entities)
         # Rules are features of the type head too: it learnt which type each one points to.
         fraud_type = FraudType.OTHER if _bank_phishing(a) else TYPES[int(np.argmax(type_scores))]
-        reasons += _phrases(a, self.model.binary_w)
+        reasons += _phrases(a, self.model.binary_weights)
         return Verdict(True, risk, fraud_type, self._tags(a), reasons, a.entities)
 
     def _elements(self, a: features.Analysis) -> list[Reason]:

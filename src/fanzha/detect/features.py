@@ -279,18 +279,25 @@ def matrix(analyses: Sequence[Analysis], reputation: Reputation) -> "sparse.csr_
     return (grams + extra).tocsr()
 
 
-def gram_contributions(a: Analysis, weights: np.ndarray, above: float) -> Iterator[tuple[str, float]]:
+def gram_contributions(a: Analysis, weights: Sequence[float], above: float) -> Iterator[tuple[str, float]]:
     """Each distinct n-gram of two or more characters in the message whose weight in the given
     coefficient vector is above ``above``, heaviest first (ties in the order they occur).
 
-    Lazily: an explanation reads only the first few, and few n-grams weigh that much anyway.
+    Lazily: an explanation reads only the first few. Plain Python over lists: for the hundred
+    or so n-grams of one message, numpy's per-call cost was most of the time.
     """
-    w = weights.take(a.columns)
-    heavy = np.flatnonzero(w > above)
-    heavy = heavy[heavy >= HASHING.first_of_length(a.prepared, 2)]
+    columns, prepared = a.columns, a.prepared
+    heavy: list[tuple[float, int, int, int]] = []
+    for n, first, count in HASHING.blocks(prepared):
+        if n >= 2:
+            for start in range(count):
+                weight = weights[columns[first + start]]
+                if weight > above:
+                    heavy.append((-weight, first + start, start, n))
+    heavy.sort()  # heaviest first; equal weights in ``grams`` order
     seen: set[str] = set()
-    for i in heavy[np.argsort(-w[heavy], kind="stable")].tolist():
-        gram = HASHING.gram_at(a.prepared, i)
-        if gram not in seen and len(gram) >= 2 and len(gram.strip()) >= 2:
+    for weight, _, start, n in heavy:
+        gram = prepared[start : start + n]
+        if gram not in seen and len(gram.strip()) >= 2:
             seen.add(gram)
-            yield gram, float(w[i])
+            yield gram, -weight

@@ -93,19 +93,15 @@ class Hashing:
             grams.extend(text[i : i + n] for i in range(len(text) - n + 1))
         return grams
 
-    def first_of_length(self, prepared: str, n: int) -> int:
-        """Where the n-grams of ``n`` or more characters begin in ``grams`` (shorter ones come first)."""
-        low = self.ngram_range[0]
-        return sum(len(prepared) - k + 1 for k in range(low, min(n, len(prepared) + 1)))
-
-    def gram_at(self, prepared: str, i: int) -> str:
-        """The ``i``-th of ``grams`` of the text whose ``prepared`` form is given."""
+    def blocks(self, prepared: str) -> list[tuple[int, int, int]]:
+        """(n, where the n-grams start in ``grams``, how many) for each length n: ``grams``
+        holds all n-grams of one length, in text order, then those of the next."""
         low, high = self.ngram_range
+        blocks, first = [], 0
         for n in range(low, min(high, len(prepared)) + 1):
-            if i <= len(prepared) - n:
-                return prepared[i : i + n]
-            i -= len(prepared) - n + 1
-        raise IndexError(i)
+            blocks.append((n, first, len(prepared) - n + 1))
+            first += len(prepared) - n + 1
+        return blocks
 
     def keys(self, prepared: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Every n-gram of the given ``prepared`` texts as an integer key (``key_gram`` turns one
