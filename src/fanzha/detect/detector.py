@@ -79,7 +79,7 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x, -30, 30))))
 
 
-def _phrases(a: features.Analysis, weights: Sequence[float], limit: int = 3) -> list[Reason]:
+def _phrases(a: features.Analysis, weights: np.ndarray, limit: int = 3) -> list[Reason]:
     """The message's strongest n-grams, located in the original text and merged into phrases."""
     text, norm = a.text, a.norm.text.lower()
     spans: list[tuple[int, int, float]] = []
@@ -260,7 +260,7 @@ class Detector:
             return Verdict(False, risk, None, [], reasons, a.entities)
         # Rules are features of the type head too: it learnt which type each one points to.
         fraud_type = FraudType.OTHER if _bank_phishing(a) else TYPES[int(np.argmax(type_scores))]
-        reasons += _phrases(a, self.model.binary_weights)
+        reasons += _phrases(a, self.model.binary_w)
         return Verdict(True, risk, fraud_type, self._tags(a), reasons, a.entities)
 
     def _elements(self, a: features.Analysis) -> list[Reason]:

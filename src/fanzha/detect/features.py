@@ -95,10 +95,10 @@ class Analysis:
         return HASHING.grams(self.grams)
 
     @cached_property
-    def columns(self) -> list[int]:
+    def columns(self) -> np.ndarray:
         """The hashed column of each of ``ngrams``; computed once per message, for its feature
         row and for the phrases that explain it (``matrix`` fills it in for a whole batch)."""
-        return _columns(self.ngrams)
+        return np.array(_columns(self.ngrams), dtype=np.int64)
 
 
 def analyse(text: str, reputation: Reputation) -> Analysis:
@@ -235,7 +235,7 @@ def row(a: Analysis, reputation: Reputation) -> tuple[np.ndarray, np.ndarray]:
 
     For single messages this is several times faster than building a sparse matrix.
     """
-    counts = Counter(a.columns)
+    counts = Counter(a.columns.tolist())
     values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
     norm = np.linalg.norm(values)
     if norm > 0:
@@ -258,10 +258,9 @@ def matrix(analyses: Sequence[Analysis], reputation: Reputation) -> "sparse.csr_
 
     keys, owners = HASHING.keys([a.prepared for a in analyses])
     cols = _key_columns(keys)
-    counts = np.bincount(owners, minlength=len(analyses)).tolist()
-    listed, start = cols.tolist(), 0
+    counts, start = np.bincount(owners, minlength=len(analyses)).tolist(), 0
     for a, n in zip(analyses, counts, strict=True):
-        a.__dict__["columns"] = listed[start : start + n]  # what ``Analysis.columns`` computes
+        a.__dict__["columns"] = cols[start : start + n]  # what ``Analysis.columns`` computes
         start += n
     rows: list[int] = []
     extra_cols: list[int] = []
@@ -279,21 +278,21 @@ def matrix(analyses: Sequence[Analysis], reputation: Reputation) -> "sparse.csr_
     return (grams + extra).tocsr()
 
 
-def gram_contributions(a: Analysis, weights: Sequence[float], above: float) -> Iterator[tuple[str, float]]:
+def gram_contributions(a: Analysis, weights: np.ndarray, above: float) -> Iterator[tuple[str, float]]:
     """Each distinct n-gram of two or more characters in the message whose weight in the given
     coefficient vector is above ``above``, heaviest first (ties in the order they occur).
 
-    Lazily: an explanation reads only the first few. Plain Python over lists: for the hundred
-    or so n-grams of one message, numpy's per-call cost was most of the time.
+    Lazily: an explanation reads only the first few.
     """
-    columns, prepared = a.columns, a.prepared
+    w = weights.take(a.columns)
+    prepared = a.prepared
     heavy: list[tuple[float, int, int, int]] = []
     for n, first, count in HASHING.blocks(prepared):
         if n >= 2:
-            for start in range(count):
-                weight = weights[columns[first + start]]
-                if weight > above:
-                    heavy.append((-weight, first + start, start, n))
+            block = w[first : first + count]
+            starts = np.flatnonzero(block > above)
+            for start, weight in zip(starts.tolist(), block[starts].tolist(), strict=True):
+                heavy.append((-weight, first + start, start, n))
     heavy.sort()  # heaviest first; equal weights in ``grams`` order
     seen: set[str] = set()
     for weight, _, start, n in heavy:
