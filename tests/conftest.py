@@ -9,7 +9,8 @@ import os
 os.environ.setdefault("FANZHA_PASSWORD_TIME_COST", "1")
 os.environ.setdefault("FANZHA_PASSWORD_MEMORY_COST_KIB", "1024")
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +95,13 @@ def app(shared_app: FastAPI, session: Session) -> Iterator[FastAPI]:
             session.rollback()
             raise
 
+    @asynccontextmanager
+    async def test_transaction() -> AsyncIterator[Session]:
+        with contextmanager(test_session)() as s:
+            yield s
+
     shared_app.dependency_overrides[db.get_session] = test_session
+    shared_app.dependency_overrides[db.transaction_opener] = lambda: test_transaction
     try:
         yield shared_app
     finally:  # a test's own overrides (e.g. tighter limits) end with it

@@ -1,7 +1,7 @@
 """FastAPI dependencies: the session, the principal behind a request, permission checks."""
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from fanzha.accounts import service
-from fanzha.core.db import get_session
+from fanzha.core.db import TransactionOpener, get_session, transaction_opener
 from fanzha.core.errors import Forbidden, NotAuthenticated
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
@@ -22,6 +22,9 @@ _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # scope="function": commit before the response is sent, so a client never sees success
 # for a transaction that then fails to commit.
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
+# Opens gated transactions of a route's own (core.db.gated_session), for routes that must not
+# hold one for the whole request.
+Opener = Annotated[TransactionOpener, Depends(transaction_opener)]
 
 
 async def _csrf_ok(request: Request, expected: str) -> bool:
@@ -78,4 +81,26 @@ def requires(perm: Perm) -> Callable[[Principal], Principal]:
         return principal
 
     check.__name__ = f"requires_{perm.value.replace('.', '_')}"
+    return check
+
+
+def requires_released(perm: Perm) -> Callable[..., Awaitable[Principal]]:
+    """Like ``requires``, but the caller is authenticated in a short transaction of its own,
+    committed before the route runs, so the request then holds no session, slot or lock while it
+    waits (the warnings' group commit: one SQLite slot held by a waiting request would keep every
+    other request out of the group)."""
+
+    async def check(
+        request: Request,
+        open_transaction: Opener,
+        _: Annotated[HTTPAuthorizationCredentials | None, Security(_signed_in)],
+    ) -> Principal:
+        async with open_transaction() as session:
+            principal = await optional_principal(request, session)
+        if principal is None:
+            raise NotAuthenticated()
+        principal.require(perm)
+        return principal
+
+    check.__name__ = f"requires_released_{perm.value.replace('.', '_')}"
     return check

@@ -6,8 +6,8 @@ request and its case update) lands whole or not at all.
 """
 
 import os
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager, suppress
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -191,8 +191,10 @@ def _end(session: Session, commit: bool) -> None:
         session.close()
 
 
-async def get_session() -> AsyncIterator[Session]:
-    """FastAPI dependency: one transaction per request, admitted through a bounded gate.
+@asynccontextmanager
+async def gated_session() -> AsyncIterator[Session]:
+    """One transaction admitted through the bounded gate: committed when the block succeeds,
+    rolled back on any error.
 
     Requests beyond the slots wait on the event loop, holding neither a thread nor a
     connection. Fewer slots than worker threads means a request holding a lock (the audit
@@ -209,3 +211,19 @@ async def get_session() -> AsyncIterator[Session]:
             raise
         with anyio.CancelScope(shield=True):
             await anyio.to_thread.run_sync(_end, session, True, limiter=anyio.CapacityLimiter(1))
+
+
+async def get_session() -> AsyncIterator[Session]:
+    """FastAPI dependency: one transaction per request (``gated_session``)."""
+    async with gated_session() as session:
+        yield session
+
+
+TransactionOpener = Callable[[], AbstractAsyncContextManager[Session]]
+
+
+def transaction_opener() -> TransactionOpener:
+    """FastAPI dependency for a route that opens its own transactions instead of holding one
+    for the whole request (the warnings' group commit); the tests override it, as they do
+    ``get_session``, with their rolled-back transaction."""
+    return gated_session

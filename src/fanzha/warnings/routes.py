@@ -6,8 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Response
 
-from fanzha.accounts.deps import DbSession, requires
-from fanzha.core.errors import FieldError, invalid
+from fanzha.accounts.deps import DbSession, Opener, requires, requires_released
 from fanzha.core.pagination import Page, PageParams, page_params
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
@@ -15,7 +14,7 @@ from fanzha.core.timeutil import as_utc, utcnow
 from fanzha.core.vocab import FraudType
 from fanzha.jurisdiction.service import node_in_scope
 from fanzha.warnings import feedback as fb
-from fanzha.warnings import service, views
+from fanzha.warnings import group, service, views
 from fanzha.warnings.intake import intake
 from fanzha.warnings.models import Level, Outcome, Source
 from fanzha.warnings.schemas import (
@@ -36,6 +35,7 @@ from fanzha.warnings.statemachine import State
 router = APIRouter(prefix="/warnings", tags=["warnings"])
 
 Intake = Annotated[Principal, Depends(requires(Perm.WARNINGS_INTAKE))]
+IntakeReleased = Annotated[Principal, Depends(requires_released(Perm.WARNINGS_INTAKE))]
 Reader = Annotated[Principal, Depends(requires(Perm.WARNINGS_READ))]
 Worker = Annotated[Principal, Depends(requires(Perm.WARNINGS_WORK))]
 Router = Annotated[Principal, Depends(requires(Perm.WARNINGS_ROUTE))]
@@ -44,12 +44,12 @@ Reveal = Annotated[bool, Query(description="显示完整个人信息（需授权
 
 
 @router.post("", summary="接收一条预警指令（按 来源+来源编号 幂等）")
-def receive_one(data: WarningIn, session: DbSession, actor: Intake, response: Response) -> WarningOut:
-    result = intake(session, [data], actor).items[0]
-    if result.id is None:  # refused, e.g. a source the key was not issued for
-        raise invalid([FieldError(e["field"], e["message"]) for e in result.errors])
-    response.status_code = 201 if result.status == "created" else 200
-    return views.to_out(session, service.get_warning(session, result.id, actor), actor)
+async def receive_one(
+    data: WarningIn, actor: IntakeReleased, open_transaction: Opener, response: Response
+) -> WarningOut:
+    # Concurrent POSTs of one caller are stored in one batch and one commit (warnings.group).
+    response.status_code, out = await group.receive(open_transaction, actor, data)
+    return out
 
 
 @router.post("/batch", summary=f"批量接收预警（每批最多 {MAX_BATCH} 条，逐条返回结果）")
