@@ -164,12 +164,13 @@ def _feed_key(ctx: DemoContext) -> str:
     return token
 
 
-def _serve(url: str, log: str | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """Starts ``fanzha serve`` on a free port; its output goes to the file ``log`` if given."""
+def _serve(url: str, log: str | None = None, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+    """Starts ``fanzha serve`` on a free port (``workers`` processes); its output goes to the file
+    ``log`` if given."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
-    cmd = [sys.executable, "-m", "fanzha", "-d", url, "serve", "--port", str(port)]
+    cmd = [sys.executable, "-m", "fanzha", "-d", url, "serve", "--port", str(port), "--workers", str(workers)]
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - the child keeps it
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

@@ -106,17 +106,23 @@ async def wrk(
         proc.send_signal(signal.SIGINT)
     out, _ = await proc.communicate()
     cpu = _children_cpu_s() - cpu
-    found = [line for line in out.decode().splitlines() if line.startswith("exam_wrk ")]
-    if proc.returncode != 0 or not found:
-        raise RuntimeError(f"wrk failed ({proc.returncode}): {out.decode()[-2000:]}")
-    data = json.loads(found[0].removeprefix("exam_wrk "))
+    return read_run(out.decode(), proc.returncode, "exam_wrk ", cpu)
+
+
+def read_run(out: str, returncode: int | None, prefix: str, cpu_s: float) -> WrkRun:
+    """The run a wrk script's done() printed on its line starting with ``prefix`` (JSON: statuses,
+    requests, duration_us, errors, latency_us)."""
+    found = [line for line in out.splitlines() if line.startswith(prefix)]
+    if returncode != 0 or not found:
+        raise RuntimeError(f"wrk failed ({returncode}): {out[-2000:]}")
+    data = json.loads(found[0].removeprefix(prefix))
     latency = {k: v / 1000 for k, v in data["latency_us"].items()}
     return WrkRun(
         statuses={int(s): n for s, n in data["statuses"].items()},
         requests=data["requests"],
         seconds=data["duration_us"] / 1e6,
         socket_errors=data["errors"],
-        cpu_s=cpu,
+        cpu_s=cpu_s,
         **latency,
     )
 
