@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from fanzha.audit.models import AuditEntry
 from fanzha.core import db
-from fanzha.core.errors import ValidationFailed
+from fanzha.core.errors import NotFound, ValidationFailed
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.warnings import group
@@ -33,7 +33,7 @@ from fanzha.warnings.models import EarlyWarning
 from fanzha.warnings.schemas import WarningIn
 from tests.factories import World
 from tests.server import free_port, start_server, world_database
-from tests.warnings.factories import FEED, item
+from tests.warnings.factories import FEED, add_gazetteer, item
 
 N = 40
 
@@ -101,6 +101,22 @@ def test_a_bad_item_among_good_ones_fails_alone(session: Session, world: World) 
     assert isinstance(bad, ValidationFailed)
     assert [(f.field, f.message) for f in bad.fields] == [("source", "此密钥只能提交以下来源的预警：银行")]
     assert [status for status, _ in answers] == [201] * 5
+
+
+def test_a_known_instruction_outside_the_callers_subtree_is_refused_alone(
+    session: Session, world: World
+) -> None:
+    add_gazetteer(session, world)
+    _post_together(session, FEED, [item(source_id="KNOWN", victim_address="外地")])  # kept at the city
+    station_b = Principal(
+        "client", 9_998, "station-b-feed", "client", frozenset({Perm.WARNINGS_INTAKE.value}),
+        world.node("369901002").path, None, sources=frozenset({"province"}),
+    )  # fmt: skip
+    inside = item(source_id="B-NEW", victim_address="测试市东区翠苑社区5号")
+    answers, opened = _post_together(session, station_b, [inside, item(source_id="KNOWN"), inside])
+    assert opened == 2
+    assert answers[0][0] == 201 and answers[2][0] == 200 and answers[0][1].id == answers[2][1].id
+    assert isinstance(answers[1], NotFound)
 
 
 def test_a_database_failure_fails_every_request_of_the_batch(tmp_path: Path) -> None:

@@ -25,8 +25,9 @@ from fanzha.core.db import TransactionOpener
 from fanzha.core.errors import FanzhaError, FieldError, invalid
 from fanzha.core.outage import DatabaseUnavailable
 from fanzha.core.principal import Principal
-from fanzha.warnings import service, views
+from fanzha.warnings import repository, service, views
 from fanzha.warnings.intake import intake
+from fanzha.warnings.models import EarlyWarning
 from fanzha.warnings.schemas import WarningIn, WarningOut
 
 MAX_GROUP = 200
@@ -136,16 +137,27 @@ def _settle(w: _Waiter, exc: Exception) -> None:
 
 
 def _answers(session: Session, actor: Principal, items: Sequence[WarningIn]) -> list[Answer | FanzhaError]:
-    """The batch's intake, and what each request would have been answered on its own."""
+    """The batch's intake, and what each request would have been answered on its own. The
+    warnings are read back in one query and their nodes in another: read one by one, they cost
+    more than the intake itself."""
+    results = intake(session, items, actor).items
+    ids = {r.id for r in results if r.id is not None}
+    found = session.scalars(repository.readable(actor).where(EarlyWarning.id.in_(ids))).all()
+    outs = {w.id: out for w, out in zip(found, views.to_outs(session, found, actor), strict=True)}
     answers: list[Answer | FanzhaError] = []
-    for result in intake(session, items, actor).items:
+    for result in results:
         if result.id is None:  # refused, e.g. a source the key was not issued for
             answers.append(invalid([FieldError(e["field"], e["message"]) for e in result.errors]))
-            continue
-        try:
-            warning = service.get_warning(session, result.id, actor)
-        except FanzhaError as err:  # e.g. an existing warning outside the caller's subtree
-            answers.append(err)
-            continue
-        answers.append((201 if result.status == "created" else 200, views.to_out(session, warning, actor)))
+        elif result.id in outs:
+            answers.append((201 if result.status == "created" else 200, outs[result.id]))
+        else:  # an existing warning outside the caller's subtree: get_warning's own refusal
+            answers.append(_refusal(session, result.id, actor))
     return answers
+
+
+def _refusal(session: Session, warning_id: int, actor: Principal) -> FanzhaError:
+    try:
+        service.get_warning(session, warning_id, actor)
+    except FanzhaError as err:
+        return err
+    raise AssertionError(f"warning {warning_id} is readable but was not read back")
