@@ -4,6 +4,7 @@ person cannot read a reason for. The fraud texts here are written for this file.
 
 import json
 import re
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,10 @@ FRAUD = (
     "日结兼职刷单返利，一单佣金30元，垫付后立即返还，加QQ 2846519330进群。",
     "恭喜您获得年度幸运用户大奖，领取前需先交手续费800元到指定账户。",
     "您的征信有问题，需要注销校园贷账户，否则影响征信，请下载APP共享屏幕操作。",
+    "【检察院】你涉嫌一起洗钱案，请于今日内致电010-65532871配合调查，逾期将依法冻结名下账户。",
+    "我是王总，明天到我办公室一趟，先帮我转5万到这个账户6222021001122334455，急用。",
+    "支付宝代收，收3000给你1000，当天结算，不用本钱，加微信pf8899详聊。",
+    "收卡跑分，一张卡一天300元，轻松躺赚，加微信pf8899。",
 )
 NAMES = ("王总", "吴总", "孙总", "周总", "郑总", "冯总")
 OFF_TOPIC = (
@@ -56,6 +61,70 @@ def test_boss_with_any_surname_is_named_as_an_acquaintance_asking_for_money() ->
 @given(st.sampled_from(FRAUD), st.sampled_from(NAMES), st.sampled_from(NAMES))
 def test_swapping_names_keeps_fraud(text: str, old: str, new: str) -> None:
     assert _classify(text.replace("王总", new).replace(old, new))[0]
+
+
+_SURNAMES = "王李张刘陈杨赵吴周孙郑冯谢韩曹彭蒋蔡潘邱"
+_TITLES = ("总", "局", "主任", "经理", "老师", "处长", "董")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from([t for t in FRAUD if "王总" in t]), st.sampled_from(_SURNAMES), st.sampled_from(_TITLES)
+)
+def test_any_surname_and_title_keeps_fraud(text: str, surname: str, title: str) -> None:
+    """The acquaintance rule once knew only 王总/李总/张总: "我是孙局" passed as normal."""
+    changed = text.replace("王总", surname + title)
+    v = Detector.default().classify([changed])[0]
+    assert v.is_fraud, changed
+    assert any("熟人" in r.text for r in v.reasons if r.kind == "element"), changed
+
+
+_CONTACTS = ("➕V：", "薇信", "VX：", "加v ", "+V：", "威信", "嘉我V ")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from([t for t in FRAUD if "加微信" in t]), st.sampled_from(_CONTACTS))
+def test_disguised_contact_spellings_keep_fraud(text: str, contact: str) -> None:
+    changed = text.replace("加微信", contact)
+    v = Detector.default().classify([changed])[0]
+    assert v.is_fraud, changed
+    assert any("加微信" in r.text for r in v.reasons if r.kind == "element"), changed
+
+
+_NUMBER_FORMATS = (
+    "010-65532871",
+    "010 6553 2871",
+    "(010)65532871",
+    "01065532871",
+    "400-820-1234",
+    "+86 10 6553 2871",
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from([t for t in FRAUD if "010-65532871" in t]), st.sampled_from(_NUMBER_FORMATS))
+def test_number_formats_keep_fraud(text: str, number: str) -> None:
+    changed = text.replace("010-65532871", number)
+    assert _classify(changed)[0], changed
+
+
+def _traditional() -> dict[int, str]:
+    """Simplified → traditional for the characters OpenCC's table maps one to one."""
+    table = {}
+    for line in (
+        resources.files("opencc").joinpath("dictionary/TSCharacters.txt").read_text("utf-8").splitlines()
+    ):
+        trad, _, simple = line.partition("\t")
+        if len(trad) == 1 and len(simple) == 1 and trad != simple:
+            table.setdefault(ord(simple), trad)
+    return table
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.sampled_from(FRAUD))
+def test_traditional_characters_keep_fraud(text: str) -> None:
+    changed = text.translate(_traditional())
+    assert changed != text and _classify(changed)[0], changed
 
 
 @settings(max_examples=40, deadline=None)
@@ -94,6 +163,20 @@ def test_a_sender_tag_does_not_move_the_inferred_register(text: str, tag: str) -
 def test_claiming_to_be_the_police_never_lowers_the_risk(text: str) -> None:
     _, before = _classify(text)
     _, after = _classify("【公安】" + text)
+    assert after >= before - 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(FRAUD + OFF_TOPIC + ("晚上回家吃饭吗？我买了鱼。", "您的快递已到驿站，取件码3-2-1108")),
+    st.sampled_from(["【公安】", "【检察院】", "【工商银行】", "【95588】", "【中国移动】", "【京东】"]),
+    st.booleans(),
+)
+def test_a_sender_tag_never_lowers_the_risk(text: str, tag: str, at_end: bool) -> None:
+    """Anyone can type a tag: in front or at the end, it may raise the risk, never lower it."""
+    body = re.sub(r"^【[^】]+】", "", text)
+    _, before = _classify(body)
+    _, after = _classify(body + tag if at_end else tag + body)
     assert after >= before - 1e-9
 
 

@@ -59,7 +59,7 @@ N_FEATURES = N_HASH + len(EXTRA)
 
 _DIGIT = re.compile("[1-9]")  # each digit as 0 (faster than str.translate on Chinese text)
 _PUNCTUATION = re.compile(r"[\W_]+")
-_SCAM_WORDS = "是诈骗|是骗子|是骗局|均为诈骗"
+_SCAM_WORDS = "是诈骗|是骗子|是骗局|均为诈骗|都是诈骗|是(?:刷单|投资|贷款|网恋|冒充)诈骗|是违法行为"
 _WARNING_SENTENCE = re.compile(rf"[^。！？!?\n]*(?:{_SCAM_WORDS})[^。！？!?\n]*")
 # The sentence pattern tries every position; a text without the words cannot match it.
 _WARNING_WORD = re.compile(_SCAM_WORDS)

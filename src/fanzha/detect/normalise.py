@@ -30,7 +30,8 @@ _SPELLINGS: tuple[tuple[str, str], ...] = (
     (r"(?<![A-Za-z])[vV](?=[:：])|薇(?=[:：])", "微信"),
     (r"[+➕✚加嘉][ \t]?[qQ](?![A-Za-z])", "加QQ"),
     (r"(?:[qQ]|扣扣|抠抠)[裙群](?![A-Za-z])|企鹅群", "QQ群"),
-    (r"扣扣|抠抠|企鹅号|(?<![A-Za-z])[qQ](?=[:：])|🐧", "QQ"),
+    (r"扣扣|抠抠|企鹅号|(?<![A-Za-z])[qQ](?=[:：])|扣(?=[:：]\s?\d)|🐧", "QQ"),
+    (r"[加嘉]我[ \t]?(?:[vV]|薇|威|卫)(?:信|x|X)?(?![A-Za-z])", "加我微信"),
     (r"嘉(?=我(?!们)|好友)", "加"),
     (r"[➕✚]", "加"),
     (r"(?:私|丝)(?=我(?!们))|(?<![A-Za-z])[sS](?=我)", "私信"),
@@ -50,6 +51,10 @@ _SPELLINGS: tuple[tuple[str, str], ...] = (
     (r"🔗", "链接"),
     (r"帐(?=户|号|单)", "账"),
 )
+# A contact id or number written in Chinese digits ("扣扣：三三七八二九一零四五"): six or more in a
+# row are a number, not words.
+_CHINESE_DIGITS = re.compile("[零〇一二三四五六七八九]{6,}")
+_DIGIT_OF = str.maketrans("零〇一二三四五六七八九", "00123456789")
 _SPELLING = re.compile("|".join(f"({p})" for p, _ in _SPELLINGS))
 # Pictographs carry no words here: dropped, like separators.
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d]")
@@ -122,6 +127,10 @@ def _replace(text: str, origin: list[int], step: "_Step") -> tuple[str, list[int
     return "".join(out), where
 
 
+def _digits(m: re.Match[str]) -> str:
+    return m.group().translate(_DIGIT_OF)
+
+
 def _spelling(m: re.Match[str]) -> str:
     return _SPELLINGS[(m.lastindex or 1) - 1][1]
 
@@ -131,7 +140,13 @@ _Step = tuple[re.Pattern[str], re.Pattern[str] | None, object]
 # pattern alone, tried at every position, took most of the normalising time.
 _STEPS: tuple[_Step, ...] = tuple(
     (pattern, starts.starts_pattern(pattern), repl)
-    for pattern, repl in ((_ZERO_WIDTH, ""), (_SPELLING, _spelling), (_EMOJI, ""), (_INNER_SEP, ""))
+    for pattern, repl in (
+        (_ZERO_WIDTH, ""),
+        (_CHINESE_DIGITS, _digits),
+        (_SPELLING, _spelling),
+        (_EMOJI, ""),
+        (_INNER_SEP, ""),
+    )
 )
 
 
