@@ -134,3 +134,23 @@ def test_a_model_saved_before_registers_loads_with_one_threshold(tmp_path: Path)
     assert verdict.register is None and not verdict.register_inferred
     with pytest.raises(ValueError):
         Detector(model).classify([NOTICE], ["fax"])
+
+
+def test_an_inferred_register_may_tighten_the_threshold_never_loosen_it() -> None:
+    """Only a caller who states the register gets a looser threshold than the global one."""
+    detector = Detector.default()
+    model = detector.model
+    texts = [
+        NOTICE,
+        "日结兼职点赞关注，一单3元，先垫付后返佣金",
+        "晚上回家吃饭吗，我买了鱼",
+        "报警人张某称其被骗5万元",
+    ]
+    for text in texts:
+        guessed = detector.classify([text])[0]
+        said = detector.classify([text], [guessed.register])[0]
+        assert guessed.register_inferred and not said.register_inferred
+        own, overall = model.threshold(guessed.register), model.threshold_logit
+        shift = math.log(said.risk / (1 - said.risk)) - math.log(guessed.risk / (1 - guessed.risk))
+        assert shift == pytest.approx(max(own, overall) - own, abs=1e-6), text
+    assert model.threshold("sms") < model.threshold_logit  # the shipped SMS threshold is the looser one

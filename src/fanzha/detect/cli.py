@@ -130,7 +130,7 @@ def eval_cmd(
                 f"{rr.recall:.3f}" if rr.tp + rr.fn else "—",
                 f"{rr.fpr:.3f}" if rr.fp + rr.tn else "—",
                 f"{rr.macro_f1():.3f}" if rr.per_type() else "—",
-                _registers_used(rr, detector),
+                _registers_used(rr, detector, infer_register),
             )
         console.print(registers)
     per_type = r.per_type()
@@ -155,10 +155,10 @@ def eval_cmd(
     console.print(confusion)
 
 
-def _registers_used(report: Report, detector: Detector) -> str:
+def _registers_used(report: Report, detector: Detector, infer: bool) -> str:
     """ "sms 118, chat 2 (阈值 -0.41 / 1.55)": the registers the texts were judged in, and each one's
     decision threshold (a logit; the global one for a register with too little validation data)."""
     used = report.registers.most_common()
     names = ", ".join(f"{r or '未知'} {n}" for r, n in used)
-    cuts = " / ".join(f"{detector.model.threshold(r):.2f}" for r, _ in used)
+    cuts = " / ".join(f"{detector.model.threshold(r, infer):.2f}" for r, _ in used)
     return f"{names}（阈值 {cuts}）"

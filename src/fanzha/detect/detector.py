@@ -187,10 +187,10 @@ class Detector:
         for i, a in enumerate(analyses):
             scores = guessed[i]
             register = given[i] or (REGISTERS[int(np.argmax(scores))] if scores is not None else None)
-            verdict = self._verdict(a, float(logits[i]) - self.model.threshold(register), type_scores[i])
-            verdicts.append(
-                replace(verdict, register=register, register_inferred=not given[i] and bool(register))
-            )
+            inferred = not given[i] and register is not None
+            threshold = self.model.threshold(register, inferred)
+            verdict = self._verdict(a, float(logits[i]) - threshold, type_scores[i])
+            verdicts.append(replace(verdict, register=register, register_inferred=inferred))
         return verdicts
 
     def _reputation(self, a: features.Analysis) -> tuple[float, list[Reason]]:
