@@ -7,6 +7,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fanzha.accounts import service as accounts
+from fanzha.accounts.schemas import UserIn
+from fanzha.core.principal import system_principal
 from fanzha.warnings import service, views
 from fanzha.warnings.deadlines import Norm, set_norm
 from fanzha.warnings.feedback import feedback
@@ -14,7 +17,7 @@ from fanzha.warnings.intake import intake
 from fanzha.warnings.models import Outcome, WarningAction
 from fanzha.warnings.schemas import ActionIn, CloseIn, ReopenIn
 from fanzha.warnings.tick import tick
-from tests.factories import World
+from tests.factories import PASSWORD, World
 from tests.warnings.factories import FEED, add_gazetteer, item, make_warning
 
 
@@ -111,3 +114,34 @@ def test_auto_assignment_hands_new_warnings_to_on_duty_people(session: Session, 
     w = make_warning(session, world, victim_address="翠苑社区")  # station B's grid, no grid team there
     assert w.state == "assigned" and w.assignee_id == world.users["police_b"]
     assert [t.kind for t in service.timeline(session, w)] == ["claim"]
+
+
+def _second_on_duty_officer(session: Session, world: World) -> int:
+    unit = world.units["station_b"]
+    body = UserIn(
+        username="police_b2",
+        display_name="乙所二号",
+        password=PASSWORD,
+        role="community_police",
+        unit_id=unit.id,
+    )
+    user = accounts.create_user(session, body, system_principal(name="test"))
+    user.on_duty = True
+    session.flush()
+    return user.id
+
+
+def test_auto_assignment_spreads_warnings_the_same_whether_they_come_alone_or_in_a_batch(
+    session: Session, world: World
+) -> None:
+    add_gazetteer(session, world)
+    station = world.node("369901002")
+    set_norm(session, station.id, station.path, "high", Norm(5, 30, 120, auto_assign=True), "test")
+    first, second = world.users["police_b"], _second_on_duty_officer(session, world)
+    alone = [make_warning(session, world, victim_address="翠苑社区").assignee_id for _ in range(3)]
+    assert alone == [first, second, first]  # the one holding fewer open warnings; the older on a tie
+    batch = intake(session, [item(victim_address="翠苑社区") for _ in range(3)], FEED).items
+    together = [
+        service.get_warning(session, r.id, world.principals["commander"]).assignee_id for r in batch if r.id
+    ]
+    assert together == [second, first, second]  # what three single POSTs in a row would have got

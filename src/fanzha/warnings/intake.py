@@ -112,7 +112,10 @@ def _auto_assign(
     norms: Norms,
     now: datetime,
 ) -> None:
-    """Units whose norm says so get new warnings handed to their on-duty people in turn."""
+    """Units whose norm says so get each new warning handed to the on-duty person with the fewest
+    open warnings (the longest-serving on a tie). Counted, not taken in turn within the call: a
+    warning goes to the same person whether it came alone or in a batch (single POSTs are
+    grouped by timing, warnings.group), and a feed of single POSTs spreads over the shift."""
     by_unit: dict[int, list[int]] = {}
     for r in rows:
         if (
@@ -123,8 +126,10 @@ def _auto_assign(
             by_unit.setdefault(r["unit_id"], []).append(ids[(r["source"], r["source_id"])])
     for unit_id, warning_ids in by_unit.items():
         people = on_duty_users(session, unit_id, AUTO_ASSIGN_ROLES)
-        for k, wid in enumerate(warning_ids if people else []):
-            person = people[k % len(people)]
+        load = repository.open_counts(session, [p.id for p in people])
+        for wid in warning_ids if people else []:
+            person = min(people, key=lambda p: load.get(p.id, 0))
+            load[person.id] = load.get(person.id, 0) + 1
             actor = f"user:{person.id}:{person.username}"
             repository.assign_routed(session, wid, person.id, actor, "自动分派给值班人员", now)
     session.flush()

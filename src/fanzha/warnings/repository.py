@@ -180,6 +180,16 @@ def existing_ids(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tupl
     return found
 
 
+def open_counts(session: Session, user_ids: Sequence[int]) -> dict[int, int]:
+    """Open warnings held by each of these people (absent: none)."""
+    rows = session.execute(
+        select(W.assignee_id, func.count())
+        .where(W.assignee_id.in_(user_ids), W.state.in_(OPEN_STATES))
+        .group_by(W.assignee_id)
+    )
+    return {uid: n for uid, n in rows.all() if uid is not None}
+
+
 def assign_routed(
     session: Session, warning_id: int, user_id: int, actor: str, note: str, now: datetime
 ) -> None:
