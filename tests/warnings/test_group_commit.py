@@ -23,11 +23,12 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from fanzha.accounts import service as accounts
+from fanzha.accounts.deps import Credential
+from fanzha.accounts.schemas import ApiKeyIn
 from fanzha.audit.models import AuditEntry
 from fanzha.core import db
-from fanzha.core.errors import NotFound, ValidationFailed
-from fanzha.core.principal import Principal
-from fanzha.core.roles import Perm
+from fanzha.core.errors import Forbidden, NotAuthenticated, NotFound, ValidationFailed
 from fanzha.warnings import group
 from fanzha.warnings.models import EarlyWarning
 from fanzha.warnings.schemas import WarningIn
@@ -38,7 +39,9 @@ from tests.warnings.factories import FEED, add_gazetteer, item
 N = 40
 
 
-def _post_together(session: Session, actor: Principal, items: list[dict[str, Any]]) -> tuple[list[Any], int]:
+def _post_together(
+    session: Session, caller: Credential, items: list[dict[str, Any]]
+) -> tuple[list[Any], int]:
     """Starts one ``group.receive`` per item at once on one event loop, each in ``session``'s
     transaction; returns each answer (or its exception) and how many transactions were opened."""
     opened = 0
@@ -54,7 +57,7 @@ def _post_together(session: Session, actor: Principal, items: list[dict[str, Any
 
     async def one(k: int) -> None:
         try:
-            answers[k] = await group.receive(transaction, actor, WarningIn.model_validate(items[k]))
+            answers[k] = await group.receive(transaction, caller, WarningIn.model_validate(items[k]))
         except Exception as exc:
             answers[k] = exc
 
@@ -67,9 +70,13 @@ def _post_together(session: Session, actor: Principal, items: list[dict[str, Any
     return answers, opened
 
 
+def _key(world: World, name: str) -> Credential:
+    return Credential(api_key=world.keys[name])
+
+
 def test_requests_arriving_together_share_a_batch(session: Session, world: World) -> None:
     items = [item(source_id=f"G-{k}") for k in range(N)]
-    answers, opened = _post_together(session, FEED, items)
+    answers, opened = _post_together(session, _key(world, "feed"), items)
     assert opened == 2  # the first request alone, then everything that waited for it
     assert [status for status, _ in answers] == [201] * N
     assert [out.source_id for _, out in answers] == [i["source_id"] for i in items]
@@ -81,7 +88,7 @@ def test_requests_arriving_together_share_a_batch(session: Session, world: World
 
 def test_the_same_instruction_twice_in_a_batch_is_created_once(session: Session, world: World) -> None:
     first, again = item(source_id="DUP-1"), item(source_id="DUP-1")
-    answers, opened = _post_together(session, FEED, [item(source_id="LEAD"), first, again])
+    answers, opened = _post_together(session, _key(world, "feed"), [item(source_id="LEAD"), first, again])
     assert opened == 2
     (s1, o1), (s2, o2) = answers[1:]
     assert (s1, s2) == (201, 200)
@@ -89,10 +96,10 @@ def test_the_same_instruction_twice_in_a_batch_is_created_once(session: Session,
 
 
 def test_a_bad_item_among_good_ones_fails_alone(session: Session, world: World) -> None:
-    bank_feed = Principal(
-        "client", 9_999, "bank-feed", "client", frozenset({Perm.WARNINGS_INTAKE.value}), "/", None,
-        sources=frozenset({"bank"}),
-    )  # fmt: skip
+    key = ApiKeyIn(
+        name="bank-feed", unit_id=world.units["centre"].id, scopes=["warnings.intake"], sources=["bank"]
+    )
+    bank_feed = Credential(api_key=accounts.create_api_key(session, key, FEED)[1])
     items = [item(source="bank", source_id=f"B-{k}") for k in range(6)]
     items[3] = item(source="ministry", source_id="M-3")
     answers, opened = _post_together(session, bank_feed, items)
@@ -107,11 +114,10 @@ def test_a_known_instruction_outside_the_callers_subtree_is_refused_alone(
     session: Session, world: World
 ) -> None:
     add_gazetteer(session, world)
-    _post_together(session, FEED, [item(source_id="KNOWN", victim_address="外地")])  # kept at the city
-    station_b = Principal(
-        "client", 9_998, "station-b-feed", "client", frozenset({Perm.WARNINGS_INTAKE.value}),
-        world.node("369901002").path, None, sources=frozenset({"province"}),
-    )  # fmt: skip
+    _post_together(
+        session, _key(world, "feed"), [item(source_id="KNOWN", victim_address="外地")]
+    )  # the city's
+    station_b = _key(world, "station-b-feed")
     inside = item(source_id="B-NEW", victim_address="测试市东区翠苑社区5号")
     answers, opened = _post_together(session, station_b, [inside, item(source_id="KNOWN"), inside])
     assert opened == 2
@@ -119,11 +125,20 @@ def test_a_known_instruction_outside_the_callers_subtree_is_refused_alone(
     assert isinstance(answers[1], NotFound)
 
 
+def test_a_caller_refused_is_refused_for_every_request_of_its_batch(session: Session, world: World) -> None:
+    items = [item(source_id=f"R-{k}") for k in range(3)]
+    unknown, _ = _post_together(session, Credential(api_key="not-a-key"), items)
+    assert all(isinstance(a, NotAuthenticated) for a in unknown), unknown
+    screening, _ = _post_together(session, _key(world, "screening"), items)  # no warnings.intake scope
+    assert all(isinstance(a, Forbidden) for a in screening), screening
+    assert not session.scalars(select(EarlyWarning.id).where(EarlyWarning.source_id.like("R-%"))).all()
+
+
 def test_a_database_failure_fails_every_request_of_the_batch(tmp_path: Path) -> None:
     # A real database that cannot be opened (a file in a folder that does not exist).
     broken = create_engine(f"sqlite:///{tmp_path / 'missing' / 'x.db'}")
     with Session(broken) as session:
-        answers, _ = _post_together(session, FEED, [item() for _ in range(5)])
+        answers, _ = _post_together(session, Credential(api_key="any"), [item() for _ in range(5)])
     assert all(isinstance(a, OperationalError) for a in answers), answers
 
 

@@ -1,7 +1,8 @@
 """FastAPI dependencies: the session, the principal behind a request, permission checks."""
 
 import hmac
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
@@ -38,20 +39,60 @@ async def _csrf_ok(request: Request, expected: str) -> bool:
     return sent is not None and hmac.compare_digest(sent, expected)
 
 
+@dataclass(frozen=True)
+class Credential:
+    """What a request presents, unchecked: an API key, or the console's session cookie with the
+    CSRF header sent beside it."""
+
+    api_key: str | None = None
+    cookie: str | None = None
+    csrf: str | None = None
+
+
+def credential_of(request: Request) -> Credential | None:
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return Credential(api_key=auth[7:].strip())
+    token = request.cookies.get(SESSION_COOKIE)
+    return Credential(cookie=token, csrf=request.headers.get(CSRF_HEADER)) if token else None
+
+
+def _authenticate(session: Session, credential: Credential) -> Principal | None:
+    if credential.api_key is not None:
+        return service.principal_from_api_key(session, credential.api_key)
+    assert credential.cookie is not None
+    return service.principal_from_session_token(session, credential.cookie)
+
+
+_CSRF_FAILED = "页面已过期（CSRF 校验失败），请刷新后重试"
+
+
 async def optional_principal(request: Request, session: DbSession) -> Principal | None:
     # Database calls go to the thread pool: on the event loop, a wait for SQLite's write lock
     # (BEGIN IMMEDIATE) would stall the loop, and with it the request holding the lock.
-    auth = request.headers.get("authorization", "")
-    if auth.lower().startswith("bearer "):
-        return await run_in_threadpool(service.principal_from_api_key, session, auth[7:].strip())
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
+    credential = credential_of(request)
+    if credential is None:
         return None
-    principal = await run_in_threadpool(service.principal_from_session_token, session, token)
-    if principal is None:
-        return None
+    principal = await run_in_threadpool(_authenticate, session, credential)
+    if principal is None or credential.cookie is None:
+        return principal
     if request.method not in _SAFE_METHODS and not await _csrf_ok(request, principal.csrf_token or ""):
-        raise Forbidden("页面已过期（CSRF 校验失败），请刷新后重试")
+        raise Forbidden(_CSRF_FAILED)
+    return principal
+
+
+def signed_in(session: Session, credential: Credential, perm: Perm) -> Principal:
+    """The principal behind ``credential`` holding ``perm``, for a JSON write that authenticates
+    inside a transaction of its own (``presented``): 401, or 403 for a missing CSRF header or
+    permission, as ``requires`` answers."""
+    principal = _authenticate(session, credential)
+    if principal is None:
+        raise NotAuthenticated()
+    if credential.cookie is not None and not (
+        credential.csrf is not None and hmac.compare_digest(credential.csrf, principal.csrf_token or "")
+    ):
+        raise Forbidden(_CSRF_FAILED)
+    principal.require(perm)
     return principal
 
 
@@ -84,23 +125,16 @@ def requires(perm: Perm) -> Callable[[Principal], Principal]:
     return check
 
 
-def requires_released(perm: Perm) -> Callable[..., Awaitable[Principal]]:
-    """Like ``requires``, but the caller is authenticated in a short transaction of its own,
-    committed before the route runs, so the request then holds no session, slot or lock while it
-    waits (the warnings' group commit: one SQLite slot held by a waiting request would keep every
-    other request out of the group)."""
+async def presented(
+    request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Security(_signed_in)]
+) -> Credential:
+    """The caller's credential, unchecked (401 when there is none): for a route that checks it
+    with ``signed_in`` in a transaction of its own, so that the request holds no session, slot or
+    lock while it waits (the warnings' group commit, which checks it once for a whole batch)."""
+    credential = credential_of(request)
+    if credential is None:
+        raise NotAuthenticated()
+    return credential
 
-    async def check(
-        request: Request,
-        open_transaction: Opener,
-        _: Annotated[HTTPAuthorizationCredentials | None, Security(_signed_in)],
-    ) -> Principal:
-        async with open_transaction() as session:
-            principal = await optional_principal(request, session)
-        if principal is None:
-            raise NotAuthenticated()
-        principal.require(perm)
-        return principal
 
-    check.__name__ = f"requires_released_{perm.value.replace('.', '_')}"
-    return check
+Presented = Annotated[Credential, Depends(presented)]

@@ -4,12 +4,14 @@ one audit append and one commit (docs/warnings.md, "Single POSTs under load").
 Why: a single POST costs about 9 ms of CPU, nearly all of it per transaction (a dozen statements:
 the gazetteer's stamp, the units, the norms, the insert, the chain's lock, its last hash, the
 audit insert, the commit), so one server process topped out near 100 single POSTs a second,
-while in a batch of 100 a warning costs a fraction of a millisecond. A request that finds no
+while in a batch of 100 a warning costs a fraction of a millisecond. Requests are grouped by the
+credential they present (``accounts.deps.presented``), checked once a batch in its transaction:
+checked per request, it cost more than the rest of a grouped POST. A request that finds no
 batch in flight for its caller leads: it takes everything its caller has waiting (up to
 ``MAX_GROUP``) into one gated session, and commits; requests arriving meanwhile wait for their
 answer, and the first of them leads the next batch. Each request gets the answer a POST of its
-own would get (201 or 200 with its warning, its own 422/403/404); a database failure fails the
-whole batch (503) and writes nothing.
+own would get (201 or 200 with its warning, its own 422 or 404, 401/403 for a refused
+credential); a database failure fails the whole batch (503) and writes nothing.
 """
 
 import asyncio
@@ -21,10 +23,12 @@ from anyio.lowlevel import RunVar
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from fanzha.accounts.deps import Credential, signed_in
 from fanzha.core.db import TransactionOpener
 from fanzha.core.errors import FanzhaError, FieldError, invalid
 from fanzha.core.outage import DatabaseUnavailable
 from fanzha.core.principal import Principal
+from fanzha.core.roles import Perm
 from fanzha.warnings import repository, service, views
 from fanzha.warnings.intake import intake
 from fanzha.warnings.models import EarlyWarning
@@ -52,25 +56,25 @@ class _Line:
     busy: bool = False
 
 
-_lines: RunVar[dict[Principal, _Line]] = RunVar("fanzha_warning_lines")
+_lines: RunVar[dict[Credential, _Line]] = RunVar("fanzha_warning_lines")
 
 
-def _line(actor: Principal) -> _Line:
+def _line(caller: Credential) -> _Line:
     try:
         lines = _lines.get()
     except LookupError:
         lines = {}
         _lines.set(lines)
-    return lines.setdefault(actor, _Line())
+    return lines.setdefault(caller, _Line())
 
 
-async def receive(open_transaction: TransactionOpener, actor: Principal, item: WarningIn) -> Answer:
-    """Store one warning in a batch with whatever else ``actor`` is sending; its status and body."""
-    line = _line(actor)
+async def receive(open_transaction: TransactionOpener, caller: Credential, item: WarningIn) -> Answer:
+    """Store one warning in a batch with whatever else ``caller`` is sending; its status and body."""
+    line = _line(caller)
     me = _Waiter(item, asyncio.get_running_loop().create_future())
     if line.busy:
         line.waiting.append(me)
-        answer = await _turn(actor, line, me)
+        answer = await _turn(caller, line, me)
         if answer is not None:
             return answer
         me.answer = asyncio.get_running_loop().create_future()  # handed the lead: answered below
@@ -79,13 +83,13 @@ async def receive(open_transaction: TransactionOpener, actor: Principal, item: W
         batch = [me, *line.waiting[: MAX_GROUP - 1]]
         del line.waiting[: MAX_GROUP - 1]
         with anyio.CancelScope(shield=True):  # every request of the batch gets its answer
-            await _run(open_transaction, actor, batch)
+            await _run(open_transaction, caller, batch)
     finally:
-        _pass_lead(actor, line)
+        _pass_lead(caller, line)
     return _settled(me)
 
 
-async def _turn(actor: Principal, line: _Line, me: _Waiter) -> Answer | None:
+async def _turn(caller: Credential, line: _Line, me: _Waiter) -> Answer | None:
     """Wait for the answer, or for the turn to lead (None)."""
     try:
         done, _ = await asyncio.wait({me.answer}, timeout=WAIT_S)
@@ -97,16 +101,16 @@ async def _turn(actor: Principal, line: _Line, me: _Waiter) -> Answer | None:
         if me in line.waiting:
             line.waiting.remove(me)
         elif me.answer.done() and me.answer.exception() is None and me.answer.result() is None:
-            _pass_lead(actor, line)  # it was handed the lead: hand it on
+            _pass_lead(caller, line)  # it was handed the lead: hand it on
         raise
 
 
-def _pass_lead(actor: Principal, line: _Line) -> None:
+def _pass_lead(caller: Credential, line: _Line) -> None:
     if line.waiting:
         line.waiting.pop(0).answer.set_result(None)
     else:
         line.busy = False
-        _lines.get().pop(actor, None)
+        _lines.get().pop(caller, None)
 
 
 def _settled(me: _Waiter) -> Answer:
@@ -115,11 +119,11 @@ def _settled(me: _Waiter) -> Answer:
     return answer
 
 
-async def _run(open_transaction: TransactionOpener, actor: Principal, batch: list[_Waiter]) -> None:
+async def _run(open_transaction: TransactionOpener, caller: Credential, batch: list[_Waiter]) -> None:
     try:
         async with open_transaction() as session:
-            answers = await run_in_threadpool(_answers, session, actor, [w.item for w in batch])
-    except Exception as exc:  # the database failed: nothing of the batch was written
+            answers = await run_in_threadpool(_answers, session, caller, [w.item for w in batch])
+    except Exception as exc:  # the caller refused (401/403), or the database failed: nothing written
         for w in batch:
             _settle(w, exc)
         return
@@ -136,10 +140,11 @@ def _settle(w: _Waiter, exc: Exception) -> None:
         w.answer.exception()  # marks it retrieved: a request gone meanwhile leaves no log noise
 
 
-def _answers(session: Session, actor: Principal, items: Sequence[WarningIn]) -> list[Answer | FanzhaError]:
-    """The batch's intake, and what each request would have been answered on its own. The
-    warnings are read back in one query and their nodes in another: read one by one, they cost
-    more than the intake itself."""
+def _answers(session: Session, caller: Credential, items: Sequence[WarningIn]) -> list[Answer | FanzhaError]:
+    """The caller checked once, the batch's intake, and what each request would have been
+    answered on its own. The warnings are read back in one query and their nodes in another:
+    read one by one, they cost more than the intake itself."""
+    actor = signed_in(session, caller, Perm.WARNINGS_INTAKE)
     results = intake(session, items, actor).items
     ids = {r.id for r in results if r.id is not None}
     found = session.scalars(repository.readable(actor).where(EarlyWarning.id.in_(ids))).all()

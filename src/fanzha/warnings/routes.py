@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Response
 
-from fanzha.accounts.deps import DbSession, Opener, requires, requires_released
+from fanzha.accounts.deps import DbSession, Opener, Presented, requires
 from fanzha.core.pagination import Page, PageParams, page_params
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
@@ -35,7 +35,6 @@ from fanzha.warnings.statemachine import State
 router = APIRouter(prefix="/warnings", tags=["warnings"])
 
 Intake = Annotated[Principal, Depends(requires(Perm.WARNINGS_INTAKE))]
-IntakeReleased = Annotated[Principal, Depends(requires_released(Perm.WARNINGS_INTAKE))]
 Reader = Annotated[Principal, Depends(requires(Perm.WARNINGS_READ))]
 Worker = Annotated[Principal, Depends(requires(Perm.WARNINGS_WORK))]
 Router = Annotated[Principal, Depends(requires(Perm.WARNINGS_ROUTE))]
@@ -45,10 +44,11 @@ Reveal = Annotated[bool, Query(description="显示完整个人信息（需授权
 
 @router.post("", summary="接收一条预警指令（按 来源+来源编号 幂等）")
 async def receive_one(
-    data: WarningIn, actor: IntakeReleased, open_transaction: Opener, response: Response
+    data: WarningIn, caller: Presented, open_transaction: Opener, response: Response
 ) -> WarningOut:
-    # Concurrent POSTs of one caller are stored in one batch and one commit (warnings.group).
-    response.status_code, out = await group.receive(open_transaction, actor, data)
+    # Concurrent POSTs of one caller are checked and stored in one batch and one commit
+    # (warnings.group), so the caller is authenticated there (warnings.intake scope).
+    response.status_code, out = await group.receive(open_transaction, caller, data)
     return out
 
 
