@@ -36,8 +36,10 @@ from typing import Any
 
 import httpx
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from benchmarks import load_wrk
+from benchmarks.bench_exams import CpuMeter
 from benchmarks.bench_warnings import _feed_key, _items, _prepare, _serve
 from benchmarks.common import machine, summary_ms
 from fanzha.core.db import new_session
@@ -134,14 +136,27 @@ def _stored() -> int:
 
 
 def _wrk_rate(
-    base: str, key: str, items: list[dict[str, Any]], rate: float, seconds: float, conns: int
+    server: tuple[int, str],
+    url: str,
+    key: str,
+    items: list[dict[str, Any]],
+    rate: float,
+    seconds: float,
+    conns: int,
 ) -> str:
+    """One rate from wrk; what it saw, the warnings stored, /health, and CPU a request (of the
+    server's processes and PostgreSQL's backends: unlike the rate, it hardly depends on what
+    else the machine does)."""
+    pid, base = server
     bodies = load_wrk.write_bodies(Path(tempfile.mkdtemp()) / "bodies.jsonl", items)
     before, health = _stored(), Health(base)
+    meter = CpuMeter(pid, make_url(url).database or "")
     run = load_wrk.finish(load_wrk.start(base, key, bodies, rate, seconds + 2, conns))
+    server_ms, database_ms = meter.per_request_ms(max(run.requests, 1))
     stored = _stored() - before
     answers = f"{run.line(201)} (latency from the due instant)"
-    return f"{len(items):,} due; {answers}; {stored:,} warnings stored; {health.stop()}"
+    cpu = f"CPU a request: server {server_ms:.2f} ms + PostgreSQL {database_ms:.2f} ms"
+    return f"{len(items):,} due; {answers}; {stored:,} warnings stored; {cpu}; {health.stop()}"
 
 
 def _wrk_sigterm(proc: Any, base: str, key: str, items: list[dict[str, Any]], rate: float, conns: int) -> str:
@@ -178,7 +193,7 @@ def main() -> None:
             items = _items(ctx, rng, offset, n)
             offset += n
             if args.driver == "wrk":
-                result = _wrk_rate(base, key, items, rate, args.seconds, args.connections)
+                result = _wrk_rate((proc.pid, base), url, key, items, rate, args.seconds, args.connections)
                 print(f"  {rate:>5.0f}/s for {args.seconds:.0f} s: {result}; {_load()}")
                 continue
             health = Health(base)
