@@ -293,12 +293,13 @@ def time_results(url: str, base: str, exam_id: int, rounds: int) -> tuple[list[f
 
 
 def _cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) a process has used so far; 0 once it is gone."""
+    """CPU seconds (user + system) a process and its children that have exited have used so far;
+    0 once it is gone (a child's seconds then count in its parent's)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def _processes() -> list[tuple[int, int, str]]:

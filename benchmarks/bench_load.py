@@ -7,18 +7,22 @@ Usage: python -m benchmarks.bench_load [DATABASE_URL] [--rates 50,100,200,500] [
 issue's aim, 500/s for 5 minutes on PostgreSQL, with the load from wrk:
 ``bench_load postgresql+psycopg://… --driver wrk --rates 500 --seconds 300``.
 
-The demo city (772 grids, its gazetteer) is built and ``fanzha serve`` started on 127.0.0.1
-(scheduler on). At each rate, POST /api/v1/warnings requests are due at even intervals and sent
-by 64 threads with keep-alive connections; latency is from the moment a request was due to its
-response, so a server falling behind shows as queueing. A probe reads /health every 200 ms.
-The lowest rate is the baseline the others are compared with. After the last rate, SIGTERM is
-sent with the load still on, and the time until the process exits is reported.
+The demo city (772 grids, its gazetteer) is built, its due bulletins issued (as on a server that
+has been up: the first scheduler pass would render them beside the load), and ``fanzha serve``
+started on 127.0.0.1 (scheduler on). At each rate, POST /api/v1/warnings requests are due at
+even intervals and sent by 64 threads with keep-alive connections; latency is from the moment a
+request was due to its response, so a server falling behind shows as queueing. A probe reads
+/health every 200 ms. The lowest rate is the baseline the others are compared with. After the
+last rate, SIGTERM is sent with the load still on, and the time until the process exits is
+reported.
 
 ``--driver wrk`` sends the same items from wrk (benchmarks/load_wrk.py, load_warnings.lua) over
 ``--connections`` kept-alive connections (default 128): the Python client costs 5–7 ms of CPU a
-request and cannot offer 500/s on two cores, wrk about 0.05 ms. Latency is again from each
-request's due instant to its answer; statuses are wrk's counts, and the warnings stored are
-counted in the database after each rate. ``--workers`` starts that many server processes.
+request and cannot offer 500/s on two cores, wrk about 0.1 ms. Latency is again from each
+request's due instant to its answer; statuses are wrk's counts (its run lasts 2 s past the last
+due instant, so its requests a second are over seconds + 2), the warnings stored are counted in
+the database after each rate, and the CPU a request of the server's processes and PostgreSQL's
+backends is reported. ``--workers`` starts that many server processes.
 """
 
 import argparse
@@ -40,7 +44,7 @@ from sqlalchemy.engine import make_url
 
 from benchmarks import load_wrk
 from benchmarks.bench_exams import CpuMeter
-from benchmarks.bench_warnings import _feed_key, _items, _prepare, _serve
+from benchmarks.bench_warnings import _feed_key, _items, _prepare, _serve, issue_due_bulletins
 from benchmarks.common import machine, summary_ms
 from fanzha.core.db import new_session
 from fanzha.core.demo_context import DemoContext
@@ -184,6 +188,7 @@ def main() -> None:
     )
     ctx: DemoContext = _prepare(url)
     key = _feed_key(ctx)
+    issue_due_bulletins()
     proc, base = _serve(url, workers=args.workers)
     rng, offset = random.Random(18), 0
     baseline: float | None = None
