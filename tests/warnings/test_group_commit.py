@@ -7,6 +7,7 @@ first leads a batch of itself, the others all wait and form the second. Through 
 counts them (one ``received_at`` per intake) and asks only for fewer than requests.
 """
 
+import asyncio
 import subprocess
 import sys
 import threading
@@ -29,7 +30,10 @@ from fanzha.accounts.schemas import ApiKeyIn
 from fanzha.audit.models import AuditEntry
 from fanzha.core import db
 from fanzha.core.errors import Forbidden, NotAuthenticated, NotFound, ValidationFailed
+from fanzha.core.outage import DatabaseUnavailable
+from fanzha.core.principal import Principal
 from fanzha.warnings import group
+from fanzha.warnings.intake import intake
 from fanzha.warnings.models import EarlyWarning
 from fanzha.warnings.schemas import WarningIn
 from tests.factories import World
@@ -187,3 +191,60 @@ def test_a_burst_through_a_real_server_takes_fewer_commits_than_requests(
     assert len(set(received)) < N  # intakes (= commits): without grouping, one per request
     cmd = [sys.executable, "-m", "fanzha", "-d", url, "audit", "verify"]
     assert subprocess.run(cmd, capture_output=True, timeout=120).returncode == 0
+
+
+def test_an_unforeseen_error_in_one_item_fails_only_its_request(
+    session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A defect no validator caught (simulated: intake raising for one item) costs its own
+    request, not the batch-mates that arrived with it."""
+
+    def intake_with_a_defect(session: Session, items: Any, actor: Principal) -> Any:
+        if any(i.source_id == "G-POISON" for i in items):
+            raise RuntimeError("unforeseen")
+        return intake(session, items, actor)
+
+    monkeypatch.setattr(group, "intake", intake_with_a_defect)
+    items = [item(source_id=k) for k in ("G-FIRST", "G-A", "G-POISON", "G-B")]
+    answers, opened = _post_together(session, _key(world, "feed"), items)
+    assert [a[0] for a in answers if not isinstance(a, Exception)] == [201, 201, 201]
+    assert isinstance(answers[2], RuntimeError)
+    assert opened == 5  # G-FIRST alone, the batch of three that failed, then each of the three alone
+    stored = session.scalars(select(EarlyWarning.source_id).where(EarlyWarning.source_id.like("G-%")))
+    assert sorted(stored) == ["G-A", "G-B", "G-FIRST"]
+
+
+def test_a_batch_whose_leader_is_cancelled_leaves_nobody_waiting(session: Session, world: World) -> None:
+    """uvicorn's last shutdown step cancels every task, past the batch's shield: the requests that
+    shared the cancelled leader's batch are answered 503 at once (their sender resends; intake is
+    idempotent) instead of waiting for an answer that never comes."""
+    opened: list[int] = []
+    second_batch_open = asyncio.Event()
+
+    @asynccontextmanager
+    async def transaction() -> AsyncIterator[Session]:
+        opened.append(len(opened))
+        if len(opened) == 2:  # the batch of the two that waited: stuck, e.g. on the chain's lock
+            second_batch_open.set()
+            await asyncio.sleep(30)
+        yield session
+        session.flush()
+
+    async def main() -> Any:
+        caller = _key(world, "feed")
+
+        def send() -> asyncio.Task[Any]:
+            return asyncio.create_task(group.receive(transaction, caller, WarningIn.model_validate(item())))
+
+        first = send()
+        await asyncio.sleep(0)  # the first leads a batch of its own
+        leader, mate = send(), send()  # these two wait, then share the next batch
+        assert (await first)[0] == 201
+        await second_batch_open.wait()
+        leader.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await leader
+        return await asyncio.wait_for(asyncio.gather(mate, return_exceptions=True), 5)
+
+    (answer,) = asyncio.run(main())
+    assert isinstance(answer, DatabaseUnavailable) and answer.status == 503

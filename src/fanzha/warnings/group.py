@@ -26,7 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from fanzha.accounts.deps import Credential, signed_in
 from fanzha.core.db import TransactionOpener
 from fanzha.core.errors import FanzhaError, FieldError, invalid
-from fanzha.core.outage import DatabaseUnavailable
+from fanzha.core.outage import OUTAGE_ERRORS, DatabaseUnavailable
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
 from fanzha.warnings import repository, service, views
@@ -121,10 +121,28 @@ def _settled(me: _Waiter) -> Answer:
 
 async def _run(open_transaction: TransactionOpener, caller: Credential, batch: list[_Waiter]) -> None:
     try:
+        await _store(open_transaction, caller, batch)
+    except BaseException:
+        # The leader was cancelled past the shield (a server's last shutdown step cancels every
+        # task): nobody of its batch is left waiting. A warning committed after all is found by
+        # its source and source_id when its sender sends it again.
+        for w in batch:
+            _settle(w, DatabaseUnavailable())
+        raise
+
+
+async def _store(open_transaction: TransactionOpener, caller: Credential, batch: list[_Waiter]) -> None:
+    try:
         async with open_transaction() as session:
             answers = await run_in_threadpool(_answers, session, caller, [w.item for w in batch])
-    except Exception as exc:  # the caller refused (401/403), or the database failed: nothing written
-        for w in batch:
+    except Exception as exc:
+        if len(batch) > 1 and not isinstance(exc, (FanzhaError, *OUTAGE_ERRORS)):
+            # Not the caller refused nor the database down but something unforeseen in one
+            # item: each is stored on its own, so only that item's sender gets the error.
+            for w in batch:
+                await _store(open_transaction, caller, [w])
+            return
+        for w in batch:  # the caller refused (401/403), or the database failed: nothing written
             _settle(w, exc)
         return
     for w, answer in zip(batch, answers, strict=True):
