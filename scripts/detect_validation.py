@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from detect_sources import shipped_recipe
 
-from fanzha.detect.corpus import REGISTERS
 from fanzha.detect.detector import Detector
+from fanzha.detect.registers import REGISTERS
 from fanzha.detect.training import evaluate, validate
 
 

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from detect_sources import ROOT, shipped_recipe
 
-from fanzha.detect.corpus import REGISTERS
+from fanzha.detect.registers import REGISTERS
 from fanzha.detect.training import fit
 
 

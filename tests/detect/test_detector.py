@@ -8,8 +8,8 @@ import pytest
 
 from fanzha.core.vocab import FraudType
 from fanzha.detect import Detector
-from fanzha.detect.corpus import REGISTERS
 from fanzha.detect.model import LinearModel
+from fanzha.detect.registers import REGISTERS
 
 NOTICE = "【工商银行】您尾号6688的信用卡本期账单已出，应还款3,560.00元，到期还款日11月25日。详询95588"
 LOOKALIKE = "【工商银行】您尾号6688的信用卡积分即将清零，请登录 icbc-95588.top 兑换礼品。详询95588"

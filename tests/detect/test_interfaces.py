@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 from fanzha.cli import app as cli
 from fanzha.core.ratelimit import TokenBucket
 from fanzha.detect import Detector, service
-from fanzha.detect.corpus import REGISTERS
 from fanzha.detect.model import LinearModel
+from fanzha.detect.registers import REGISTERS
 from tests.factories import World
 
 FRAUD = "您好，这里是市公安局，您的银行卡涉嫌洗钱，请将资金转入安全账户配合调查。"

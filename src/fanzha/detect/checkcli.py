@@ -9,8 +9,8 @@ from rich.text import Text
 
 from fanzha.core.console import console, err_console
 from fanzha.core.vocab import TechniqueTag
-from fanzha.detect.corpus import REGISTER_LABELS, REGISTERS, parse_register
 from fanzha.detect.detector import Detector, Verdict
+from fanzha.detect.registers import REGISTER_LABELS, REGISTERS, parse_register
 
 ModelOpt = Annotated[Path | None, typer.Option("--model", help="模型文件（默认使用内置模型）")]
 

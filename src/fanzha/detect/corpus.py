@@ -5,25 +5,13 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal, get_args
 
 from fanzha.core.errors import FieldError, ValidationFailed
 from fanzha.core.vocab import FraudType
+from fanzha.detect.registers import REGISTERS, parse_register
 
 _FRAUD_WORDS = {"fraud", "1", "true", "yes", "诈骗", "是"}
 _NORMAL_WORDS = {"normal", "0", "false", "no", "正常", "否"}
-# How the text is written: operator SMS, social post or ad, chat, call transcript, or a
-# third-person case report. Detection must hold in each, so evaluation reports each apart.
-Register = Literal["sms", "social", "chat", "call", "report"]
-REGISTERS: tuple[str, ...] = get_args(Register)
-REGISTER_LABELS = {
-    "sms": "短信",
-    "social": "社交平台帖子或广告",
-    "chat": "聊天",
-    "call": "通话",
-    "report": "案情或报警记录",
-}
-_REGISTER_ALIASES = {"narrative": "report"}
 
 
 @dataclass(frozen=True)
@@ -52,16 +40,6 @@ def _example(row: dict[str, object], where: str, source: str) -> Example:
     except ValueError as exc:
         raise ValidationFailed.on(f"{where}.kind", str(exc)) from exc
     return Example(text, label in _FRAUD_WORDS, fraud_type, source, register)
-
-
-def parse_register(value: object) -> str | None:
-    """A register as callers write it ("SMS", "narrative") in its one spelling; None when not given.
-    Raises ValueError with the Chinese line to show for a register that does not exist."""
-    name = str(value or "").strip().lower() or None
-    name = _REGISTER_ALIASES.get(name or "", name)
-    if name is not None and name not in REGISTERS:
-        raise ValueError(f"未知的文体 {name}（应为 {'/'.join(REGISTERS)}）")
-    return name
 
 
 def _rows(path: Path) -> Iterator[tuple[str, dict[str, object]]]:

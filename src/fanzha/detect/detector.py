@@ -11,9 +11,9 @@ import numpy as np
 
 from fanzha.core.vocab import FraudType, TechniqueTag
 from fanzha.detect import elements, features
-from fanzha.detect.corpus import REGISTERS, parse_register
 from fanzha.detect.entities import BANK_BRANDS, MEETING_APPS, Entity, url_host
 from fanzha.detect.model import TYPES, LinearModel
+from fanzha.detect.registers import REGISTERS, parse_register
 from fanzha.detect.reputation import Reputation, official
 
 # Up to this many messages, scoring row by row beats building a sparse matrix.

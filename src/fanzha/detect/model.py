@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fanzha.core.vocab import FraudType
-from fanzha.detect.corpus import REGISTERS
+from fanzha.detect.registers import REGISTERS
 
 if TYPE_CHECKING:
     from scipy import sparse

@@ -9,7 +9,7 @@ from fanzha.accounts.deps import DbSession, requires
 from fanzha.core.inputs import Input
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
-from fanzha.detect.corpus import Register
+from fanzha.detect.registers import Register
 from fanzha.detect.service import classify_for
 
 router = APIRouter(prefix="/detect", tags=["detect"])

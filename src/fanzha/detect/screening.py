@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from fanzha.detect.corpus import parse_register
 from fanzha.detect.detector import Detector
+from fanzha.detect.registers import parse_register
 
 CHUNK = 2000
 

@@ -9,9 +9,10 @@ import numpy as np
 
 from fanzha.core.vocab import FraudType
 from fanzha.detect import features
-from fanzha.detect.corpus import REGISTERS, Example
+from fanzha.detect.corpus import Example
 from fanzha.detect.detector import Detector
 from fanzha.detect.model import LinearModel, threshold_for_fpr, train
+from fanzha.detect.registers import REGISTERS
 from fanzha.detect.reputation import Reputation, official
 
 

@@ -15,8 +15,8 @@ from fanzha.core.errors import TooManyRequests, ValidationFailed
 from fanzha.core.principal import Principal
 from fanzha.core.ratelimit import TokenBucket
 from fanzha.detect import appeals
-from fanzha.detect.corpus import REGISTER_LABELS
 from fanzha.detect.detector import Verdict
+from fanzha.detect.registers import REGISTER_LABELS
 from fanzha.detect.service import classify_for
 from fanzha.web.render import page
 
