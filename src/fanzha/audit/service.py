@@ -80,11 +80,18 @@ class _Pending:
     savepoint: SessionTransaction | None  # the innermost savepoint it was recorded in
 
 
+# One round trip: the timeout is set before the lock is asked for (a SELECT list is evaluated
+# in order), for this transaction only (set_config's is_local, as SET LOCAL).
+_TAKE_CHAIN_LOCK = text(
+    f"SELECT set_config('lock_timeout', '{_LOCK_TIMEOUT}', true), pg_advisory_xact_lock({_CHAIN_LOCK})"
+)
+_LAST_HASH = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)  # built once: it never varies
+
+
 def _last_hash(session: Session) -> str:
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"SET LOCAL lock_timeout = '{_LOCK_TIMEOUT}'"))
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK})
-    last = session.scalars(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+        session.execute(_TAKE_CHAIN_LOCK)
+    last = session.scalars(_LAST_HASH).first()
     return last or GENESIS
 
 

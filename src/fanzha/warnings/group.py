@@ -29,9 +29,8 @@ from fanzha.core.errors import FanzhaError, FieldError, invalid
 from fanzha.core.outage import OUTAGE_ERRORS, DatabaseUnavailable
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
-from fanzha.warnings import repository, service, views
+from fanzha.warnings import service, views
 from fanzha.warnings.intake import intake
-from fanzha.warnings.models import EarlyWarning
 from fanzha.warnings.schemas import WarningIn, WarningOut
 
 MAX_GROUP = 200
@@ -164,9 +163,7 @@ def _answers(session: Session, caller: Credential, items: Sequence[WarningIn]) -
     read one by one, they cost more than the intake itself."""
     actor = signed_in(session, caller, Perm.WARNINGS_INTAKE)
     results = intake(session, items, actor).items
-    ids = {r.id for r in results if r.id is not None}
-    found = session.scalars(repository.readable(actor).where(EarlyWarning.id.in_(ids))).all()
-    outs = {w.id: out for w, out in zip(found, views.to_outs(session, found, actor), strict=True)}
+    outs = views.readable_outs(session, actor, {r.id for r in results if r.id is not None})
     answers: list[Answer | FanzhaError] = []
     for result in results:
         if result.id is None:  # refused, e.g. a source the key was not issued for

@@ -86,20 +86,21 @@ _lock = threading.Lock()
 _cache: dict[str, Gazetteer] = {}
 
 
+_g = GazetteerEntry
+# Built once: read on every intake, building the expression cost more than running it.
+_STAMP = select(
+    func.count(),
+    func.coalesce(func.max(_g.id), 0),
+    func.coalesce(func.sum(_g.node_id * 7 + _g.id), 0),
+    func.coalesce(
+        func.sum(func.length(_g.name) + func.coalesce(_g.first_no, 0) + func.coalesce(_g.last_no, 0)), 0
+    ),
+)
+
+
 def _stamp(session: Session) -> tuple[int, ...]:
     """A cheap fingerprint of the table: any insert, delete or edit of a row changes it."""
-    g = GazetteerEntry
-    row = session.execute(
-        select(
-            func.count(),
-            func.coalesce(func.max(g.id), 0),
-            func.coalesce(func.sum(g.node_id * 7 + g.id), 0),
-            func.coalesce(
-                func.sum(func.length(g.name) + func.coalesce(g.first_no, 0) + func.coalesce(g.last_no, 0)), 0
-            ),
-        )
-    ).one()
-    return tuple(int(v) for v in row)
+    return tuple(int(v) for v in session.execute(_STAMP).one())
 
 
 def _label(node: Node, names: dict[str, str], entry: GazetteerEntry) -> str:

@@ -1,6 +1,6 @@
 """Read side for the API and the console: masked outputs, search, dashboard figures, overdue list."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,6 +23,12 @@ from fanzha.warnings.service import timeline
 from fanzha.warnings.statemachine import OPEN_STATES, State
 
 W = EarlyWarning
+
+
+def readable_outs(session: Session, principal: Principal, ids: Iterable[int]) -> dict[int, WarningOut]:
+    """The warnings of these ids that ``principal`` may read, as shown, by id (one query)."""
+    found = repository.readable_by_ids(session, principal, ids)
+    return {w.id: to_out(session, w, principal, node=node) for w, node in found}
 
 
 def to_outs(session: Session, rows: Sequence[EarlyWarning], principal: Principal) -> list[WarningOut]:
