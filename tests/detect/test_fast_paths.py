@@ -12,11 +12,16 @@ from fanzha.detect import Detector, elements, normalise, rules, starts
 from fanzha.detect.corpus import project_corpus
 
 CORPUS = [e.text for e in project_corpus(Path(__file__).resolve().parents[2] / "corpus")]
-PATTERNS = [r.pattern for r in (*rules.RULES, *elements.ELEMENTS)] + [p for p, _, _ in normalise._STEPS]
+RULE_PATTERNS = [r.pattern for r in (*rules.RULES, *elements.ELEMENTS)]
+PATTERNS = RULE_PATTERNS + [p for p, _, _ in normalise._STEPS]
 # The characters matches start with, plus separators, tags, digits and a little ordinary text.
 _STARTS = set().union(*(starts.first_chars(p) or set() for p in PATTERNS if p is not normalise._EMOJI))
 ALPHABET = sorted(_STARTS | set("的了我 。，：:【】.-*0123456789AZaz💰🐧👍\u200b"))
 TEXTS = st.text(alphabet=st.sampled_from(ALPHABET), max_size=80)
+# Texts of the words matches begin with (``starts.prefixes``) and the characters above, so that
+# several rules' first words, their near misses and their full matches sit side by side.
+_WORDS = sorted(set().union(*(starts.prefixes(p) or set() for p in RULE_PATTERNS)) | set(ALPHABET))
+WORDED = st.lists(st.sampled_from(_WORDS), max_size=30).map("".join)
 
 
 def _plain_fire(text: str, patterns: tuple[rules.Rule, ...]) -> list[tuple[str, int, int]]:
@@ -36,7 +41,7 @@ def test_rules_and_elements_skipped_by_their_first_characters_fire_as_plain_sear
 
 
 @settings(max_examples=300)
-@given(TEXTS)
+@given(st.one_of(TEXTS, WORDED))
 def test_first_characters_never_skip_a_match(text: str) -> None:
     for rule_set in (rules.RULES, elements.ELEMENTS):
         assert _fire(text, rule_set) == _plain_fire(text, rule_set)
@@ -62,6 +67,23 @@ def test_first_characters_of_patterns() -> None:
     for pattern in (r".{0,3}转账", r"[^。]*骗", r"\d+元", r"(?:转账)?", r"qq"):
         flags = re.IGNORECASE if pattern == "qq" else 0
         assert starts.first_chars(re.compile(pattern, flags)) is None
+
+
+def test_prefixes_of_patterns() -> None:
+    """Every match begins with one of them; the shortest that does is kept; too many → shorter."""
+    found = starts.prefixes(re.compile(r"(?:ab|c)d|e?f|(?<!x)gh{2}"))
+    assert found == frozenset({"ab", "cd", "e", "f", "gh"})
+    assert starts.prefixes(re.compile(r"念|念验证码|(?:\b)?转账.{0,3}")) == frozenset({"念", "转账"})
+    wide = re.compile("[\u4e00-\u4fff][\u4e00-\u4fff]")  # 512 × 512 two-character starts
+    assert starts.prefixes(wide) == starts.first_chars(wide)
+    assert starts.prefixes(re.compile(r"x?\d+|.y")) is None
+
+
+def test_a_scan_gives_each_pattern_its_earliest_possible_start() -> None:
+    scan = starts.Scan([re.compile(p) for p in (r"转账|汇款", r"\d+元", r"加微信|加我", r"刷单")])
+    # 0: the first "转账"/"汇款" (matches or not); 1: unbounded, from 0; 3: no "刷单" anywhere
+    assert scan.starts("请加我，汇款100元后转账") == {0: 4, 1: 0, 2: 1}
+    assert starts.Scan([re.compile(r".x")]).starts("abc") == {0: 0}
 
 
 def test_batch_verdicts_equal_one_message_at_a_time_on_the_corpus() -> None:

@@ -3,10 +3,10 @@ features. Each rule is a named pattern; the model learns how much each one weigh
 and a rule that fired becomes a reason the officer can read."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from fanzha.core.vocab import TechniqueTag as G
-from fanzha.detect.starts import first_chars
+from fanzha.detect.starts import Scan
 
 
 @dataclass(frozen=True)
@@ -15,12 +15,6 @@ class Rule:
     label: str
     pattern: re.Pattern[str]
     tag: G | None = None
-    # The characters every match starts with (None: unbounded); ``fire`` skips the search
-    # when the text has none of them.
-    starts: frozenset[str] | None = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "starts", first_chars(self.pattern))
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -209,16 +203,27 @@ class Hit:
     end: int
 
 
+# Each rule list's scan, built on its first use (``fire`` takes any list): id → (list, scan).
+_SCANS: dict[int, tuple[tuple[Rule, ...], Scan]] = {}
+
+
+def _scan(rules: tuple[Rule, ...]) -> Scan:
+    kept = _SCANS.get(id(rules))
+    if kept is None or kept[0] is not rules:
+        kept = _SCANS[id(rules)] = (rules, Scan([r.pattern for r in rules]))
+    return kept[1]
+
+
 def fire(text: str, rules: tuple[Rule, ...] = RULES) -> list[Hit]:
-    """Each rule that matches, at its first match."""
+    """Each rule that matches, at its first match. One pass over the text finds where each
+    rule's match could begin (``starts.Scan``); a rule is searched only from there, and most
+    rules are not searched at all."""
     if _ASCII_UPPER.search(text):  # translating Chinese text is slow; most has no capitals
         text = text.translate(_ASCII_LOWER)
-    chars = set(text)
     hits = []
-    for rule in rules:
-        if rule.starts is not None and rule.starts.isdisjoint(chars):
-            continue  # no character a match could start with: most rules, most messages
-        m = rule.pattern.search(text)
+    for i, start in sorted(_scan(rules).starts(text).items()):
+        rule = rules[i]
+        m = rule.pattern.search(text, start)
         if m:
             hits.append(Hit(rule, m.start(), m.end()))
     return hits
