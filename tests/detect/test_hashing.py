@@ -95,3 +95,14 @@ def test_batch_keys_are_the_grams_of_each_text_in_order(hashing: Hashing, texts:
             for s in range(count)
         ]
         assert in_blocks == list(enumerate(grams))
+
+
+@pytest.mark.parametrize("hashing", [h for h in SETTINGS if h.ngram_range[1] <= 3], ids=str)
+@settings(max_examples=100, deadline=None)
+@given(st.lists(TEXTS, max_size=6))
+@example(["😀a𝒳é中", "ab\x00c", "ÿĀ߿ࠀ\uffff𐀀", "𐀀𐀀𐀀"])  # 1- to 4-byte UTF-8, 12 bytes
+def test_batch_indices_equal_hashing_each_gram(hashing: Hashing, texts: list[str]) -> None:
+    """Batches hash every n-gram key in numpy; each gets the column of its n-gram."""
+    keys, _ = hashing.keys([hashing.prepared(t) for t in texts])
+    expected = [hashing.index(key_gram(k)) for k in keys.tolist()]
+    assert hashing.indices(keys).tolist() == expected

@@ -16,7 +16,7 @@ import numpy as np
 
 from fanzha.detect import elements, rules
 from fanzha.detect.entities import Entity, extract
-from fanzha.detect.hashing import Hashing, key_gram
+from fanzha.detect.hashing import Hashing
 from fanzha.detect.normalise import Normalised, normalise, without_sender
 from fanzha.detect.reputation import Reputation
 
@@ -191,11 +191,10 @@ def _extra_columns(a: Analysis, reputation: Reputation) -> list[int]:
     return sorted(_OFFSET[name] for name in names)
 
 
-# n-gram → hashed column, memoised: the same n-grams come back in message after message, and
-# hashing each one again was a third of the screening time. Cleared when it grows too large.
-# One message is read as strings; batches as ``Hashing.keys`` integers.
+# n-gram → hashed column, memoised for single messages: the same n-grams come back in message
+# after message, and hashing each one again in Python was a third of the time. Cleared when it
+# grows too large. Batches hash their distinct n-grams in numpy (``Hashing.indices``).
 _COLUMNS: dict[str, int] = {}
-_KEY_COLUMNS: dict[int, int] = {}
 _COLUMNS_MAX = 1 << 20
 
 
@@ -209,20 +208,6 @@ def _columns(grams: list[str]) -> list[int]:
         for g in missing:
             memo[g] = HASHING.index(g)
     return list(map(memo.__getitem__, grams))
-
-
-def _key_columns(keys: np.ndarray) -> np.ndarray:
-    unique, inverse = np.unique(keys, return_inverse=True)
-    listed = unique.tolist()
-    memo = _KEY_COLUMNS
-    missing = [k for k in listed if k not in memo]
-    if len(memo) + len(missing) > _COLUMNS_MAX:
-        memo.clear()
-        missing = listed
-    for k in missing:
-        memo[k] = HASHING.index(key_gram(k))
-    columns = np.fromiter(map(memo.__getitem__, listed), dtype=np.int64, count=len(listed))
-    return columns[inverse]
 
 
 # ``row`` and ``matrix`` count the columns and scale each message's n-gram counts to unit length:
@@ -257,7 +242,8 @@ def matrix(analyses: Sequence[Analysis], reputation: Reputation) -> "sparse.csr_
     from scipy import sparse
 
     keys, owners = HASHING.keys([a.prepared for a in analyses])
-    cols = _key_columns(keys)
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    cols = HASHING.indices(distinct)[inverse]
     counts, start = np.bincount(owners, minlength=len(analyses)).tolist(), 0
     for a, n in zip(analyses, counts, strict=True):
         a.__dict__["columns"] = cols[start : start + n]  # what ``Analysis.columns`` computes

@@ -1,11 +1,11 @@
 """Feature hashing for one message without scikit-learn: the character n-grams and the
 MurmurHash3 (x86, 32-bit, signed, seed 0) indices that scikit-learn's ``HashingVectorizer``
-computes, in plain Python.
+computes, in plain Python for one message and in numpy for a batch (``keys``, ``indices``).
 
 Classifying a message (``fanzha check``, the API) then needs neither scikit-learn nor SciPy,
-whose imports took most of a second; training and large batches keep the vectorizer built from
-the same ``Hashing`` settings (``Hashing.vectorizer``), and tests/detect/test_hashing.py proves
-both give the same vector for any text.
+whose imports took most of a second; training keeps the vectorizer built from the same
+``Hashing`` settings (``Hashing.vectorizer``), and tests/detect/test_hashing.py proves they give
+the same vector for any text.
 """
 
 import math
@@ -38,6 +38,30 @@ def key_gram(key: int) -> str:
         chars.append(chr((key & _CHAR) - 1))
         key >>= _BITS
     return "".join(reversed(chars))
+
+
+def _rotl(x: np.ndarray, r: int) -> np.ndarray:
+    """32-bit rotation of values held in 64 bits."""
+    return ((x << np.uint64(r)) | (x >> np.uint64(32 - r))) & np.uint64(_MASK)
+
+
+def _mix_all(k: np.ndarray) -> np.ndarray:
+    """``_mix`` of each 32-bit block, held in 64 bits."""
+    k = (k * np.uint64(_C1)) & np.uint64(_MASK)
+    return (_rotl(k, 15) * np.uint64(_C2)) & np.uint64(_MASK)
+
+
+def _utf8(point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each code point's UTF-8 bytes as a little-endian word, and how many there are."""
+    u64 = np.uint64
+    n = u64(1) + (point >= u64(0x80)) + (point >= u64(0x800)) + (point >= u64(0x10000))
+    lead = np.array([0, 0, 0xC0, 0xE0, 0xF0], dtype=u64)[n.astype(np.intp)]
+    word = lead | (point >> (u64(6) * (n - u64(1))))  # the first byte (all of an ASCII one)
+    for b in (1, 2, 3):  # each continuation byte: 0b10 and six bits, the last six last
+        more = n > b
+        bits = (point >> (u64(6) * ((n - u64(1 + b)) * more))) & u64(0x3F)
+        word |= np.where(more, (u64(0x80) | bits) << u64(8 * b), u64(0))
+    return word, n
 
 
 def _mix(k: int) -> int:
@@ -129,6 +153,43 @@ class Hashing:
         key_all, owner_all = np.concatenate(keys), np.concatenate(owners)
         order = np.argsort(owner_all, kind="stable")  # text by text, each in grams order
         return key_all[order], owner_all[order]
+
+    def indices(self, keys: np.ndarray) -> np.ndarray:
+        """``index`` of the n-gram each key of ``keys`` stands for, all at once in numpy: the
+        n-gram's UTF-8 bytes are packed from its code points and MurmurHash3 runs on whole
+        columns of 32-bit blocks (a batch hashed its n-grams one by one in Python before)."""
+        u64 = np.uint64
+        low = np.zeros(keys.size, dtype=u64)  # the first 8 bytes, little-endian
+        high = np.zeros(keys.size, dtype=u64)  # the rest (at most 12 bytes in all)
+        size = np.zeros(keys.size, dtype=u64)  # bytes so far
+        for j in (2, 1, 0):  # the first character is in the highest bits of the key
+            point = (keys >> u64(_BITS * j)) & u64(_CHAR)
+            present = point != 0
+            word, n = _utf8(np.where(present, point - u64(1), u64(0)))
+            n = np.where(present, n, u64(0))
+            shift = u64(8) * size  # at most 64: the first two characters take 8 bytes at most
+            low |= np.where(shift < 64, word << (shift & u64(63)), u64(0))
+            high |= np.where(shift > 32, word >> ((u64(64) - shift) & u64(63)), u64(0))
+            size += n
+        blocks = [low & u64(_MASK), low >> u64(32), high & u64(_MASK)]
+        h = np.zeros(keys.size, dtype=u64)
+        full = size // u64(4)
+        for i, block in enumerate(blocks):
+            mixed = (_rotl(h ^ _mix_all(block), 13) * u64(5) + u64(0xE6546B64)) & u64(_MASK)
+            h = np.where(full > i, mixed, h)
+        tail = np.choose(np.minimum(full, u64(3)).astype(np.intp), [*blocks, np.zeros_like(low)])
+        h ^= _mix_all(tail & ((u64(1) << (u64(8) * (size % u64(4)))) - u64(1)))
+        h ^= size
+        h ^= h >> u64(16)
+        h = (h * u64(0x85EBCA6B)) & u64(_MASK)
+        h ^= h >> u64(13)
+        h = (h * u64(0xC2B2AE35)) & u64(_MASK)
+        h ^= h >> u64(16)
+        # abs() of the signed hash; -2**31, which int32 cannot hold, as scikit-learn reads it
+        signed = h.astype(np.int64)
+        magnitude = np.where(signed >= 1 << 31, (1 << 32) - signed, signed)
+        magnitude[signed == 1 << 31] = 2147483647 - (self.n_features - 1)
+        return magnitude % self.n_features
 
     def index(self, gram: str) -> int:
         h = _hash(gram)
