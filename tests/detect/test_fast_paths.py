@@ -5,10 +5,11 @@ characters the patterns look for (so the tests hold for any pattern list, retrai
 import re
 from pathlib import Path
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fanzha.detect import Detector, elements, normalise, rules, starts
+from fanzha.detect import Detector, elements, features, normalise, rules, starts
 from fanzha.detect.corpus import project_corpus
 
 CORPUS = [e.text for e in project_corpus(Path(__file__).resolve().parents[2] / "corpus")]
@@ -93,3 +94,27 @@ def test_batch_verdicts_equal_one_message_at_a_time_on_the_corpus() -> None:
     batch = detector.classify(sample)
     for text, verdict in zip(sample, batch, strict=True):
         assert detector.classify([text])[0].as_dict() == verdict.as_dict()
+
+
+def _plain_contributions(a: features.Analysis, weights: np.ndarray, above: float) -> list[tuple[str, float]]:
+    """Every n-gram of two or more characters, weighed and sorted in plain Python."""
+    grams = features.HASHING.grams(a.grams)
+    weighed = [(-float(weights[features.HASHING.index(g)]), i, g) for i, g in enumerate(grams) if len(g) >= 2]
+    out: dict[str, float] = {}
+    for weight, _, gram in sorted(weighed):
+        if -weight > above and gram not in out and len(gram.strip()) >= 2:
+            out[gram] = -weight
+    return list(out.items())
+
+
+@settings(max_examples=100)
+@given(st.one_of(TEXTS, WORDED))
+def test_heavy_grams_equal_a_plain_sort(text: str) -> None:
+    detector = Detector.default()
+    weights = detector.model.binary_w
+    batch = [features.analyse(t, detector.reputation) for t in (text, *CORPUS[:: len(CORPUS) // 50])]
+    features.matrix(batch, detector.reputation)  # the batch's columns, as classify reads them
+    heavy = features.heavy_grams(batch, weights, 0.05)
+    for a, grams in zip(batch, heavy, strict=True):
+        assert list(grams) == _plain_contributions(a, weights, 0.05)
+        assert list(features.heavy_grams([a], weights, 0.05)[0]) == _plain_contributions(a, weights, 0.05)

@@ -1,7 +1,7 @@
 """The detector: features → linear model → reputation checks → a verdict that explains itself."""
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +22,7 @@ _BLACKLIST_BOOST = 6.0
 _LOOKALIKE_BOOST = 4.0
 _ENTITY_TAGS = {"overseas_phone": TechniqueTag.OVERSEAS_CALL}
 _REASON_WEIGHT = 0.05  # a rule or element weighing less than this explains nothing
+_PHRASE_WEIGHT = 0.05  # nor does an n-gram
 _ELEMENT_REASONS = 4
 _PAIR_SPAN = 40  # characters: a pair further apart than this is quoted by its action only
 _UNSUPPORTED_RISK = 0.45
@@ -79,11 +80,12 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x, -30, 30))))
 
 
-def _phrases(a: features.Analysis, weights: np.ndarray, limit: int = 3) -> list[Reason]:
-    """The message's strongest n-grams, located in the original text and merged into phrases."""
+def _phrases(a: features.Analysis, heavy: Iterator[tuple[str, float]], limit: int = 3) -> list[Reason]:
+    """The message's strongest n-grams (``features.heavy_grams``), located in the original text
+    and merged into phrases."""
     text, norm = a.text, a.norm.text.lower()
     spans: list[tuple[int, int, float]] = []
-    for gram, weight in features.gram_contributions(a, weights, 0.05):
+    for gram, weight in heavy:
         if len(spans) >= 12:
             break
         start = norm.find(gram)
@@ -183,13 +185,14 @@ class Detector:
             logits = self.model.fraud_logits(x)
             type_scores = self.model.type_scores(x)
             guessed = list(self.model.register_scores(x)) if infer else [None] * len(analyses)
+        heavy = features.heavy_grams(analyses, self.model.binary_w, _PHRASE_WEIGHT)
         verdicts = []
         for i, a in enumerate(analyses):
             scores = guessed[i]
             register = given[i] or (REGISTERS[int(np.argmax(scores))] if scores is not None else None)
             inferred = not given[i] and register is not None
             threshold = self.model.threshold(register, inferred)
-            verdict = self._verdict(a, float(logits[i]) - threshold, type_scores[i])
+            verdict = self._verdict(a, float(logits[i]) - threshold, type_scores[i], heavy[i])
             verdicts.append(replace(verdict, register=register, register_inferred=inferred))
         return verdicts
 
@@ -237,7 +240,9 @@ class Detector:
                 )
         return sorted(t.value for t in tags if t is not None)
 
-    def _verdict(self, a: features.Analysis, logit: float, type_scores: np.ndarray) -> Verdict:
+    def _verdict(
+        self, a: features.Analysis, logit: float, type_scores: np.ndarray, heavy: Iterator[tuple[str, float]]
+    ) -> Verdict:
         if not _TWO_ALNUM.search(a.text):  # nothing to judge: blank or punctuation only
             return Verdict(False, 0.0, None, [], [], a.entities)
         boost, reasons = self._reputation(a)
@@ -260,7 +265,7 @@ class Detector:
             return Verdict(False, risk, None, [], reasons, a.entities)
         # Rules are features of the type head too: it learnt which type each one points to.
         fraud_type = FraudType.OTHER if _bank_phishing(a) else TYPES[int(np.argmax(type_scores))]
-        reasons += _phrases(a, self.model.binary_w)
+        reasons += _phrases(a, heavy)
         return Verdict(True, risk, fraud_type, self._tags(a), reasons, a.entities)
 
     def _elements(self, a: features.Analysis) -> list[Reason]:
