@@ -270,39 +270,45 @@ def heavy_grams(
     """For each message, its distinct n-grams of two or more characters whose weight in the given
     coefficient vector is above ``above``, heaviest first (ties in the order they occur).
 
-    Picked and ordered for the whole batch in a few numpy calls (they cost more than the rest of
-    an explanation when made per message), and read lazily: an explanation shows the first few.
+    Picked, ordered and located for the whole batch in a few numpy calls (they cost more than the
+    rest of an explanation when made per message), and read lazily: an explanation shows the
+    first few.
     """
     columns = [a.columns for a in analyses]
     counts = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
     cols = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
     offset = np.cumsum(counts) - counts
     owner = np.repeat(np.arange(len(analyses)), counts)
-    # where each message's n-grams of two or more characters begin in its ``columns``
-    longer = np.fromiter(
-        (sum(c for n, _, c in HASHING.blocks(a.prepared) if n < 2) for a in analyses),
-        dtype=np.int64,
-        count=len(analyses),
-    )
+    # Where each length's n-grams begin in each message's ``columns`` (``Hashing.blocks``).
+    low, high = HASHING.ngram_range
+    first = np.full((len(analyses), max(high, 2) + 1), np.iinfo(np.int64).max)  # none that long
+    for i, a in enumerate(analyses):
+        for length, at, _ in HASHING.blocks(a.prepared):
+            first[i, length] = at
     w = weights.take(cols)
-    heavy = np.flatnonzero((w > above) & (np.arange(cols.size) >= (offset + longer)[owner]))
+    place = np.arange(cols.size) - offset[owner]
+    heavy = np.flatnonzero((w > above) & (place >= first[owner, max(low, 2)]))
     heavy = heavy[np.lexsort((-w[heavy], owner[heavy]))]  # message by message, heaviest first
-    at = (heavy - offset[owner[heavy]]).tolist()
-    weight = w[heavy].tolist()
-    out, start = [], 0
-    for a, n in zip(analyses, np.bincount(owner[heavy], minlength=len(analyses)).tolist(), strict=True):
-        out.append(_grams_at(a.prepared, at[start : start + n], weight[start : start + n]))
-        start += n
+    mine, place = owner[heavy], place[heavy]
+    n = np.full(heavy.size, max(low, 2))
+    for longer in range(max(low, 2) + 1, high + 1):
+        n[place >= first[mine, longer]] = longer
+    start = (place - first[mine, n]).tolist()
+    found = [start, n.tolist(), w[heavy].tolist()]
+    out, at = [], 0
+    for a, k in zip(analyses, np.bincount(mine, minlength=len(analyses)).tolist(), strict=True):
+        out.append(_grams_at(a.prepared, *(f[at : at + k] for f in found)))
+        at += k
     return out
 
 
-def _grams_at(prepared: str, at: list[int], weight: list[float]) -> Iterator[tuple[str, float]]:
-    """The distinct n-grams at these places of ``grams`` order (``Hashing.blocks``)."""
-    blocks = HASHING.blocks(prepared)
+def _grams_at(
+    prepared: str, start: list[int], n: list[int], weight: list[float]
+) -> Iterator[tuple[str, float]]:
+    """The distinct n-grams of ``prepared`` at these places, with their weights."""
     seen: set[str] = set()
-    for i, w in zip(at, weight, strict=True):
-        n, first, _ = next(b for b in reversed(blocks) if b[1] <= i)
-        gram = prepared[i - first : i - first + n]
+    for s, k, w in zip(start, n, weight, strict=True):
+        gram = prepared[s : s + k]
         if gram not in seen and len(gram.strip()) >= 2:
             seen.add(gram)
             yield gram, w
