@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fanzha.detect.entities import extract, luhn_ok
+from fanzha.detect.entities import NEEDS, extract, luhn_ok
 from fanzha.detect.reputation import official
 
 OFFICIAL = official().official_domains
@@ -87,3 +87,16 @@ def test_grouped_card_number_is_no_overseas_phone() -> None:
     assert not [e for e in extract("请转账到卡号6217 0012 3456 7890，我们马上给您返利") if "phone" in e.kind]
     found = extract("请转到卡号6200 0010 0000 0003，户名张三")
     assert [(e.kind, e.value) for e in found] == [("card", "6200001000000003")]
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from("0123456789١٢+-. :/：@¥￥元万块wwwhttpcom验证码QQ扣微信v号【】的中 \t\n"),
+        max_size=60,
+    )
+)
+def test_a_text_without_what_every_match_needs_has_no_match(text: str) -> None:
+    """``extract`` does not search a text that lacks it (links: a dot or "://", numbers: a digit)."""
+    for pattern, need in NEEDS.items():
+        if pattern.search(text):
+            assert need.search(text)

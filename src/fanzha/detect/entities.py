@@ -5,6 +5,7 @@ positions still point into the original (de-obfuscation never changes the length
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 # Banks and the card network by domain word and service number: a lookalike of one of these that
@@ -123,6 +124,18 @@ _WECHAT = re.compile(
     r"(?:微信|v信|V信|薇信|威信|vx|VX|Vx|wx|WX|加薇|加v|加V|薇)[号]?[:：\s]*([A-Za-z][-_A-Za-z0-9]{5,19}|\d{6,12})"
 )
 
+# What every match needs, so that a text without it is not searched (most Chinese messages have
+# no link sign and many have no digit): a link has a dot or "://"; numbers, cards, amounts and
+# codes have a digit. tests/detect/test_entities.py checks it on generated text.
+_LINK_SIGN = re.compile("[.:]")
+_DIGIT = re.compile(r"\d")
+NEEDS: dict[re.Pattern[str], re.Pattern[str]] = {
+    _URL: _LINK_SIGN,
+    **dict.fromkeys(
+        (_CARD, _CODE, _QQ, _OVERSEAS, _MOBILE, _MASKED_MOBILE, _LANDLINE, _SERVICE, _AMOUNT), _DIGIT
+    ),
+}
+
 
 @dataclass(frozen=True)
 class Entity:
@@ -201,36 +214,43 @@ def extract(text: str, official_domains: frozenset[str] = frozenset()) -> list[E
         taken.append((start, end))
         found.append(Entity(kind, text[start:end], value, start, end, attrs))
 
-    for m in _URL.finditer(clean):
+    has = {need: need.search(clean) is not None for need in (_LINK_SIGN, _DIGIT)}
+
+    def each(pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        """The pattern's matches; none in a text without what each of them needs (``NEEDS``)."""
+        need = NEEDS.get(pattern)
+        return pattern.finditer(clean) if need is None or has[need] else iter(())
+
+    for m in each(_URL):
         add("url", m, normalize_url(m.group()), _url_attrs(url_host(m.group()), official_domains))
     # Card-length digit runs before phones: a grouped card holds phone-shaped pieces. One that
     # fails the Luhn check is no card, but still no phone number either.
-    for m in _CARD.finditer(clean):
+    for m in each(_CARD):
         digits = re.sub(r"\D", "", m.group())
         if 16 <= len(digits) <= 19:
             if luhn_ok(digits):
                 add("card", m, digits)
             else:
                 taken.append(m.span())
-    for m in _CODE.finditer(clean):
+    for m in each(_CODE):
         add("code", m, m.group(1), group=1)
-    for m in _QQ.finditer(clean):
+    for m in each(_QQ):
         add("qq", m, m.group(1), group=1)
     for m in _WECHAT.finditer(clean):
         add("wechat", m, m.group(1).lower(), group=1)
-    for m in _OVERSEAS.finditer(clean):
+    for m in each(_OVERSEAS):
         add("overseas_phone", m, normalize_phone(m.group()), ("overseas",))
-    for m in _MOBILE.finditer(clean):
+    for m in each(_MOBILE):
         add("phone", m, normalize_phone(m.group()))
-    for m in _MASKED_MOBILE.finditer(clean):
+    for m in each(_MASKED_MOBILE):
         add("phone", m, m.group(), ("masked",))
-    for m in _LANDLINE.finditer(clean):
+    for m in each(_LANDLINE):
         add("phone", m, normalize_phone(m.group()), ("landline",))
-    for m in _SERVICE.finditer(clean):
+    for m in each(_SERVICE):
         value = normalize_phone(m.group())
         if value.startswith("400") or _number_context(clean, m.start(), m.end()):
             add("service_number", m, value, ("emergency",) if value in EMERGENCY else ())
-    for m in _AMOUNT.finditer(clean):
+    for m in each(_AMOUNT):
         add("amount", m, m.group().replace(",", "").replace(" ", ""))
     lowered = clean.lower()
     for app in REMOTE_APPS:
