@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -76,8 +76,8 @@ class Verdict:
         }
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x, -30, 30))))
+def _sigmoid(x: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-min(max(x, -30.0), 30.0))))
 
 
 def _phrases(a: features.Analysis, heavy: Iterator[tuple[str, float]], limit: int = 3) -> list[Reason]:
@@ -192,8 +192,9 @@ class Detector:
             register = given[i] or (REGISTERS[int(np.argmax(scores))] if scores is not None else None)
             inferred = not given[i] and register is not None
             threshold = self.model.threshold(register, inferred)
-            verdict = self._verdict(a, float(logits[i]) - threshold, type_scores[i], heavy[i])
-            verdicts.append(replace(verdict, register=register, register_inferred=inferred))
+            verdicts.append(
+                self._verdict(a, float(logits[i]) - threshold, type_scores[i], heavy[i], register, inferred)
+            )
         return verdicts
 
     def _reputation(self, a: features.Analysis) -> tuple[float, list[Reason]]:
@@ -241,13 +242,19 @@ class Detector:
         return sorted(t.value for t in tags if t is not None)
 
     def _verdict(
-        self, a: features.Analysis, logit: float, type_scores: np.ndarray, heavy: Iterator[tuple[str, float]]
+        self,
+        a: features.Analysis,
+        logit: float,
+        type_scores: np.ndarray,
+        heavy: Iterator[tuple[str, float]],
+        register: str | None,
+        inferred: bool,
     ) -> Verdict:
         if not _TWO_ALNUM.search(a.text):  # nothing to judge: blank or punctuation only
-            return Verdict(False, 0.0, None, [], [], a.entities)
+            return Verdict(False, 0.0, None, [], [], a.entities, register, inferred)
         boost, reasons = self._reputation(a)
         logit += boost
-        risk = float(_sigmoid(np.array(logit)))
+        risk = _sigmoid(logit)
         is_fraud = risk >= 0.5
         reasons += self._elements(a) if is_fraud else []
         for h in a.hits:
@@ -262,11 +269,11 @@ class Detector:
             # model's n-grams alone never make a message fraud.
             is_fraud, risk = False, min(risk, _UNSUPPORTED_RISK)
         if not is_fraud:
-            return Verdict(False, risk, None, [], reasons, a.entities)
+            return Verdict(False, risk, None, [], reasons, a.entities, register, inferred)
         # Rules are features of the type head too: it learnt which type each one points to.
         fraud_type = FraudType.OTHER if _bank_phishing(a) else TYPES[int(np.argmax(type_scores))]
         reasons += _phrases(a, heavy)
-        return Verdict(True, risk, fraud_type, self._tags(a), reasons, a.entities)
+        return Verdict(True, risk, fraud_type, self._tags(a), reasons, a.entities, register, inferred)
 
     def _elements(self, a: features.Analysis) -> list[Reason]:
         """The script's elements and pairs found, strongest first, by their names (their weights

@@ -279,12 +279,14 @@ def heavy_grams(
     cols = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
     offset = np.cumsum(counts) - counts
     owner = np.repeat(np.arange(len(analyses)), counts)
-    # Where each length's n-grams begin in each message's ``columns`` (``Hashing.blocks``).
+    # Where each length's n-grams begin in each message's ``columns`` (as ``Hashing.blocks``).
     low, high = HASHING.ngram_range
+    size = np.fromiter((len(a.prepared) for a in analyses), dtype=np.int64, count=len(analyses))
     first = np.full((len(analyses), max(high, 2) + 1), np.iinfo(np.int64).max)  # none that long
-    for i, a in enumerate(analyses):
-        for length, at, _ in HASHING.blocks(a.prepared):
-            first[i, length] = at
+    done = np.zeros(len(analyses), dtype=np.int64)
+    for length in range(low, high + 1):
+        first[:, length] = np.where(size >= length, done, first[:, length])
+        done += np.maximum(size - length + 1, 0)
     w = weights.take(cols)
     place = np.arange(cols.size) - offset[owner]
     heavy = np.flatnonzero((w > above) & (place >= first[owner, max(low, 2)]))
