@@ -125,14 +125,16 @@ _WECHAT = re.compile(
 )
 
 # What every match needs, so that a text without it is not searched (most Chinese messages have
-# no link sign and many have no digit): a link has a dot or "://"; numbers, cards, amounts and
-# codes have a digit. tests/detect/test_entities.py checks it on generated text.
+# no link sign, and most have no three digits in a row): a link has a dot or "://"; an amount
+# has a digit; a number, card or code has three in a row. tests/detect/test_entities.py checks it.
 _LINK_SIGN = re.compile("[.:]")
 _DIGIT = re.compile(r"\d")
+_THREE_DIGITS = re.compile(r"\d{3}")
 NEEDS: dict[re.Pattern[str], re.Pattern[str]] = {
     _URL: _LINK_SIGN,
+    _AMOUNT: _DIGIT,
     **dict.fromkeys(
-        (_CARD, _CODE, _QQ, _OVERSEAS, _MOBILE, _MASKED_MOBILE, _LANDLINE, _SERVICE, _AMOUNT), _DIGIT
+        (_CARD, _CODE, _QQ, _OVERSEAS, _MOBILE, _MASKED_MOBILE, _LANDLINE, _SERVICE), _THREE_DIGITS
     ),
 }
 
@@ -214,7 +216,7 @@ def extract(text: str, official_domains: frozenset[str] = frozenset()) -> list[E
         taken.append((start, end))
         found.append(Entity(kind, text[start:end], value, start, end, attrs))
 
-    has = {need: need.search(clean) is not None for need in (_LINK_SIGN, _DIGIT)}
+    has = {need: need.search(clean) is not None for need in (_LINK_SIGN, _DIGIT, _THREE_DIGITS)}
 
     def each(pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
         """The pattern's matches; none in a text without what each of them needs (``NEEDS``)."""
