@@ -102,9 +102,11 @@ def _phrases(a: features.Analysis, heavy: Iterator[tuple[str, float]], limit: in
     merged.sort(key=lambda m: -m[2])
     reasons: list[Reason] = []
     for s, e, _ in merged:
+        if len(reasons) == limit:
+            break
         start, end = _trimmed(text, int(s), int(e))
         words = text[start:end]
-        if len(reasons) < limit and len(words) >= 2 and not set(words) <= _FUNCTION_CHARS:
+        if len(words) >= 2 and not set(words) <= _FUNCTION_CHARS:
             reasons.append(Reason("phrase", "模型认为可疑的措辞", words, start, end))
     return reasons
 
