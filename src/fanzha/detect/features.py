@@ -181,14 +181,25 @@ EXTRA_VALUE = 1.0
 GRAM_SCALE = 1.0
 
 
+# Each kind's codes → their columns (names built once, not per message).
+_RULE_COLUMN = {name.removeprefix("rule:"): i for name, i in _OFFSET.items() if name.startswith("rule:")}
+_ENTITY_COLUMN = {
+    name.removeprefix("entity:"): i for name, i in _OFFSET.items() if name.startswith("entity:")
+}
+_ELEMENT_COLUMN = {
+    name.removeprefix("element:"): i for name, i in _OFFSET.items() if name.startswith("element:")
+}
+_PAIR_COLUMN = {name.removeprefix("pair:"): i for name, i in _OFFSET.items() if name.startswith("pair:")}
+
+
 def _extra_columns(a: Analysis, reputation: Reputation) -> list[int]:
-    names = (
-        {f"rule:{h.rule.code}" for h in a.hits}
-        | {f"entity:{f}" for f in _flags(a, reputation)}
-        | {f"element:{f.rule.code}" for f in a.found}
-        | {f"pair:{code}" for code in a.pairs}
+    columns = (
+        {_RULE_COLUMN[h.rule.code] for h in a.hits}
+        | {_ENTITY_COLUMN[f] for f in _flags(a, reputation)}
+        | {_ELEMENT_COLUMN[f.rule.code] for f in a.found}
+        | {_PAIR_COLUMN[code] for code in a.pairs}
     )
-    return sorted(_OFFSET[name] for name in names)
+    return sorted(columns)
 
 
 # n-gram → hashed column, memoised for single messages: the same n-grams come back in message
