@@ -187,7 +187,6 @@ class Detector:
             logits = self.model.fraud_logits(x)
             type_scores = self.model.type_scores(x)
             guessed = list(self.model.register_scores(x)) if infer else [None] * len(analyses)
-        heavy = features.heavy_grams(analyses, self.model.binary_w, _PHRASE_WEIGHT)
         verdicts = []
         for i, a in enumerate(analyses):
             scores = guessed[i]
@@ -195,8 +194,13 @@ class Detector:
             inferred = not given[i] and register is not None
             threshold = self.model.threshold(register, inferred)
             verdicts.append(
-                self._verdict(a, float(logits[i]) - threshold, type_scores[i], heavy[i], register, inferred)
+                self._verdict(a, float(logits[i]) - threshold, type_scores[i], register, inferred)
             )
+        # The phrases come last in a fraud verdict's reasons: read for all of the batch's at once.
+        fraud = [i for i, v in enumerate(verdicts) if v.is_fraud]
+        heavy = features.heavy_grams([analyses[i] for i in fraud], self.model.binary_w, _PHRASE_WEIGHT)
+        for i, grams in zip(fraud, heavy, strict=True):
+            verdicts[i].reasons.extend(_phrases(analyses[i], grams))
         return verdicts
 
     def _reputation(self, a: features.Analysis) -> tuple[float, list[Reason]]:
@@ -248,7 +252,6 @@ class Detector:
         a: features.Analysis,
         logit: float,
         type_scores: np.ndarray,
-        heavy: Iterator[tuple[str, float]],
         register: str | None,
         inferred: bool,
     ) -> Verdict:
@@ -274,7 +277,6 @@ class Detector:
             return Verdict(False, risk, None, [], reasons, a.entities, register, inferred)
         # Rules are features of the type head too: it learnt which type each one points to.
         fraud_type = FraudType.OTHER if _bank_phishing(a) else TYPES[int(np.argmax(type_scores))]
-        reasons += _phrases(a, heavy)
         return Verdict(True, risk, fraud_type, self._tags(a), reasons, a.entities, register, inferred)
 
     def _elements(self, a: features.Analysis) -> list[Reason]:
