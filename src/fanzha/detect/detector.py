@@ -288,8 +288,10 @@ class Detector:
         reasons: list[Reason] = []
         named: set[str] = set()
         for _, code in sorted(weighed, reverse=True):
+            if len(reasons) == _ELEMENT_REASONS:
+                break
             parts = code.split("×")
-            if len(reasons) >= _ELEMENT_REASONS or set(parts) <= named:
+            if set(parts) <= named:
                 continue
             named.update(parts)
             start = min(spans[p][0] for p in parts)
