@@ -4,6 +4,7 @@ and a rule that fired becomes a reason the officer can read."""
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from fanzha.core.vocab import TechniqueTag as G
 from fanzha.detect.starts import Scan
@@ -196,8 +197,10 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """Where a rule matched. A named tuple: a message makes a dozen or more of these, and a
+    frozen dataclass took twice as long to make."""
+
     rule: Rule
     start: int
     end: int
