@@ -17,7 +17,9 @@ RULE_PATTERNS = [r.pattern for r in (*rules.RULES, *elements.ELEMENTS)]
 PATTERNS = RULE_PATTERNS + [p for p, _, _ in normalise._STEPS]
 # The characters matches start with, plus separators, tags, digits and a little ordinary text.
 _STARTS = set().union(*(starts.first_chars(p) or set() for p in PATTERNS if p is not normalise._EMOJI))
-ALPHABET = sorted(_STARTS | set("的了我 。，：:【】.-*0123456789AZaz💰🐧👍\u200b"))
+ALPHABET = sorted(
+    _STARTS | set("的了我 。，：:【】.-*0123456789AZaz💰🐧👍\u200b\ud800")
+)  # a lone surrogate too
 TEXTS = st.text(alphabet=st.sampled_from(ALPHABET), max_size=80)
 # Texts of the words matches begin with (``starts.prefixes``) and the characters above, so that
 # several rules' first words, their near misses and their full matches sit side by side.
@@ -85,6 +87,15 @@ def test_a_scan_gives_each_pattern_its_earliest_possible_start() -> None:
     # 0: the first "转账"/"汇款" (matches or not); 1: unbounded, from 0; 3: no "刷单" anywhere
     assert scan.starts("请加我，汇款100元后转账") == {0: 4, 1: 0, 2: 1}
     assert starts.Scan([re.compile(r".x")]).starts("abc") == {0: 0}
+
+
+def test_a_lone_surrogate_is_read_like_any_other_character() -> None:
+    """JSON may carry "\\ud800"; the automaton reads UTF-8, and before the scan such a text was
+    classified like any other (its n-grams have no surrogate: they are punctuation)."""
+    text = "转账到安全账户\ud800，警察办案，请加微信"
+    assert _fire(text, elements.ELEMENTS) == _plain_fire(text, elements.ELEMENTS)
+    detector = Detector.default()
+    assert detector.classify([text])[0].as_dict() == detector.classify([text, "你好"] * 5)[0].as_dict()
 
 
 def test_batch_verdicts_equal_one_message_at_a_time_on_the_corpus() -> None:

@@ -19,6 +19,7 @@ _MAX_CHARS = 4096  # a class wider than this (a whole script) bounds nothing use
 _MAX_PREFIXES = 4096  # more first words than this (surname × title …): bound by fewer characters
 PREFIX_LENGTH = 2  # two characters tell far more than one ("加微信" vs every "加")
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _REPEATS = (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT)
 _ZERO_WIDTH = (c.ASSERT, c.ASSERT_NOT, c.AT)
 
@@ -173,7 +174,11 @@ class Scan:
         can match ``text`` at all."""
         first = dict(self.unbounded)
         owners = self.owners
-        for word, start, _ in self.automaton.find_matches_as_indexes(text, overlapping=True):
+        try:
+            found = self.automaton.find_matches_as_indexes(text, overlapping=True)
+        except UnicodeEncodeError:  # a lone surrogate (JSON "\ud800"): no first word holds one
+            found = self.automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=True)
+        for word, start, _ in found:
             for i in owners[word]:
                 if first.get(i, start + 1) > start:
                     first[i] = start
