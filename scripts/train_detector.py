@@ -1,7 +1,9 @@
 """Builds the shipped detector model: src/fanzha/detect/data/model.npz.
 
 Recipe: the project's own written corpus (corpus/*.jsonl, never corpus/heldout) plus the
-TeleAntiFraud synthetic dialogues (Apache-2.0, attributed in NOTICE) when ../shared is present.
+TeleAntiFraud synthetic dialogues (Apache-2.0, attributed in NOTICE) when ../shared is present;
+thresholds set on corpus/calibration (texts from writers who never saw the corpus, used for
+nothing else).
 Usage: .venv/bin/python scripts/train_detector.py
 """
 
@@ -13,14 +15,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from detect_sources import ROOT, shipped_recipe
 
+from fanzha.detect.corpus import load
 from fanzha.detect.registers import REGISTERS
 from fanzha.detect.training import fit
+
+CALIBRATION = ROOT / "corpus" / "calibration"
 
 
 def main() -> None:
     started = time.perf_counter()
     examples, about = shipped_recipe()
-    model = fit(examples, about)
+    calibration = load(CALIBRATION) if CALIBRATION.is_dir() else []
+    if calibration:
+        about += f"; thresholds on corpus/calibration ({len(calibration)} texts)"
+    model = fit(examples, about, calibration=calibration)
     out = ROOT / "src" / "fanzha" / "detect" / "data" / "model.npz"
     model.save(out)
     print(

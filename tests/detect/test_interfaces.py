@@ -98,6 +98,57 @@ def test_training_data_errors_name_the_row(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "第1行.label" in result.output
 
 
+def _jsonl(path: Path, rows: list[dict[str, str]]) -> Path:
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    return path
+
+
+def test_calibration_texts_set_the_thresholds(tmp_path: Path) -> None:
+    """A centre's genuine messages that read like the fraud it trained on: thresholds set on them
+    let at most 2% through as fraud, where the model's own validation share flagged them."""
+    data = _jsonl(
+        tmp_path / "mine.jsonl",
+        [{"text": f"{FRAUD}{i}", "label": "fraud", "kind": "sms"} for i in range(60)]
+        + [{"text": f"{NORMAL}{i}", "label": "normal", "kind": "sms"} for i in range(60)],
+    )
+    reminders = [
+        f"【反诈提醒】第{i}期：自称公安说银行卡涉嫌洗钱、要求把资金转入安全账户的都是诈骗。"
+        for i in range(150)
+    ]
+    calibration = _jsonl(
+        tmp_path / "cal.jsonl", [{"text": t, "label": "normal", "kind": "sms"} for t in reminders]
+    )
+    plain, calibrated = tmp_path / "plain.npz", tmp_path / "calibrated.npz"
+    assert CliRunner().invoke(cli, ["detect", "train", "--data", str(data), "-o", str(plain)]).exit_code == 0
+    result = CliRunner().invoke(
+        cli,
+        ["detect", "train", "--data", str(data), "--calibration", str(calibration), "-o", str(calibrated)],
+    )
+    assert result.exit_code == 0, result.output
+    flagged = {
+        path.name: sum(
+            v.is_fraud for v in Detector.from_file(path).classify(reminders, ["sms"] * len(reminders))
+        )
+        for path in (plain, calibrated)
+    }
+    assert flagged["plain.npz"] > len(reminders) // 2
+    assert flagged["calibrated.npz"] <= 0.02 * len(reminders)
+    assert Detector.from_file(calibrated).classify([FRAUD], ["sms"])[0].is_fraud
+
+
+def test_calibration_without_genuine_texts_is_refused(tmp_path: Path) -> None:
+    data = _jsonl(
+        tmp_path / "mine.jsonl",
+        [{"text": f"{FRAUD}{i}", "label": "fraud"} for i in range(20)]
+        + [{"text": f"{NORMAL}{i}", "label": "normal"} for i in range(20)],
+    )
+    calibration = _jsonl(tmp_path / "cal.jsonl", [{"text": FRAUD, "label": "fraud"}])
+    result = CliRunner().invoke(
+        cli, ["detect", "train", "--data", str(data), "--calibration", str(calibration)]
+    )
+    assert result.exit_code == 2 and "calibration" in result.output and "正常样本" in result.output
+
+
 def test_http_batch_for_machine_clients(client: TestClient, world: World) -> None:
     auth = {"Authorization": f"Bearer {world.keys['screening']}"}
     r = client.post("/api/v1/detect", json={"texts": [FRAUD, NORMAL]}, headers=auth)

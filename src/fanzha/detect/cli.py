@@ -67,11 +67,25 @@ def train_cmd(
     output: Annotated[Path, typer.Option("-o", "--output", help="模型输出文件 (.npz)")] = Path(
         "fanzha-model.npz"
     ),
+    calibration: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--calibration",
+            help="另一批带标签的样本（最好是本单位真实来信），只用来定判定阈值，不参与训练；可多次给出",
+        ),
+    ] = None,
 ) -> None:
     """用本单位自己的标注数据训练模型。"""
     try:
         examples = [e for path in data for e in load(path)]
-        model = fit(examples, f"trained on {', '.join(p.name for p in data)} ({len(examples)} texts)")
+        held = [e for path in calibration or [] for e in load(path)]
+        if held and all(e.is_fraud for e in held):
+            raise ValidationFailed.on("calibration", "校准数据必须包含正常样本（阈值按正常样本的误报率来定）")
+        model = fit(
+            examples,
+            f"trained on {', '.join(p.name for p in data)} ({len(examples)} texts)",
+            calibration=held,
+        )
     except ValidationFailed as err:
         raise fail(err) from err
     except ValueError as exc:
