@@ -25,7 +25,10 @@ def _split(example: Example) -> bool:
 # (call, 2026-12-01) a 2% target is the second-highest score of all, and that one text moved the
 # threshold from 2.0 to 3.1 logits and the register's validation recall from 0.93 to 0.66.
 MIN_NORMAL = 100
-_THRESHOLD_RANGE = (-2.0, 2.0)
+# Bounds on a threshold, against a few odd texts in a small set. The fit's logits spread over about
+# ±15 since its regularisation was loosened (BINARY_C): ±2 then cut the calibrated SMS, chat and
+# call thresholds short (2% FPR lies near 2.5–4 there).
+_THRESHOLD_RANGE = (-6.0, 6.0)
 
 
 def _fit(
