@@ -14,10 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from fanzha.detect import Detector
 from fanzha.detect.corpus import project_corpus
 from fanzha.detect.features import vectorizer
-from fanzha.detect.screening import CHUNK, Row, screen_chunk
+from fanzha.detect.screening import CHUNK, Row, load_detector, screen_chunk
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,11 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 4000
     best_of = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    detector = load_detector()  # as a screening worker loads it, before the rows it will screen
     texts = [e.text for e in project_corpus(ROOT / "corpus")]
     messages = [texts[i % len(texts)] for i in range(n)]
     rows = [Row(i, i, m) for i, m in enumerate(messages)]
-    detector = Detector.default()
-    detector.classify(messages[:100])
     vectorizer().transform(messages[:100])
 
     def worker() -> None:
