@@ -80,18 +80,33 @@ def _sigmoid(x: float) -> float:
     return float(1.0 / (1.0 + np.exp(-min(max(x, -30.0), 30.0))))
 
 
+@lru_cache(maxsize=1 << 14)
+def _quotable(gram: str) -> bool:
+    """Two letters or digits and a Chinese character: the same heavy n-grams recur from message
+    to message, and the two searches cost more than the cache."""
+    return bool(_TWO_ALNUM.search(gram) and _HANZI.search(gram))
+
+
+def _gram_spans(a: features.Analysis, heavy: Iterator[tuple[str, float]]) -> list[tuple[int, int, float]]:
+    """The original text's spans of the first dozen heavy n-grams found in it that can be quoted,
+    with their weights, in the order given."""
+    norm, origin = a.norm.text.lower(), a.norm.origin
+    spans: list[tuple[int, int, float]] = []
+    for gram, weight in heavy:
+        start = norm.find(gram)
+        if start >= 0 and _quotable(gram):
+            # ``a.norm.span`` of the gram (never empty), without the call: a dozen per message
+            spans.append((origin[start], origin[start + len(gram) - 1] + 1, weight))
+            if len(spans) == 12:
+                break
+    return spans
+
+
 def _phrases(a: features.Analysis, heavy: Iterator[tuple[str, float]], limit: int = 3) -> list[Reason]:
     """The message's strongest n-grams (``features.heavy_grams``), located in the original text
     and merged into phrases."""
-    text, norm = a.text, a.norm.text.lower()
-    spans: list[tuple[int, int, float]] = []
-    for gram, weight in heavy:
-        if len(spans) >= 12:
-            break
-        start = norm.find(gram)
-        if start >= 0 and _TWO_ALNUM.search(gram) and _HANZI.search(gram):
-            spans.append((*a.norm.span(start, start + len(gram)), weight))
-    spans.sort()
+    text = a.text
+    spans = sorted(_gram_spans(a, heavy))
     merged: list[list[float]] = []
     for start, end, weight in spans:
         if merged and start <= merged[-1][1]:
