@@ -87,6 +87,7 @@ MEETING_APPS = (
     "共享屏幕",
 )
 REMOTE_APPS = ("向日葵", "teamviewer", "todesk", "anydesk", "sunlogin", "quicksupport", *MEETING_APPS)
+_ANY_APP = re.compile("|".join(map(re.escape, REMOTE_APPS)))  # one search before a find per app
 TLDS = "com|cn|net|org|top|xyz|vip|cc|me|info|shop|club|site|online|ltd|work|link|live|icu|fun|pro|app|io|co|tk|ml"  # noqa: E501
 
 _OBFUSCATED_DOT = re.compile(r"(?<=[A-Za-z0-9])(?:\[\.\]|\(\.\)|。|．|\(dot\)|\[dot\])(?=[A-Za-z0-9])")
@@ -255,7 +256,7 @@ def extract(text: str, official_domains: frozenset[str] = frozenset()) -> list[E
     for m in each(_AMOUNT):
         add("amount", m, m.group().replace(",", "").replace(" ", ""))
     lowered = clean.lower()
-    for app in REMOTE_APPS:
+    for app in REMOTE_APPS if _ANY_APP.search(lowered) else ():
         start = lowered.find(app)
         if start >= 0:
             end = start + len(app)
