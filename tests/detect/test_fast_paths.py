@@ -2,6 +2,7 @@
 computation it replaces, on the whole project corpus and on generated text made of the very
 characters the patterns look for (so the tests hold for any pattern list, retrained or edited)."""
 
+import json
 import re
 from pathlib import Path
 
@@ -9,8 +10,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fanzha.detect import Detector, elements, features, normalise, rules, starts
+from fanzha.detect import Detector, elements, entities, features, normalise, rules, starts
 from fanzha.detect.corpus import project_corpus
+from fanzha.detect.detector import _gram_spans
+from fanzha.detect.screening import Row, screen_chunk, screen_lines
 
 CORPUS = [e.text for e in project_corpus(Path(__file__).resolve().parents[2] / "corpus")]
 RULE_PATTERNS = [r.pattern for r in (*rules.RULES, *elements.ELEMENTS)]
@@ -129,3 +132,59 @@ def test_heavy_grams_equal_a_plain_sort(text: str) -> None:
     for a, grams in zip(batch, heavy, strict=True):
         assert list(grams) == _plain_contributions(a, weights, 0.05)
         assert list(features.heavy_grams([a], weights, 0.05)[0]) == _plain_contributions(a, weights, 0.05)
+
+
+def _plain_gram_spans(a: features.Analysis, heavy: list[tuple[str, float]]) -> list[tuple[int, int, float]]:
+    """The phrase spans as first written: two searches per gram and ``Normalised.span``."""
+    norm = a.norm.text.lower()
+    spans: list[tuple[int, int, float]] = []
+    for gram, weight in heavy:
+        if len(spans) >= 12:
+            break
+        start = norm.find(gram)
+        if (
+            start >= 0
+            and re.search(r"[^\W_].*?[^\W_]", gram, re.DOTALL)
+            and re.search("[\u4e00-\u9fff]", gram)
+        ):
+            spans.append((*a.norm.span(start, start + len(gram)), weight))
+    return spans
+
+
+def _assert_plain_gram_spans(texts: list[str]) -> None:
+    detector = Detector.default()
+    batch = [features.analyse(t, detector.reputation) for t in texts]
+    features.matrix(batch, detector.reputation)
+    for a, grams in zip(batch, features.heavy_grams(batch, detector.model.binary_w, 0.05), strict=True):
+        listed = list(grams)
+        assert _gram_spans(a, iter(listed)) == _plain_gram_spans(a, listed)
+
+
+def test_phrase_spans_equal_the_plain_computation_on_the_corpus() -> None:
+    _assert_plain_gram_spans(CORPUS)
+
+
+@settings(max_examples=100)
+@given(st.one_of(TEXTS, WORDED))
+def test_phrase_spans_equal_the_plain_computation(text: str) -> None:
+    _assert_plain_gram_spans([text, *CORPUS[:: len(CORPUS) // 20]])
+
+
+@given(
+    st.lists(st.sampled_from([*entities.REMOTE_APPS, "向日", "zoo", "共享", "的", " ", "ZOOM"]), max_size=8)
+)
+def test_one_search_finds_a_text_with_any_remote_app(words: list[str]) -> None:
+    lowered = "".join(words).lower()
+    assert (entities._ANY_APP.search(lowered) is not None) == any(
+        app in lowered for app in entities.REMOTE_APPS
+    )
+
+
+def test_screened_lines_equal_plain_json_of_the_verdicts() -> None:
+    rows = [Row(i, f"id{i}", t) for i, t in enumerate(CORPUS[::7])] + [
+        Row(0, None, None, "缺少文本字段 text")
+    ]
+    detector = Detector.default()
+    lines, _ = screen_lines(rows, detector)
+    plain = "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in screen_chunk(rows, detector))
+    assert lines == plain

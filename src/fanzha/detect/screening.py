@@ -20,6 +20,8 @@ from fanzha.detect.detector import Detector
 from fanzha.detect.registers import parse_register
 
 CHUNK = 2000
+# json.dumps(obj, ensure_ascii=False) without building an encoder for each line
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ def screen_lines(chunk: list[Row], detector: Detector | None = None) -> tuple[st
     stats = ScreenStats()
     lines = []
     for obj in screen_chunk(chunk, detector):
-        lines.append(json.dumps(obj, ensure_ascii=False) + "\n")
+        lines.append(_encode(obj) + "\n")
         stats.rows += 1
         if "error" in obj:
             stats.errors += 1
