@@ -222,8 +222,9 @@ async def get_session() -> AsyncIterator[Session]:
 TransactionOpener = Callable[[], AbstractAsyncContextManager[Session]]
 
 
-def transaction_opener() -> TransactionOpener:
+async def transaction_opener() -> TransactionOpener:
     """FastAPI dependency for a route that opens its own transactions instead of holding one
     for the whole request (the warnings' group commit); the tests override it, as they do
-    ``get_session``, with their rolled-back transaction."""
+    ``get_session``, with their rolled-back transaction. Async: FastAPI would run a plain
+    function in the worker threads, a thread hop a request that queued behind the batches."""
     return gated_session
