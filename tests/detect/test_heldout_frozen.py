@@ -1,8 +1,8 @@
 """The independent held-out sets are frozen: the figures in docs/detection.md were measured on
 exactly these bytes, written before training changed. A changed, added or removed file fails
 here; replacing a set means a new manifest, new figures and saying so in the docs.
-``independent3`` was frozen before the fourth issue-17 session's training change landed; the two
-earlier rounds have since become training and calibration text (docs/detection.md)."""
+``independent4`` was frozen before the seventh session's training change landed; the three earlier
+rounds have since become training and calibration text (docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 HELDOUT = Path(__file__).resolve().parents[2] / "corpus" / "heldout"
-FOLDERS = [HELDOUT / "independent3"]
+FOLDERS = [HELDOUT / "independent4"]
 
 
 def _manifest(folder: Path) -> dict[str, str]:
