@@ -110,10 +110,11 @@ def create_app() -> FastAPI:
     install_outage_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=get_settings().max_body_bytes)
     app.include_router(health)
-    api = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
+    # Each capability's router is included in the app itself, not in one /api/v1 router: FastAPI
+    # walks every route under an included router to check its route cache on each match, so the
+    # nested router walked all of the API's routes several times on every request.
     for capability in CAPABILITIES:
         for target in capability.api_routers:
-            api.include_router(load(target))
-    app.include_router(api)
+            app.include_router(load(target), prefix="/api/v1", responses=ERROR_RESPONSES)
     install_web(app)
     return app
