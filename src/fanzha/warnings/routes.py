@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Response
 
-from fanzha.accounts.deps import DbSession, Opener, Presented, requires
+from fanzha.accounts.deps import SIGNED_IN_DOC, DbSession, Opener, Presented, requires
 from fanzha.core.pagination import Page, PageParams, page_params
 from fanzha.core.principal import Principal
 from fanzha.core.roles import Perm
@@ -42,7 +42,7 @@ Feedback = Annotated[Principal, Depends(requires(Perm.WARNINGS_FEEDBACK))]
 Reveal = Annotated[bool, Query(description="显示完整个人信息（需授权，留痕）")]
 
 
-@router.post("", summary="接收一条预警指令（按 来源+来源编号 幂等）")
+@router.post("", summary="接收一条预警指令（按 来源+来源编号 幂等）", openapi_extra=SIGNED_IN_DOC)
 async def receive_one(
     data: WarningIn, caller: Presented, open_transaction: Opener, response: Response
 ) -> WarningOut:
