@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -136,17 +137,74 @@ def test_calibration_texts_set_the_thresholds(tmp_path: Path) -> None:
     assert Detector.from_file(calibrated).classify([FRAUD], ["sms"])[0].is_fraud
 
 
-def test_calibration_without_genuine_texts_is_refused(tmp_path: Path) -> None:
+def _reminders(template: str, n: int = 120) -> list[str]:
+    return [template.format(i=i) for i in range(n)]
+
+
+def test_calibration_groups_can_be_trained_on_with_thresholds_out_of_fold(tmp_path: Path) -> None:
+    """Two batches of a centre's genuine reminders, trained on and each scored by a model that never
+    saw it: reminders in a third wording stay genuine, where the model without them flagged most."""
+    data = _jsonl(
+        tmp_path / "mine.jsonl",
+        [{"text": f"{FRAUD}{i}", "label": "fraud", "kind": "sms"} for i in range(60)]
+        + [{"text": f"{NORMAL}{i}", "label": "normal", "kind": "sms"} for i in range(60)],
+    )
+    groups = [
+        _jsonl(
+            tmp_path / f"{name}.jsonl", [{"text": t, "label": "normal", "kind": "sms"} for t in _reminders(w)]
+        )
+        for name, w in [
+            ("a", "【反诈提醒】第{i}期：自称公安说银行卡涉嫌洗钱、要求把资金转入安全账户的都是诈骗。"),
+            ("b", "【市反诈中心】{i}号提示：凡是电话里让您把钱转到安全账户配合调查的，一律是诈骗。"),
+        ]
+    ]
+    unseen = _reminders(
+        "【派出所提示】第{i}条：有人自称公安局说您的银行卡涉嫌洗钱、让您转入安全账户，是诈骗。"
+    )
+    plain, crossed = tmp_path / "plain.npz", tmp_path / "crossed.npz"
+    assert CliRunner().invoke(cli, ["detect", "train", "--data", str(data), "-o", str(plain)]).exit_code == 0
+    calibration = [arg for g in groups for arg in ("--calibration", str(g))]
+    args = [
+        "detect",
+        "train",
+        "--data",
+        str(data),
+        *calibration,
+        "--train-on-calibration",
+        "-o",
+        str(crossed),
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    flagged = {
+        path.name: sum(v.is_fraud for v in Detector.from_file(path).classify(unseen, ["sms"] * len(unseen)))
+        for path in (plain, crossed)
+    }
+    assert flagged["plain.npz"] > len(unseen) // 2
+    assert flagged["crossed.npz"] <= 0.02 * len(unseen)
+    assert Detector.from_file(crossed).classify([FRAUD], ["sms"])[0].is_fraud
+
+
+@pytest.mark.parametrize(
+    ("calibration", "extra", "says"),
+    [
+        ({"text": FRAUD, "label": "fraud"}, [], "正常样本"),
+        ({"text": NORMAL, "label": "normal"}, ["--train-on-calibration"], "两份"),
+    ],
+    ids=["no-genuine-texts", "one-group-to-train-on"],
+)
+def test_unusable_calibration_is_refused_naming_the_field(
+    tmp_path: Path, calibration: dict[str, str], extra: list[str], says: str
+) -> None:
     data = _jsonl(
         tmp_path / "mine.jsonl",
         [{"text": f"{FRAUD}{i}", "label": "fraud"} for i in range(20)]
         + [{"text": f"{NORMAL}{i}", "label": "normal"} for i in range(20)],
     )
-    calibration = _jsonl(tmp_path / "cal.jsonl", [{"text": FRAUD, "label": "fraud"}])
-    result = CliRunner().invoke(
-        cli, ["detect", "train", "--data", str(data), "--calibration", str(calibration)]
-    )
-    assert result.exit_code == 2 and "calibration" in result.output and "正常样本" in result.output
+    cal = _jsonl(tmp_path / "cal.jsonl", [calibration])
+    args = ["detect", "train", "--data", str(data), "--calibration", str(cal), *extra]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and "calibration" in result.output and says in result.output
 
 
 def test_http_batch_for_machine_clients(client: TestClient, world: World) -> None:

@@ -18,7 +18,7 @@ from fanzha.detect.checkcli import ModelOpt, detector_for
 from fanzha.detect.corpus import load
 from fanzha.detect.detector import Detector
 from fanzha.detect.screening import screen as run_screen
-from fanzha.detect.training import Report, evaluate, evaluate_by_register, fit
+from fanzha.detect.training import Report, evaluate, evaluate_by_register, fit, fit_crossed
 
 app = typer.Typer(help="诈骗识别模型：训练与评估")
 
@@ -74,18 +74,30 @@ def train_cmd(
             help="另一批带标签的样本（最好是本单位真实来信），只用来定判定阈值，不参与训练；可多次给出",
         ),
     ] = None,
+    train_on_calibration: Annotated[
+        bool,
+        typer.Option(
+            "--train-on-calibration",
+            help="校准数据也参与训练：每份 --calibration 轮流留出，用没见过它的模型的打分定阈值"
+            "（至少两份，每份最好来自不同的来源或写作者；训练次数为份数加一）",
+        ),
+    ] = False,
 ) -> None:
     """用本单位自己的标注数据训练模型。"""
     try:
         examples = [e for path in data for e in load(path)]
-        held = [e for path in calibration or [] for e in load(path)]
-        if held and all(e.is_fraud for e in held):
+        groups = [load(path) for path in calibration or []]
+        if groups and all(e.is_fraud for group in groups for e in group):
             raise ValidationFailed.on("calibration", "校准数据必须包含正常样本（阈值按正常样本的误报率来定）")
-        model = fit(
-            examples,
-            f"trained on {', '.join(p.name for p in data)} ({len(examples)} texts)",
-            calibration=held,
-        )
+        about = f"trained on {', '.join(p.name for p in data)} ({len(examples)} texts)"
+        if train_on_calibration:
+            if len(groups) < 2:
+                raise ValidationFailed.on(
+                    "calibration", "--train-on-calibration 需要至少两份 --calibration 数据（轮流留出定阈值）"
+                )
+            model = fit_crossed(examples, about, groups)
+        else:
+            model = fit(examples, about, calibration=[e for group in groups for e in group])
     except ValidationFailed as err:
         raise fail(err) from err
     except ValueError as exc:
