@@ -136,8 +136,9 @@ def test_a_model_saved_before_registers_loads_with_one_threshold(tmp_path: Path)
         Detector(model).classify([NOTICE], ["fax"])
 
 
-def test_an_inferred_register_may_tighten_the_threshold_never_loosen_it() -> None:
-    """Only a caller who states the register gets a looser threshold than the global one."""
+def test_a_guessed_register_does_not_move_the_threshold() -> None:
+    """Only a caller who states the register gets that register's threshold; a guess gets the
+    global one, so a guess that flips with a word's spelling cannot flip the verdict."""
     detector = Detector.default()
     model = detector.model
     texts = [
@@ -152,5 +153,5 @@ def test_an_inferred_register_may_tighten_the_threshold_never_loosen_it() -> Non
         assert guessed.register_inferred and not said.register_inferred
         own, overall = model.threshold(guessed.register), model.threshold_logit
         shift = math.log(said.risk / (1 - said.risk)) - math.log(guessed.risk / (1 - guessed.risk))
-        assert shift == pytest.approx(max(own, overall) - own, abs=1e-6), text
-    assert model.threshold("sms") < model.threshold_logit  # the shipped SMS threshold is the looser one
+        assert shift == pytest.approx(overall - own, abs=1e-6), text
+    assert len({model.threshold(r) for r in REGISTERS}) > 1  # the shipped registers' thresholds differ
