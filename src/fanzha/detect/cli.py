@@ -71,7 +71,8 @@ def train_cmd(
         list[Path] | None,
         typer.Option(
             "--calibration",
-            help="另一批带标签的样本（最好是本单位真实来信），只用来定判定阈值，不参与训练；可多次给出",
+            help="另一批带标签的样本（最好是本单位真实来信），用来定判定阈值；"
+            "不加 --train-on-calibration 时不参与训练；可多次给出",
         ),
     ] = None,
     train_on_calibration: Annotated[

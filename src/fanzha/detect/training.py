@@ -148,8 +148,8 @@ def fit_crossed(
     fitted without that group (out of fold).
 
     Each group should be one writer's or one source's texts. Trained on, other writers' texts lifted
-    recall at 3% false positives on a writer left out in every register (docs/detection.md); scored
-    by a model that never saw them, they still say where a new writer's genuine texts fall."""
+    the mean recall at 3% false positives on a writer left out, in every register (docs/detection.md);
+    scored by a model that never saw them, they still say where a new writer's genuine texts fall."""
     _check_labels(examples)
     if len(groups) < 2:
         raise ValueError("cross-fitted thresholds need at least two calibration groups")
