@@ -42,14 +42,18 @@ Feedback = Annotated[Principal, Depends(requires(Perm.WARNINGS_FEEDBACK))]
 Reveal = Annotated[bool, Query(description="显示完整个人信息（需授权，留痕）")]
 
 
-@router.post("", summary="接收一条预警指令（按 来源+来源编号 幂等）", openapi_extra=SIGNED_IN_DOC)
-async def receive_one(
-    data: WarningIn, caller: Presented, open_transaction: Opener, response: Response
-) -> WarningOut:
+@router.post(
+    "",
+    summary="接收一条预警指令（按 来源+来源编号 幂等）",
+    openapi_extra=SIGNED_IN_DOC,
+    response_model=WarningOut,
+)
+async def receive_one(data: WarningIn, caller: Presented, open_transaction: Opener) -> Response:
     # Concurrent POSTs of one caller are checked and stored in one batch and one commit
-    # (warnings.group), so the caller is authenticated there (warnings.intake scope).
-    response.status_code, out = await group.receive(open_transaction, caller, data)
-    return out
+    # (warnings.group), so the caller is authenticated there (warnings.intake scope). The answer
+    # is the model's own JSON: FastAPI would validate the returned model again before dumping it.
+    status, out = await group.receive(open_transaction, caller, data)
+    return Response(out.model_dump_json(), status, media_type="application/json")
 
 
 @router.post("/batch", summary=f"批量接收预警（每批最多 {MAX_BATCH} 条，逐条返回结果）")

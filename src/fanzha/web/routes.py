@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, FastAPI, Form, Request, Response
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fanzha.accounts import service as accounts
@@ -95,6 +94,10 @@ def favicon() -> Response:
     return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
 
+_NO_STORE = (b"cache-control", b"no-store")
+_PAGE_HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff")]
+
+
 class _SecurityHeaders:
     """Headers on every answer. A plain ASGI middleware: Starlette's BaseHTTPMiddleware ran each
     request through an extra task and a memory stream, on every request."""
@@ -107,18 +110,18 @@ class _SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        extra: list[tuple[str, str]] = []
+        extra: list[tuple[bytes, bytes]] = []
         if not path.startswith("/static/"):
             # Pages and API answers carry personal data: no browser or proxy may keep a copy.
-            extra.append(("Cache-Control", "no-store"))
+            extra.append(_NO_STORE)
         if not path.startswith("/api/"):
-            extra += [("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff")]
+            extra += _PAGE_HEADERS
 
         async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in extra:
-                    headers.setdefault(name, value)
+            if message["type"] == "http.response.start":  # raw pairs: a header the answer set wins
+                raw = message.get("headers", [])
+                have = {name.lower() for name, _ in raw}
+                message["headers"] = [*raw, *(h for h in extra if h[0] not in have)]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
