@@ -6,7 +6,8 @@ The demo city and its gazetteer are built in DATABASE_URL (a PostgreSQL database
 first). Requests are handed to the ASGI application directly on one event loop (no HTTP client,
 no sockets), so what is measured is the application's own work: ``GET /ping`` on a bare
 Starlette app (the baseline), ``GET /health`` on ``create_app()`` (what every request pays), and
-single-warning ``POST /api/v1/warnings`` with a feed key. CPU is ``time.process_time`` of the
+single-warning ``POST /api/v1/warnings`` with a feed key, one at a time and then 16 started together
+(grouped into one batch, as a busy feed's are). CPU is ``time.process_time`` of the
 whole process (the event loop, FastAPI's worker threads, the database driver; not the database
 server) over n requests after 20 warm-up requests; wall time is beside it.
 
@@ -35,6 +36,7 @@ from benchmarks.common import machine
 from fanzha.app import create_app, warm_up
 
 WARM_UP = 20
+GROUP = 16
 ASGIApp = Callable[..., Any]
 
 
@@ -92,11 +94,19 @@ async def _measure(app: ASGIApp, token: str, bodies: list[bytes], n: int) -> Non
     def post(k: int) -> Any:
         return _call(app, "POST", "/api/v1/warnings", bodies[k], token)
 
+    async def grouped(k: int) -> int:
+        """GROUP single POSTs started together (a feed's concurrent requests): one batch."""
+        first = n + WARM_UP + k * GROUP  # after the bodies the single POSTs took
+        statuses = await asyncio.gather(*(post(first + i) for i in range(GROUP)))
+        return statuses[0] if len(set(statuses)) == 1 else 0
+
     rows = [
         ("bare Starlette GET /ping (baseline)", await _per_request(n, ping, 200)),
         ("GET /health", await _per_request(n, lambda _: _call(app, "GET", "/health"), 200)),
         ("single-warning POST /api/v1/warnings", await _per_request(n, post, 201)),
     ]
+    cpu, wall = await _per_request(n // GROUP, grouped, 201)
+    rows.append((f"the same, {GROUP} at once, a POST", (cpu / GROUP, wall / GROUP)))
     base_cpu, base_wall = rows[0][1]
     for name, (cpu, wall) in rows:
         print(
@@ -129,12 +139,13 @@ def main() -> None:
     token = _feed_key(ctx)
     app = create_app()
     warm_up()
-    items = _items(ctx, random.Random(18), 0, 2 * args.n + WARM_UP)
+    singles = 2 * args.n + (GROUP + 1) * WARM_UP  # one at a time, then GROUP at once
+    items = _items(ctx, random.Random(18), 0, singles + args.n)
     bodies = [json.dumps(item).encode() for item in items]
-    asyncio.run(_measure(app, token, bodies[: args.n + WARM_UP], args.n))
+    asyncio.run(_measure(app, token, bodies[:singles], args.n))
     print(f"  {_load()}")
     if args.profile:
-        asyncio.run(_profile(app, token, bodies[args.n + WARM_UP :], args.profile))
+        asyncio.run(_profile(app, token, bodies[singles:], args.profile))
         print(f"  profile of {args.n} POSTs in {args.profile}")
 
 

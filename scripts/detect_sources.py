@@ -115,7 +115,7 @@ def golfxiao(name: str = "test0819") -> list[Example]:
 
 
 def sms_spam_ads(limit: int = 1500) -> list[Example]:
-    out = []
+    out: list[Example] = []
     with (SHARED / "chinese_sms_spam_80w_subset" / "test.csv").open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             if row["label"] == "1" and len(out) < limit:
