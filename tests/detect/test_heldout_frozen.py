@@ -1,9 +1,8 @@
 """The independent held-out sets are frozen: the figures in docs/detection.md were measured on
 exactly these bytes, written before training changed. A changed, added or removed file fails
 here; replacing a set means a new manifest, new figures and saying so in the docs.
-``independent5`` was frozen before the eighth session's first training change landed, ``independent6``
-before its second; the four earlier rounds have since become training and calibration text
-(docs/detection.md)."""
+``independent6`` was frozen before the eighth session's second training change landed; the five
+earlier rounds have since become training and calibration text (docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 HELDOUT = Path(__file__).resolve().parents[2] / "corpus" / "heldout"
-FOLDERS = [HELDOUT / "independent5", HELDOUT / "independent6"]
+FOLDERS = [HELDOUT / "independent6"]
 
 
 def _manifest(folder: Path) -> dict[str, str]:
