@@ -7,9 +7,9 @@ first). Requests are handed to the ASGI application directly on one event loop (
 no sockets), so what is measured is the application's own work: ``GET /ping`` on a bare
 Starlette app (the baseline), ``GET /health`` on ``create_app()`` (what every request pays), and
 single-warning ``POST /api/v1/warnings`` with a feed key, one at a time and then 16 started together
-(grouped into one batch, as a busy feed's are). CPU is ``time.process_time`` of the
-whole process (the event loop, FastAPI's worker threads, the database driver; not the database
-server) over n requests after 20 warm-up requests; wall time is beside it.
+(grouped, as a busy feed's are: the first leads a batch of its own, the other 15 share the next).
+CPU is ``time.process_time`` of the whole process (the event loop, FastAPI's worker threads, the
+database driver; not the database server) over n requests after 20 warm-up requests; wall time is beside it.
 
 With ``--profile FILE`` n more POSTs run under cProfile (CPU time) and the stats go to FILE; the
 work FastAPI hands to worker threads then runs in the event loop's thread, so that the profile
@@ -95,7 +95,8 @@ async def _measure(app: ASGIApp, token: str, bodies: list[bytes], n: int) -> Non
         return _call(app, "POST", "/api/v1/warnings", bodies[k], token)
 
     async def grouped(k: int) -> int:
-        """GROUP single POSTs started together (a feed's concurrent requests): one batch."""
+        """GROUP single POSTs started together (a feed's concurrent requests): two batches, the
+        first request's alone and the rest's together (warnings.group)."""
         first = n + WARM_UP + k * GROUP  # after the bodies the single POSTs took
         statuses = await asyncio.gather(*(post(first + i) for i in range(GROUP)))
         return statuses[0] if len(set(statuses)) == 1 else 0
