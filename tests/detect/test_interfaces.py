@@ -25,6 +25,15 @@ def test_check_prints_a_readable_verdict() -> None:
     assert "安全账户" in result.output
 
 
+def test_check_reads_the_message_from_stdin_given_a_dash() -> None:
+    piped = CliRunner().invoke(cli, ["check", "-"], input=FRAUD + "\n")
+    assert piped.exit_code == 0, piped.output
+    assert "疑似诈骗" in piped.output and "安全账户" in piped.output
+    for empty in (["check", "-"], ["check", "  "]):
+        refused = CliRunner().invoke(cli, empty, input="\n")
+        assert refused.exit_code == 2 and "要检查的内容为空" in refused.output
+
+
 def test_screen_keeps_order_and_reports_bad_rows(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
     lines = [

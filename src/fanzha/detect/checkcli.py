@@ -1,6 +1,7 @@
 """``fanzha check``: one message classified and explained, without touching a database, so the
 command starts in well under a second (no SQLAlchemy, FastAPI, SciPy or scikit-learn to import)."""
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -43,7 +44,7 @@ def render(text: str, verdict: Verdict) -> None:
 
 
 def check(
-    text: Annotated[str, typer.Argument(help="要检查的短信、聊天记录或通话内容")],
+    text: Annotated[str, typer.Argument(help="要检查的短信、聊天记录或通话内容；写 - 则从标准输入读入")],
     model: ModelOpt = None,
     register: Annotated[
         str | None,
@@ -56,5 +57,10 @@ def check(
     except ValueError as exc:
         err_console.print(f"[bold red]错误：[/]--register {exc}")
         raise typer.Exit(2) from exc
+    if text == "-":  # a message piped in, or too long or multi-line for the command line
+        text = sys.stdin.read().strip()
+    if not text.strip():
+        err_console.print("[bold red]错误：[/]要检查的内容为空：请给出消息文本，或用 - 从标准输入读入")
+        raise typer.Exit(2)
     detector = detector_for(model)
     render(text, detector.classify([text], [known])[0])
