@@ -23,7 +23,7 @@ from fanzha.detect.corpus import load
 from fanzha.detect.model import threshold_for_fpr
 from fanzha.detect.registers import REGISTERS
 from fanzha.detect.reputation import official
-from fanzha.detect.training import _fit
+from fanzha.detect.training import fit_weighted
 
 RATES = (0.01, 0.03, 0.05)
 
@@ -41,7 +41,7 @@ def main() -> None:
     trained = [] if args.only_corpus else [e for name, g in groups.items() if name not in skip for e in g]
     started = time.perf_counter()
     rep = official()
-    model = _fit([*examples, *trained], [1.0] * (len(examples) + len(trained)), about, rep)
+    model = fit_weighted([*examples, *trained], [1.0] * (len(examples) + len(trained)), about, rep)
     scored = groups[args.left_out]
     logits = model.fraud_logits(features.matrix([features.analyse(e.text, rep) for e in scored], rep))
     fraud = np.array([e.is_fraud for e in scored])

@@ -31,7 +31,7 @@ MIN_NORMAL = 100
 _THRESHOLD_RANGE = (-6.0, 6.0)
 
 
-def _fit(
+def fit_weighted(
     examples: Sequence[Example],
     weights: Sequence[float],
     about: str,
@@ -39,6 +39,8 @@ def _fit(
     threshold_logit: float = 0.0,
     register_thresholds: Sequence[float] | None = None,
 ) -> LinearModel:
+    """One fit, thresholds as given: the recipe's steps below, and scripts/detect_groups.py, which
+    reads a left-out group's recall off its own scores."""
     x = features.matrix([features.analyse(e.text, rep) for e in examples], rep)
     return train(
         x,
@@ -107,8 +109,8 @@ def validate(
     held = [e for e in examples if _split(e)]
     kept = [(e, wi) for e, wi in zip(examples, w, strict=True) if not _split(e)]
     if not held or all(e.is_fraud for e, _ in kept) or not any(e.is_fraud for e, _ in kept):
-        return Validated(_fit(examples, w, about, rep), [])
-    first = _fit([e for e, _ in kept], [wi for _, wi in kept], about, rep)
+        return Validated(fit_weighted(examples, w, about, rep), [])
+    first = fit_weighted([e for e, _ in kept], [wi for _, wi in kept], about, rep)
     return Validated(_with_thresholds(first, held, max_fpr), held)
 
 
@@ -130,9 +132,9 @@ def fit(
         _check_labels(examples)
         if all(e.is_fraud for e in calibration):
             raise ValueError("calibration data needs normal examples")
-        return _with_thresholds(_fit(examples, w, about, official()), calibration, max_fpr)
+        return _with_thresholds(fit_weighted(examples, w, about, official()), calibration, max_fpr)
     thresholds = validate(examples, about, weights, max_fpr).model
-    return _fit(
+    return fit_weighted(
         examples, w, about, official(), thresholds.threshold_logit, list(thresholds.register_thresholds)
     )
 
@@ -161,10 +163,10 @@ def fit_crossed(
     logits = []
     for i, group in enumerate(groups):
         rest = [e for j, other in enumerate(groups) if j != i for e in other]
-        model = _fit([*examples, *rest], w + [1.0] * len(rest), about, rep)
+        model = fit_weighted([*examples, *rest], w + [1.0] * len(rest), about, rep)
         logits.append(_logits(model, group))
         held += group
-    final = _fit([*examples, *held], w + [1.0] * len(held), about, rep)
+    final = fit_weighted([*examples, *held], w + [1.0] * len(held), about, rep)
     return _thresholds_from(final, np.concatenate(logits), held, max_fpr)
 
 
