@@ -1,9 +1,8 @@
 """The independent held-out sets are frozen: the figures in docs/detection.md were measured on
 exactly these bytes, written before training changed. A changed, added or removed file fails
 here; replacing a set means a new manifest, new figures and saying so in the docs.
-``independent7`` was frozen before the ninth session's training change; ``independent6`` stays
-frozen until that change retires it. The earlier rounds have since become training and calibration
-text (docs/detection.md)."""
+``independent7`` was frozen before the ninth session's training change landed; the six earlier
+rounds have since become training and calibration text (docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 HELDOUT = Path(__file__).resolve().parents[2] / "corpus" / "heldout"
-FOLDERS = [HELDOUT / "independent6", HELDOUT / "independent7"]
+FOLDERS = [HELDOUT / "independent7"]
 
 
 def _manifest(folder: Path) -> dict[str, str]:
