@@ -6,6 +6,9 @@ keeps them (figures and PDF) as issued, so what was sent out can always be shown
 """
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
@@ -74,6 +77,27 @@ def due(session: Session, now: datetime) -> list[tuple[Node, Period]]:
     return [(n, p) for p in periods for n in nodes if (n.id, p.key) not in done]
 
 
+def _exit_with_parent() -> None:
+    """Render workers' initializer: a worker whose server was killed outright (SIGKILL, the OOM
+    killer) holds both ends of its own task pipe, so it never reads an end of input and would wait,
+    holding its memory, forever. It exits once its parent is gone."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def render_pool() -> ProcessPoolExecutor:
+    """One child process for PDF rendering, started fresh (spawn: no copy of the server's threads)."""
+    return ProcessPoolExecutor(
+        max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_exit_with_parent
+    )
+
+
 def tick(session: Session, now: datetime) -> int:
     """Scheduler job: issue the bulletins that are due; returns how many were issued.
 
@@ -87,7 +111,7 @@ def tick(session: Session, now: datetime) -> int:
         ]
     if not drafts:
         return 0
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with render_pool() as pool:
         pdfs = list(pool.map(render.render_pdf, [bulletin for _, bulletin in drafts]))
     still_due = {(node.id, period.key): node for node, period in due(session, now)}
     kept = 0
