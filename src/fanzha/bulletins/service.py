@@ -77,11 +77,11 @@ def due(session: Session, now: datetime) -> list[tuple[Node, Period]]:
     return [(n, p) for p in periods for n in nodes if (n.id, p.key) not in done]
 
 
-def _exit_with_parent() -> None:
+def _exit_with_parent(parent: int) -> None:
     """Render workers' initializer: a worker whose server was killed outright (SIGKILL, the OOM
     killer) holds both ends of its own task pipe, so it never reads an end of input and would wait,
-    holding its memory, forever. It exits once its parent is gone."""
-    parent = os.getppid()
+    holding its memory, forever. It exits once ``parent`` (the server, named by the server: a worker
+    may start after its server is already gone) is no longer its parent."""
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -94,7 +94,10 @@ def _exit_with_parent() -> None:
 def render_pool() -> ProcessPoolExecutor:
     """One child process for PDF rendering, started fresh (spawn: no copy of the server's threads)."""
     return ProcessPoolExecutor(
-        max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_exit_with_parent
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
     )
 
 
