@@ -30,6 +30,14 @@ def test_same_notice_with_lookalike_link_is_fraud() -> None:
     assert LOOKALIKE[link.start : link.end] == "icbc-95588.top"
 
 
+def test_lookalike_spelt_with_a_digit_is_named() -> None:
+    """"1cbc" for "icbc": the same page with one letter swapped for a digit must keep its reason."""
+    text = LOOKALIKE.replace("icbc-95588.top", "1cbc-95588.top")
+    verdict = Detector.default().classify([text])[0]
+    assert verdict.is_fraud and "phishing_link" in verdict.tags
+    assert any(r.evidence == "1cbc-95588.top" and "仿冒" in r.text for r in verdict.reasons)
+
+
 def test_warnings_about_fraud_are_not_fraud() -> None:
     texts = [
         "【XX市反诈中心】凡是索要验证码的都是骗子，公检法不会要求转账到安全账户，请勿上当。",

@@ -1,5 +1,6 @@
 """Entity extraction: cards (Luhn), phone formats, links and their look-alikes."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -69,6 +70,22 @@ def test_links_are_classified() -> None:
     assert found["45.12.3.4:8080/pay"] == ("ip",)
     assert found["icbc.com.cn"] == ("official",)
     assert found["t.cn/A6x"] == ("shortener",)
+
+
+@pytest.mark.parametrize(
+    "host", ["1cbc-kefu.top", "a1ipay.vip", "taoba0-tuikuan.com", "vveixin-pay.cn", "p0lice-110.net"]
+)
+def test_digits_and_pairs_that_spell_a_brand_are_a_lookalike(host: str) -> None:
+    """A phishing host swaps letters for digits or pairs (1cbc, a1ipay, vveixin); the plain spelling was
+    named as a fake bank's site and the swapped one was not."""
+    found = [e for e in extract(f"请登录 {host} 完成认证", OFFICIAL) if e.kind == "url"]
+    assert found and found[0].attrs == ("lookalike",)
+
+
+@pytest.mark.parametrize("host", ["f00d-market.com", "b00king.cn", "mod3rn.cn"])
+def test_digits_in_an_ordinary_host_name_no_brand(host: str) -> None:
+    found = [e for e in extract(f"详见 {host}", OFFICIAL) if e.kind == "url"]
+    assert found and found[0].attrs == ()
 
 
 def test_obfuscated_dots_still_give_the_link() -> None:

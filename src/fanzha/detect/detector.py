@@ -11,7 +11,7 @@ import numpy as np
 
 from fanzha.core.vocab import FraudType, TechniqueTag
 from fanzha.detect import elements, features
-from fanzha.detect.entities import BANK_BRANDS, MEETING_APPS, Entity, url_host
+from fanzha.detect.entities import BANK_BRANDS, MEETING_APPS, Entity, host_spellings, url_host
 from fanzha.detect.model import TYPES, LinearModel
 from fanzha.detect.registers import REGISTERS, parse_register
 from fanzha.detect.reputation import Reputation, official
@@ -135,7 +135,9 @@ def _bank_phishing(a: features.Analysis) -> bool:
     """A link dressed as a bank's that asks to log in is phishing (其他), whatever the words
     around it resemble (the model alone read a fake bank login page as fake shopping)."""
     bank_lookalike = any(
-        e.kind == "url" and "lookalike" in e.attrs and any(b in url_host(e.text) for b in BANK_BRANDS)
+        e.kind == "url"
+        and "lookalike" in e.attrs
+        and any(b in spelling for spelling in host_spellings(url_host(e.text)) for b in BANK_BRANDS)
         for e in a.entities
     )
     return bank_lookalike and any(w in a.text for w in _LOGIN_WORDS)

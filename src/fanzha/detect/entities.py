@@ -183,6 +183,34 @@ def normalize_url(url: str) -> str:
     return (host.lower().removeprefix("www.") + sep + path).rstrip("/")
 
 
+# Letters that digits and letter pairs stand in for in phishing hosts (1cbc, a1ipay, taoba0, vveixin).
+_DIGIT_AS_LETTER = (str.maketrans("0135", "oies"), str.maketrans("0135", "oles"))
+_LETTER_PAIRS = (("vv", "w"), ("rn", "m"))
+
+
+def host_spellings(host: str) -> set[str]:
+    """The host as written and as read with look-alike digits and pairs turned back into letters.
+    A label of digits only (95588, 12306) is a number and stays as it is."""
+    spellings = {host}
+    for table in _DIGIT_AS_LETTER:
+        labels = re.split(r"([.-])", host)
+        folded = "".join(x.translate(table) if re.search(r"[a-z]", x) else x for x in labels)
+        for pair, letter in _LETTER_PAIRS:
+            folded = folded.replace(pair, letter)
+        spellings.add(folded)
+    return spellings
+
+
+def names_brand(host: str, brands: tuple[str, ...]) -> bool:
+    """A brand as a whole label of the host, or a longer brand anywhere in it, as written or
+    spelt with look-alike characters."""
+    return any(
+        b in re.split(r"[.-]", spelling) or (len(b) > 3 and b in spelling)
+        for spelling in host_spellings(host)
+        for b in brands
+    )
+
+
 def _url_attrs(host: str, official_domains: frozenset[str]) -> tuple[str, ...]:
     attrs = []
     if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", host):
@@ -192,7 +220,7 @@ def _url_attrs(host: str, official_domains: frozenset[str]) -> tuple[str, ...]:
     official = any(host == d or host.endswith("." + d) for d in official_domains)
     if official:
         attrs.append("official")
-    elif any(b in re.split(r"[.-]", host) or (len(b) > 3 and b in host) for b in _BRANDS):
+    elif names_brand(host, _BRANDS):
         attrs.append("lookalike")
     return tuple(attrs)
 
