@@ -31,7 +31,7 @@ def test_same_notice_with_lookalike_link_is_fraud() -> None:
 
 
 def test_lookalike_spelt_with_a_digit_is_named() -> None:
-    """"1cbc" for "icbc": the same page with one letter swapped for a digit must keep its reason."""
+    """A "1cbc" for "icbc": the same page with one letter swapped for a digit must keep its reason."""
     text = LOOKALIKE.replace("icbc-95588.top", "1cbc-95588.top")
     verdict = Detector.default().classify([text])[0]
     assert verdict.is_fraud and "phishing_link" in verdict.tags

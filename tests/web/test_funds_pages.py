@@ -6,8 +6,10 @@ from decimal import Decimal
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fanzha.audit.models import AuditEntry
 from fanzha.cases import service as cases
 from fanzha.core.timeutil import utcnow
 from fanzha.funds import service
@@ -69,6 +71,10 @@ def test_request_form_from_a_case_starts_with_its_accounts_and_loss(
     assert 'name="account" required maxlength="40" value="6222020000001234567"' in form
     assert 'name="amount" required inputmode="decimal" value="12345.67"' in form
     assert "本案嫌疑账户" in form
+    (use,) = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "pii.use", AuditEntry.object_id == str(case.id))
+    )
+    assert "police_a" in use.actor and use.after["purpose"] == "funds.request_form"
 
 
 def test_a_waiting_request_names_who_may_approve_and_counts_for_them(

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fanzha.audit.models import AuditEntry
 from fanzha.cases import service as cases
 from fanzha.core.config import get_settings
 from fanzha.funds.graph import GraphIndex
@@ -91,6 +92,10 @@ def test_case_accounts_are_offered_and_top_accounts_become_requests(
     client, csrf = _officer(app)
     page = client.get(f"/funds/trace?case_id={case.id}", headers=HTML).text
     assert "6222020000001234567" in page and "案件嫌疑账户" in page
+    (use,) = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "pii.use", AuditEntry.object_id == str(case.id))
+    )  # the whole account was shown: that read is on the record
+    assert "police_a" in use.actor and use.after["purpose"] == "funds.trace"
     assert 'value="2026-11-10T10:30"' in page  # the case's time, in Beijing time
     form = {
         "csrf_token": csrf,
