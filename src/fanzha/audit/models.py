@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from fanzha.core.db import Base, node_path_type
 
 # Audit action codes of this package as officers read them in a record's history.
-AUDIT_LABELS = {"pii.reveal": "查看完整个人信息"}
+AUDIT_LABELS = {"pii.reveal": "查看完整个人信息", "pii.use": "办案使用完整账户信息"}
 
 
 class AuditEntry(Base):

@@ -216,6 +216,17 @@ def suspect_identifiers(
     return [IdentifierOut(kind=i.kind, value=i.value) for i in case.identifiers if kind in (None, i.kind)]
 
 
+def suspect_accounts_for_work(session: Session, case_id: int, actor: Principal, purpose: str) -> list[str]:
+    """A case's suspect accounts whole, for a form or a trace that starts from them: the officer
+    sees them in full, so the read is audited (one entry naming the purpose) as a reveal is."""
+    case = get_case(session, case_id, actor)
+    accounts = [i.value for i in case.identifiers if i.kind == "bank_account"]
+    if accounts:
+        after = {"fields": ["suspect_identifiers:bank_account"], "purpose": purpose}
+        audit.record(session, actor.actor, "pii.use", "case", case.id, None, after, case.node_path)
+    return accounts
+
+
 def _personal_fields(case: Case) -> dict[str, tuple[PiiKind, str | None]]:
     """The victim's data and the suspects' phones and accounts: what ``to_out`` masks."""
     suspects = {

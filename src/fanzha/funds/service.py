@@ -165,8 +165,9 @@ class CaseMoney:
 
 def case_money(session: Session, case_id: int, actor: Principal) -> CaseMoney:
     case = cases.get_case(session, case_id, actor)
-    found = [i.value for i in cases.suspect_identifiers(session, case_id, actor, "bank_account")]
-    return CaseMoney(found, case.loss_amount)
+    return CaseMoney(
+        cases.suspect_accounts_for_work(session, case_id, actor, "funds.request_form"), case.loss_amount
+    )
 
 
 def request_hold(session: Session, data: HoldIn, actor: Principal) -> FundRequest:

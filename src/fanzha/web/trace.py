@@ -65,8 +65,8 @@ def _candidates(session: Session, case_id: int, actor: Principal) -> tuple[str, 
     """The case's number, its time and the accounts it names: its suspect accounts and its requests'."""
     case = cases.to_out(session, cases.get_case(session, case_id, actor), actor)
     found: dict[str, list[str]] = {}
-    for i in cases.suspect_identifiers(session, case_id, actor, "bank_account"):
-        found.setdefault(i.value, []).append("案件嫌疑账户")
+    for account in cases.suspect_accounts_for_work(session, case_id, actor, "funds.trace"):
+        found.setdefault(account, []).append("案件嫌疑账户")
     for r in service.list_requests(session, actor, RequestQuery(case_id=case_id), 0, 50)[0]:
         found.setdefault(r.account, []).append(f"{r.bank_code} {RequestKind(r.kind).label} #{r.id}")
     named = [(account, "、".join(labels)) for account, labels in found.items()]
