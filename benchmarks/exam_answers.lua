@@ -18,6 +18,10 @@
 -- Every response is counted by status; done() prints one line "exam_wrk {json}" with the counts,
 -- wrk's request count, duration, socket errors and latency percentiles (microseconds).
 
+-- This script's folder on the module path, for wrk_common.lua beside it.
+package.path = debug.getinfo(1, "S").source:match("^@(.*/)") .. "?.lua;" .. package.path
+local common = require("wrk_common")
+
 local threads = {}
 
 function setup(thread)
@@ -51,24 +55,9 @@ function init(args)
 end
 
 local interval_ms, slots, started, answered = 0, 0, nil, 0
-local stop_run -- submit mode: ends wrk's run
 
 if rate > 0 then
-  local ffi = require("ffi")
-  ffi.cdef([[
-    typedef struct { long tv_sec; long tv_nsec; } exam_timespec;
-    int clock_gettime(int clock, exam_timespec *now);
-    int getpid(void);
-    int kill(int pid, int signal);
-  ]])
-  local clock = ffi.new("exam_timespec")
-  stop_run = function()
-    ffi.C.kill(ffi.C.getpid(), 2)
-  end
-  local function now_ms()
-    ffi.C.clock_gettime(1, clock) -- CLOCK_MONOTONIC
-    return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
-  end
+  local now_ms = common.now_ms
 
   function delay()
     if started == nil then
@@ -117,28 +106,15 @@ function response(status, headers, body)
   if mode == "submit" then
     answered = answered + 1
     if answered == #attempts then
-      -- wrk's main thread sleeps for -d whatever the threads do; SIGINT ends the run, as ^C does.
-      stop_run()
+      common.stop_run() -- every submission answered: end wrk's run
     end
   end
 end
 
-function done(summary, latency, requests)
-  local counts = {}
-  for _, thread in ipairs(threads) do
-    for status, n in pairs(thread:get("statuses")) do
-      counts[status] = (counts[status] or 0) + n
-    end
-  end
-  local by_status = {}
-  for status, n in pairs(counts) do
-    table.insert(by_status, string.format('"%d":%d', status, n))
-  end
-  local e = summary.errors
+function done(summary, latency, _)
   io.write(string.format(
-    'exam_wrk {"statuses":{%s},"requests":%d,"duration_us":%d,"errors":{"connect":%d,"read":%d,'
-      .. '"write":%d,"timeout":%d},"latency_us":{"p50":%d,"p95":%d,"p99":%d,"max":%d}}\n',
-    table.concat(by_status, ","), summary.requests, summary.duration, e.connect, e.read, e.write,
-    e.timeout, latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max
+    'exam_wrk {%s,"latency_us":{"p50":%d,"p95":%d,"p99":%d,"max":%d}}\n',
+    common.counts_json(threads, summary), latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), latency.max
   ))
 end

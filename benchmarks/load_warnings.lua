@@ -10,6 +10,10 @@
 -- Every response is counted by status; done() prints one line "load_wrk {json}" with the counts,
 -- wrk's request count, duration, socket errors and the percentiles of due -> answered (microseconds).
 
+-- This script's folder on the module path, for wrk_common.lua beside it.
+package.path = debug.getinfo(1, "S").source:match("^@(.*/)") .. "?.lua;" .. package.path
+local common = require("wrk_common")
+
 local threads = {}
 
 function setup(thread)
@@ -17,16 +21,7 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local ffi = require("ffi")
-ffi.cdef([[
-  typedef struct { long tv_sec; long tv_nsec; } load_timespec;
-  int clock_gettime(int clock, load_timespec *now);
-]])
-local clock = ffi.new("load_timespec")
-local function now_ms()
-  ffi.C.clock_gettime(1, clock) -- CLOCK_MONOTONIC
-  return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
-end
+local now_ms = common.now_ms
 
 local rate = tonumber(os.getenv("LOAD_WRK_RATE") or "0")
 local headers = {
@@ -92,26 +87,16 @@ local function percentile(sorted, p)
 end
 
 function done(summary, _, _)
-  local counts, all = {}, {}
+  local all = {}
   for _, thread in ipairs(threads) do
-    for status, n in pairs(thread:get("statuses")) do
-      counts[status] = (counts[status] or 0) + n
-    end
     for _, ms in ipairs(thread:get("samples")) do
       table.insert(all, ms)
     end
   end
   table.sort(all)
-  local by_status = {}
-  for status, n in pairs(counts) do
-    table.insert(by_status, string.format('"%d":%d', status, n))
-  end
-  local e = summary.errors
   io.write(string.format(
-    'load_wrk {"statuses":{%s},"requests":%d,"duration_us":%d,"errors":{"connect":%d,"read":%d,'
-      .. '"write":%d,"timeout":%d},"samples":%d,"latency_us":{"p50":%d,"p95":%d,"p99":%d,"max":%d}}\n',
-    table.concat(by_status, ","), summary.requests, summary.duration, e.connect, e.read, e.write,
-    e.timeout, #all, 1000 * percentile(all, 50), 1000 * percentile(all, 95), 1000 * percentile(all, 99),
-    1000 * percentile(all, 100)
+    'load_wrk {%s,"samples":%d,"latency_us":{"p50":%d,"p95":%d,"p99":%d,"max":%d}}\n',
+    common.counts_json(threads, summary), #all, 1000 * percentile(all, 50), 1000 * percentile(all, 95),
+    1000 * percentile(all, 99), 1000 * percentile(all, 100)
   ))
 end
