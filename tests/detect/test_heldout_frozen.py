@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 HELDOUT = Path(__file__).resolve().parents[2] / "corpus" / "heldout"
-FOLDERS = [HELDOUT / "independent8"]
+FOLDERS = [HELDOUT / "independent8", HELDOUT / "independent9"]
 
 
 def _manifest(folder: Path) -> dict[str, str]:
