@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 from fanzha.audit.models import AuditEntry
 from fanzha.jurisdiction.service import find_nodes
 from fanzha.warnings import progress, service, tick, views
+from fanzha.warnings.intake import intake
 from fanzha.warnings.schemas import ActionIn, CloseIn
 from fanzha.warnings.statemachine import Move, State, allowed_moves
 from tests.factories import World
-from tests.warnings.factories import add_gazetteer, make_warning
+from tests.warnings.factories import FEED, add_gazetteer, item, make_warning
 
 
 def test_route_reason_is_masked_like_the_address_and_revealed_with_it(
@@ -36,6 +37,23 @@ def test_route_reason_is_masked_like_the_address_and_revealed_with_it(
         select(AuditEntry).where(AuditEntry.action == "pii.reveal", AuditEntry.object_id == str(w.id))
     )
     assert entry is not None and "route_reason" in (entry.after or {})["fields"]
+
+
+def test_the_routing_step_in_the_timeline_is_masked_like_the_reason(
+    login, session: Session, world: World
+) -> None:  # type: ignore[no-untyped-def]
+    """An admitted report's routing step carried the reason whole: the house number (or the phone
+    prefix beside the masked phone) was readable in the timeline without a reveal."""
+    add_gazetteer(session, world)
+    held = intake(session, [item()], FEED, hold="内容过于简单").items[0]
+    assert held.id is not None
+    w = service.admit(session, held.id, world.principals["analyst"])
+    session.commit()
+    police: TestClient = login("police_a")
+    (step,) = [a for a in police.get(f"/api/v1/warnings/{w.id}").json()["timeline"] if a["kind"] == "route"]
+    assert "阳光路**号" in step["note"] and "12" not in step["note"]
+    revealed = police.get(f"/api/v1/warnings/{w.id}?reveal=true").json()["timeline"]
+    assert any(a["kind"] == "route" and "阳光路12号" in a["note"] for a in revealed)
 
 
 def test_phone_prefix_in_the_reason_is_masked(session: Session, world: World) -> None:

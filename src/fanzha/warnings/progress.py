@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from fanzha.accounts import service as accounts
+from fanzha.core.masking import mask_route_reason
 from fanzha.core.timeutil import as_utc
 from fanzha.jurisdiction import service as tree
 from fanzha.warnings.deadlines import STEP_LABELS
@@ -82,7 +83,9 @@ def _result_label(session: Session, a: WarningAction) -> str:
     return a.result
 
 
-def timeline(session: Session, actions: Sequence[WarningAction]) -> list[ActionOut]:
+def timeline(session: Session, actions: Sequence[WarningAction], revealed: bool = False) -> list[ActionOut]:
+    """The steps in words. A routing step's note is the routing reason, which quotes the address or
+    the phone prefix it matched: masked as ``route_reason`` is, unless the warning was revealed."""
     names = accounts.describe_actors(session, [a.actor for a in actions])
     return [
         ActionOut(
@@ -90,7 +93,7 @@ def timeline(session: Session, actions: Sequence[WarningAction]) -> list[ActionO
             kind_label=ACTION_LABELS.get(a.kind, a.kind),
             result=a.result,
             result_label=_result_label(session, a),
-            note=a.note,
+            note=a.note if revealed or a.kind != "route" else mask_route_reason(a.note),
             actor=a.actor,
             actor_name=names[a.actor].label,
             at=a.at,

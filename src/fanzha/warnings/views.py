@@ -74,7 +74,7 @@ def to_out(
         case_id=w.case_id, contact_due_at=w.contact_due_at, visit_due_at=w.visit_due_at,
         close_due_at=w.close_due_at, overdue_steps=steps, escalated_at=w.escalated_at,
         steps=progress.steps(w), flags=progress.flags(w),
-        timeline=progress.timeline(session, timeline(session, w)) if with_timeline else [],
+        timeline=progress.timeline(session, timeline(session, w), reveal) if with_timeline else [],
     )  # fmt: skip
 
 
