@@ -146,6 +146,7 @@ def test_package_items_route_to_grids_and_dens_need_an_address(session: Session,
     service.add_item(session, package.id, person, boss)
     shown = service.package_out(session, package, boss)
     assert [i.person_name for i in shown.items] == [None, "赵**"]
+    assert "120" not in shown.items[0].route_reason and "绿洲社区" in shown.items[0].route_reason
     # An operation's target takes the item's whole address without it being shown anywhere.
     op = operation(session, world, package_id=package.id, targets=[target(address="", item_id=den.id)])
     assert op.targets[0].address == "阳光路120号" and op.series_id is None

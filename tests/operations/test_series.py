@@ -3,12 +3,16 @@ records, identifiers, dens and money, and the operation's result closes the seri
 
 from datetime import timedelta
 
+import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fanzha.audit.models import AuditEntry
 from fanzha.cases import service as cases
 from fanzha.clues import service as clues
 from fanzha.clues import workflow
 from fanzha.clues.schemas import ClueIn
+from fanzha.core.errors import Forbidden
 from fanzha.operations import graph, service
 from fanzha.operations.schemas import ConcludeIn, ItemIn, PackageIn, StatusIn
 from tests.cases.factories import case_in
@@ -50,6 +54,29 @@ def test_package_from_a_series_plans_its_cases_and_draws_the_gang(session: Sessi
     phone = next(k for k, n in nodes.items() if n["name"] == "139****2222")
     assert (f"item:{item.id}", phone) in links  # the leader's phone is the series' phone
     assert "赵大勇" not in str(drawn.option)  # the drawing shows labels, not personal data
+
+
+def test_revealing_a_package_is_checked_and_audited_for_its_drawn_cases(
+    session: Session, world: World
+) -> None:
+    """A package with no items drew its operations' cases' phones and accounts whole on ?reveal=true
+    for a user without the permission, and no entry recorded the read."""
+    _, ids = _gang(session, world)
+    boss = world.principals["commander"]
+    package = service.create_package(session, PackageIn(title="无目标", node_code="369900"), boss)
+    stats, analyst = world.principals["stats"], world.principals["analyst"]
+    with pytest.raises(Forbidden):
+        service.package_out(session, package, stats, reveal=True)
+    with pytest.raises(Forbidden):
+        graph.package_graph(session, stats, package, None, ids, reveal=True)
+    drawn = graph.package_graph(session, analyst, package, None, ids, reveal=True)
+    assert "13911112222" in str(drawn.option)
+    revealed = session.scalars(
+        select(AuditEntry.object_id).where(
+            AuditEntry.action == "pii.reveal", AuditEntry.object_type == "case"
+        )
+    ).all()
+    assert sorted(revealed) == sorted(str(i) for i in ids)
 
 
 def test_result_closes_the_series_clues_with_the_cases(session: Session, world: World) -> None:

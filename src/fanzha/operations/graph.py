@@ -136,7 +136,8 @@ def package_graph(
     identifiers and the money from their accounts. An item is joined to an identifier it names
     (a suspect's phone, an account) by the index's identifier id — matched here on the server,
     so the drawing shows item labels and never the item's personal fields; phones and accounts
-    are masked unless ``reveal`` (the package page's audited reveal)."""
+    are masked unless ``reveal``: then each drawn case's read is a reveal of its own (permission
+    checked, one audit entry per case), as on the case's page."""
     show: Shown = (lambda kind, value: value) if reveal else clues.masked_value
     drawn, b = Drawn(), _Builder()
     b.node("package", package.title, "目标包", 36)
@@ -148,7 +149,7 @@ def package_graph(
         b.link("package", key)
     starts: list[tuple[str, datetime, str]] = []
     shown = [
-        cases.to_out(session, cases.get_case(session, c, actor), actor)
+        cases.to_out(session, cases.get_case(session, c, actor), actor, reveal)
         for c in _drawn_cases(series, case_ids)
     ]
     suspects = {case.id: cases.suspect_identifiers(session, case.id, actor) for case in shown}

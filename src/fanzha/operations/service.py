@@ -140,10 +140,10 @@ def package_out(
             f"{i.id}.phone": (PiiKind.PHONE, i.phone),
             f"{i.id}.account": (PiiKind.CARD, i.account),
             f"{i.id}.address": (PiiKind.ADDRESS, i.address),
+            f"{i.id}.route_reason": (PiiKind.ROUTE_REASON, i.route_reason),
         }
-    shown = (
-        present(session, actor, "package", package.id, fields, reveal, package.node_path) if fields else {}
-    )
+    # Asked even for a package without items: a reveal is checked and recorded whatever it shows.
+    shown = present(session, actor, "package", package.id, fields, reveal, package.node_path)
     names = _grid_names(session, [i.node_path for i in package.items])
     items = [
         ItemOut(
@@ -158,7 +158,7 @@ def package_out(
             address=shown[f"{i.id}.address"],
             node_path=i.node_path,
             grid_name=names.get(i.node_path or "", "未落地（外地或地址未匹配）"),
-            route_reason=i.route_reason,
+            route_reason=shown[f"{i.id}.route_reason"] or "",
             note=i.note,
         )
         for i in package.items
