@@ -121,3 +121,12 @@ def test_case_identifiers_become_clues_once_at_the_case_node(
     }
     assert {c.node_path for c in clues} == {world.node("369901002001").path}
     assert login("police_a").post(f"/api/v1/clues/from-case/{case_id}", json={}).status_code == 404
+    # The key names the identifier; shown, it is masked as the value is (it carried the number whole).
+    listed = {c["kind"]: c for c in client.get("/api/v1/clues").json() if c["case_id"] == case_id}
+    assert "13912345678" not in str(listed) and "6222020012345678" not in str(listed)
+    assert listed["phone"]["source_id"].endswith("/phone/139****5678")
+    assert listed["url"]["source_id"].endswith("/url/pay-x.com.cn")  # not personal data: whole
+    page = client.get(f"/clues/{listed['bank_account']['id']}", headers={"Accept": "text/html"})
+    assert (
+        page.status_code == 200 and "6222 **** **** 5678" in page.text and "6222020012345678" not in page.text
+    )

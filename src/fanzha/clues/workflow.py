@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from fanzha.audit import service as audit
-from fanzha.audit.pii import IDENTIFIER_PII, present
+from fanzha.audit.pii import IDENTIFIER_PII, PiiKind, present
 from fanzha.cases import service as cases
 from fanzha.clues import repository as repo
 from fanzha.clues.index import Indexable, index_record
@@ -273,23 +273,29 @@ def list_clues(session: Session, principal: Principal, query: ClueQuery) -> Sequ
 def to_out(
     session: Session, clue: Clue, principal: Principal, reveal: bool = False, timeline: bool = False
 ) -> ClueOut:
-    """The clue as shown: a phone, card, name or address masked unless revealed (audited)."""
+    """The clue as shown: a phone, card, name or address masked unless revealed (audited). A clue
+    made from a case keys itself by the identifier (``case_no/kind/norm``): that key is masked too."""
     kind = Kind(clue.kind)
     pii = IDENTIFIER_PII.get(kind)
-    value = (
-        clue.value
-        if pii is None
-        else present(
-            session, principal, "clue", clue.id, {"value": (pii, clue.value)}, reveal, clue.node_path
-        )["value"]
-    )
+    value: str | None = clue.value
+    source_id = clue.source_id
+    if pii is not None:
+        fields: dict[str, tuple[PiiKind, str | None]] = {"value": (pii, clue.value)}
+        head, _, norm = (source_id or "").rpartition("/")
+        keyed = clue.source == ClueSource.CASE and bool(head)
+        if keyed:
+            fields["source_id"] = (pii, norm)
+        shown = present(session, principal, "clue", clue.id, fields, reveal, clue.node_path)
+        value = shown["value"]
+        if keyed:
+            source_id = f"{head}/{shown['source_id']}"
     node = tree.nodes_by_ids(session, [clue.node_id])[clue.node_id]
     now = utcnow()
     return ClueOut(
         id=clue.id,
         source=clue.source,
         source_label=ClueSource(clue.source).label,
-        source_id=clue.source_id,
+        source_id=source_id,
         kind=clue.kind,
         kind_label=kind.label,
         value=value,
