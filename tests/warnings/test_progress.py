@@ -39,6 +39,28 @@ def test_route_reason_is_masked_like_the_address_and_revealed_with_it(
     assert entry is not None and "route_reason" in (entry.after or {})["fields"]
 
 
+def test_the_suspects_phone_in_the_evidence_is_masked_until_revealed(
+    login, session: Session, world: World
+) -> None:  # type: ignore[no-untyped-def]
+    """The evidence carried the suspect's number whole to every reader, grid workers included, while
+    a case made from the warning masks the same number."""
+    add_gazetteer(session, world)  # routes it to station A
+    w = make_warning(session, world)  # evidence: phone +86 170 0000 1111, url HTTP://Fake.Example/pay
+    session.commit()
+    police: TestClient = login("police_a")
+    shown = {e["kind"]: e["value"] for e in police.get(f"/api/v1/warnings/{w.id}").json()["evidence"]}
+    assert "0000" not in shown["phone"] and shown["phone"].endswith("1111")
+    assert shown["url"] == "HTTP://Fake.Example/pay"  # a link is no personal data
+    listed = police.get("/api/v1/warnings").json()["items"]
+    assert "0000 1111" not in str(listed)
+    revealed = police.get(f"/api/v1/warnings/{w.id}?reveal=true").json()["evidence"]
+    assert {"kind": "phone", "value": "+86 170 0000 1111"} in revealed
+    entry = session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "pii.reveal", AuditEntry.object_id == str(w.id))
+    )
+    assert entry is not None and "evidence#0" in (entry.after or {})["fields"]
+
+
 def test_the_routing_step_in_the_timeline_is_masked_like_the_reason(
     login, session: Session, world: World
 ) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from fanzha.audit.pii import PiiKind, present
+from fanzha.audit.pii import IDENTIFIER_PII, PiiKind, present
 from fanzha.core.pagination import Page, PageParams
 from fanzha.core.principal import Principal
 from fanzha.core.scope import within
@@ -45,12 +45,18 @@ def to_out(
     with_timeline: bool = False,
     node: Node | None = None,
 ) -> WarningOut:
+    # The suspect's phone and account in the evidence are masked as a case masks its identifiers.
+    suspects = {
+        f"evidence#{n}": (IDENTIFIER_PII[e["kind"]], e["value"])
+        for n, e in enumerate(w.evidence)
+        if e["kind"] in IDENTIFIER_PII
+    }
     pii = present(
         session, principal, "warning", w.id,
         {"victim_name": (PiiKind.NAME, w.victim_name), "victim_phone": (PiiKind.PHONE, w.victim_phone),
          "victim_id_number": (PiiKind.ID_NUMBER, w.victim_id_number),
          "victim_address": (PiiKind.ADDRESS, w.victim_address),
-         "route_reason": (PiiKind.ROUTE_REASON, w.route_reason)},
+         "route_reason": (PiiKind.ROUTE_REASON, w.route_reason), **suspects},
         reveal, w.node_path,
     )  # fmt: skip
     node = node or session.get(Node, w.node_id)
@@ -65,7 +71,8 @@ def to_out(
         victim_id_number=pii["victim_id_number"], victim_address=pii["victim_address"],
         victim_age=w.victim_age, victim_group=w.victim_group, fraud_type=w.fraud_type,
         fraud_type_label=FraudType(w.fraud_type).label, tags=list(w.tags),
-        evidence=[Evidence.model_validate(e) for e in w.evidence], text=w.text,
+        evidence=[Evidence.model_validate({**e, "value": pii.get(f"evidence#{n}", e["value"])})
+                  for n, e in enumerate(w.evidence)], text=w.text,
         amount_at_risk=w.amount_at_risk,
         node_code=node.code, node_name=node.name, unit_id=w.unit_id, route_reason=pii["route_reason"] or "",
         assignee_id=w.assignee_id, first_contact_at=w.first_contact_at, visited_at=w.visited_at,
