@@ -17,6 +17,15 @@ from tests.factories import World
 from tests.warnings.factories import FEED, add_gazetteer, item, make_warning
 
 
+def _revealed_fields(session: Session, warning_id: int) -> list[str]:
+    """The fields named by the warning's one ``pii.reveal`` audit entry."""
+    entry = session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "pii.reveal", AuditEntry.object_id == str(warning_id))
+    )
+    assert entry is not None
+    return list((entry.after or {})["fields"])
+
+
 def test_route_reason_is_masked_like_the_address_and_revealed_with_it(
     login, session: Session, world: World
 ) -> None:  # type: ignore[no-untyped-def]
@@ -33,10 +42,7 @@ def test_route_reason_is_masked_like_the_address_and_revealed_with_it(
     assert all("12号" not in i["route_reason"] for i in listed)
     revealed = police.get(f"/api/v1/warnings/{w.id}?reveal=true").json()
     assert "阳光路12号" in revealed["route_reason"]
-    entry = session.scalar(
-        select(AuditEntry).where(AuditEntry.action == "pii.reveal", AuditEntry.object_id == str(w.id))
-    )
-    assert entry is not None and "route_reason" in (entry.after or {})["fields"]
+    assert "route_reason" in _revealed_fields(session, w.id)
 
 
 def test_the_suspects_phone_in_the_evidence_is_masked_until_revealed(
@@ -55,10 +61,7 @@ def test_the_suspects_phone_in_the_evidence_is_masked_until_revealed(
     assert "0000 1111" not in str(listed)
     revealed = police.get(f"/api/v1/warnings/{w.id}?reveal=true").json()["evidence"]
     assert {"kind": "phone", "value": "+86 170 0000 1111"} in revealed
-    entry = session.scalar(
-        select(AuditEntry).where(AuditEntry.action == "pii.reveal", AuditEntry.object_id == str(w.id))
-    )
-    assert entry is not None and "evidence#0" in (entry.after or {})["fields"]
+    assert "evidence#0" in _revealed_fields(session, w.id)
 
 
 def test_the_routing_step_in_the_timeline_is_masked_like_the_reason(

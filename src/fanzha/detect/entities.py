@@ -192,8 +192,8 @@ def host_spellings(host: str) -> set[str]:
     """The host as written and as read with look-alike digits and pairs turned back into letters.
     A label of digits only (95588, 12306) is a number and stays as it is."""
     spellings = {host}
+    labels = re.split(r"([.-])", host)
     for table in _DIGIT_AS_LETTER:
-        labels = re.split(r"([.-])", host)
         folded = "".join(x.translate(table) if re.search(r"[a-z]", x) else x for x in labels)
         for pair, letter in _LETTER_PAIRS:
             folded = folded.replace(pair, letter)
