@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from fanzha.accounts.models import ApiKey, LoginFailure, LoginSession, User
@@ -66,8 +66,12 @@ def failures_since(session: Session, since: datetime, ip: str, username: str | N
     return session.scalar(stmt) or 0
 
 
+# Built once: every request with an API key (each warning batch) looks its key up.
+_KEY_BY_DIGEST = select(ApiKey).where(ApiKey.token_digest == bindparam("digest"))
+
+
 def api_key_by_digest(session: Session, digest: str) -> ApiKey | None:
-    return session.scalars(select(ApiKey).where(ApiKey.token_digest == digest)).one_or_none()
+    return session.scalars(_KEY_BY_DIGEST, {"digest": digest}).one_or_none()
 
 
 def api_key_by_id(session: Session, key_id: int) -> ApiKey | None:

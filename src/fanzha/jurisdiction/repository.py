@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from fanzha.core.scope import within
@@ -68,16 +68,28 @@ def unit_for_node(session: Session, node_id: int, kinds: Sequence[str]) -> Unit 
     return session.scalars(stmt.limit(1)).first()
 
 
+# Built once, values bound per call: every warning batch reads its units, and building the
+# statement cost more than running its cached compiled form.
+_UNITS = (
+    select(Unit.id, Unit.kind, Node.path, Node.id)
+    .join(Node, Node.id == Unit.node_id)
+    .where(Unit.kind.in_(bindparam("kinds", expanding=True)))
+)
+_UNITS_AT = _UNITS.where(
+    or_(Node.path.in_(bindparam("at", expanding=True)), Unit.kind == bindparam("or_kind"))
+)
+
+
 def unit_paths(
     session: Session, kinds: Sequence[str], at: Iterable[str] | None = None, or_kind: str | None = None
 ) -> Sequence[tuple[int, str, str, int]]:
     """(unit id, kind, node path, node id) of the units of these kinds: every one, or with ``at``
     those at the nodes of these paths and, wherever they are, those of kind ``or_kind``."""
-    stmt = select(Unit.id, Unit.kind, Node.path, Node.id).join(Node, Node.id == Unit.node_id)
-    stmt = stmt.where(Unit.kind.in_(kinds))
-    if at is not None:
-        stmt = stmt.where(or_(Node.path.in_(sorted(at)), Unit.kind == or_kind))
-    return [(u, k, p, n) for u, k, p, n in session.execute(stmt)]
+    if at is None:
+        rows = session.execute(_UNITS, {"kinds": list(kinds)})
+    else:
+        rows = session.execute(_UNITS_AT, {"kinds": list(kinds), "at": sorted(at), "or_kind": or_kind})
+    return [(u, k, p, n) for u, k, p, n in rows]
 
 
 def first_city(session: Session) -> Node | None:

@@ -33,12 +33,15 @@ DEFAULTS: dict[str, Norm] = {
 }
 
 
+_ALL_SETTINGS = select(WarningSetting)  # built once: a batch's intake reads it
+
+
 class Norms:
     """All overrides of one database, loaded once for a batch."""
 
     def __init__(self, session: Session) -> None:
         self._by_path: dict[str, dict[str, Norm]] = {}
-        for s in session.scalars(select(WarningSetting)):
+        for s in session.scalars(_ALL_SETTINGS):
             self._by_path.setdefault(s.node_path, {})[s.level] = Norm(
                 s.contact_min, s.visit_min, s.close_min, s.auto_assign
             )

@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, func, insert, or_, select, text, update
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -35,6 +35,10 @@ def readable(principal: Principal) -> Select[EarlyWarning]:
     return select(W).where(within(W.node_path, principal.scope_path))
 
 
+# Built once: each warning batch reads its answers back with it.
+_BY_IDS = select(W, Node).join(Node, Node.id == W.node_id).where(W.id.in_(bindparam("ids", expanding=True)))
+
+
 def readable_by_ids(
     session: Session, principal: Principal, ids: Iterable[int]
 ) -> list[tuple[EarlyWarning, Node]]:
@@ -43,7 +47,7 @@ def readable_by_ids(
     ``within``): with the scope in the SQL, PostgreSQL without fresh statistics on a table filling
     up (autovacuum off or behind) ranged over the subtree's whole path index to find the ids, a
     cost that grew with the table."""
-    rows = session.execute(select(W, Node).join(Node, Node.id == W.node_id).where(W.id.in_(ids)))
+    rows = session.execute(_BY_IDS, {"ids": list(ids)})
     return [(w, node) for w, node in rows if principal.sees(w.node_path)]
 
 
