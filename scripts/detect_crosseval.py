@@ -51,6 +51,7 @@ def main() -> None:
         "TF8 (fraud only, 7 types)": src.tf8(),
         "golfxiao test0819 (dialogue windows)": src.golfxiao(),
         "80w SMS ads (normal)": src.sms_spam_ads(),
+        "80w SMS ads, digits restored": src.sms_spam_ads(restore_digits=True),
     }
     with_heldout = "--no-heldout" not in sys.argv and heldout.is_file()
     if with_heldout:
