@@ -119,8 +119,8 @@ def golfxiao(name: str = "test0819") -> list[Example]:
 def sms_spam_ads(limit: int = 1500, restore_digits: bool = False) -> list[Example]:
     """The set's advertising SMS, labelled genuine. The set masks every digit as ``x``
     ("热线xxxxxxxx"), which next to letters reads like a disguised contact id; with
-    ``restore_digits`` each run of ``x`` becomes as many digits drawn from a fixed seed, as
-    the ads were sent (the issue measured both ways)."""
+    ``restore_digits`` each run of ``x`` becomes as many digits drawn from a fixed seed (not
+    the original digits, which the set does not keep; the issue measured both ways)."""
     rng = random.Random(80)
     out: list[Example] = []
     with (SHARED / "chinese_sms_spam_80w_subset" / "test.csv").open(encoding="utf-8", newline="") as f:
