@@ -116,30 +116,69 @@ def _identifiers(session: Session, keys: Sequence[tuple[str, str]]) -> list[Seri
     return load()
 
 
-def _record_row(session: Session, item: Indexable, now: datetime) -> tuple[SeriesRecord, set[int]]:
-    row = session.scalars(
+def _record_rows(
+    session: Session, items: Sequence[Indexable], now: datetime
+) -> tuple[list[SeriesRecord], dict[int, set[int]]]:
+    """Each item's row (created where missing) and the identifiers each row already links."""
+    wanted = {(i.kind.value, i.record_id) for i in items}
+    found = session.scalars(
         select(SeriesRecord).where(
-            SeriesRecord.kind == item.kind.value, SeriesRecord.record_id == item.record_id
+            SeriesRecord.kind.in_({k for k, _ in wanted}),
+            SeriesRecord.record_id.in_({r for _, r in wanted}),
         )
-    ).one_or_none()
-    if row is not None:
-        return row, set(
-            session.scalars(
-                select(IdentifierLink.identifier_id).where(IdentifierLink.record_row_id == row.id)
-            )
-        )
-    row = SeriesRecord(
-        kind=item.kind.value,
-        record_id=item.record_id,
-        label=item.label[:120],
-        node_path=item.node_path,
-        occurred_at=item.occurred_at,
-        amount=item.amount,
-        indexed_at=now,
     )
-    session.add(row)
+    rows = {(r.kind, r.record_id): r for r in found if (r.kind, r.record_id) in wanted}
+    known: dict[int, set[int]] = {r.id: set() for r in rows.values()}
+    if known:
+        links = select(IdentifierLink.record_row_id, IdentifierLink.identifier_id)
+        for row_id, ident_id in session.execute(links.where(IdentifierLink.record_row_id.in_(known))):
+            known[row_id].add(ident_id)
+    for item in items:
+        key = (item.kind.value, item.record_id)
+        if key not in rows:
+            rows[key] = SeriesRecord(
+                kind=item.kind.value,
+                record_id=item.record_id,
+                label=item.label[:120],
+                node_path=item.node_path,
+                occurred_at=item.occurred_at,
+                amount=item.amount,
+                indexed_at=now,
+            )
+            session.add(rows[key])
     session.flush()
-    return row, set()
+    for row in rows.values():
+        known.setdefault(row.id, set())
+    return [rows[(i.kind.value, i.record_id)] for i in items], known
+
+
+class _Labels:
+    """Which series each record row and identifier of a batch belongs to, kept in memory until
+    the batch ends: a new series is inserted with the others, not flushed on its own."""
+
+    def __init__(self, session: Session, members: Iterable[SeriesRecord | SeriesIdentifier]) -> None:
+        self.session = session
+        self.of: dict[SeriesRecord | SeriesIdentifier, Series] = {}
+        ids = {m.series_id for m in members if m.series_id is not None}
+        found = session.scalars(select(Series).where(Series.id.in_(ids))).all() if ids else []
+        self.loaded: dict[int, Series] = {s.id: s for s in found}
+
+    def series(self, member: SeriesRecord | SeriesIdentifier) -> Series | None:
+        if member in self.of:
+            return self.of[member]
+        if member.series_id is None:
+            return None
+        if member.series_id not in self.loaded:  # relabelled by a merge since the batch began
+            self.loaded[member.series_id] = self.session.get_one(Series, member.series_id)
+        return self.loaded[member.series_id]
+
+    def settle(self) -> None:
+        """Write the labels held in memory (new series get their ids here) and forget them."""
+        self.session.flush()
+        for member, series in self.of.items():
+            member.series_id = series.id
+        self.of.clear()
+        self.session.flush()
 
 
 def _merge(
@@ -150,11 +189,6 @@ def _merge(
     ids = {i.series_id for i in linking if i.series_id is not None}
     if row.series_id is not None:
         ids.add(row.series_id)
-    if not ids:
-        fresh = Series(created_at=now, updated_at=now)
-        session.add(fresh)
-        session.flush()
-        return fresh, []
     found = session.scalars(select(Series).where(Series.id.in_(ids))).all()
     survivor = max(found, key=lambda s: (s.record_count, -s.id))
     absorbed = [s for s in found if s.id != survivor.id]
@@ -170,55 +204,83 @@ def _merge(
         )
         for s in absorbed
     ]
-    if absorbed:
-        gone = [s.id for s in absorbed]
-        session.execute(
-            update(SeriesRecord).where(SeriesRecord.series_id.in_(gone)).values(series_id=survivor.id)
-        )
-        session.execute(
-            update(SeriesIdentifier).where(SeriesIdentifier.series_id.in_(gone)).values(series_id=survivor.id)
-        )
-        session.execute(update(Series).where(Series.merged_into.in_(gone)).values(merged_into=survivor.id))
-        for s in absorbed:
-            s.merged_into = survivor.id
-            survivor.record_count += s.record_count
-            survivor.case_count += s.case_count
-            s.record_count = s.case_count = 0
-        session.add_all(merges)
+    gone = [s.id for s in absorbed]
+    session.execute(
+        update(SeriesRecord).where(SeriesRecord.series_id.in_(gone)).values(series_id=survivor.id)
+    )
+    session.execute(
+        update(SeriesIdentifier).where(SeriesIdentifier.series_id.in_(gone)).values(series_id=survivor.id)
+    )
+    session.execute(update(Series).where(Series.merged_into.in_(gone)).values(merged_into=survivor.id))
+    for s in absorbed:
+        s.merged_into = survivor.id
+        survivor.record_count += s.record_count
+        survivor.case_count += s.case_count
+        s.record_count = s.case_count = 0
+    session.add_all(merges)
     return survivor, merges
+
+
+def _join(
+    session: Session, labels: _Labels, row: SeriesRecord, linking: list[SeriesIdentifier], now: datetime
+) -> list[SeriesMerge]:
+    """Put ``row`` and its linking identifiers in one series: a new one, the one they share, or
+    (they bridge several) the largest, the others merged into it."""
+    members: list[SeriesRecord | SeriesIdentifier] = [row, *linking]
+    found = {s for s in map(labels.series, members) if s is not None}
+    merges: list[SeriesMerge] = []
+    if not found:
+        series = Series(created_at=now, updated_at=now, record_count=0, case_count=0)
+        session.add(series)
+    elif len(found) == 1:
+        (series,) = found
+    else:  # rare: the merge relabels rows outside the batch, so the batch's labels go in first
+        labels.settle()
+        series, merges = _merge(session, row, linking, now)
+    if labels.series(row) is not series:
+        series.record_count += 1
+        series.case_count += int(row.kind == RecordKind.CASE.value)
+        labels.of[row] = series
+    for i in linking:
+        labels.of[i] = series
+    series.updated_at = now
+    return merges
+
+
+def index_records(session: Session, items: Sequence[Indexable], now: datetime) -> list[SeriesMerge]:
+    """Add records (or the identifiers they gained) to the index in their order; returns the
+    merges they caused. The result is that of indexing them one at a time, in a few statements a
+    batch instead of several a record: the scheduler feeds every warning through here."""
+    if not items:
+        return []
+    lock_index(session)
+    forms = [linking_forms(item.identifiers) for item in items]
+    rows, known = _record_rows(session, items, now)
+    keys = sorted({key for f in forms for key in f})
+    idents = {(i.kind, i.value): i for i in _identifiers(session, keys)} if keys else {}
+    labels = _Labels(session, [*rows, *idents.values()])
+    cap = get_settings().series_hub_degree
+    links: list[dict[str, Any]] = []
+    merges: list[SeriesMerge] = []
+    for row, f in zip(rows, forms, strict=True):
+        named = [idents[key] for key in sorted(f)]
+        new = [i for i in named if i.id not in known[row.id]]
+        if not new:
+            continue
+        links += [{"record_row_id": row.id, "identifier_id": i.id, "raw": f[(i.kind, i.value)]} for i in new]
+        known[row.id].update(i.id for i in new)
+        for i in new:
+            i.degree += 1
+            if not i.hub and i.degree > cap:
+                i.hub, i.hub_reason = True, hub_reason(cap)
+        linking = [i for i in named if not i.hub]
+        if linking:
+            merges += _join(session, labels, row, linking, now)
+    _insert_ignoring(session, IdentifierLink.__table__, links, ["record_row_id", "identifier_id"])
+    labels.settle()
+    return merges
 
 
 def index_record(session: Session, item: Indexable, now: datetime) -> list[SeriesMerge]:
     """Add one record (or the identifiers it gained) to the index; returns the merges it caused."""
-    lock_index(session)
-    forms = linking_forms(item.identifiers)
-    row, known = _record_row(session, item, now)
-    idents = _identifiers(session, sorted(forms)) if forms else []
-    new = [i for i in idents if i.id not in known]
-    if not new:
-        return []
-    _insert_ignoring(
-        session,
-        IdentifierLink.__table__,
-        [{"record_row_id": row.id, "identifier_id": i.id, "raw": forms[(i.kind, i.value)]} for i in new],
-        ["record_row_id", "identifier_id"],
-    )
-    cap = get_settings().series_hub_degree
-    for i in new:
-        i.degree += 1
-        if not i.hub and i.degree > cap:
-            i.hub, i.hub_reason = True, hub_reason(cap)
-    linking = [i for i in idents if not i.hub]
-    if not linking:
-        session.flush()
-        return []
-    series, merges = _merge(session, row, linking, now)
-    if row.series_id != series.id:
-        series.record_count += 1
-        series.case_count += int(row.kind == RecordKind.CASE.value)
-        row.series_id = series.id
-    for i in linking:
-        i.series_id = series.id
-    series.updated_at = now
-    session.flush()
-    return merges
+    return index_records(session, [item], now)

@@ -18,7 +18,7 @@ from fanzha.cases import service as cases
 from fanzha.cases.schemas import CaseForIndex
 from fanzha.clues import repository as repo
 from fanzha.clues import workflow
-from fanzha.clues.index import Indexable, index_record, linking_forms
+from fanzha.clues.index import Indexable, index_record, index_records, linking_forms
 from fanzha.clues.models import (
     ClueResult,
     ClueSource,
@@ -55,7 +55,7 @@ from fanzha.warnings import service as warnings
 MEMBERS_SHOWN = 500
 TOP_IDENTIFIERS = 3
 INDEX_BATCH = 2000
-SCHEDULED_INDEX_BATCH = 20  # cases per transaction of the scheduler's pass (tens of ms each)
+SCHEDULED_INDEX_BATCH = 100  # records per transaction of the scheduler's pass (tens of ms each)
 
 
 Shown = Callable[[str, str], str]  # (identifier kind, value) → the value as shown
@@ -312,8 +312,7 @@ def index_new(
             items = [i for i in items if i.record_id <= upto]
         if not items:
             break
-        for item in items:
-            index_record(session, item, now)
+        index_records(session, items, now)
         cursor.last_id, done = items[-1].record_id, done + len(items)
         if upto is None or cursor.last_id >= upto:
             break
