@@ -21,8 +21,10 @@ reported.
 request and cannot offer 500/s on two cores, wrk about 0.1 ms. Latency is again from each
 request's due instant to its answer; statuses are wrk's counts (its run lasts 2 s past the last
 due instant, so its requests a second are over seconds + 2), the warnings stored are counted in
-the database after each rate, and the CPU a request of the server's processes and PostgreSQL's
-backends is reported. ``--workers`` starts that many server processes.
+the database after each rate (with those the scheduler's series index has not reached yet: at
+500/s it has as many to index as the intake stores), and the CPU a request of the server's
+processes and PostgreSQL's backends is reported. ``--workers`` starts that many server
+processes. wrk's line ends with the p99 of each minute of due instants.
 """
 
 import argparse
@@ -46,6 +48,7 @@ from benchmarks import load_wrk
 from benchmarks.bench_exams import CpuMeter
 from benchmarks.bench_warnings import _feed_key, _items, _prepare, _serve, issue_due_bulletins
 from benchmarks.common import machine, summary_ms
+from fanzha.clues.models import RecordKind, SeriesCursor
 from fanzha.core.db import new_session
 from fanzha.core.demo_context import DemoContext
 from fanzha.warnings.models import EarlyWarning
@@ -139,6 +142,15 @@ def _stored() -> int:
         return s.scalar(select(func.count(EarlyWarning.id))) or 0
 
 
+def _unindexed() -> str:
+    with new_session() as s:
+        last = (
+            s.scalar(select(SeriesCursor.last_id).where(SeriesCursor.kind == RecordKind.WARNING.value)) or 0
+        )
+        behind = s.scalar(select(func.count(EarlyWarning.id)).where(EarlyWarning.id > last)) or 0
+    return f"{behind:,} warnings not yet in the series index"
+
+
 def _wrk_rate(
     server: tuple[int, str],
     url: str,
@@ -160,7 +172,9 @@ def _wrk_rate(
     stored = _stored() - before
     answers = f"{run.line(201)} (latency from the due instant)"
     cpu = f"CPU a request: server {server_ms:.2f} ms + PostgreSQL {database_ms:.2f} ms"
-    return f"{len(items):,} due; {answers}; {stored:,} warnings stored; {cpu}; {health.stop()}"
+    return (
+        f"{len(items):,} due; {answers}; {stored:,} warnings stored, {_unindexed()}; {cpu}; {health.stop()}"
+    )
 
 
 def _wrk_sigterm(proc: Any, base: str, key: str, items: list[dict[str, Any]], rate: float, conns: int) -> str:

@@ -17,10 +17,8 @@ interpreter runs about 50 times slower under callgrind, so a run takes minutes; 
 go two at a time. Needs Debian's ``valgrind``.
 """
 
-import argparse
 import asyncio
 import json
-import os
 import random
 import re
 import subprocess
@@ -30,10 +28,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from benchmarks.bench_warnings import _feed_key, _items, _prepare
-from benchmarks.common import machine
+from benchmarks.common import ROOT, machine, tree_env, trees_parser
 
 WARM_UP = 16
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _child(work: Path, first: int, count: int, group: int) -> None:
@@ -60,8 +57,7 @@ def _instructions(tree: Path, url: str, work: Path, run: tuple[int, int], group:
     """Callgrind's total for one run: ``run`` is (first item, items sent)."""
     first, count = run
     out = work / f"callgrind.{first}"
-    env = {**os.environ, "FANZHA_DATABASE_URL": url, "PYTHONHASHSEED": "0",
-           "PYTHONPATH": f"{tree / 'src'}{os.pathsep}{ROOT}"}  # fmt: skip
+    env = {**tree_env(tree), "FANZHA_DATABASE_URL": url, "PYTHONHASHSEED": "0"}
     command = [
         "valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
         sys.executable, "-m", "benchmarks.bench_request_instructions", url,
@@ -75,12 +71,9 @@ def _instructions(tree: Path, url: str, work: Path, run: tuple[int, int], group:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("url")
+    parser = trees_parser(child_args=3)
     parser.add_argument("--posts", type=int, default=400)
     parser.add_argument("--group", type=int, default=8)
-    parser.add_argument("--against", type=Path, help="another checkout of fanzha to compare with")
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         work, first, count = args.child

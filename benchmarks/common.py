@@ -1,13 +1,31 @@
 """Helpers every benchmark uses: machine description, percentile summaries, resending HTTP requests."""
 
+import argparse
 import os
 import platform
 import statistics
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 RETRIES = 3
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def trees_parser(child_args: int) -> argparse.ArgumentParser:
+    """Arguments of a benchmark that runs this checkout, and ``--against`` another, in child
+    processes (``--child``, hidden, with ``child_args`` values) against the database ``url``."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("url")
+    parser.add_argument("--against", type=Path, help="another checkout of fanzha to compare with")
+    parser.add_argument("--child", nargs=child_args, help=argparse.SUPPRESS)
+    return parser
+
+
+def tree_env(tree: Path) -> dict[str, str]:
+    """The environment of a child process running ``tree``'s code with this checkout's benchmarks."""
+    return {**os.environ, "PYTHONPATH": f"{tree / 'src'}{os.pathsep}{ROOT}"}
 
 
 def machine() -> str:

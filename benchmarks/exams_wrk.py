@@ -49,6 +49,7 @@ class WrkRun:
     p99: float
     max: float
     cpu_s: float
+    p99_by_minute: tuple[float, ...] = ()
 
     def count(self, status: int) -> int:
         return self.statuses.get(status, 0)
@@ -68,8 +69,13 @@ class WrkRun:
             f" {self.count(expected)} answered {expected}, other statuses {others or 'none'},"
             f" socket errors {errors or 'none'}; latency p50 {self.p50:.1f} ms, p95 {self.p95:.1f} ms,"
             f" p99 {self.p99:.1f} ms, max {self.max:.1f} ms;"
-            f" wrk CPU {self.cpu_s * 1000 / self.requests:.3f} ms a request"
+            f" wrk CPU {self.cpu_s * 1000 / self.requests:.3f} ms a request{self._by_minute()}"
         )
+
+    def _by_minute(self) -> str:
+        if not self.p99_by_minute:
+            return ""
+        return f"; p99 by minute {', '.join(f'{ms:.0f}' for ms in self.p99_by_minute)} ms"
 
 
 def _children_cpu_s() -> float:
@@ -123,6 +129,7 @@ def read_run(out: str, returncode: int | None, prefix: str, cpu_s: float) -> Wrk
         seconds=data["duration_us"] / 1e6,
         socket_errors=data["errors"],
         cpu_s=cpu_s,
+        p99_by_minute=tuple(us / 1000 for us in data.get("p99_by_minute_us", [])),
         **latency,
     )
 

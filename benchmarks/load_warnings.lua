@@ -8,7 +8,8 @@
 -- instant to its answer (found by the source_id the answer carries), so a server that falls behind
 -- shows it as queueing, not as a lower rate. A thread that has sent all its lines sends no more.
 -- Every response is counted by status; done() prints one line "load_wrk {json}" with the counts,
--- wrk's request count, duration, socket errors and the percentiles of due -> answered (microseconds).
+-- wrk's request count, duration, socket errors and the percentiles of due -> answered (microseconds),
+-- with the p99 of each minute of due instants (a tail that grows with the tables shows there).
 
 -- This script's folder on the module path, for wrk_common.lua beside it.
 package.path = debug.getinfo(1, "S").source:match("^@(.*/)") .. "?.lua;" .. package.path
@@ -31,7 +32,7 @@ local headers = {
 local bodies, sent, slots = {}, 0, 0
 local started, interval_ms = nil, 0
 local due = {} -- source_id -> due instant (ms)
-statuses, samples = {}, {}
+statuses, samples, minutes = {}, {}, {}
 
 function init(args)
   local nthreads = tonumber(args[2])
@@ -75,6 +76,7 @@ function response(status, _, body)
   local id = body and body:match('"source_id"%s*:%s*"([^"]*)"')
   if id and due[id] then
     table.insert(samples, now_ms() - due[id])
+    table.insert(minutes, math.floor((due[id] - started) / 60000))
     due[id] = nil
   end
 end
@@ -86,17 +88,32 @@ local function percentile(sorted, p)
   return sorted[math.max(1, math.ceil(#sorted * p / 100))]
 end
 
+-- "[p99 of minute 0, p99 of minute 1, …]" in microseconds, by each request's due minute.
+local function p99_by_minute(by_minute)
+  local out = {}
+  for minute = 0, #by_minute do
+    local values = by_minute[minute] or {}
+    table.sort(values)
+    table.insert(out, string.format("%d", 1000 * percentile(values, 99)))
+  end
+  return "[" .. table.concat(out, ",") .. "]"
+end
+
 function done(summary, _, _)
-  local all = {}
+  local all, by_minute = {}, {}
   for _, thread in ipairs(threads) do
-    for _, ms in ipairs(thread:get("samples")) do
+    local of_minute = thread:get("minutes")
+    for i, ms in ipairs(thread:get("samples")) do
       table.insert(all, ms)
+      local minute = of_minute[i]
+      by_minute[minute] = by_minute[minute] or {}
+      table.insert(by_minute[minute], ms)
     end
   end
   table.sort(all)
   io.write(string.format(
-    'load_wrk {%s,"samples":%d,"latency_us":{"p50":%d,"p95":%d,"p99":%d,"max":%d}}\n',
+    'load_wrk {%s,"samples":%d,"latency_us":{"p50":%d,"p95":%d,"p99":%d,"max":%d},"p99_by_minute_us":%s}\n',
     common.counts_json(threads, summary), #all, 1000 * percentile(all, 50), 1000 * percentile(all, 95),
-    1000 * percentile(all, 99), 1000 * percentile(all, 100)
+    1000 * percentile(all, 99), 1000 * percentile(all, 100), p99_by_minute(by_minute)
   ))
 end
