@@ -1,8 +1,8 @@
 """The independent held-out sets are frozen: the figures in docs/detection.md were measured on
 exactly these bytes, written before training changed. A changed, added or removed file fails
 here; replacing a set means a new manifest, new figures and saying so in the docs.
-``independent8`` was frozen before the tenth session's training change landed and judged it;
-``independent9`` was frozen after it, for the next one. The seven earlier rounds have since become
+``independent9`` was frozen before the twelfth session's training change and judged it;
+``independent10`` was frozen beside it, for the next one. The eight earlier rounds have since become
 training and calibration text (docs/detection.md)."""
 
 import hashlib
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 HELDOUT = Path(__file__).resolve().parents[2] / "corpus" / "heldout"
-FOLDERS = [HELDOUT / "independent8", HELDOUT / "independent9"]
+FOLDERS = [HELDOUT / "independent9", HELDOUT / "independent10"]
 
 
 def _manifest(folder: Path) -> dict[str, str]:
