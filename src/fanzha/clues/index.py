@@ -205,13 +205,21 @@ def _merge(
         for s in absorbed
     ]
     gone = [s.id for s in absorbed]
+    # "fetch": the rows changed come back by RETURNING; the default would test the criteria
+    # against every object the batch holds in the session, a third of a batch's time.
+    fetch = {"synchronize_session": "fetch"}
     session.execute(
-        update(SeriesRecord).where(SeriesRecord.series_id.in_(gone)).values(series_id=survivor.id)
+        update(SeriesRecord).where(SeriesRecord.series_id.in_(gone)).values(series_id=survivor.id),
+        execution_options=fetch,
     )
     session.execute(
-        update(SeriesIdentifier).where(SeriesIdentifier.series_id.in_(gone)).values(series_id=survivor.id)
+        update(SeriesIdentifier).where(SeriesIdentifier.series_id.in_(gone)).values(series_id=survivor.id),
+        execution_options=fetch,
     )
-    session.execute(update(Series).where(Series.merged_into.in_(gone)).values(merged_into=survivor.id))
+    session.execute(
+        update(Series).where(Series.merged_into.in_(gone)).values(merged_into=survivor.id),
+        execution_options=fetch,
+    )
     for s in absorbed:
         s.merged_into = survivor.id
         survivor.record_count += s.record_count
