@@ -116,7 +116,7 @@ class Series(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     record_count: Mapped[int] = mapped_column(default=0, index=True)
     case_count: Mapped[int] = mapped_column(default=0)
-    merged_into: Mapped[int | None] = mapped_column(ForeignKey("series.id"))
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("series.id"), index=True)
 
 
 class SeriesRecord(Base):
