@@ -11,9 +11,11 @@ naming the same victim phone and suspect phone (bench_load's warnings: both turn
 link nothing); ``linked``, each naming its own victim phone and a suspect phone and account drawn
 from pools of 2,000 and 3,000 (so series form and about one warning in four merges two). Printed
 per shape: the job's process CPU, wall clock and SQL statements a warning (the database
-server's CPU is not in the first), and the series and merges it made. With ``--against`` (another
-checkout, e.g. ``git worktree add /tmp/base <commit>``) each round runs both trees in turn; the
-figures are the medians over rounds and the ratio is this tree's against TREE's.
+server's CPU is not in the first), the series and merges it made, and how long its transactions
+took at the median and at most (on SQLite, how long a request may wait behind the job for the
+write lock). With ``--against`` (another checkout, e.g. ``git worktree add /tmp/base <commit>``)
+each round runs both trees in turn; the figures are the medians over rounds and the ratio is this
+tree's against TREE's.
 """
 
 import json
@@ -64,11 +66,13 @@ def _child(url: str, shape: str, n: int) -> None:
             s.commit()
     statements = [0]
     event.listen(Engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1))
-    cpu, wall, indexed = time.process_time(), time.perf_counter(), 0
+    cpu, wall, indexed, spans = time.process_time(), time.perf_counter(), 0, []
     with new_session() as s:
         while True:
+            started = time.perf_counter()
             batch = index_job(s, utcnow())
             s.commit()
+            spans.append(time.perf_counter() - started)
             indexed += batch.indexed
             if not batch.more:
                 break
@@ -76,7 +80,8 @@ def _child(url: str, shape: str, n: int) -> None:
         merges = s.scalar(select(func.count(SeriesMerge.id)))
     assert indexed == n, (indexed, n)
     print(json.dumps({"cpu_ms": 1000 * cpu / n, "wall_ms": 1000 * wall / n, "statements": statements[0] / n,
-                      "merges": merges}))  # fmt: skip
+                      "merges": merges, "median_tx_ms": 1000 * statistics.median(spans),
+                      "longest_tx_ms": 1000 * max(spans)}))  # fmt: skip
 
 
 def _run(tree: Path, url: str, shape: str, n: int) -> dict[str, float]:
@@ -114,7 +119,9 @@ def main() -> None:
             )
             print(
                 f"  {shape}, {tree}: CPU {m['cpu_ms']:.2f} ms, wall {m['wall_ms']:.2f} ms,"
-                f" {m['statements']:.1f} statements a warning; {m['merges']:.0f} merges{ratio}"
+                f" {m['statements']:.1f} statements a warning; {m['merges']:.0f} merges;"
+                f" transactions {m['median_tx_ms']:.0f} ms at the median,"
+                f" {m['longest_tx_ms']:.0f} at most{ratio}"
             )
 
 

@@ -29,6 +29,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -68,6 +69,8 @@ def _prepare(url: str) -> DemoContext:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
         engine.dispose()
+    elif url.startswith("sqlite:///"):  # a file from an earlier run is started afresh too
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     upgrade(url)
     use_database(url)
     ctx = DemoContext(rng=random.Random(7), scale=1, now=DEMO_NOW)

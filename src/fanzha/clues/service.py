@@ -55,7 +55,10 @@ from fanzha.warnings import service as warnings
 MEMBERS_SHOWN = 500
 TOP_IDENTIFIERS = 3
 INDEX_BATCH = 2000
-SCHEDULED_INDEX_BATCH = 100  # records per transaction of the scheduler's pass (tens of ms each)
+SCHEDULED_INDEX_BATCH = 100  # records per transaction of the scheduler's pass on PostgreSQL
+# On SQLite each transaction holds the one write lock that every request's write waits for: a batch
+# of linked warnings takes about 1.5 ms a record there (bench_series_feed), so 20, not 100.
+SQLITE_INDEX_BATCH = 20
 
 
 Shown = Callable[[str, str], str]  # (identifier kind, value) → the value as shown
@@ -330,8 +333,10 @@ def index_job(session: Session, now: datetime) -> IndexBatch:
     """Scheduler job: one short batch of each fed kind (cases, warnings, fund requests); the
     scheduler commits it and calls again while a batch came back full (``core.scheduler``), so a
     fresh city's backlog does not hold SQLite's write lock for its whole first pass."""
-    done = [index_new(session, kind, now, batch=SCHEDULED_INDEX_BATCH) for kind in FEEDS]
-    return IndexBatch(sum(done), any(n == SCHEDULED_INDEX_BATCH for n in done))
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    batch = SQLITE_INDEX_BATCH if sqlite else SCHEDULED_INDEX_BATCH
+    done = [index_new(session, kind, now, batch=batch) for kind in FEEDS]
+    return IndexBatch(sum(done), any(n == batch for n in done))
 
 
 def index_new_cases(
