@@ -2,8 +2,9 @@
 exactly these bytes, written before training changed. A changed, added or removed file fails
 here; replacing a set means a new manifest, new figures and saying so in the docs.
 ``independent9`` was frozen before the twelfth session's training change and judged it;
-``independent10`` was frozen beside it, for the next one. The eight earlier rounds have since become
-training and calibration text (docs/detection.md)."""
+``independent10`` was frozen beside it and judges the next one; ``independent11`` was frozen before
+that, for the one after. The eight earlier rounds have since become training and calibration text
+(docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 HELDOUT = Path(__file__).resolve().parents[2] / "corpus" / "heldout"
-FOLDERS = [HELDOUT / "independent9", HELDOUT / "independent10"]
+FOLDERS = [HELDOUT / "independent9", HELDOUT / "independent10", HELDOUT / "independent11"]
 
 
 def _manifest(folder: Path) -> dict[str, str]:
