@@ -1,10 +1,9 @@
 """The independent held-out sets are frozen: the figures in docs/detection.md were measured on
 exactly these bytes, written before training changed. A changed, added or removed file fails
 here; replacing a set means a new manifest, new figures and saying so in the docs.
-``independent9`` was frozen before the twelfth session's training change and judged it;
-``independent10`` was frozen beside it and judges the next one; ``independent11`` was frozen before
-that, for the one after. The eight earlier rounds have since become training and calibration text
-(docs/detection.md)."""
+``independent10`` was frozen before the thirteenth session's training change and judged it;
+``independent11`` was frozen beside it, for the next one. The nine earlier rounds have since become
+training and calibration text (docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 HELDOUT = Path(__file__).resolve().parents[2] / "corpus" / "heldout"
-FOLDERS = [HELDOUT / "independent9", HELDOUT / "independent10", HELDOUT / "independent11"]
+FOLDERS = [HELDOUT / "independent10", HELDOUT / "independent11"]
 
 
 def _manifest(folder: Path) -> dict[str, str]:
