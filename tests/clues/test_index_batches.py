@@ -14,7 +14,10 @@ from sqlalchemy.orm import Session
 
 from fanzha.clues.index import Indexable, index_records
 from fanzha.clues.models import RecordKind, Series, SeriesIdentifier, SeriesMerge, SeriesRecord
+from fanzha.clues.service import SQLITE_INDEX_BATCH, index_job
 from fanzha.core.config import get_settings
+from tests.clues.factories import case_with
+from tests.factories import World
 
 BASE = 1_800_000_000  # record ids no other test registers
 NOW = datetime(2026, 11, 20, 8, 0)
@@ -119,3 +122,20 @@ def test_a_batch_that_bridges_its_own_new_series_into_an_older_one_keeps_one_ser
     (merge,) = session.scalars(select(SeriesMerge).where(SeriesMerge.into_id == series_id)).all()
     absorbed = session.get_one(Series, merge.from_id)
     assert absorbed.merged_into == series_id and absorbed.record_count == 0
+
+
+def test_a_scheduler_transaction_indexes_few_records_on_sqlite(session: Session, world: World) -> None:
+    """On SQLite each of the job's transactions holds the write lock that every request waits for,
+    so it takes a short batch there and says more are due; PostgreSQL takes a larger one."""
+    ids = [case_with(session, world, ("phone", f"1390066{i:04d}")) for i in range(25)]
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    batch = index_job(session, NOW)
+    indexed = session.scalars(
+        select(SeriesRecord.record_id).where(
+            SeriesRecord.kind == RecordKind.CASE.value, SeriesRecord.record_id.in_(ids)
+        )
+    ).all()
+    if sqlite:
+        assert batch.more and len(indexed) <= SQLITE_INDEX_BATCH < len(ids)
+    else:
+        assert len(indexed) == len(ids)
