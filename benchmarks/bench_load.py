@@ -24,7 +24,9 @@ due instant, so its requests a second are over seconds + 2), the warnings stored
 the database after each rate (with those the scheduler's series index has not reached yet: at
 500/s it has as many to index as the intake stores), and the CPU a request of the server's
 processes and PostgreSQL's backends is reported. ``--workers`` starts that many server
-processes. wrk's line ends with the p99 of each minute of due instants.
+processes. wrk's line ends with the p99 of each minute of due instants. ``--jobs-process`` starts
+the server with ``--no-jobs`` and the periodic jobs (the series index among them) in ``fanzha
+jobs`` beside it, at its default lower priority; its CPU a request is reported apart.
 """
 
 import argparse
@@ -32,6 +34,7 @@ import os
 import random
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -45,7 +48,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from benchmarks import load_wrk
-from benchmarks.bench_exams import CpuMeter
+from benchmarks.bench_exams import CpuMeter, _cpu_s
 from benchmarks.bench_warnings import _feed_key, _items, _prepare, _serve, issue_due_bulletins
 from benchmarks.common import machine, summary_ms
 from fanzha.clues.models import RecordKind, SeriesCursor
@@ -151,6 +154,12 @@ def _unindexed() -> str:
     return f"{behind:,} warnings not yet in the series index"
 
 
+def _start_jobs(url: str) -> subprocess.Popen[bytes]:
+    """``fanzha jobs`` beside a server started with ``--no-jobs``."""
+    cmd = [sys.executable, "-m", "fanzha", "-d", url, "jobs"]
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+
 def _wrk_rate(
     server: tuple[int, str],
     url: str,
@@ -159,19 +168,24 @@ def _wrk_rate(
     rate: float,
     seconds: float,
     conns: int,
+    jobs: int | None,
 ) -> str:
     """One rate from wrk; what it saw, the warnings stored, /health, and CPU a request (of the
-    server's processes and PostgreSQL's backends: unlike the rate, it hardly depends on what
-    else the machine does)."""
+    server's processes and PostgreSQL's backends, and of the jobs process ``jobs`` if any: unlike
+    the rate, it hardly depends on what else the machine does)."""
     pid, base = server
     bodies = load_wrk.write_bodies(Path(tempfile.mkdtemp()) / "bodies.jsonl", items)
     before, health = _stored(), Health(base)
     meter = CpuMeter(pid, make_url(url).database or "")
+    jobs_before = _cpu_s(jobs) if jobs else 0.0
     run = load_wrk.finish(load_wrk.start(base, key, bodies, rate, seconds + 2, conns))
-    server_ms, database_ms = meter.per_request_ms(max(run.requests, 1))
+    requests = max(run.requests, 1)
+    server_ms, database_ms = meter.per_request_ms(requests)
     stored = _stored() - before
     answers = f"{run.line(201)} (latency from the due instant)"
     cpu = f"CPU a request: server {server_ms:.2f} ms + PostgreSQL {database_ms:.2f} ms"
+    if jobs:
+        cpu += f" + jobs process {(_cpu_s(jobs) - jobs_before) * 1000 / requests:.2f} ms"
     return (
         f"{len(items):,} due; {answers}; {stored:,} warnings stored, {_unindexed()}; {cpu}; {health.stop()}"
     )
@@ -193,17 +207,21 @@ def main() -> None:
     parser.add_argument("--driver", choices=["python", "wrk"], default="python")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--connections", type=int, default=128)
+    parser.add_argument("--jobs-process", action="store_true", help="periodic jobs in `fanzha jobs`")
     args = parser.parse_args()
     url = args.url or f"sqlite:///{tempfile.mkdtemp()}/bench-load.db"
     rates = [float(r) for r in args.rates.split(",")]
     print(
         f"{machine()}; {url.split('@')[-1]}; driver {args.driver};"
-        f" {args.workers} server process(es); {_load()}"
+        f" {args.workers} server process(es);"
+        f" jobs {'in their own process' if args.jobs_process else 'in the server'}; {_load()}"
     )
     ctx: DemoContext = _prepare(url)
     key = _feed_key(ctx)
     issue_due_bulletins()
-    proc, base = _serve(url, workers=args.workers)
+    proc, base = _serve(url, workers=args.workers, jobs=not args.jobs_process)
+    jobs = _start_jobs(url) if args.jobs_process else None
+    jobs_pid = jobs.pid if jobs else None
     rng, offset = random.Random(18), 0
     baseline: float | None = None
     try:
@@ -212,7 +230,9 @@ def main() -> None:
             items = _items(ctx, rng, offset, n)
             offset += n
             if args.driver == "wrk":
-                result = _wrk_rate((proc.pid, base), url, key, items, rate, args.seconds, args.connections)
+                result = _wrk_rate(
+                    (proc.pid, base), url, key, items, rate, args.seconds, args.connections, jobs_pid
+                )
                 print(f"  {rate:>5.0f}/s for {args.seconds:.0f} s: {result}; {_load()}")
                 continue
             health = Health(base)
@@ -231,8 +251,10 @@ def main() -> None:
             stopped = _sigterm_under_load(proc, base, key, last[:10_000], rates[-1])
         print(f"  SIGTERM at {rates[-1]:.0f}/s: {stopped}")
     finally:
-        proc.kill()
-        proc.wait()
+        for child in (proc, jobs):
+            if child is not None:
+                child.kill()
+                child.wait()
 
 
 if __name__ == "__main__":

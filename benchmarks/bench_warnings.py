@@ -167,13 +167,16 @@ def _feed_key(ctx: DemoContext) -> str:
     return token
 
 
-def _serve(url: str, log: str | None = None, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
-    """Starts ``fanzha serve`` on a free port (``workers`` processes); its output goes to the file
-    ``log`` if given."""
+def _serve(
+    url: str, log: str | None = None, workers: int = 1, jobs: bool = True
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Starts ``fanzha serve`` on a free port (``workers`` processes, the periodic jobs in them
+    unless ``jobs`` is false); its output goes to the file ``log`` if given."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
     cmd = [sys.executable, "-m", "fanzha", "-d", url, "serve", "--port", str(port), "--workers", str(workers)]
+    cmd += [] if jobs else ["--no-jobs"]
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - the child keeps it
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

@@ -119,6 +119,10 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, max=64, help="工作进程数（PostgreSQL 上建议每个 CPU 核一个）")
     ] = 1,
+    jobs: Annotated[
+        bool,
+        typer.Option("--jobs/--no-jobs", help="在服务进程内运行定时任务（另起 fanzha jobs 时关闭）"),
+    ] = True,
 ) -> None:
     """启动 Web 控制台与 API 服务。"""
     from fanzha.core.clitools import DatabaseUnreachable, err_console, require_database
@@ -130,7 +134,7 @@ def serve(
         # A database that is down (not missing, not unmigrated) may come back: the server starts
         # and answers 503 until it does, so a restart order of services does not matter.
         err_console.print(f"警告：{err.message}；服务照常启动，数据库恢复前各请求返回 503")
-    run_server(host, port, workers)
+    run_server(host, port, workers, jobs)
 
 
 @app.command("tick")
@@ -144,6 +148,26 @@ def tick() -> None:
     for job in scheduled_jobs():
         ok = run_job(job)
         console.print(f"{'[green]完成[/]' if ok else '[red]失败（详见日志）[/]'} {job.name}")
+
+
+@app.command("jobs")
+def jobs(
+    nice: Annotated[
+        int, typer.Option(min=0, max=19, help="降低本进程的 CPU 优先级（0–19）：繁忙时先处理服务进程的请求")
+    ] = 10,
+) -> None:
+    """在本进程持续运行定时任务（超期升级、到期提醒、定时通报、串并案索引），直到 Ctrl-C 或 SIGTERM。
+
+    配合 fanzha serve --no-jobs 使用：繁忙时服务进程的请求先用 CPU，积压的任务空闲时补上。"""
+    from fanzha.app import scheduled_jobs
+    from fanzha.core.clitools import console, require_database
+    from fanzha.core.scheduler import run_until_signalled
+
+    require_database()
+    planned = scheduled_jobs()
+    console.print(f"定时任务进程已启动：{len(planned)} 项任务，优先级降低 {nice}；Ctrl-C 或 SIGTERM 停止")
+    run_until_signalled(planned, nice)
+    console.print("定时任务进程已停止")
 
 
 def _usage_error(err: UsageError) -> int:

@@ -51,6 +51,7 @@ def _args(tmp: Path) -> dict[str, list[str]]:
         "screen": [str(table), "--output", str(tmp / "out.jsonl")],
         "serve": ["--port", "1"],
         "tick": [],
+        "jobs": [],
         "tree import": [str(table)],
         "tree export": [],
         "users create": [

@@ -1,4 +1,5 @@
-"""Periodic jobs (escalation, expiry warnings, scheduled bulletins) run inside the server.
+"""Periodic jobs (escalation, expiry warnings, scheduled bulletins, the series index) run inside
+the server, or in a process of their own (``fanzha jobs``, beside ``fanzha serve --no-jobs``).
 
 Deadlines live in the database, so a job is a pass over rows that are due: a restart loses
 nothing, and several server processes may run the same job at once as long as each job
@@ -14,6 +15,8 @@ a login behind a fresh demo's backlog waited out the 30 s busy timeout (503).
 """
 
 import logging
+import os
+import signal
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -98,3 +101,20 @@ class Scheduler:
                     next_run[job.name] = clock + job.interval_s
             self._stop.wait(self._tick_s)
             clock += self._tick_s
+
+
+def run_until_signalled(jobs: Sequence[Job], nice: int) -> None:
+    """The jobs in this process until SIGTERM or SIGINT. In a web process the jobs' Python work
+    holds the interpreter lock that the event loop needs, so under a heavy intake their batches
+    add to every request's wait; in a process of their own at a lower priority (``nice``) the
+    kernel gives the server's processes the CPU first, and a backlog is caught up when it is idle."""
+    if nice and hasattr(os, "nice"):
+        os.nice(nice)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    scheduler = Scheduler(jobs)
+    scheduler.start()
+    while not stop.wait(1.0):
+        pass
+    scheduler.stop()
