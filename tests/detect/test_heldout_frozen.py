@@ -1,10 +1,9 @@
 """The independent held-out sets are frozen: the figures in docs/detection.md were measured on
 exactly these bytes, written before training changed. A changed, added or removed file fails
 here; replacing a set means a new manifest, new figures and saying so in the docs.
-``independent10`` was frozen before the thirteenth session's training change and judged it;
-``independent11`` was frozen beside it and judges the fourteenth session's; ``independent12``,
-frozen before that change, judges the one after. The nine earlier rounds have since become
-training and calibration text (docs/detection.md)."""
+``independent11`` was frozen before the fourteenth session's training change and judged it;
+``independent12`` was frozen before it too, for the next one. The ten earlier rounds have since
+become training and calibration text (docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 HELDOUT = Path(__file__).resolve().parents[2] / "corpus" / "heldout"
-FOLDERS = [HELDOUT / "independent10", HELDOUT / "independent11", HELDOUT / "independent12"]
+FOLDERS = [HELDOUT / "independent11", HELDOUT / "independent12"]
 
 
 def _manifest(folder: Path) -> dict[str, str]:
