@@ -18,7 +18,7 @@ from fanzha.cases import service as cases
 from fanzha.cases.schemas import CaseForIndex
 from fanzha.clues import repository as repo
 from fanzha.clues import workflow
-from fanzha.clues.index import Indexable, index_record, index_records, linking_forms
+from fanzha.clues.index import Indexable, index_record, index_records, linking_forms, lock_index
 from fanzha.clues.models import (
     ClueResult,
     ClueSource,
@@ -304,6 +304,11 @@ def index_new(
     """Index the records of ``kind`` registered since its cursor, ``batch`` at a time (all of
     them up to record ``upto`` when given); returns how many were read. The scheduler's job and
     on-demand reads share it, so the index never skips a record."""
+    # The lock before the cursor: a second server process's pass waits here and then reads the
+    # cursor the first advanced. Read before the lock, both indexed the same batch, the second
+    # finding every row there and reading all their links again (PostgreSQL; SQLite's writers
+    # begin with the write lock).
+    lock_index(session)
     cursor = session.get(SeriesCursor, kind.value)
     if cursor is None:
         cursor = SeriesCursor(kind=kind.value, last_id=0)
