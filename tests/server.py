@@ -39,7 +39,11 @@ def start_server(url: str, port: int, log: Path | None = None) -> subprocess.Pop
     env = {**os.environ, "FANZHA_SCHEDULER_ENABLED": "false"}
     cmd = [sys.executable, "-m", "fanzha", "-d", url, "serve", "--port", str(port)]
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - the child keeps it
-    proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    return wait_until_healthy(subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT), port)
+
+
+def wait_until_healthy(proc: subprocess.Popen[bytes], port: int) -> subprocess.Popen[bytes]:
+    """``proc`` once /health on ``port`` answers; killed, and the test failed, if it never does."""
     deadline = time.monotonic() + 60  # a start on a machine busy with other suites takes a while
     while time.monotonic() < deadline and proc.poll() is None:
         try:

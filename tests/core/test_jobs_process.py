@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,7 +19,7 @@ from fanzha.core.timeutil import utcnow
 from fanzha.migrations.runner import upgrade
 from fanzha.warnings.models import EarlyWarning
 from tests.factories import build_world
-from tests.server import free_port, scratch_database
+from tests.server import free_port, scratch_database, wait_until_healthy
 from tests.warnings.factories import add_gazetteer, make_warning
 
 
@@ -90,15 +89,8 @@ def test_the_jobs_process_flags_an_overdue_warning_and_stops_on_sigterm(tmp_path
 def test_a_server_started_without_jobs_leaves_overdue_warnings_to_the_jobs_process(tmp_path: Path) -> None:
     with overdue_warning(tmp_path) as (url, warning_id):
         port = free_port()
-        server = _fanzha(url, "serve", "--port", str(port), "--no-jobs")
+        server = wait_until_healthy(_fanzha(url, "serve", "--port", str(port), "--no-jobs"), port)
         try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
             # A server with its scheduler flags the warning on its first pass, within a second or two.
             assert not _wait_flagged(url, warning_id, 4)
             jobs = _fanzha(url, "jobs", "--nice", "0")
