@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from fanzha.cases import service as cases
 from fanzha.clues import recompute
-from fanzha.clues.index import Indexable, hub_reason, linking_forms
+from fanzha.clues.index import Indexable, hub_reason, linking_forms, record_row
 from fanzha.clues.models import IdentifierLink, RecordKind, SeriesCursor, SeriesIdentifier, SeriesRecord
 from fanzha.clues.service import case_item
 from fanzha.core.config import get_settings
@@ -55,18 +55,7 @@ def index_many(session: Session, items: Sequence[Indexable], actor: Principal, n
     """Index records new to the index, then recompute every series; returns the series count."""
     if not items:
         return 0
-    records = [
-        {
-            "kind": item.kind.value,
-            "record_id": item.record_id,
-            "label": item.label[:120],
-            "node_path": item.node_path,
-            "occurred_at": item.occurred_at,
-            "amount": item.amount,
-            "indexed_at": now,
-        }
-        for item in items
-    ]
+    records = [record_row(item, now) for item in items]
     row_ids = list(
         session.scalars(
             insert(SeriesRecord).returning(SeriesRecord.id, sort_by_parameter_order=True), records

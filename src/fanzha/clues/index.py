@@ -19,9 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Table, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from fanzha.clues.models import (
     IdentifierLink,
@@ -32,6 +30,7 @@ from fanzha.clues.models import (
     SeriesRecord,
 )
 from fanzha.clues.normalise import LINKING, kind_of, normalise
+from fanzha.core.bulk import insert_new_rows
 from fanzha.core.config import get_settings
 from fanzha.detect import service as detect
 
@@ -80,15 +79,6 @@ def linking_forms(identifiers: Iterable[tuple[str, str]]) -> dict[tuple[str, str
     return forms
 
 
-def _insert_ignoring(session: Session, table: Any, rows: list[dict[str, Any]], keys: list[str]) -> None:
-    """Insert rows another process may have inserted first (the unique key then wins)."""
-    if not rows:
-        return
-    assert isinstance(table, Table)
-    dialect = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(dialect(table).on_conflict_do_nothing(index_elements=keys), rows)
-
-
 def _identifiers(session: Session, keys: Sequence[tuple[str, str]]) -> list[SeriesIdentifier]:
     """The identifier rows of ``keys``, created where missing (official ones born hubs)."""
     wanted = set(keys)
@@ -112,8 +102,27 @@ def _identifiers(session: Session, keys: Sequence[tuple[str, str]]) -> list[Seri
         {"kind": k, "value": v, "degree": 0, "hub": v in official, "hub_reason": official.get(v)}
         for k, v in sorted(missing)
     ]
-    _insert_ignoring(session, SeriesIdentifier.__table__, new, ["kind", "value"])
+    insert_new_rows(session, _table(SeriesIdentifier), new, ["kind", "value"])
     return load()
+
+
+def _table(model: type[Any]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+def record_row(item: Indexable, now: datetime) -> dict[str, Any]:
+    """The ``series_records`` row of an item indexed at ``now``."""
+    return {
+        "kind": item.kind.value,
+        "record_id": item.record_id,
+        "label": item.label[:120],
+        "node_path": item.node_path,
+        "occurred_at": item.occurred_at,
+        "amount": item.amount,
+        "indexed_at": now,
+    }
 
 
 def _record_rows(
@@ -138,22 +147,20 @@ def _record_rows(
         links = select(IdentifierLink.record_row_id, IdentifierLink.identifier_id)
         for row_id, ident_id in session.execute(links.where(IdentifierLink.record_row_id.in_(known))):
             known[row_id].add(ident_id)
-    for item in items:
-        key = (item.kind.value, item.record_id)
-        if key not in rows:
-            rows[key] = SeriesRecord(
-                kind=item.kind.value,
-                record_id=item.record_id,
-                label=item.label[:120],
-                node_path=item.node_path,
-                occurred_at=item.occurred_at,
-                amount=item.amount,
-                indexed_at=now,
-            )
-            session.add(rows[key])
-    session.flush()
-    for row in rows.values():
-        known.setdefault(row.id, set())
+    missing = {k: record_row(i, now) for i in items if (k := (i.kind.value, i.record_id)) not in rows}
+    new, keys = list(missing.values()), ["kind", "record_id"]
+    inserted = insert_new_rows(session, _table(SeriesRecord), new, keys, ["id", *keys])
+    made = {(k, r): int(i) for i, k, r in inserted}
+    for values in new:
+        # Inserted set-based above (under the index's lock, so every one of them is new) and put
+        # in the session as if loaded: the ORM's own insert of the batch's records, row by row
+        # through a statement the driver parsed afresh for each batch size, cost more than the
+        # rest of the index's work for a warning naming only hubs.
+        row = SeriesRecord(**values, id=made[(values["kind"], values["record_id"])], series_id=None)
+        make_transient_to_detached(row)
+        session.add(row)
+        rows[(row.kind, row.record_id)] = row
+        known[row.id] = set()
     return [rows[(i.kind.value, i.record_id)] for i in items], known
 
 
@@ -289,7 +296,7 @@ def index_records(session: Session, items: Sequence[Indexable], now: datetime) -
         linking = [i for i in named if not i.hub]
         if linking:
             merges += _join(session, labels, row, linking, now)
-    _insert_ignoring(session, IdentifierLink.__table__, links, ["record_row_id", "identifier_id"])
+    insert_new_rows(session, _table(IdentifierLink), links, ["record_row_id", "identifier_id"])
     labels.settle()
     return merges
 

@@ -270,7 +270,8 @@ def _records(session: Session, kind: RecordKind, records: Sequence[ForIndex]) ->
     too, so it lies in the case's series (a traced account bridges its case to others naming it)."""
     ids = sorted({r.case_id for r in records if r.case_id is not None})
     of_case = {
-        c.id: tuple((i.kind, i.value) for i in c.identifiers) for c in cases.cases_for_index(session, ids=ids)
+        c.id: tuple((i.kind, i.value) for i in c.identifiers)
+        for c in (cases.cases_for_index(session, ids=ids) if ids else [])
     }
     return [
         Indexable(

@@ -7,16 +7,14 @@ writes below (intake's bulk insert, the workflow's conditional move, the escalat
 outcome sequence) act for the whole city: the service checks who may ask before it calls them.
 """
 
-import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, insert, or_, select, text, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from fanzha.core.bulk import insert_new_rows
 from fanzha.core.overdue import stamp_once
 from fanzha.core.principal import Principal
 from fanzha.core.scope import within
@@ -140,48 +138,17 @@ def report_file(session: Session, warning_id: int, file_id: int) -> ReportFile |
     )
 
 
-def _insert_sqlite(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
-    table = W.__table__
-    assert isinstance(table, Table)
-    stmt = (
-        sqlite_insert(table)
-        .on_conflict_do_nothing(index_elements=["source", "source_id"])
-        .returning(table.c.id, table.c.source, table.c.source_id)
-    )
-    return [(int(i), s, sid) for i, s, sid in session.execute(stmt, rows)]
-
-
-def _json_default(value: object) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(f"cannot send {type(value).__name__} as JSON")
-
-
-def _insert_pg(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
-    """One ``INSERT … SELECT FROM json_populate_recordset(:rows)``: the whole chunk travels as one
-    JSON text that the C encoder writes and the server parses into the table's own column types,
-    instead of a statement with tens of thousands of placeholders or one array per column (the
-    driver's per-element array encoding was the largest cost of a 100-item batch)."""
-    table = W.__table__
-    assert isinstance(table, Table)
-    columns = ", ".join(c.name for c in table.columns if c.name in rows[0])
-    sql = (
-        f"INSERT INTO {table.name} ({columns}) SELECT {columns} "
-        f"FROM json_populate_recordset(NULL::{table.name}, CAST(:rows AS json)) "
-        "ON CONFLICT (source, source_id) DO NOTHING RETURNING id, source, source_id"
-    )
-    payload = json.dumps(rows, ensure_ascii=False, default=_json_default)
-    return [(int(i), s, sid) for i, s, sid in session.execute(text(sql), {"rows": payload})]
-
-
 def insert_new(session: Session, rows: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
     """Insert the rows whose (source, source_id) is new; their ids by that key."""
-    insert_chunk = _insert_pg if session.get_bind().dialect.name == "postgresql" else _insert_sqlite
+    table = W.__table__
+    assert isinstance(table, Table)
+    keys, returning = ("source", "source_id"), ("id", "source", "source_id")
     created: dict[tuple[str, str], int] = {}
     for start in range(0, len(rows), _CHUNK):
-        created.update({(s, sid): wid for wid, s, sid in insert_chunk(session, rows[start : start + _CHUNK])})
+        chunk = rows[start : start + _CHUNK]
+        created.update(
+            {(s, sid): int(wid) for wid, s, sid in insert_new_rows(session, table, chunk, keys, returning)}
+        )
     return created
 
 
