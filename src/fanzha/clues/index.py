@@ -147,15 +147,19 @@ def _record_rows(
         links = select(IdentifierLink.record_row_id, IdentifierLink.identifier_id)
         for row_id, ident_id in session.execute(links.where(IdentifierLink.record_row_id.in_(known))):
             known[row_id].add(ident_id)
-    missing = {k: record_row(i, now) for i in items if (k := (i.kind.value, i.record_id)) not in rows}
+    missing: dict[tuple[str, int], dict[str, Any]] = {}
+    for item in items:  # an item given twice is indexed as first given
+        if (key := (item.kind.value, item.record_id)) not in rows:
+            missing.setdefault(key, record_row(item, now))
     new, keys = list(missing.values()), ["kind", "record_id"]
     inserted = insert_new_rows(session, _table(SeriesRecord), new, keys, ["id", *keys])
     made = {(k, r): int(i) for i, k, r in inserted}
     for values in new:
-        # Inserted set-based above (under the index's lock, so every one of them is new) and put
-        # in the session as if loaded: the ORM's own insert of the batch's records, row by row
-        # through a statement the driver parsed afresh for each batch size, cost more than the
-        # rest of the index's work for a warning naming only hubs.
+        # Inserted set-based above and put in the session as if loaded: the ORM's own insert of
+        # the batch's records, through a statement the driver parsed afresh for each batch size,
+        # cost more than the rest of the index's work for a warning naming only hubs. A row a
+        # bulk load (clues.bulk) put there first is missing from ``made``: the batch fails and
+        # rolls back, as the ORM's insert failed on the unique key, and the next pass finds it.
         row = SeriesRecord(**values, id=made[(values["kind"], values["record_id"])], series_id=None)
         make_transient_to_detached(row)
         session.add(row)
