@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from fanzha.clues.models import (
@@ -102,14 +102,8 @@ def _identifiers(session: Session, keys: Sequence[tuple[str, str]]) -> list[Seri
         {"kind": k, "value": v, "degree": 0, "hub": v in official, "hub_reason": official.get(v)}
         for k, v in sorted(missing)
     ]
-    insert_new_rows(session, _table(SeriesIdentifier), new, ["kind", "value"])
+    insert_new_rows(session, SeriesIdentifier, new, ["kind", "value"])
     return load()
-
-
-def _table(model: type[Any]) -> Table:
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
 
 
 def record_row(item: Indexable, now: datetime) -> dict[str, Any]:
@@ -152,7 +146,7 @@ def _record_rows(
         if (key := (item.kind.value, item.record_id)) not in rows:
             missing.setdefault(key, record_row(item, now))
     new, keys = list(missing.values()), ["kind", "record_id"]
-    inserted = insert_new_rows(session, _table(SeriesRecord), new, keys, ["id", *keys])
+    inserted = insert_new_rows(session, SeriesRecord, new, keys, ["id", *keys])
     made = {(k, r): int(i) for i, k, r in inserted}
     for values in new:
         # Inserted set-based above and put in the session as if loaded: the ORM's own insert of
@@ -300,7 +294,7 @@ def index_records(session: Session, items: Sequence[Indexable], now: datetime) -
         linking = [i for i in named if not i.hub]
         if linking:
             merges += _join(session, labels, row, linking, now)
-    insert_new_rows(session, _table(IdentifierLink), links, ["record_row_id", "identifier_id"])
+    insert_new_rows(session, IdentifierLink, links, ["record_row_id", "identifier_id"])
     labels.settle()
     return merges
 

@@ -21,13 +21,13 @@ def _json_default(value: object) -> str:
 
 def insert_new_rows(
     session: Session,
-    table: Table,
+    model: type[Any],
     rows: list[dict[str, Any]],
     keys: Sequence[str],
     returning: Sequence[str] = (),
 ) -> list[tuple[Any, ...]]:
-    """Insert the rows whose unique ``keys`` are not there yet (another process may have inserted
-    them first); the ``returning`` columns of the rows inserted.
+    """Insert into ``model``'s table the rows whose unique ``keys`` are not there yet (another
+    process may have inserted them first); the ``returning`` columns of the rows inserted.
 
     On PostgreSQL one ``INSERT … SELECT FROM json_populate_recordset(:rows)``: the rows travel as
     one JSON text that the C encoder writes and the server parses into the table's own column
@@ -36,6 +36,8 @@ def insert_new_rows(
     column costs the driver's per-element encoding (the largest cost of an intake batch)."""
     if not rows:
         return []
+    table = model.__table__
+    assert isinstance(table, Table)
     if session.get_bind().dialect.name != "postgresql":
         stmt = sqlite_insert(table).on_conflict_do_nothing(index_elements=list(keys))
         if not returning:

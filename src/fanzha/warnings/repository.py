@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from fanzha.core.bulk import insert_new_rows
@@ -140,14 +140,12 @@ def report_file(session: Session, warning_id: int, file_id: int) -> ReportFile |
 
 def insert_new(session: Session, rows: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
     """Insert the rows whose (source, source_id) is new; their ids by that key."""
-    table = W.__table__
-    assert isinstance(table, Table)
     keys, returning = ("source", "source_id"), ("id", "source", "source_id")
     created: dict[tuple[str, str], int] = {}
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start : start + _CHUNK]
         created.update(
-            {(s, sid): int(wid) for wid, s, sid in insert_new_rows(session, table, chunk, keys, returning)}
+            {(s, sid): int(wid) for wid, s, sid in insert_new_rows(session, W, chunk, keys, returning)}
         )
     return created
 
