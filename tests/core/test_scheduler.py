@@ -1,7 +1,10 @@
 """Periodic jobs run on their interval, one failing job does not stop the others."""
 
 import logging
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -95,6 +98,36 @@ def test_a_pass_over_a_backlog_commits_batch_by_batch_and_writers_get_in_between
             use_database(None)
             engine.dispose()
     assert seen == [10, 20, 25]
+
+
+# A stand-in for a process with a scheduler: its one job waits on a child process, as the
+# bulletins' PDF render does, when the process is told to stop.
+WAITING_ON_A_CHILD = """
+import multiprocessing, os, threading, time
+from concurrent.futures import ProcessPoolExecutor
+from fanzha.core.scheduler import Job, Scheduler
+started = threading.Event()
+def render(session, now):
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool.submit(os.getpid).result()
+        started.set()
+        pool.submit(time.sleep, 600).result()
+scheduler = Scheduler([Job("render", 60, render)])
+scheduler.start()
+assert started.wait(60)
+scheduler.stop()
+"""
+
+
+def test_a_stop_while_a_job_waits_on_a_child_process_is_not_held_up_by_it(tmp_path: Path) -> None:
+    """A jobs process told to stop while the bulletins job rendered a PDF in its child process
+    exited only when the render was done (the interpreter's exit waits for a process pool's work
+    in flight): in CI that was over 15 s. The child is now terminated and the process exits."""
+    env = {**os.environ, "FANZHA_DATABASE_URL": f"sqlite:///{tmp_path / 'stop.db'}"}
+    stand_in = [sys.executable, "-c", WAITING_ON_A_CHILD]
+    done = subprocess.run(stand_in, env=env, timeout=60, capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"job render was stopped midway" in done.stderr
 
 
 @dataclass(frozen=True)
