@@ -2,8 +2,9 @@
 exactly these bytes, written before training changed. A changed, added or removed file fails
 here; replacing a set means a new manifest, new figures and saying so in the docs.
 ``independent11`` was frozen before the fourteenth session's training change and judged it;
-``independent12`` was frozen before it too, for the next one. The ten earlier rounds have since
-become training and calibration text (docs/detection.md)."""
+``independent12`` was frozen before it too, for the next one, and ``independent13`` before the
+sixteenth session's, for the one after. The ten earlier rounds have since become training and
+calibration text (docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 HELDOUT = Path(__file__).resolve().parents[2] / "corpus" / "heldout"
-FOLDERS = [HELDOUT / "independent11", HELDOUT / "independent12"]
+FOLDERS = [HELDOUT / "independent11", HELDOUT / "independent12", HELDOUT / "independent13"]
 
 
 def _manifest(folder: Path) -> dict[str, str]:
