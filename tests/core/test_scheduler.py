@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -127,7 +128,19 @@ def test_a_stop_while_a_job_waits_on_a_child_process_is_not_held_up_by_it(tmp_pa
     stand_in = [sys.executable, "-c", WAITING_ON_A_CHILD]
     done = subprocess.run(stand_in, env=env, timeout=60, capture_output=True)
     assert done.returncode == 0, done.stderr.decode()
-    assert b"job render was stopped midway" in done.stderr
+
+
+def test_a_job_cut_short_by_a_stop_is_logged_as_stopped_not_failed(caplog: pytest.LogCaptureFixture) -> None:
+    stop = threading.Event()
+
+    def cut_short(session: Session, now: datetime) -> None:
+        stop.set()  # as Scheduler.stop does before it terminates the job's child process
+        raise BrokenProcessPool("a child process terminated abruptly")
+
+    with caplog.at_level(logging.WARNING, logger="fanzha.scheduler"):
+        assert run_job(Job("render", 1, cut_short), stop=stop) is False
+    assert "job render was stopped midway" in caplog.text
+    assert "failed" not in caplog.text
 
 
 @dataclass(frozen=True)
