@@ -1,10 +1,9 @@
 """The independent held-out sets are frozen: the figures in docs/detection.md were measured on
 exactly these bytes, written before training changed. A changed, added or removed file fails
 here; replacing a set means a new manifest, new figures and saying so in the docs.
-``independent12`` was frozen before the fourteenth session's training change, for the next one,
-which it judges (the sixteenth session's); ``independent13`` was frozen before that one, for the
-seventeenth session's, and ``independent14`` before that, for the one after. The eleven earlier
-rounds have since become training and calibration text (docs/detection.md)."""
+``independent13`` was frozen before the sixteenth session's training change, for the next one,
+which it judges; ``independent14`` was frozen in the seventeenth session, for the one after. The twelve earlier rounds have since become training and calibration text
+(docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 HELDOUT = Path(__file__).resolve().parents[2] / "corpus" / "heldout"
-FOLDERS = [HELDOUT / "independent12", HELDOUT / "independent13", HELDOUT / "independent14"]
+FOLDERS = [HELDOUT / "independent13", HELDOUT / "independent14"]
 
 
 def _manifest(folder: Path) -> dict[str, str]:
