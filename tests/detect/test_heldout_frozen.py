@@ -2,8 +2,8 @@
 exactly these bytes, written before training changed. A changed, added or removed file fails
 here; replacing a set means a new manifest, new figures and saying so in the docs.
 ``independent13`` was frozen before the sixteenth session's training change, for the next one,
-which it judges; ``independent14`` was frozen in the seventeenth session, for the one after. The twelve earlier rounds have since become training and calibration text
-(docs/detection.md)."""
+which it judges; ``independent14`` was frozen in the seventeenth session, for the one after.
+The twelve earlier rounds have since become training and calibration text (docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
