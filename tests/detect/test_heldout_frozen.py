@@ -2,7 +2,8 @@
 exactly these bytes, written before training changed. A changed, added or removed file fails
 here; replacing a set means a new manifest, new figures and saying so in the docs.
 ``independent13`` was frozen before the sixteenth session's training change, for the next one,
-which it judges; ``independent14`` was frozen in the seventeenth session, for the one after.
+which it judges; ``independent14`` (seventeenth session) and ``independent15`` (eighteenth) judge the
+two changes after it, in that order.
 The twelve earlier rounds have since become training and calibration text (docs/detection.md)."""
 
 import hashlib
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 HELDOUT = Path(__file__).resolve().parents[2] / "corpus" / "heldout"
-FOLDERS = [HELDOUT / "independent13", HELDOUT / "independent14"]
+FOLDERS = [HELDOUT / "independent13", HELDOUT / "independent14", HELDOUT / "independent15"]
 
 
 def _manifest(folder: Path) -> dict[str, str]:
