@@ -4,12 +4,10 @@ Recipe: the project's own written corpus (corpus/*.jsonl, never corpus/heldout) 
 TeleAntiFraud synthetic dialogues (Apache-2.0, attributed in NOTICE) when ../shared is present, plus
 the writer groups in corpus/calibration/<group>/ (texts from writers who never saw the corpus). The
 groups are trained on too; the thresholds are set on each group's scores from a model fitted without
-that group (``training.fit_crossed``), so they say where a new writer's genuine texts fall. The fits
-run in one process per core.
+that group (``training.fit_crossed``), so they say where a new writer's genuine texts fall.
 Usage: .venv/bin/python scripts/train_detector.py
 """
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -31,7 +29,7 @@ def main() -> None:
     groups = [load(d) for d in sorted(CALIBRATION.iterdir()) if d.is_dir()]
     about += f"; trained on and thresholds crossed over {len(groups)} writer groups in corpus/calibration"
     about += f" ({sum(len(g) for g in groups)} texts)"
-    model = fit_crossed(examples, about, groups, workers=os.cpu_count() or 1)
+    model = fit_crossed(examples, about, groups)
     out = ROOT / "src" / "fanzha" / "detect" / "data" / "model.npz"
     model.save(out)
     print(

@@ -1,9 +1,8 @@
 """The independent held-out sets are frozen: the figures in docs/detection.md were measured on
 exactly these bytes, written before training changed. A changed, added or removed file fails
 here; replacing a set means a new manifest, new figures and saying so in the docs.
-``independent13`` was frozen before the sixteenth session's training change, for the next one,
-which it judges; ``independent14`` (seventeenth session) and ``independent15`` (eighteenth) judge the
-two changes after it, in that order.
+``independent13`` judged the eighteenth session's retraining; ``independent14`` (frozen in the
+seventeenth session) and ``independent15`` (eighteenth) judge the next two changes, in that order.
 The twelve earlier rounds have since become training and calibration text (docs/detection.md)."""
 
 import hashlib

@@ -3,7 +3,6 @@
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -153,8 +152,7 @@ def _reminders(template: str, n: int = 120) -> list[str]:
 
 def test_calibration_groups_can_be_trained_on_with_thresholds_out_of_fold(tmp_path: Path) -> None:
     """Two batches of a centre's genuine reminders, trained on and each scored by a model that never
-    saw it: reminders in a third wording stay genuine, where the model without them flagged most.
-    The fits run in parallel processes and give the same model as one process."""
+    saw it: reminders in a third wording stay genuine, where the model without them flagged most."""
     data = _jsonl(
         tmp_path / "mine.jsonl",
         [{"text": f"{FRAUD}{i}", "label": "fraud", "kind": "sms"} for i in range(60)]
@@ -182,14 +180,11 @@ def test_calibration_groups_can_be_trained_on_with_thresholds_out_of_fold(tmp_pa
         str(data),
         *calibration,
         "--train-on-calibration",
+        "-o",
+        str(crossed),
     ]
-    result = CliRunner().invoke(cli, [*args, "--workers", "2", "-o", str(crossed)])
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
-    serial = tmp_path / "serial.npz"
-    assert CliRunner().invoke(cli, [*args, "--workers", "1", "-o", str(serial)]).exit_code == 0
-    with np.load(crossed) as parallel, np.load(serial) as one:
-        assert parallel.files == one.files
-        assert all(np.array_equal(parallel[name], one[name]) for name in one.files)
     flagged = {
         path.name: sum(v.is_fraud for v in Detector.from_file(path).classify(unseen, ["sms"] * len(unseen)))
         for path in (plain, crossed)

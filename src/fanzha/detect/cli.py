@@ -83,10 +83,6 @@ def train_cmd(
             "（至少两份，每份最好来自不同的来源或写作者；训练次数为份数加一）",
         ),
     ] = False,
-    workers: Annotated[
-        int,
-        typer.Option(help="--train-on-calibration 时同时训练的进程数（默认为 CPU 核数；结果与单进程相同）"),
-    ] = 0,
 ) -> None:
     """用本单位自己的标注数据训练模型。"""
     try:
@@ -100,7 +96,7 @@ def train_cmd(
                 raise ValidationFailed.on(
                     "calibration", "--train-on-calibration 需要至少两份 --calibration 数据（轮流留出定阈值）"
                 )
-            model = fit_crossed(examples, about, groups, workers=workers or os.cpu_count() or 1)
+            model = fit_crossed(examples, about, groups)
         else:
             model = fit(examples, about, calibration=[e for group in groups for e in group])
     except ValidationFailed as err:

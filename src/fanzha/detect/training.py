@@ -3,9 +3,7 @@
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from multiprocessing import get_context
 
 import numpy as np
 
@@ -141,37 +139,15 @@ def fit(
     )
 
 
-def _fit_and_score(
-    examples: Sequence[Example], weights: Sequence[float], about: str, scored: Sequence[Example]
-) -> tuple[LinearModel, np.ndarray]:
-    """One fit of ``fit_crossed``, and the scores it gives ``scored`` (a group it never saw)."""
-    model = fit_weighted(examples, weights, about, official())
-    return model, _logits(model, scored) if scored else np.zeros(0)
-
-
-# One fit of ``fit_crossed``: its texts, their weights, the model's note, and the texts it scores.
-_Fit = tuple[list[Example], list[float], str, Sequence[Example]]
-
-
-def _run_fits(tasks: Sequence[_Fit], workers: int) -> list[tuple[LinearModel, np.ndarray]]:
-    """The fits in order, in up to ``workers`` processes: each fit runs on one core (the sparse
-    products of L-BFGS-B take the time), and a process gives the same result as this one."""
-    if workers <= 1:
-        return [_fit_and_score(*task) for task in tasks]
-    with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=get_context("spawn")) as pool:
-        return list(pool.map(_fit_and_score, *zip(*tasks, strict=True)))
-
-
 def fit_crossed(
     examples: Sequence[Example],
     about: str,
     groups: Sequence[Sequence[Example]],
     weights: Sequence[float] | None = None,
     max_fpr: float = 0.02,
-    workers: int = 1,
 ) -> LinearModel:
     """Fit on the examples and every group, with thresholds set on each group's scores from a model
-    fitted without that group (out of fold); the fits run in up to ``workers`` processes.
+    fitted without that group (out of fold).
 
     Each group should be one writer's or one source's texts. Trained on, other writers' texts lifted
     the mean recall at 3% false positives on a writer left out, in every register (docs/detection.md);
@@ -181,14 +157,17 @@ def fit_crossed(
         raise ValueError("cross-fitted thresholds need at least two calibration groups")
     if all(e.is_fraud for group in groups for e in group):
         raise ValueError("calibration data needs normal examples")
+    rep = official()
     w = list(weights) if weights is not None else [1.0] * len(examples)
-    held = [e for group in groups for e in group]
-    tasks: list[_Fit] = [([*examples, *held], w + [1.0] * len(held), about, [])]  # the longest first
+    held: list[Example] = []
+    logits = []
     for i, group in enumerate(groups):
         rest = [e for j, other in enumerate(groups) if j != i for e in other]
-        tasks.append(([*examples, *rest], w + [1.0] * len(rest), about, group))
-    (final, _), *folds = _run_fits(tasks, workers)
-    return _thresholds_from(final, np.concatenate([logits for _, logits in folds]), held, max_fpr)
+        model = fit_weighted([*examples, *rest], w + [1.0] * len(rest), about, rep)
+        logits.append(_logits(model, group))
+        held += group
+    final = fit_weighted([*examples, *held], w + [1.0] * len(held), about, rep)
+    return _thresholds_from(final, np.concatenate(logits), held, max_fpr)
 
 
 @dataclass
