@@ -29,7 +29,14 @@ def main() -> None:
     groups = [load(d) for d in sorted(CALIBRATION.iterdir()) if d.is_dir()]
     about += f"; trained on and thresholds crossed over {len(groups)} writer groups in corpus/calibration"
     about += f" ({sum(len(g) for g in groups)} texts)"
-    model = fit_crossed(examples, about, groups)
+    model = fit_crossed(
+        examples,
+        about,
+        groups,
+        on_fit=lambda done, total: print(
+            f"fit {done}/{total} done at {time.perf_counter() - started:.0f}s", flush=True
+        ),
+    )
     out = ROOT / "src" / "fanzha" / "detect" / "data" / "model.npz"
     model.save(out)
     print(

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from fanzha.core.clitools import command_session, console, err_console, fail
@@ -96,7 +96,12 @@ def train_cmd(
                 raise ValidationFailed.on(
                     "calibration", "--train-on-calibration 需要至少两份 --calibration 数据（轮流留出定阈值）"
                 )
-            model = fit_crossed(examples, about, groups)
+            columns = (TextColumn("训练"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+            with Progress(*columns, console=err_console, disable=not sys.stderr.isatty()) as progress:
+                task = progress.add_task("fit", total=len(groups) + 1)
+                model = fit_crossed(
+                    examples, about, groups, on_fit=lambda done, _: progress.update(task, completed=done)
+                )
         else:
             model = fit(examples, about, calibration=[e for group in groups for e in group])
     except ValidationFailed as err:

@@ -151,7 +151,7 @@ def _flags(a: Analysis, reputation: Reputation) -> set[str]:
 
 
 _OFFSET = {name: N_HASH + i for i, name in enumerate(EXTRA)}
-# Columns whose weight may only raise the risk (see ``model._logistic``): the script's elements,
+# Columns whose weight may only raise the risk (see ``model.fit_fraud_head``): the script's elements,
 # their pairs and the taught rules; the anti-fraud-reminder contexts (ctx.*) lower it.
 NONNEGATIVE = np.array(
     [

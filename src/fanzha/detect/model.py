@@ -156,11 +156,18 @@ TYPE_C = 2.0
 REGISTER_C = 0.5
 
 
-def _logistic(
-    x: "sparse.csr_matrix", y: np.ndarray, w: np.ndarray, nonnegative: np.ndarray, c: float = BINARY_C
+def fit_fraud_head(
+    x: "sparse.csr_matrix",
+    y: np.ndarray,
+    w: np.ndarray,
+    nonnegative: np.ndarray,
+    start: tuple[np.ndarray, float] | None = None,
 ) -> tuple[np.ndarray, float]:
     """L2-regularised logistic regression, classes balanced, with the weights of the columns in
-    ``nonnegative`` kept at or above zero (L-BFGS-B bounds).
+    ``nonnegative`` kept at or above zero (L-BFGS-B bounds); tiny weights pruned.
+
+    The loss is strictly convex, so ``start`` (another fit's weights, e.g. on nearly the same
+    data) changes where the search begins, and where it ends only within the solver's tolerance.
 
     The script's elements and their pairs may only raise the risk: left free, the fit gave
     "claims to be the police + asks for a transfer" a negative weight (anti-fraud reminders say
@@ -170,7 +177,7 @@ def _logistic(
 
     sign = np.where(y, 1.0, -1.0)
     share = np.where(y, y.size / (2 * y.sum()), y.size / (2 * (~y).sum()))
-    s = c * w * share
+    s = BINARY_C * w * share
     xt = x.T.tocsr()
     n = x.shape[1]
 
@@ -184,10 +191,9 @@ def _logistic(
     bounds: list[tuple[float | None, float | None]] = [(None, None)] * (n + 1)
     for col in nonnegative:
         bounds[int(col)] = (0.0, None)
-    result = minimize(
-        loss, np.zeros(n + 1), jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": 3000}
-    )
-    return result.x[:n], float(result.x[n])
+    begin = np.zeros(n + 1) if start is None else np.concatenate([start[0], [start[1]]])
+    result = minimize(loss, begin, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": 3000})
+    return _prune(result.x[:n]), float(result.x[n])
 
 
 def _one_vs_rest(
@@ -231,7 +237,7 @@ def train(
 
     y = np.asarray(is_fraud, dtype=bool)
     w = np.asarray(weights, dtype=np.float64)
-    binary_w, binary_b = _logistic(x, y, w, nonnegative)
+    binary_w, binary_b = fit_fraud_head(x, y, w, nonnegative)
     # A linear SVM (one-vs-rest) separated the types better than multinomial logistic regression
     # on held-out messages (0.863 vs 0.842 macro-F1) and fits in a second, not minutes.
     typed = np.array([t is not None and f for t, f in zip(types, y, strict=True)])
@@ -249,7 +255,7 @@ def train(
     else:
         register_w, register_b = np.zeros((x.shape[1], 0)), np.zeros(0)
     return LinearModel(
-        _prune(binary_w),
+        binary_w,
         binary_b,
         type_w,
         type_b,

@@ -2,8 +2,10 @@
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -11,9 +13,12 @@ from fanzha.core.vocab import FraudType
 from fanzha.detect import features
 from fanzha.detect.corpus import Example
 from fanzha.detect.detector import Detector
-from fanzha.detect.model import LinearModel, threshold_for_fpr, train
+from fanzha.detect.model import LinearModel, fit_fraud_head, threshold_for_fpr, train
 from fanzha.detect.registers import REGISTERS
 from fanzha.detect.reputation import Reputation, official
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 
 def _split(example: Example) -> bool:
@@ -41,7 +46,21 @@ def fit_weighted(
 ) -> LinearModel:
     """One fit, thresholds as given: the recipe's steps below, and scripts/detect_groups.py, which
     reads a left-out group's recall off its own scores."""
-    x = features.matrix([features.analyse(e.text, rep) for e in examples], rep)
+    return _train(_matrix(examples, rep), examples, weights, about, threshold_logit, register_thresholds)
+
+
+def _matrix(examples: Sequence[Example], rep: Reputation) -> "sparse.csr_matrix":
+    return features.matrix([features.analyse(e.text, rep) for e in examples], rep)
+
+
+def _train(
+    x: "sparse.csr_matrix",
+    examples: Sequence[Example],
+    weights: Sequence[float],
+    about: str,
+    threshold_logit: float = 0.0,
+    register_thresholds: Sequence[float] | None = None,
+) -> LinearModel:
     return train(
         x,
         [e.is_fraud for e in examples],
@@ -61,8 +80,7 @@ def _cut(logits: np.ndarray, labels: np.ndarray, max_fpr: float) -> float:
 
 
 def _logits(model: LinearModel, texts: Sequence[Example]) -> np.ndarray:
-    rep = official()
-    return model.fraud_logits(features.matrix([features.analyse(e.text, rep) for e in texts], rep))
+    return model.fraud_logits(_matrix(texts, official()))
 
 
 def _with_thresholds(model: LinearModel, held: Sequence[Example], max_fpr: float) -> LinearModel:
@@ -145,9 +163,11 @@ def fit_crossed(
     groups: Sequence[Sequence[Example]],
     weights: Sequence[float] | None = None,
     max_fpr: float = 0.02,
+    on_fit: Callable[[int, int], None] | None = None,
 ) -> LinearModel:
     """Fit on the examples and every group, with thresholds set on each group's scores from a model
-    fitted without that group (out of fold).
+    fitted without that group (out of fold). ``on_fit(done, total)`` hears of each of the
+    ``len(groups) + 1`` fits, for a progress bar.
 
     Each group should be one writer's or one source's texts. Trained on, other writers' texts lifted
     the mean recall at 3% false positives on a writer left out, in every register (docs/detection.md);
@@ -157,17 +177,50 @@ def fit_crossed(
         raise ValueError("cross-fitted thresholds need at least two calibration groups")
     if all(e.is_fraud for group in groups for e in group):
         raise ValueError("calibration data needs normal examples")
-    rep = official()
-    w = list(weights) if weights is not None else [1.0] * len(examples)
-    held: list[Example] = []
+    held = [e for group in groups for e in group]
+    everything = [*examples, *held]
+    w = [*(weights if weights is not None else [1.0] * len(examples)), *[1.0] * len(held)]
+    x = _matrix(everything, official())
+    final = _train(x, everything, w, about)
+    total = len(groups) + 1
+
+    def heard(done: int) -> None:
+        if on_fit is not None:
+            on_fit(done, total)
+
+    heard(1)
+    bounds = np.cumsum([len(examples), *map(len, groups)])
+    logits = _out_of_fold_logits(
+        x,
+        np.array([e.is_fraud for e in everything], dtype=bool),
+        np.array(w, dtype=np.float64),
+        [slice(a, b) for a, b in pairwise(bounds)],
+        (final.binary_w, final.binary_b),
+        lambda done: heard(1 + done),
+    )
+    return _thresholds_from(final, logits, held, max_fpr)
+
+
+def _out_of_fold_logits(
+    x: "sparse.csr_matrix",
+    is_fraud: np.ndarray,
+    weights: np.ndarray,
+    groups: Sequence[slice],
+    start: tuple[np.ndarray, float],
+    on_fit: Callable[[int], None] | None = None,
+) -> np.ndarray:
+    """Each group's rows scored by a fraud head fitted on all the other rows. The thresholds need
+    only these logits, so the type and register heads are not fitted again; and each fit starts
+    from ``start``, the fit on all rows, which is much nearer its optimum than zeros are."""
     logits = []
-    for i, group in enumerate(groups):
-        rest = [e for j, other in enumerate(groups) if j != i for e in other]
-        model = fit_weighted([*examples, *rest], w + [1.0] * len(rest), about, rep)
-        logits.append(_logits(model, group))
-        held += group
-    final = fit_weighted([*examples, *held], w + [1.0] * len(held), about, rep)
-    return _thresholds_from(final, np.concatenate(logits), held, max_fpr)
+    for rows in groups:
+        out = np.ones(x.shape[0], dtype=bool)
+        out[rows] = False
+        coef, bias = fit_fraud_head(x[out], is_fraud[out], weights[out], features.NONNEGATIVE, start)
+        logits.append(x[rows] @ coef + bias)
+        if on_fit is not None:
+            on_fit(len(logits))
+    return np.concatenate(logits)
 
 
 @dataclass
