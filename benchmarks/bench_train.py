@@ -1,0 +1,48 @@
+"""Training time of ``fit_crossed``, as a multiple of one complete fit on the same texts.
+
+``fit_crossed`` is the shipped recipe: trained on every writer group, thresholds set out of fold.
+Usage: python -m benchmarks.bench_train [K_GROUPS] [--rounds R]
+The project corpus and the first K writer groups of corpus/calibration. Fitted out of fold the
+plain way, K groups cost K + 1 complete fits; run this file against an older checkout's ``src``
+(``PYTHONPATH=old/src:.``) for that checkout's multiple.
+"""
+
+import argparse
+import time
+from pathlib import Path
+
+from benchmarks.common import machine
+from fanzha.detect.corpus import load, project_corpus
+from fanzha.detect.reputation import official
+from fanzha.detect.training import fit_crossed, fit_weighted
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("groups", nargs="?", type=int, default=4, help="how many writer groups (K)")
+    parser.add_argument("--rounds", type=int, default=1)
+    args = parser.parse_args()
+    k, rounds = args.groups, args.rounds
+    examples = project_corpus(ROOT / "corpus")
+    folders = sorted(d for d in (ROOT / "corpus" / "calibration").iterdir() if d.is_dir())[:k]
+    groups = [load(d) for d in folders]
+    everything = [*examples, *(e for g in groups for e in g)]
+    print(f"bench_train: {len(everything):,} texts, {k} groups, {rounds} round(s); {machine()}", flush=True)
+    for r in range(rounds):
+        t = time.perf_counter()
+        fit_weighted(everything, [1.0] * len(everything), "bench", official())
+        one = time.perf_counter() - t
+        t = time.perf_counter()
+        fit_crossed(examples, "bench", groups)
+        crossed = time.perf_counter() - t
+        print(
+            f"  round {r + 1}: one complete fit {one:.0f} s; fit_crossed {crossed:.0f} s "
+            f"= {crossed / one:.2f} complete fits (plain out-of-fold fits: {k + 1})",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
