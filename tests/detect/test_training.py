@@ -3,13 +3,11 @@
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 
-from fanzha.detect import features
 from fanzha.detect.corpus import Example, load, project_corpus
 from fanzha.detect.model import threshold_for_fpr
 from fanzha.detect.reputation import official
-from fanzha.detect.training import _out_of_fold_logits, fit_crossed, fit_weighted
+from fanzha.detect.training import _THRESHOLD_RANGE, _matrix, _out_of_fold_logits, fit_crossed, fit_weighted
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -18,11 +16,6 @@ def _small_recipe() -> tuple[list[Example], list[list[Example]]]:
     """A fortieth of the corpus and a twelfth of two writer groups: the recipe's shape, in seconds."""
     groups = [load(CORPUS / "calibration" / name)[::12] for name in ("indep2", "reg5")]
     return project_corpus(CORPUS)[::40], groups
-
-
-def _features(texts: list[Example]) -> sparse.csr_matrix:
-    rep = official()
-    return features.matrix([features.analyse(e.text, rep) for e in texts], rep)
 
 
 def test_out_of_fold_scores_and_thresholds_match_separate_complete_fits() -> None:
@@ -39,11 +32,11 @@ def test_out_of_fold_scores_and_thresholds_match_separate_complete_fits() -> Non
     for i, group in enumerate(groups):
         rest = [e for j, other in enumerate(groups) if j != i for e in other]
         alone = fit_weighted([*examples, *rest], weights + [1.0] * len(rest), "test", official())
-        fresh.append(alone.fraud_logits(_features(group)))
+        fresh.append(alone.fraud_logits(_matrix(group, official())))
     expected = np.concatenate(fresh)
     everything = [*examples, *held]
     shortcut = _out_of_fold_logits(
-        _features(everything),
+        _matrix(everything, official()),
         np.array([e.is_fraud for e in everything]),
         np.array(weights + [1.0] * len(held)),
         [slice(len(examples), len(examples) + len(groups[0])), slice(len(examples) + len(groups[0]), None)],
@@ -53,5 +46,5 @@ def test_out_of_fold_scores_and_thresholds_match_separate_complete_fits() -> Non
     assert fits == [(1, 3), (2, 3), (3, 3)]  # what the progress bar of `fanzha detect train` shows
     assert np.abs(shortcut - expected).max() <= 0.01 * expected.std()
     labels = np.array([e.is_fraud for e in held])
-    cut = float(np.clip(threshold_for_fpr(expected, labels, 0.2), -6.0, 6.0))
+    cut = float(np.clip(threshold_for_fpr(expected, labels, 0.2), *_THRESHOLD_RANGE))
     assert abs(model.threshold_logit - cut) <= 0.01 * expected.std()

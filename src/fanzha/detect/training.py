@@ -183,12 +183,8 @@ def fit_crossed(
     x = _matrix(everything, official())
     final = _train(x, everything, w, about)
     total = len(groups) + 1
-
-    def heard(done: int) -> None:
-        if on_fit is not None:
-            on_fit(done, total)
-
-    heard(1)
+    report = on_fit or (lambda done, total: None)
+    report(1, total)
     bounds = np.cumsum([len(examples), *map(len, groups)])
     logits = _out_of_fold_logits(
         x,
@@ -196,7 +192,7 @@ def fit_crossed(
         np.array(w, dtype=np.float64),
         [slice(a, b) for a, b in pairwise(bounds)],
         (final.binary_w, final.binary_b),
-        lambda done: heard(1 + done),
+        lambda done: report(1 + done, total),
     )
     return _thresholds_from(final, logits, held, max_fpr)
 
