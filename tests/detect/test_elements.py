@@ -222,6 +222,43 @@ def test_disguised_recruitment_post_is_fraud() -> None:
         assert _classify(text)[0], text
 
 
+def test_digits_masked_as_x_read_as_digits() -> None:
+    assert normalise("热线xxxxxxxx，x月x日开业").text == "热线00000000，0月0日开业"
+    assert normalise("138xxxx5678").text == "13800005678"
+    # A word, a size, a name left blank and algebra are not masked digits.
+    for text in ("fix the box", "XXL码", "【XX市公安局】提醒", "f(x) = 2x + 1"):
+        assert normalise(text).text == text
+
+
+ADS = (
+    "【丽华超市】12月6日至8日全场满199减50，会员再享9.5折，地址：人民路88号，回T退订",
+    "我是星辰装饰的小李，本月签约送全屋水电改造，免费上门量房，电话13958862210",
+    "【城北驾校】寒假班报名立减300元，周末也能练车，详询0571-86621733，拒收请回复R",
+)
+# Runs of two or more digits, not inside a Latin id ("pf8899"), where a masked copy has x.
+_DIGIT_RUN = re.compile(r"(?<![A-Za-z\d])\d{2,}(?![A-Za-z\d])")
+
+
+_NUMBERED = [t for t in FRAUD + ADS if _DIGIT_RUN.search(t)]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(_NUMBERED))
+def test_digits_masked_as_x_score_as_digits(text: str) -> None:
+    """Data shared with a centre often masks every digit as x; a masked message must score as it
+    would with its digits (n-grams read every digit as 0), not as a text with a made-up id."""
+    masked = _DIGIT_RUN.sub(lambda m: "x" * len(m[0]), text)
+    zeros = _DIGIT_RUN.sub(lambda m: "0" * len(m[0]), text)
+    assert _classify(masked) == _classify(zeros)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.sampled_from([t for t in _NUMBERED if t in FRAUD]))
+def test_masking_the_digits_keeps_fraud(text: str) -> None:
+    masked = _DIGIT_RUN.sub(lambda m: "x" * len(m[0]), text)
+    assert _classify(masked)[0], masked
+
+
 @given(st.text(max_size=60))
 def test_normalised_spans_point_into_the_original(text: str) -> None:
     n = normalise(text)

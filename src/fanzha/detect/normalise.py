@@ -55,6 +55,10 @@ _SPELLINGS: tuple[tuple[str, str], ...] = (
 # row are a number, not words.
 _CHINESE_DIGITS = re.compile("[零〇一二三四五六七八九]{6,}")
 _DIGIT_OF = str.maketrans("零〇一二三四五六七八九", "00123456789")
+# Digits masked as x by whoever shared the text ("热线xxxxxxxx", "138xxxx5678", "x月x日"): the
+# masked digits are still a number, and a run of x beside a word reads like a made-up contact id.
+# A run of two or more, or one before a unit; never part of a Latin word ("box", "XXL").
+_MASKED_DIGITS = re.compile(r"(?<![A-Za-z])(?:x{2,}|x(?=[年月日号时点分秒元块万千百折%]))(?![A-Za-z])")
 _SPELLING = re.compile("|".join(f"({p})" for p, _ in _SPELLINGS))
 # Pictographs carry no words here: dropped, like separators.
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d]")
@@ -131,6 +135,10 @@ def _digits(m: re.Match[str]) -> str:
     return m.group().translate(_DIGIT_OF)
 
 
+def _unmasked(m: re.Match[str]) -> str:
+    return "0" * len(m.group())
+
+
 def _spelling(m: re.Match[str]) -> str:
     return _SPELLINGS[(m.lastindex or 1) - 1][1]
 
@@ -143,6 +151,7 @@ _STEPS: tuple[_Step, ...] = tuple(
     for pattern, repl in (
         (_ZERO_WIDTH, ""),
         (_CHINESE_DIGITS, _digits),
+        (_MASKED_DIGITS, _unmasked),
         (_SPELLING, _spelling),
         (_EMOJI, ""),
         (_INNER_SEP, ""),
