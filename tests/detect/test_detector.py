@@ -62,6 +62,14 @@ def test_reputation_hit_becomes_a_reason() -> None:
     assert any(r.text == "命中涉诈名单：案件 AJ1 涉案号码" for r in v.reasons)
 
 
+def test_a_masked_number_is_shown_as_written_and_never_matched() -> None:
+    """The normaliser reads "138xxxx5678" as digits for the model, but those zeros are no one's number."""
+    detector = Detector.default().with_blacklist([("phone", "13800005678", "案件 AJ2 涉案号码")])
+    v = detector.classify(["有空回个电话 138xxxx5678"])[0]
+    assert [(e.kind, e.value, e.attrs) for e in v.entities] == [("phone", "138xxxx5678", ("masked",))]
+    assert not any("命中涉诈名单" in r.text for r in v.reasons)
+
+
 def test_shipped_model_loads_from_package_data() -> None:
     model = LinearModel.shipped()
     assert model.binary_w.ndim == 1 and "project corpus" in model.about

@@ -17,7 +17,7 @@ import numpy as np
 from fanzha.detect import elements, rules
 from fanzha.detect.entities import Entity, extract
 from fanzha.detect.hashing import Hashing
-from fanzha.detect.normalise import Normalised, normalise, without_sender
+from fanzha.detect.normalise import Normalised, has_masked_digits, normalise, without_sender
 from fanzha.detect.reputation import Reputation
 
 if TYPE_CHECKING:
@@ -118,7 +118,11 @@ def analyse(text: str, reputation: Reputation) -> Analysis:
     entities = []
     for e in extract(norm.text, reputation.official_domains):
         start, end = norm.span(e.start, e.end)
-        entities.append(Entity(e.kind, text[start:end], e.value, start, end, e.attrs))
+        written = text[start:end]
+        if has_masked_digits(written):  # "138xxxx5678": no real number to show or look up
+            entities.append(Entity(e.kind, written, written, start, end, (*e.attrs, "masked")))
+        else:
+            entities.append(Entity(e.kind, written, e.value, start, end, e.attrs))
     return Analysis(
         text,
         norm,

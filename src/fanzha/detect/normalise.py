@@ -174,6 +174,12 @@ def normalise(text: str) -> Normalised:
     return Normalised(text, converted, (*origin, len(text)), sender, (start, end))
 
 
+def has_masked_digits(original: str) -> bool:
+    """Whether the normaliser read x-masked digits here: a number found in them is not a real
+    number, so it must not be shown or looked up as one."""
+    return _MASKED_DIGITS.search(original) is not None
+
+
 def without_sender(n: Normalised) -> str:
     """The text the n-grams and rules read: a 【sender】 tag is whatever the sender typed, so its
     words are no sign of a genuine notice (or of a fraud); the elements still read the identity
