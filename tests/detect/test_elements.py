@@ -237,8 +237,6 @@ ADS = (
 )
 # Runs of two or more digits, not inside a Latin id ("pf8899"), where a masked copy has x.
 _DIGIT_RUN = re.compile(r"(?<![A-Za-z\d])\d{2,}(?![A-Za-z\d])")
-
-
 _NUMBERED = [t for t in FRAUD + ADS if _DIGIT_RUN.search(t)]
 
 

@@ -119,10 +119,10 @@ def analyse(text: str, reputation: Reputation) -> Analysis:
     for e in extract(norm.text, reputation.official_domains):
         start, end = norm.span(e.start, e.end)
         written = text[start:end]
-        if has_masked_digits(written):  # "138xxxx5678": no real number to show or look up
-            entities.append(Entity(e.kind, written, written, start, end, (*e.attrs, "masked")))
-        else:
-            entities.append(Entity(e.kind, written, e.value, start, end, e.attrs))
+        # "138xxxx5678": the zeros the model reads are no one's number to show or look up.
+        masked = has_masked_digits(written)
+        value, attrs = (written, (*e.attrs, "masked")) if masked else (e.value, e.attrs)
+        entities.append(Entity(e.kind, written, value, start, end, attrs))
     return Analysis(
         text,
         norm,
