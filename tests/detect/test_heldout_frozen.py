@@ -1,9 +1,9 @@
 """The independent held-out sets are frozen: the figures in docs/detection.md were measured on
 exactly these bytes, written before training changed. A changed, added or removed file fails
 here; replacing a set means a new manifest, new figures and saying so in the docs.
-``independent14`` (frozen in the seventeenth session) judges the twentieth session's retraining,
-``independent15`` (eighteenth) the change after it and ``independent16`` (twentieth) the one after
-that. The thirteen earlier rounds have since become training and calibration text (docs/detection.md)."""
+``independent15`` (frozen in the eighteenth session) judges the twenty-first session's retraining,
+``independent16`` (twentieth) the change after it and ``independent17`` (twenty-first) the one after
+that. The fourteen earlier rounds have since become training and calibration text (docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 HELDOUT = Path(__file__).resolve().parents[2] / "corpus" / "heldout"
-FOLDERS = [HELDOUT / "independent14", HELDOUT / "independent15", HELDOUT / "independent16"]
+FOLDERS = [HELDOUT / "independent15", HELDOUT / "independent16", HELDOUT / "independent17"]
 
 
 def _manifest(folder: Path) -> dict[str, str]:
