@@ -1,9 +1,10 @@
 """The independent held-out sets are frozen: the figures in docs/detection.md were measured on
 exactly these bytes, written before training changed. A changed, added or removed file fails
 here; replacing a set means a new manifest, new figures and saying so in the docs.
-``independent15`` (frozen in the eighteenth session) judges the twenty-first session's retraining,
-``independent16`` (twentieth) the change after it and ``independent17`` (twenty-first) the one after
-that. The fourteen earlier rounds have since become training and calibration text (docs/detection.md)."""
+In the twenty-first session ``independent15`` (frozen in the eighteenth) judged a retraining that was
+not adopted and ``independent16`` (twentieth) the one that was; ``independent17`` (twenty-first) judges
+the next change. The fourteen earlier rounds have since become training and calibration text
+(docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
