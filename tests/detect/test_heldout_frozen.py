@@ -3,7 +3,7 @@ exactly these bytes, written before training changed. A changed, added or remove
 here; replacing a set means a new manifest, new figures and saying so in the docs.
 In the twenty-second session the labelling rule was settled; ``independent15`` and ``independent17``
 were retired to training text with their labels made to follow it, ``independent16`` (frozen in the twentieth)
-needed no change, and ``independent18`` was written under the rule. The earlier rounds have since become
+needed no change, and ``independent18`` was written under the rule and judges that session's retraining. The earlier rounds have since become
 training and calibration text (docs/detection.md)."""
 
 import hashlib
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 HELDOUT = Path(__file__).resolve().parents[2] / "corpus" / "heldout"
-FOLDERS = [HELDOUT / "independent16"]
+FOLDERS = [HELDOUT / "independent16", HELDOUT / "independent18"]
 
 
 def _manifest(folder: Path) -> dict[str, str]:
