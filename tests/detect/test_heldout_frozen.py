@@ -1,10 +1,11 @@
 """The independent held-out sets are frozen: the figures in docs/detection.md were measured on
 exactly these bytes, written before training changed. A changed, added or removed file fails
 here; replacing a set means a new manifest, new figures and saying so in the docs.
-In the twenty-second session the labelling rule was settled; ``independent15`` and ``independent17``
-were retired to training text with their labels made to follow it, ``independent16`` (frozen in the twentieth)
-needed no change, and ``independent18`` was written under the rule and judges that session's retraining. The earlier rounds have since become
-training and calibration text (docs/detection.md)."""
+In the twenty-second session the labelling rule was settled; ``independent15`` and
+``independent17`` were retired to training text with their labels made to follow it,
+``independent16`` (frozen in the twentieth) needed no change, and ``independent18``, written under
+the rule, judged that session's retraining. The earlier rounds have since become training and
+calibration text (docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
