@@ -4,8 +4,9 @@ here; replacing a set means a new manifest, new figures and saying so in the doc
 In the twenty-second session the labelling rule was settled; ``independent15`` and
 ``independent17`` were retired to training text with their labels made to follow it,
 ``independent16`` (frozen in the twentieth) needed no change, and ``independent18``, written under
-the rule, judged that session's retraining; ``independent19`` judges the next change. The earlier
-rounds have since become training and calibration text (docs/detection.md)."""
+the rule, judged that session's retraining; ``independent19`` judges the twenty-third session's
+change and ``independent20``, frozen before it, the one after. The earlier rounds have since
+become training and calibration text (docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
@@ -13,7 +14,12 @@ from pathlib import Path
 import pytest
 
 HELDOUT = Path(__file__).resolve().parents[2] / "corpus" / "heldout"
-FOLDERS = [HELDOUT / "independent16", HELDOUT / "independent18", HELDOUT / "independent19"]
+FOLDERS = [
+    HELDOUT / "independent16",
+    HELDOUT / "independent18",
+    HELDOUT / "independent19",
+    HELDOUT / "independent20",
+]
 
 
 def _manifest(folder: Path) -> dict[str, str]:
