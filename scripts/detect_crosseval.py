@@ -52,6 +52,7 @@ def main() -> None:
         "golfxiao test0819 (dialogue windows)": src.golfxiao(),
         "80w SMS ads (normal)": src.sms_spam_ads(),
         "80w SMS ads, digits restored": src.sms_spam_ads(restore_digits=True),
+        "80w SMS ads, audited sample: read as ads": src.sms_spam_ads_audited("ad"),
     }
     with_heldout = "--no-heldout" not in sys.argv and heldout.is_file()
     if with_heldout:

@@ -2,6 +2,7 @@
 cross-source evaluation. Only TeleAntiFraud (Apache-2.0) may go into the shipped model."""
 
 import csv
+import hashlib
 import json
 import os
 import random
@@ -130,4 +131,23 @@ def sms_spam_ads(limit: int = 1500, restore_digits: bool = False) -> list[Exampl
                 if restore_digits:
                     text = re.sub("x+", lambda m: "".join(rng.choices("0123456789", k=len(m[0]))), text)
                 out.append(Example(text, False, None, "sms_ads"))
+    return out
+
+
+AUDIT_80W = ROOT / "scripts" / "audits" / "sms80w_ads_sample.jsonl"
+
+
+def sms_spam_ads_audited(category: str) -> list[Example]:
+    """The ads of a fixed random sample of 300 that one reader called ``category`` ("ad",
+    "illegal_offer", "fraud" or "unclear"; scripts/audits/README.md). The set calls every one of
+    them advertising; this says how much of its false-positive rate is the set's labels."""
+    ads = sms_spam_ads()
+    out: list[Example] = []
+    for line in AUDIT_80W.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        ad = ads[row["index"]]
+        if hashlib.sha1(ad.text.encode("utf-8")).hexdigest() != row["sha1"]:
+            raise ValueError(f"80w ad {row['index']} differs from the audited text: data set changed")
+        if row["category"] == category:
+            out.append(ad)
     return out
