@@ -195,15 +195,21 @@ def test_calibration_groups_can_be_trained_on_with_thresholds_out_of_fold(tmp_pa
 
 
 @pytest.mark.parametrize(
-    ("calibration", "extra", "says"),
+    ("calibration", "extra", "field", "says"),
     [
-        ({"text": FRAUD, "label": "fraud"}, [], "正常样本"),
-        ({"text": NORMAL, "label": "normal"}, ["--train-on-calibration"], "两份"),
+        ({"text": FRAUD, "label": "fraud"}, [], "calibration", "正常样本"),
+        ({"text": NORMAL, "label": "normal"}, ["--train-on-calibration"], "calibration", "两份"),
+        (
+            {"text": NORMAL, "label": "normal"},
+            ["--train-on-calibration", "--folds", "1"],
+            "folds",
+            "至少为 2",
+        ),
     ],
-    ids=["no-genuine-texts", "one-group-to-train-on"],
+    ids=["no-genuine-texts", "one-group-to-train-on", "one-fold"],
 )
 def test_unusable_calibration_is_refused_naming_the_field(
-    tmp_path: Path, calibration: dict[str, str], extra: list[str], says: str
+    tmp_path: Path, calibration: dict[str, str], extra: list[str], field: str, says: str
 ) -> None:
     data = _jsonl(
         tmp_path / "mine.jsonl",
@@ -212,8 +218,9 @@ def test_unusable_calibration_is_refused_naming_the_field(
     )
     cal = _jsonl(tmp_path / "cal.jsonl", [calibration])
     args = ["detect", "train", "--data", str(data), "--calibration", str(cal), *extra]
-    result = CliRunner().invoke(cli, args)
-    assert result.exit_code == 2 and "calibration" in result.output and says in result.output
+    result = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "out.npz")])
+    assert result.exit_code == 2 and field in result.output and says in result.output
+    assert not (tmp_path / "out.npz").exists()
 
 
 def test_http_batch_for_machine_clients(client: TestClient, world: World) -> None:

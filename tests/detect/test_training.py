@@ -3,11 +3,20 @@
 from pathlib import Path
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fanzha.detect.corpus import Example, load, project_corpus
 from fanzha.detect.model import threshold_for_fpr
 from fanzha.detect.reputation import official
-from fanzha.detect.training import _THRESHOLD_RANGE, _matrix, _out_of_fold_logits, fit_crossed, fit_weighted
+from fanzha.detect.training import (
+    _THRESHOLD_RANGE,
+    _matrix,
+    _out_of_fold_logits,
+    fit_crossed,
+    fit_weighted,
+    pool_folds,
+)
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -46,5 +55,42 @@ def test_out_of_fold_scores_and_thresholds_match_separate_complete_fits() -> Non
     assert fits == [(1, 3), (2, 3), (3, 3)]  # what the progress bar of `fanzha detect train` shows
     assert np.abs(shortcut - expected).max() <= 0.01 * expected.std()
     labels = np.array([e.is_fraud for e in held])
+    cut = float(np.clip(threshold_for_fpr(expected, labels, 0.2), *_THRESHOLD_RANGE))
+    assert abs(model.threshold_logit - cut) <= 0.01 * expected.std()
+
+
+@given(st.lists(st.lists(st.integers(), max_size=5), min_size=2, max_size=40), st.integers(2, 12))
+def test_pooled_folds_keep_each_writer_group_whole_and_every_text_once(
+    groups: list[list[int]], folds: int
+) -> None:
+    """A fold's thresholds must come from a model that never saw any of that writer's texts: a group is
+    never split, no text is left out or counted twice, and few groups stay one fold each."""
+    tagged = [[(g, i) for i in range(len(group))] for g, group in enumerate(groups)]
+    pooled = pool_folds(tagged, folds)
+    assert len(pooled) == min(folds, len(groups))
+    assert sorted(t for fold in pooled for t in fold) == sorted(t for group in tagged for t in group)
+    for g in range(len(groups)):
+        assert len({k for k, fold in enumerate(pooled) if any(owner == g for owner, _ in fold)}) <= 1
+    if len(groups) <= folds:
+        assert pooled == [group for group in tagged]
+
+
+def test_pooled_folds_fit_once_per_fold_and_leave_out_whole_folds() -> None:
+    """Three groups in two folds: three fits (the full one and two out of fold), and the left-out logits are
+    those of fits without the whole fold."""
+    examples, groups = _small_recipe()
+    groups.append(load(CORPUS / "calibration" / "reg6")[::12])
+    fits: list[tuple[int, int]] = []
+    model = fit_crossed(examples, "test", groups, None, 0.2, lambda d, t: fits.append((d, t)), folds=2)
+    assert fits == [(1, 3), (2, 3), (3, 3)]
+    pooled = pool_folds(groups, 2)
+    assert [len(f) for f in pooled] == [len(groups[0]) + len(groups[2]), len(groups[1])]
+    fresh = []
+    for i, fold in enumerate(pooled):
+        rest = [e for j, other in enumerate(pooled) if j != i for e in other]
+        alone = fit_weighted([*examples, *rest], [1.0] * (len(examples) + len(rest)), "test", official())
+        fresh.append(alone.fraud_logits(_matrix(fold, official())))
+    expected = np.concatenate(fresh)
+    labels = np.array([e.is_fraud for fold in pooled for e in fold])
     cut = float(np.clip(threshold_for_fpr(expected, labels, 0.2), *_THRESHOLD_RANGE))
     assert abs(model.threshold_logit - cut) <= 0.01 * expected.std()
