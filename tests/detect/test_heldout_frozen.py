@@ -5,8 +5,9 @@ In the twenty-second session the labelling rule was settled; ``independent15`` a
 ``independent17`` were retired to training text with their labels made to follow it,
 ``independent16`` (frozen in the twentieth) needed no change, and ``independent18``, written under
 the rule, judged that session's retraining; ``independent19`` judges the twenty-third session's
-change, ``independent20`` the twenty-fourth's and ``independent21``, frozen before that, the one
-after. The earlier rounds have since become training and calibration text (docs/detection.md)."""
+change, ``independent20`` the twenty-fourth's, ``independent21`` the twenty-fifth's first and
+``independent22`` its second. The earlier rounds have since become training and calibration text
+(docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
@@ -20,6 +21,7 @@ FOLDERS = [
     HELDOUT / "independent19",
     HELDOUT / "independent20",
     HELDOUT / "independent21",
+    HELDOUT / "independent22",
 ]
 
 
