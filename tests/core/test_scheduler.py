@@ -130,6 +130,34 @@ def test_a_stop_while_a_job_waits_on_a_child_process_is_not_held_up_by_it(tmp_pa
     assert done.returncode == 0, done.stderr.decode()
 
 
+# A stand-in for `fanzha jobs` told to stop while a job waits on a thread pool's worker, as the
+# prevention outbox does on a webhook that does not answer; the stop comes from the job itself.
+WAITING_ON_A_WORKER = """
+import os, signal, time
+from concurrent.futures import ThreadPoolExecutor
+from fanzha.core.scheduler import Job, run_until_signalled
+def send(session, now):
+    os.kill(os.getpid(), signal.SIGTERM)
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(time.sleep, 600).result()
+def after(session, now):
+    print("the pass went on after the stop", flush=True)
+run_until_signalled([Job("send", 60, send), Job("after", 60, after)], 0)
+"""
+
+
+def test_a_jobs_process_told_to_stop_is_not_held_up_by_a_job_still_running(tmp_path: Path) -> None:
+    """In CI a `fanzha jobs` process was still running 15 s after SIGTERM. The interpreter's exit
+    waits for thread and process pools, so a job still running after the stop's wait is left to
+    die with the process, and the jobs after it in the pass do not start."""
+    env = {**os.environ, "FANZHA_DATABASE_URL": f"sqlite:///{tmp_path / 'stop.db'}"}
+    stand_in = [sys.executable, "-c", WAITING_ON_A_WORKER]
+    done = subprocess.run(stand_in, env=env, timeout=60, capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"went on" not in done.stdout
+    assert b"job send still running at stop" in done.stderr
+
+
 def test_a_job_cut_short_by_a_stop_is_logged_as_stopped_not_failed(caplog: pytest.LogCaptureFixture) -> None:
     stop = threading.Event()
 

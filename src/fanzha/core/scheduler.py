@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -82,35 +83,44 @@ class Scheduler:
         self._tick_s = tick_s
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="fanzha-scheduler", daemon=True)
+        self._running: str | None = None
 
     def start(self) -> None:
         if self._jobs:
             self._thread.start()
 
-    def stop(self) -> None:
-        """Asks the loop to stop and gives a running job a moment to finish. A job still
-        running after that dies with the process (a daemon thread): its transaction is rolled
-        back and the next start's pass does its rows, so a SIGTERM is not held up for it.
+    def stop(self) -> bool:
+        """Asks the loop to stop and gives a running job a moment to finish; says whether the
+        loop ended. A job still running after that dies with the process (a daemon thread): its
+        transaction is rolled back and the next start's pass does its rows, so a SIGTERM is not
+        held up for it.
 
         A job waiting on a child process (the bulletins' PDF render) would hold the exit up all
         the same, since the interpreter's exit waits for a process pool's work in flight; so
         this process's children are terminated, and the job fails at once with a broken pool."""
         self._stop.set()
         if not self._thread.is_alive():
-            return
+            return True
         self._thread.join(timeout=STOP_WAIT_S)
-        if self._thread.is_alive():
-            for child in multiprocessing.active_children():
-                child.terminate()
+        if not self._thread.is_alive():
+            return True
+        log.warning("job %s still running at stop; it is not waited for", self._running)
+        for child in multiprocessing.active_children():
+            child.terminate()
+        return False
 
     def _loop(self) -> None:
         next_run = {job.name: 0.0 for job in self._jobs}
         clock = 0.0
         while not self._stop.is_set():
             for job in self._jobs:
+                if self._stop.is_set():  # not the rest of the pass: a stop waits for one job at most
+                    return
                 if clock >= next_run[job.name]:
+                    self._running = job.name
                     run_job(job, stop=self._stop)
                     next_run[job.name] = clock + job.interval_s
+            self._running = None
             self._stop.wait(self._tick_s)
             clock += self._tick_s
 
@@ -129,4 +139,11 @@ def run_until_signalled(jobs: Sequence[Job], nice: int) -> None:
     scheduler.start()
     while not stop.wait(1.0):
         pass
-    scheduler.stop()
+    if not scheduler.stop():
+        # The interpreter's exit would wait for the job's thread and process pools (a webhook
+        # that does not answer, a render started as the stop came): end here, as the job would
+        # have ended had the process been killed; its transaction rolls back.
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
