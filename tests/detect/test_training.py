@@ -27,6 +27,24 @@ def _small_recipe() -> tuple[list[Example], list[list[Example]]]:
     return project_corpus(CORPUS)[::40], groups
 
 
+def _complete_fits_without_each(
+    examples: list[Example], weights: list[float], folds: list[list[Example]]
+) -> np.ndarray:
+    """Each fold's logits from a fresh, complete fit on the examples and the other folds."""
+    fresh = []
+    for i, fold in enumerate(folds):
+        rest = [e for j, other in enumerate(folds) if j != i for e in other]
+        alone = fit_weighted([*examples, *rest], weights + [1.0] * len(rest), "test", official())
+        fresh.append(alone.fraud_logits(_matrix(fold, official())))
+    return np.concatenate(fresh)
+
+
+def _cut(logits: np.ndarray, held: list[Example]) -> float:
+    """The threshold those logits set at the tests' 20% false-positive rate."""
+    labels = np.array([e.is_fraud for e in held])
+    return float(np.clip(threshold_for_fpr(logits, labels, 0.2), *_THRESHOLD_RANGE))
+
+
 def test_out_of_fold_scores_and_thresholds_match_separate_complete_fits() -> None:
     """Each out-of-fold model fits only its fraud head, starting from the full fit's weights. Every
     left-out text must still get the logit that a fresh, complete fit without its group gives (within
@@ -37,12 +55,7 @@ def test_out_of_fold_scores_and_thresholds_match_separate_complete_fits() -> Non
     model = fit_crossed(examples, "test", groups, weights, 0.2, lambda d, t: fits.append((d, t)))
 
     held = [e for group in groups for e in group]
-    fresh = []
-    for i, group in enumerate(groups):
-        rest = [e for j, other in enumerate(groups) if j != i for e in other]
-        alone = fit_weighted([*examples, *rest], weights + [1.0] * len(rest), "test", official())
-        fresh.append(alone.fraud_logits(_matrix(group, official())))
-    expected = np.concatenate(fresh)
+    expected = _complete_fits_without_each(examples, weights, groups)
     everything = [*examples, *held]
     shortcut = _out_of_fold_logits(
         _matrix(everything, official()),
@@ -54,9 +67,7 @@ def test_out_of_fold_scores_and_thresholds_match_separate_complete_fits() -> Non
 
     assert fits == [(1, 3), (2, 3), (3, 3)]  # what the progress bar of `fanzha detect train` shows
     assert np.abs(shortcut - expected).max() <= 0.01 * expected.std()
-    labels = np.array([e.is_fraud for e in held])
-    cut = float(np.clip(threshold_for_fpr(expected, labels, 0.2), *_THRESHOLD_RANGE))
-    assert abs(model.threshold_logit - cut) <= 0.01 * expected.std()
+    assert abs(model.threshold_logit - _cut(expected, held)) <= 0.01 * expected.std()
 
 
 @given(st.lists(st.lists(st.integers(), max_size=5), min_size=2, max_size=40), st.integers(2, 12))
@@ -72,7 +83,7 @@ def test_pooled_folds_keep_each_writer_group_whole_and_every_text_once(
     for g in range(len(groups)):
         assert len({k for k, fold in enumerate(pooled) if any(owner == g for owner, _ in fold)}) <= 1
     if len(groups) <= folds:
-        assert pooled == [group for group in tagged]
+        assert pooled == tagged
 
 
 def test_pooled_folds_fit_once_per_fold_and_leave_out_whole_folds() -> None:
@@ -85,12 +96,6 @@ def test_pooled_folds_fit_once_per_fold_and_leave_out_whole_folds() -> None:
     assert fits == [(1, 3), (2, 3), (3, 3)]
     pooled = pool_folds(groups, 2)
     assert [len(f) for f in pooled] == [len(groups[0]) + len(groups[2]), len(groups[1])]
-    fresh = []
-    for i, fold in enumerate(pooled):
-        rest = [e for j, other in enumerate(pooled) if j != i for e in other]
-        alone = fit_weighted([*examples, *rest], [1.0] * (len(examples) + len(rest)), "test", official())
-        fresh.append(alone.fraud_logits(_matrix(fold, official())))
-    expected = np.concatenate(fresh)
-    labels = np.array([e.is_fraud for fold in pooled for e in fold])
-    cut = float(np.clip(threshold_for_fpr(expected, labels, 0.2), *_THRESHOLD_RANGE))
-    assert abs(model.threshold_logit - cut) <= 0.01 * expected.std()
+    expected = _complete_fits_without_each(examples, [1.0] * len(examples), pooled)
+    held = [e for fold in pooled for e in fold]
+    assert abs(model.threshold_logit - _cut(expected, held)) <= 0.01 * expected.std()

@@ -110,12 +110,12 @@ def train_cmd(
                 )
             columns = (TextColumn("训练"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
             with Progress(*columns, console=err_console, disable=not sys.stderr.isatty()) as progress:
-                task = progress.add_task("fit", total=min(len(groups), folds or len(groups)) + 1)
+                task = progress.add_task("fit", total=None)
                 model = fit_crossed(
                     examples,
                     about,
                     groups,
-                    on_fit=lambda done, _: progress.update(task, completed=done),
+                    on_fit=lambda done, total: progress.update(task, completed=done, total=total),
                     folds=folds,
                 )
         else:

@@ -207,7 +207,7 @@ def fit_crossed(
 def pool_folds(groups: Sequence[Sequence[T]], folds: int) -> list[list[T]]:
     """At most ``folds`` folds, each a whole number of groups, dealt round-robin in the order given.
 
-    Every out-of-fold fit costs about half a complete one, and with a group per fold the shipped
+    Every out-of-fold fit costs about 0.6 of a complete one, and with a group per fold the shipped
     recipe's time grew with each writer group (77 minutes for 32 groups on two cores). Groups stay whole,
     so a fold's scores still come from a model that never saw that writer."""
     return [[e for group in groups[i::folds] for e in group] for i in range(min(folds, len(groups)))]
