@@ -16,6 +16,7 @@ from fanzha.detect.training import (
     fit_crossed,
     fit_weighted,
     pool_folds,
+    wilson_interval,
 )
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -99,3 +100,18 @@ def test_pooled_folds_fit_once_per_fold_and_leave_out_whole_folds() -> None:
     expected = _complete_fits_without_each(examples, [1.0] * len(examples), pooled)
     held = [e for fold in pooled for e in fold]
     assert abs(model.threshold_logit - _cut(expected, held)) <= 0.01 * expected.std()
+
+
+def test_wilson_interval_matches_the_published_example() -> None:
+    """Newcombe (1998), Statistics in Medicine 17:857-872, Table I: 81 of 263 gives 0.2553-0.3662."""
+    low, high = wilson_interval(81, 263)
+    assert (round(low, 4), round(high, 4)) == (0.2553, 0.3662)
+
+
+@given(st.integers(min_value=1, max_value=2000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
+def test_wilson_interval_holds_the_rate_and_narrows_with_more_texts(case: tuple[int, int]) -> None:
+    hits, total = case
+    low, high = wilson_interval(hits, total)
+    assert 0.0 <= low <= hits / total <= high <= 1.0
+    more_low, more_high = wilson_interval(hits * 4, total * 4)
+    assert more_high - more_low < high - low
