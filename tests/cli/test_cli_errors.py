@@ -13,7 +13,7 @@ from fanzha.cli import LAZY, app, run, use_database
 
 # Commands that do not read the database (the detector; tracing reads the transaction store):
 # they answer with their own result or input error.
-NO_DATABASE = {"check", "screen", "detect train", "detect eval", "funds trace"}
+NO_DATABASE = {"check", "screen", "detect train", "detect eval", "detect compare", "funds trace"}
 # Commands that create the database: not run here.
 CREATING = {"db upgrade", "demo"}
 
@@ -31,6 +31,7 @@ def _args(tmp: Path) -> dict[str, list[str]]:
         "check": ["您的银行卡涉嫌洗钱，请转入安全账户"],
         "detect train": ["--data", str(tmp / "missing.csv")],
         "detect eval": ["--data", str(tmp / "missing.csv")],
+        "detect compare": ["--data", str(tmp / "missing.csv"), "--against", str(tmp / "missing.npz")],
         "detect appeals-export": ["--output", str(tmp / "appeals.jsonl")],
         "exams import": [str(table)],
         "exams export": [str(tmp / "bank.csv")],
@@ -141,6 +142,14 @@ def test_usage_errors_are_chinese_lines(capsys: pytest.CaptureFixture[str]) -> N
         _out, err = capsys.readouterr()
         assert expected in err and err.startswith("错误：") and err.strip().count("\n") == 0, (args, err)
         assert "--help" in err
+
+
+def test_a_missing_input_file_is_named_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "missing.jsonl"
+    for args in (["detect", "eval", "--data", str(missing)], ["detect", "train", "--data", str(missing)]):
+        assert run(args) != 0
+        _out, err = capsys.readouterr()
+        assert err == f"错误：找不到文件或目录：{missing}（检查路径是否写对）\n", (args, err)
 
 
 def test_help_is_chinese_and_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:

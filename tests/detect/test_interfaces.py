@@ -1,4 +1,4 @@
-"""`fanzha check`, `fanzha screen`, `fanzha detect train|eval` and `POST /api/v1/detect`."""
+"""`fanzha check`, `fanzha screen`, `fanzha detect train|eval|compare` and `POST /api/v1/detect`."""
 
 import json
 from pathlib import Path
@@ -10,8 +10,10 @@ from typer.testing import CliRunner
 from fanzha.cli import app as cli
 from fanzha.core.ratelimit import TokenBucket
 from fanzha.detect import Detector, service
+from fanzha.detect.corpus import load
 from fanzha.detect.model import LinearModel
 from fanzha.detect.registers import REGISTERS
+from fanzha.detect.training import Comparison, compare
 from tests.factories import World
 
 FRAUD = "您好，这里是市公安局，您的银行卡涉嫌洗钱，请将资金转入安全账户配合调查。"
@@ -101,6 +103,40 @@ def test_train_then_eval_on_own_data(tmp_path: Path) -> None:
     assert "recall 1.000" in result.output and "混淆表" in result.output
     # Twenty of twenty caught: a 95% Wilson interval of 0.839-1.000, not certainty.
     assert "95% 区间（Wilson）：recall 0.839–1.000" in result.output
+
+
+def test_compare_counts_the_texts_each_model_alone_gets_right(tmp_path: Path) -> None:
+    """A model trained on the labels the wrong way round misses every scam the built-in one catches;
+    compare puts each of those disagreements on the built-in model's side and calls it significant."""
+    reversed_rows = [{"text": f"{NORMAL}{i}", "label": "fraud", "fraud_type": "other"} for i in range(20)]
+    reversed_rows += [{"text": f"{FRAUD}{i}", "label": "normal"} for i in range(20)]
+    reversed_model = tmp_path / "reversed.npz"
+    trained = CliRunner().invoke(
+        cli,
+        [
+            "detect",
+            "train",
+            "--data",
+            str(_jsonl(tmp_path / "r.jsonl", reversed_rows)),
+            "-o",
+            str(reversed_model),
+        ],
+    )
+    assert trained.exit_code == 0, trained.output
+    rows = [
+        {"text": f"{FRAUD}{i}", "label": "fraud", "fraud_type": "impersonate_authority"} for i in range(20)
+    ]
+    rows += [{"text": f"{NORMAL}{i}", "label": "normal"} for i in range(20)]
+    data = _jsonl(tmp_path / "labelled.jsonl", rows)
+    comparison = compare(Detector.default(), Detector.from_file(reversed_model), load(data))
+    assert comparison["全部"] == Comparison(fraud=20, caught_only_by_first=20, genuine=20)
+    assert comparison["全部"].recall_p < 0.001 and comparison["全部"].fpr_p == 1.0
+    args = ["detect", "compare", "--data", str(data), "--against", str(reversed_model)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "全部" in result.output and "McNemar" in result.output
+    missing = CliRunner().invoke(cli, [*args[:-1], "nope.npz"])
+    assert missing.exit_code == 2 and "模型文件不存在：nope.npz" in missing.output
 
 
 def test_training_data_errors_name_the_row(tmp_path: Path) -> None:

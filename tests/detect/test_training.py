@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ from fanzha.detect.training import (
     _out_of_fold_logits,
     fit_crossed,
     fit_weighted,
+    mcnemar_p,
     pool_folds,
     wilson_interval,
 )
@@ -115,3 +117,15 @@ def test_wilson_interval_holds_the_rate_and_narrows_with_more_texts(case: tuple[
     assert 0.0 <= low <= hits / total <= high <= 1.0
     more_low, more_high = wilson_interval(hits * 4, total * 4)
     assert more_high - more_low < high - low
+
+
+def test_mcnemar_p_is_the_exact_binomial_on_disagreements() -> None:
+    """Six disagreements all one way: 2 × 0.5**6 = 0.03125; one against two is no evidence at all."""
+    assert mcnemar_p(0, 6) == pytest.approx(0.03125)
+    assert mcnemar_p(1, 2) == 1.0 and mcnemar_p(0, 0) == 1.0
+
+
+@given(st.integers(0, 300), st.integers(0, 300))
+def test_mcnemar_p_does_not_care_which_model_is_first(a: int, b: int) -> None:
+    assert mcnemar_p(a, b) == pytest.approx(mcnemar_p(b, a))
+    assert 0.0 < mcnemar_p(a, b) <= 1.0

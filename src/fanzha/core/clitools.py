@@ -67,6 +67,10 @@ def explain(err: Exception) -> tuple[str, int]:
     if isinstance(err, DBAPIError):
         where = display_url(get_settings().database_url)
         return f"数据库 {where} 出错（{_first_line(err.orig)}）：可能尚未迁移到当前版本，{FIX}", 1
+    if isinstance(err, FileNotFoundError):
+        return f"找不到文件或目录：{err.filename or '—'}（检查路径是否写对）", 1
+    if isinstance(err, PermissionError):
+        return f"没有权限读写：{err.filename or '—'}（检查文件权限，或换一个可写的位置）", 1
     if isinstance(err, OSError):
         return f"文件或系统错误：{err.strerror or _first_line(err)}（{err.filename or '—'}）", 1
     return f"内部错误（{type(err).__name__}：{_first_line(err)}），请把这条命令和这行报告给管理员", 1

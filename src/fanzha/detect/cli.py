@@ -1,4 +1,4 @@
-"""``fanzha screen`` and ``fanzha detect train|eval|appeals-export`` (``fanzha check`` is in
+"""``fanzha screen`` and ``fanzha detect train|eval|compare|appeals-export`` (``fanzha check`` is in
 ``checkcli``, which imports no database code)."""
 
 import json
@@ -15,12 +15,24 @@ from fanzha.core.clitools import command_session, console, err_console, fail
 from fanzha.core.errors import ValidationFailed
 from fanzha.detect import appeals
 from fanzha.detect.checkcli import ModelOpt, detector_for
-from fanzha.detect.corpus import load
+from fanzha.detect.corpus import Example, load
 from fanzha.detect.detector import Detector
 from fanzha.detect.screening import screen as run_screen
-from fanzha.detect.training import Report, evaluate, evaluate_by_register, fit, fit_crossed
+from fanzha.detect.training import Report, compare, evaluate, evaluate_by_register, fit, fit_crossed
 
 app = typer.Typer(help="诈骗识别模型：训练与评估")
+
+LabelledOpt = Annotated[Path, typer.Option("--data", help="带标签的 CSV/JSONL，或含这些文件的目录")]
+InferOpt = Annotated[
+    bool, typer.Option("--infer-register", help="不使用数据标注的文体，由模型推断（调用方不知道文体时）")
+]
+
+
+def _labelled(data: Path) -> list[Example]:
+    try:
+        return load(data)
+    except ValidationFailed as err:
+        raise fail(err) from err
 
 
 def screen(
@@ -140,18 +152,9 @@ def appeals_export(
 
 
 @app.command("eval")
-def eval_cmd(
-    data: Annotated[Path, typer.Option("--data", help="带标签的 CSV/JSONL，或含这些文件的目录")],
-    model: ModelOpt = None,
-    infer_register: Annotated[
-        bool, typer.Option("--infer-register", help="不使用数据标注的文体，由模型推断（调用方不知道文体时）")
-    ] = False,
-) -> None:
+def eval_cmd(data: LabelledOpt, model: ModelOpt = None, infer_register: InferOpt = False) -> None:
     """评估模型：二分类指标、各文体与各类型指标、混淆表（只输出汇总数字，不输出单条结果）。"""
-    try:
-        examples = load(data)
-    except ValidationFailed as err:
-        raise fail(err) from err
+    examples = _labelled(data)
     detector = detector_for(model)
     r = evaluate(detector, examples, infer_registers=infer_register)
     console.print(
@@ -205,6 +208,44 @@ def eval_cmd(
         if any(r.confusion[(t, p)] for p in codes):
             confusion.add_row(f"{number[t]} {t}", *[str(r.confusion[(t, p)] or "") for p in codes])
     console.print(confusion)
+
+
+@app.command("compare")
+def compare_cmd(
+    data: LabelledOpt,
+    against: Annotated[Path, typer.Option("--against", help="要与 --model 比较的另一个模型文件")],
+    model: ModelOpt = None,
+    infer_register: InferOpt = False,
+) -> None:
+    """比较两个模型：各文体中只有一方判对的样本数，及其精确 McNemar 检验（只输出汇总数字）。"""
+    examples = _labelled(data)
+    first, second = detector_for(model), detector_for(against)
+    table = Table(
+        "文体",
+        "诈骗",
+        "仅 --model 识别",
+        "仅 --against 识别",
+        "p",
+        "正常",
+        "仅 --model 误报",
+        "仅 --against 误报",
+        "p",
+        title=f"两模型的分歧（--model {model or '内置模型'}，--against {against}）",
+        caption="p 为精确 McNemar 检验，只看两模型判得不同的样本：p ≥ 0.05 时，这份数据分不出哪个模型更好",
+    )
+    for name, c in compare(first, second, examples, infer_register).items():
+        table.add_row(
+            name,
+            str(c.fraud),
+            str(c.caught_only_by_first),
+            str(c.caught_only_by_second),
+            f"{c.recall_p:.2f}",
+            str(c.genuine),
+            str(c.flagged_only_by_first),
+            str(c.flagged_only_by_second),
+            f"{c.fpr_p:.2f}",
+        )
+    console.print(table)
 
 
 def _interval(bounds: tuple[float, float]) -> str:

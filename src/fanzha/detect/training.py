@@ -300,6 +300,66 @@ def wilson_interval(hits: int, total: int) -> tuple[float, float]:
     return (float(ci.low), float(ci.high))
 
 
+def mcnemar_p(only_first: int, only_second: int) -> float:
+    """Exact two-sided McNemar test: under "neither model is better" each text the two disagree on
+    is a coin toss, so only the disagreements count, however many texts they agree on."""
+    total = only_first + only_second
+    return float(binomtest(only_first, total).pvalue) if total else 1.0
+
+
+@dataclass
+class Comparison:
+    """Where two models' verdicts on the same texts differ, by class."""
+
+    fraud: int = 0
+    caught_only_by_first: int = 0
+    caught_only_by_second: int = 0
+    genuine: int = 0
+    flagged_only_by_first: int = 0
+    flagged_only_by_second: int = 0
+
+    @property
+    def recall_p(self) -> float:
+        return mcnemar_p(self.caught_only_by_first, self.caught_only_by_second)
+
+    @property
+    def fpr_p(self) -> float:
+        return mcnemar_p(self.flagged_only_by_first, self.flagged_only_by_second)
+
+    def add(self, is_fraud: bool, first: bool, second: bool) -> None:
+        if is_fraud:
+            self.fraud += 1
+            self.caught_only_by_first += first and not second
+            self.caught_only_by_second += second and not first
+        else:
+            self.genuine += 1
+            self.flagged_only_by_first += first and not second
+            self.flagged_only_by_second += second and not first
+
+
+def compare(
+    first: Detector,
+    second: Detector,
+    examples: Sequence[Example],
+    infer_registers: bool = False,
+    batch: int = 2000,
+) -> dict[str, Comparison]:
+    """Per register (in the corpus's order, texts without one as "(未标注)") and "全部": the texts
+    each model alone gets right, which is what a change between two models on one held-out round is."""
+    order = {r: i for i, r in enumerate(REGISTERS)}
+    names = sorted({e.register or "(未标注)" for e in examples}, key=lambda r: order.get(r, len(order)))
+    result = {name: Comparison() for name in [*names, "全部"]}
+    for start in range(0, len(examples), batch):
+        chunk = examples[start : start + batch]
+        texts = [e.text for e in chunk]
+        registers = [None if infer_registers else e.register for e in chunk]
+        verdicts = zip(first.classify(texts, registers), second.classify(texts, registers), strict=True)
+        for e, (a, b) in zip(chunk, verdicts, strict=True):
+            for name in (e.register or "(未标注)", "全部"):
+                result[name].add(e.is_fraud, a.is_fraud, b.is_fraud)
+    return result
+
+
 def evaluate(
     detector: Detector, examples: Sequence[Example], batch: int = 2000, infer_registers: bool = False
 ) -> Report:
@@ -341,13 +401,16 @@ def evaluate_by_register(
 
 
 __all__ = [
+    "Comparison",
     "FraudType",
     "Report",
     "Validated",
+    "compare",
     "evaluate",
     "evaluate_by_register",
     "fit",
     "fit_crossed",
+    "mcnemar_p",
     "pool_folds",
     "validate",
     "wilson_interval",
