@@ -10,6 +10,7 @@ from typer._click import Command, Context
 from typer.core import TyperGroup
 
 from fanzha.cli import LAZY, app, run, use_database
+from fanzha.core.clitools import explain
 
 # Commands that do not read the database (the detector; tracing reads the transaction store):
 # they answer with their own result or input error.
@@ -150,6 +151,11 @@ def test_a_missing_input_file_is_named_in_chinese(tmp_path: Path, capsys: pytest
         assert run(args) != 0
         _out, err = capsys.readouterr()
         assert err == f"错误：找不到文件或目录：{missing}（检查路径是否写对）\n", (args, err)
+
+
+def test_an_unreadable_file_is_named_in_chinese() -> None:
+    message, status = explain(PermissionError(13, "Permission denied", "/srv/feed.csv"))
+    assert (message, status) == ("没有权限读写：/srv/feed.csv（检查文件权限，或换一个可写的位置）", 1)
 
 
 def test_help_is_chinese_and_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:

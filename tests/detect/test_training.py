@@ -12,6 +12,7 @@ from fanzha.detect.model import threshold_for_fpr
 from fanzha.detect.reputation import official
 from fanzha.detect.training import (
     _THRESHOLD_RANGE,
+    Comparison,
     _matrix,
     _out_of_fold_logits,
     fit_crossed,
@@ -129,3 +130,16 @@ def test_mcnemar_p_is_the_exact_binomial_on_disagreements() -> None:
 def test_mcnemar_p_does_not_care_which_model_is_first(a: int, b: int) -> None:
     assert mcnemar_p(a, b) == pytest.approx(mcnemar_p(b, a))
     assert 0.0 < mcnemar_p(a, b) <= 1.0
+
+
+def test_a_comparison_puts_each_disagreement_on_the_side_of_the_model_that_was_right() -> None:
+    both_ways = Comparison()
+    for is_fraud in (True, False):
+        for first in (True, False):
+            for second in (True, False):
+                both_ways.add(is_fraud, first, second)
+    assert both_ways == Comparison(4, 1, 1, 4, 1, 1)
+    one_way = Comparison()
+    for is_fraud, first, second in [(True, True, False)] * 2 + [(False, False, True)] * 3:
+        one_way.add(is_fraud, first, second)
+    assert one_way == Comparison(fraud=2, caught_only_by_first=2, genuine=3, flagged_only_by_second=3)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from fanzha.core.clitools import command_session, console, err_console, fail
 from fanzha.core.errors import ValidationFailed
@@ -30,9 +30,14 @@ InferOpt = Annotated[
 
 def _labelled(data: Path) -> list[Example]:
     try:
-        return load(data)
+        examples = load(data)
     except ValidationFailed as err:
         raise fail(err) from err
+    if not examples:
+        raise fail(
+            ValidationFailed.on("data", f"{data} 里没有带标签的样本（CSV/JSONL：text,label[,fraud_type]）")
+        )
+    return examples
 
 
 def screen(
@@ -161,29 +166,30 @@ def eval_cmd(data: LabelledOpt, model: ModelOpt = None, infer_register: InferOpt
         f"样本 {len(examples)} 条：precision {r.precision:.3f}  recall {r.recall:.3f}  "
         f"FPR {r.fpr:.3f}  F1 {r.f1:.3f}  (TP {r.tp} FP {r.fp} TN {r.tn} FN {r.fn})"
     )
-    console.print(
-        f"95% 区间（Wilson）：recall {_interval(r.recall_interval)}  FPR {_interval(r.fpr_interval)}"
-    )
+    recall_bounds = _interval(r.recall_interval) if r.tp + r.fn else "—"
+    fpr_bounds = _interval(r.fpr_interval) if r.fp + r.tn else "—"
+    console.print(f"95% 区间（Wilson）：recall {recall_bounds}  FPR {fpr_bounds}")
     if any(e.register for e in examples):
         source = "模型推断" if infer_register else "数据标注"
         registers = Table(
             "文体",
             "诈骗",
             "正常",
-            "recall",
-            "FPR",
+            Column("recall", no_wrap=True),
+            Column("FPR", no_wrap=True),
             "类型 macro-F1",
             "判定所用文体",
             title=f"各文体（文体：{source}）",
-            caption="括号内为 95% Wilson 区间：每类只有一两百条时，相差一两个点的两个数字分不出高下",
+            caption="recall、FPR 下一行为 95% Wilson 区间："
+            "每类只有一两百条时，相差一两个点的两个数字分不出高下",
         )
         for name, rr in evaluate_by_register(detector, examples, infer_register).items():
             registers.add_row(
                 name,
                 str(rr.tp + rr.fn),
                 str(rr.fp + rr.tn),
-                f"{rr.recall:.3f}（{_interval(rr.recall_interval)}）" if rr.tp + rr.fn else "—",
-                f"{rr.fpr:.3f}（{_interval(rr.fpr_interval)}）" if rr.fp + rr.tn else "—",
+                f"{rr.recall:.3f}\n{_interval(rr.recall_interval)}" if rr.tp + rr.fn else "—",
+                f"{rr.fpr:.3f}\n{_interval(rr.fpr_interval)}" if rr.fp + rr.tn else "—",
                 f"{rr.macro_f1():.3f}" if rr.per_type() else "—",
                 _registers_used(rr, detector, infer_register),
             )
@@ -220,17 +226,18 @@ def compare_cmd(
     """比较两个模型：各文体中只有一方判对的样本数，及其精确 McNemar 检验（只输出汇总数字）。"""
     examples = _labelled(data)
     first, second = detector_for(model), detector_for(against)
+    source = "模型推断" if infer_register else "数据标注"
     table = Table(
         "文体",
         "诈骗",
-        "仅 --model 识别",
-        "仅 --against 识别",
+        "仅甲识别",
+        "仅乙识别",
         "p",
         "正常",
-        "仅 --model 误报",
-        "仅 --against 误报",
+        "仅甲误报",
+        "仅乙误报",
         "p",
-        title=f"两模型的分歧（--model {model or '内置模型'}，--against {against}）",
+        title=f"两模型的分歧（甲 = {model or '内置模型'}，乙 = {against}；文体：{source}）",
         caption="p 为精确 McNemar 检验，只看两模型判得不同的样本：p ≥ 0.05 时，这份数据分不出哪个模型更好",
     )
     for name, c in compare(first, second, examples, infer_register).items():
@@ -239,17 +246,22 @@ def compare_cmd(
             str(c.fraud),
             str(c.caught_only_by_first),
             str(c.caught_only_by_second),
-            f"{c.recall_p:.2f}",
+            _p(c.recall_p),
             str(c.genuine),
             str(c.flagged_only_by_first),
             str(c.flagged_only_by_second),
-            f"{c.fpr_p:.2f}",
+            _p(c.fpr_p),
         )
     console.print(table)
 
 
 def _interval(bounds: tuple[float, float]) -> str:
     return f"{bounds[0]:.3f}–{bounds[1]:.3f}"
+
+
+def _p(value: float) -> str:
+    """Three decimals, so that 0.049 is not printed as the 0.05 the caption draws its line at."""
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
 
 
 def _registers_used(report: Report, detector: Detector, infer: bool) -> str:

@@ -8,7 +8,6 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
-from scipy.stats import binomtest
 
 from fanzha.core.vocab import FraudType
 from fanzha.detect import features
@@ -296,6 +295,8 @@ def wilson_interval(hits: int, total: int) -> tuple[float, float]:
     two models, or between a figure and its aim, such a round can tell apart."""
     if not total:
         return (0.0, 1.0)
+    from scipy.stats import binomtest  # about half a second to import: only when a report is printed
+
     ci = binomtest(hits, total).proportion_ci(confidence_level=0.95, method="wilson")
     return (float(ci.low), float(ci.high))
 
@@ -303,6 +304,8 @@ def wilson_interval(hits: int, total: int) -> tuple[float, float]:
 def mcnemar_p(only_first: int, only_second: int) -> float:
     """Exact two-sided McNemar test: under "neither model is better" each text the two disagree on
     is a coin toss, so only the disagreements count, however many texts they agree on."""
+    from scipy.stats import binomtest
+
     total = only_first + only_second
     return float(binomtest(only_first, total).pvalue) if total else 1.0
 
@@ -346,9 +349,7 @@ def compare(
 ) -> dict[str, Comparison]:
     """Per register (in the corpus's order, texts without one as "(未标注)") and "全部": the texts
     each model alone gets right, which is what a change between two models on one held-out round is."""
-    order = {r: i for i, r in enumerate(REGISTERS)}
-    names = sorted({e.register or "(未标注)" for e in examples}, key=lambda r: order.get(r, len(order)))
-    result = {name: Comparison() for name in [*names, "全部"]}
+    result = {name: Comparison() for name in [*_by_register(examples), "全部"]}
     for start in range(0, len(examples), batch):
         chunk = examples[start : start + batch]
         texts = [e.text for e in chunk]
@@ -390,14 +391,17 @@ def evaluate_by_register(
 ) -> dict[str, Report]:
     """One report per register (sms, chat, …), in the corpus's order of registers; texts without
     one are reported as "(未标注)". Detection must hold in each, so none is averaged away."""
+    groups = _by_register(examples)
+    return {r: evaluate(detector, group, infer_registers=infer_registers) for r, group in groups.items()}
+
+
+def _by_register(examples: Sequence[Example]) -> dict[str, list[Example]]:
+    """The examples of each register, in the corpus's order of registers; "(未标注)" for none."""
     groups: dict[str, list[Example]] = {}
     for e in examples:
         groups.setdefault(e.register or "(未标注)", []).append(e)
     order = {r: i for i, r in enumerate(REGISTERS)}
-    return {
-        r: evaluate(detector, groups[r], infer_registers=infer_registers)
-        for r in sorted(groups, key=lambda r: order.get(r, len(order)))
-    }
+    return {r: groups[r] for r in sorted(groups, key=lambda r: order.get(r, len(order)))}
 
 
 __all__ = [
