@@ -170,7 +170,6 @@ def eval_cmd(data: LabelledOpt, model: ModelOpt = None, infer_register: InferOpt
     fpr_bounds = _interval(r.fpr_interval) if r.fp + r.tn else "—"
     console.print(f"95% 区间（Wilson）：recall {recall_bounds}  FPR {fpr_bounds}")
     if any(e.register for e in examples):
-        source = "模型推断" if infer_register else "数据标注"
         registers = Table(
             "文体",
             "诈骗",
@@ -179,7 +178,7 @@ def eval_cmd(data: LabelledOpt, model: ModelOpt = None, infer_register: InferOpt
             Column("FPR", no_wrap=True),
             "类型 macro-F1",
             "判定所用文体",
-            title=f"各文体（文体：{source}）",
+            title=f"各文体（文体：{_register_source(infer_register)}）",
             caption="recall、FPR 下一行为 95% Wilson 区间："
             "每类只有一两百条时，相差一两个点的两个数字分不出高下",
         )
@@ -226,7 +225,6 @@ def compare_cmd(
     """比较两个模型：各文体中只有一方判对的样本数，及其精确 McNemar 检验（只输出汇总数字）。"""
     examples = _labelled(data)
     first, second = detector_for(model), detector_for(against)
-    source = "模型推断" if infer_register else "数据标注"
     table = Table(
         "文体",
         "诈骗",
@@ -237,7 +235,8 @@ def compare_cmd(
         "仅甲误报",
         "仅乙误报",
         "p",
-        title=f"两模型的分歧（甲 = {model or '内置模型'}，乙 = {against}；文体：{source}）",
+        title=f"两模型的分歧（甲 = {model or '内置模型'}，乙 = {against}；"
+        f"文体：{_register_source(infer_register)}）",
         caption="p 为精确 McNemar 检验，只看两模型判得不同的样本：p ≥ 0.05 时，这份数据分不出哪个模型更好",
     )
     for name, c in compare(first, second, examples, infer_register).items():
@@ -253,6 +252,10 @@ def compare_cmd(
             _p(c.fpr_p),
         )
     console.print(table)
+
+
+def _register_source(infer: bool) -> str:
+    return "模型推断" if infer else "数据标注"
 
 
 def _interval(bounds: tuple[float, float]) -> str:

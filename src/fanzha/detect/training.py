@@ -2,7 +2,7 @@
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import TYPE_CHECKING, TypeVar
@@ -12,7 +12,7 @@ import numpy as np
 from fanzha.core.vocab import FraudType
 from fanzha.detect import features
 from fanzha.detect.corpus import Example
-from fanzha.detect.detector import Detector
+from fanzha.detect.detector import Detector, Verdict
 from fanzha.detect.model import LinearModel, fit_fraud_head, threshold_for_fpr, train
 from fanzha.detect.registers import REGISTERS
 from fanzha.detect.reputation import Reputation, official
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from scipy import sparse
 
 T = TypeVar("T")
+# The name under which reports group texts whose data names no register.
+UNSTATED = "(未标注)"
 
 
 def _split(example: Example) -> bool:
@@ -350,15 +352,25 @@ def compare(
     """Per register (in the corpus's order, texts without one as "(未标注)") and "全部": the texts
     each model alone gets right, which is what a change between two models on one held-out round is."""
     result = {name: Comparison() for name in [*_by_register(examples), "全部"]}
+    judged = zip(
+        _judged(first, examples, infer_registers, batch),
+        _judged(second, examples, infer_registers, batch),
+        strict=True,
+    )
+    for (e, a), (_, b) in judged:
+        for name in (e.register or UNSTATED, "全部"):
+            result[name].add(e.is_fraud, a.is_fraud, b.is_fraud)
+    return result
+
+
+def _judged(
+    detector: Detector, examples: Sequence[Example], infer_registers: bool, batch: int
+) -> Iterator[tuple[Example, Verdict]]:
+    """Each example with its verdict, classified a batch at a time so memory stays flat on a large file."""
     for start in range(0, len(examples), batch):
         chunk = examples[start : start + batch]
-        texts = [e.text for e in chunk]
         registers = [None if infer_registers else e.register for e in chunk]
-        verdicts = zip(first.classify(texts, registers), second.classify(texts, registers), strict=True)
-        for e, (a, b) in zip(chunk, verdicts, strict=True):
-            for name in (e.register or "(未标注)", "全部"):
-                result[name].add(e.is_fraud, a.is_fraud, b.is_fraud)
-    return result
+        yield from zip(chunk, detector.classify([e.text for e in chunk], registers), strict=True)
 
 
 def evaluate(
@@ -367,22 +379,19 @@ def evaluate(
     """Classify the examples, each in its register when the data names one (as a caller who knows
     it would) or, with ``infer_registers``, in the one the register head infers."""
     report = Report()
-    for start in range(0, len(examples), batch):
-        chunk = examples[start : start + batch]
-        registers = [None if infer_registers else e.register for e in chunk]
-        for e, v in zip(chunk, detector.classify([e.text for e in chunk], registers), strict=True):
-            report.registers[v.register] += 1
-            if e.is_fraud and v.is_fraud:
-                report.tp += 1
-            elif e.is_fraud:
-                report.fn += 1
-            elif v.is_fraud:
-                report.fp += 1
-            else:
-                report.tn += 1
-            if e.is_fraud and e.fraud_type is not None:
-                predicted = v.fraud_type.value if v.fraud_type else "(normal)"
-                report.confusion[(e.fraud_type.value, predicted)] += 1
+    for e, v in _judged(detector, examples, infer_registers, batch):
+        report.registers[v.register] += 1
+        if e.is_fraud and v.is_fraud:
+            report.tp += 1
+        elif e.is_fraud:
+            report.fn += 1
+        elif v.is_fraud:
+            report.fp += 1
+        else:
+            report.tn += 1
+        if e.is_fraud and e.fraud_type is not None:
+            predicted = v.fraud_type.value if v.fraud_type else "(normal)"
+            report.confusion[(e.fraud_type.value, predicted)] += 1
     return report
 
 
@@ -399,7 +408,7 @@ def _by_register(examples: Sequence[Example]) -> dict[str, list[Example]]:
     """The examples of each register, in the corpus's order of registers; "(未标注)" for none."""
     groups: dict[str, list[Example]] = {}
     for e in examples:
-        groups.setdefault(e.register or "(未标注)", []).append(e)
+        groups.setdefault(e.register or UNSTATED, []).append(e)
     order = {r: i for i, r in enumerate(REGISTERS)}
     return {r: groups[r] for r in sorted(groups, key=lambda r: order.get(r, len(order)))}
 
