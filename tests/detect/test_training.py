@@ -14,10 +14,10 @@ from fanzha.detect.training import (
     _THRESHOLD_RANGE,
     Comparison,
     _matrix,
-    _out_of_fold_logits,
     fit_crossed,
     fit_weighted,
     mcnemar_p,
+    out_of_fold_logits,
     pool_folds,
     wilson_interval,
 )
@@ -61,7 +61,7 @@ def test_out_of_fold_scores_and_thresholds_match_separate_complete_fits() -> Non
     held = [e for group in groups for e in group]
     expected = _complete_fits_without_each(examples, weights, groups)
     everything = [*examples, *held]
-    shortcut = _out_of_fold_logits(
+    shortcut = out_of_fold_logits(
         _matrix(everything, official()),
         np.array([e.is_fraud for e in everything]),
         np.array(weights + [1.0] * len(held)),

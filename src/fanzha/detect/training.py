@@ -195,7 +195,7 @@ def fit_crossed(
     report = on_fit or (lambda done, total: None)
     report(1, total)
     bounds = np.cumsum([len(examples), *map(len, groups)])
-    logits = _out_of_fold_logits(
+    logits = out_of_fold_logits(
         x,
         np.array([e.is_fraud for e in everything], dtype=bool),
         np.array(w, dtype=np.float64),
@@ -215,22 +215,24 @@ def pool_folds(groups: Sequence[Sequence[T]], folds: int) -> list[list[T]]:
     return [[e for group in groups[i::folds] for e in group] for i in range(min(folds, len(groups)))]
 
 
-def _out_of_fold_logits(
+def out_of_fold_logits(
     x: "sparse.csr_matrix",
     is_fraud: np.ndarray,
     weights: np.ndarray,
     groups: Sequence[slice],
     start: tuple[np.ndarray, float],
     on_fit: Callable[[int], None] | None = None,
+    nonnegative: np.ndarray = features.NONNEGATIVE,
 ) -> np.ndarray:
     """Each group's rows scored by a fraud head fitted on all the other rows. The thresholds need
     only these logits, so the type and register heads are not fitted again; and each fit starts
-    from ``start``, the fit on all rows, which is much nearer its optimum than zeros are."""
+    from ``start``, the fit on all rows, which is much nearer its optimum than zeros are.
+    ``nonnegative`` moves with the named columns when an experiment hashes into more columns."""
     logits = []
     for rows in groups:
         out = np.ones(x.shape[0], dtype=bool)
         out[rows] = False
-        coef, bias = fit_fraud_head(x[out], is_fraud[out], weights[out], features.NONNEGATIVE, start)
+        coef, bias = fit_fraud_head(x[out], is_fraud[out], weights[out], nonnegative, start)
         logits.append(x[rows] @ coef + bias)
         if on_fit is not None:
             on_fit(len(logits))
@@ -424,6 +426,7 @@ __all__ = [
     "fit",
     "fit_crossed",
     "mcnemar_p",
+    "out_of_fold_logits",
     "pool_folds",
     "validate",
     "wilson_interval",
