@@ -1,5 +1,6 @@
 """Cross-fitted thresholds (``fit_crossed``): its shortcuts must give what separate, complete fits give."""
 
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -72,6 +73,28 @@ def test_out_of_fold_scores_and_thresholds_match_separate_complete_fits() -> Non
     assert fits == [(1, 3), (2, 3), (3, 3)]  # what the progress bar of `fanzha detect train` shows
     assert np.abs(shortcut - expected).max() <= 0.01 * expected.std()
     assert abs(model.threshold_logit - _cut(expected, held)) <= 0.01 * expected.std()
+
+
+def test_folds_fitted_side_by_side_score_each_text_as_one_after_another_does() -> None:
+    """The folds' fits finish in any order on threads; each text's logit must still be its own fold's,
+    whatever the number of threads."""
+    examples, groups = _small_recipe()
+    groups.append(load(CORPUS / "calibration" / "reg6")[::20])
+    everything = [*examples, *(e for group in groups for e in group)]
+    x = _matrix(everything, official())
+    fraud = np.array([e.is_fraud for e in everything])
+    weights = np.ones(len(everything))
+    start = fit_weighted(everything, list(weights), "test", official())
+    bounds = np.cumsum([len(examples), *map(len, groups)])
+    rows = [slice(int(a), int(b)) for a, b in pairwise(bounds)]
+
+    def scores(workers: int) -> np.ndarray:
+        return out_of_fold_logits(x, fraud, weights, rows, (start.binary_w, start.binary_b), workers=workers)
+
+    one_by_one = scores(1)
+    assert one_by_one.shape == (len(everything) - len(examples),)
+    for workers in (2, 3):
+        assert np.allclose(scores(workers), one_by_one, rtol=0, atol=1e-9)
 
 
 @given(st.lists(st.lists(st.integers(), max_size=5), min_size=2, max_size=40), st.integers(2, 12))

@@ -1,8 +1,10 @@
 """Training and evaluation, shared by ``fanzha detect train|eval`` and the shipped-model script."""
 
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import TYPE_CHECKING, TypeVar
@@ -223,20 +225,30 @@ def out_of_fold_logits(
     start: tuple[np.ndarray, float],
     on_fit: Callable[[int], None] | None = None,
     nonnegative: np.ndarray = features.NONNEGATIVE,
+    workers: int | None = None,
 ) -> np.ndarray:
     """Each group's rows scored by a fraud head fitted on all the other rows. The thresholds need
     only these logits, so the type and register heads are not fitted again; and each fit starts
     from ``start``, the fit on all rows, which is much nearer its optimum than zeros are.
-    ``nonnegative`` moves with the named columns when an experiment hashes into more columns."""
-    logits = []
-    for rows in groups:
+    ``nonnegative`` moves with the named columns when an experiment hashes into more columns.
+
+    The fits run side by side on ``workers`` threads (default: one per CPU). Most of a fit is
+    sparse products, which SciPy runs without the GIL: on two cores, two threads did forty of them in
+    0.6 of the time one thread took (2026-12-05)."""
+
+    def score(rows: slice) -> np.ndarray:
         out = np.ones(x.shape[0], dtype=bool)
         out[rows] = False
         coef, bias = fit_fraud_head(x[out], is_fraud[out], weights[out], nonnegative, start)
-        logits.append(x[rows] @ coef + bias)
-        if on_fit is not None:
-            on_fit(len(logits))
-    return np.concatenate(logits)
+        scored: np.ndarray = x[rows] @ coef + bias
+        return scored
+
+    with ThreadPoolExecutor(workers or os.cpu_count()) as pool:
+        pending = [pool.submit(score, rows) for rows in groups]
+        for done, _ in enumerate(as_completed(pending), start=1):
+            if on_fit is not None:
+                on_fit(done)
+        return np.concatenate([fit.result() for fit in pending])
 
 
 @dataclass
