@@ -10,6 +10,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from fanzha.core.vocab import FraudType
 from fanzha.detect import features
@@ -232,9 +233,10 @@ def out_of_fold_logits(
     from ``start``, the fit on all rows, which is much nearer its optimum than zeros are.
     ``nonnegative`` moves with the named columns when an experiment hashes into more columns.
 
-    The fits run side by side on ``workers`` threads (default: one per CPU). Most of a fit is
-    sparse products, which SciPy runs without the GIL: on two cores, two threads did forty of them in
-    0.6 of the time one thread took (2026-12-05)."""
+    The fits run side by side on ``workers`` threads (default: one per CPU): SciPy's sparse products,
+    much of a fit, run without the GIL. BLAS is held to one thread meanwhile: a fit's BLAS calls are
+    small vector sums, and OpenBLAS's own threads, spinning between them, took half the CPU of two
+    fits side by side on two cores (perf, 2026-12-05)."""
 
     def score(rows: slice) -> np.ndarray:
         out = np.ones(x.shape[0], dtype=bool)
@@ -243,7 +245,7 @@ def out_of_fold_logits(
         scored: np.ndarray = x[rows] @ coef + bias
         return scored
 
-    with ThreadPoolExecutor(workers or os.cpu_count()) as pool:
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers or os.cpu_count()) as pool:
         pending = [pool.submit(score, rows) for rows in groups]
         for done, _ in enumerate(as_completed(pending), start=1):
             if on_fit is not None:
