@@ -25,6 +25,7 @@ FOLDERS = [
     HELDOUT / "independent22",
     HELDOUT / "independent23",
     HELDOUT / "independent24",
+    HELDOUT / "independent25",
 ]
 
 
