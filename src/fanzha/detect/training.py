@@ -4,7 +4,6 @@ import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import TYPE_CHECKING, TypeVar
@@ -233,24 +232,41 @@ def out_of_fold_logits(
     from ``start``, the fit on all rows, which is much nearer its optimum than zeros are.
     ``nonnegative`` moves with the named columns when an experiment hashes into more columns.
 
-    The fits run side by side on ``workers`` threads (default: one per CPU): SciPy's sparse products,
-    much of a fit, run without the GIL. BLAS is held to one thread meanwhile: a fit's BLAS calls are
-    small vector sums, and OpenBLAS's own threads, spinning between them, took half the CPU of two
-    fits side by side on two cores (perf, 2026-12-05)."""
+    The fits run side by side in ``workers`` processes (default: one per CPU; joblib hands the matrix
+    over as shared memory), each with BLAS on one thread. L-BFGS-B holds the interpreter lock, so
+    threads reached only about 1.3 of two cores; and a fit's BLAS calls are small vector sums, between
+    which OpenBLAS's own threads spun for half the CPU of two fits side by side (perf, 2026-12-05)."""
+    from joblib import Parallel, delayed
 
-    def score(rows: slice) -> np.ndarray:
-        out = np.ones(x.shape[0], dtype=bool)
-        out[rows] = False
-        coef, bias = fit_fraud_head(x[out], is_fraud[out], weights[out], nonnegative, start)
-        scored: np.ndarray = x[rows] @ coef + bias
-        return scored
-
-    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers or os.cpu_count()) as pool:
-        pending = [pool.submit(score, rows) for rows in groups]
-        for done, _ in enumerate(as_completed(pending), start=1):
+    jobs = Parallel(n_jobs=workers or os.cpu_count() or 1, return_as="generator_unordered")
+    scored: dict[int, np.ndarray] = {}
+    with threadpool_limits(limits=1, user_api="blas"):
+        fits = jobs(
+            delayed(_fit_without)(i, x, is_fraud, weights, rows, nonnegative, start)
+            for i, rows in enumerate(groups)
+        )
+        for done, (i, logits) in enumerate(fits, start=1):
+            scored[i] = logits
             if on_fit is not None:
                 on_fit(done)
-        return np.concatenate([fit.result() for fit in pending])
+    return np.concatenate([scored[i] for i in range(len(groups))])
+
+
+def _fit_without(
+    index: int,
+    x: "sparse.csr_matrix",
+    is_fraud: np.ndarray,
+    weights: np.ndarray,
+    rows: slice,
+    nonnegative: np.ndarray,
+    start: tuple[np.ndarray, float],
+) -> tuple[int, np.ndarray]:
+    """``rows`` scored by a fraud head fitted without them, with the index of their group."""
+    out = np.ones(x.shape[0], dtype=bool)
+    out[rows] = False
+    coef, bias = fit_fraud_head(x[out], is_fraud[out], weights[out], nonnegative, start)
+    scored: np.ndarray = x[rows] @ coef + bias
+    return index, scored
 
 
 @dataclass
