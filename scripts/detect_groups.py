@@ -12,7 +12,9 @@ no text is printed. Two ways to leave groups out:
 
 ``--ngrams 1,4`` and ``--columns 20`` try other n-gram settings (lengths; 2^N hash columns) in that mode: the
 n-gram columns then come from scikit-learn's vectorizer, which the batch hashing matches at the shipped
-settings (and which, unlike it, reads n-grams longer than three characters).
+settings (and which, unlike it, reads n-grams longer than three characters). ``--named-value 2`` gives the
+named features (rules, entities, script elements and their pairs) that value instead of
+``features.EXTRA_VALUE``: under the same penalty, a larger value lets them carry more of the decision.
 
 With ``--save FILE.npz`` the out-of-fold logits are kept; ``--against FILE.npz`` (another run's, on the same
 groups) pairs the two at 2% false positives in each register and over all: fraud caught by one run only, with
@@ -21,7 +23,7 @@ an exact McNemar p.
 Usage: FANZHA_DATASETS=../shared/datasets .venv/bin/python scripts/detect_groups.py reg5 [--without reg6]
        [--only-corpus]
        FANZHA_DATASETS=../shared/datasets .venv/bin/python scripts/detect_groups.py --folds 8 [--ngrams 1,4]
-       [--columns 20] [--save A.npz] [--against B.npz]
+       [--columns 20] [--named-value 2] [--save A.npz] [--against B.npz]
 """
 
 import argparse
@@ -114,19 +116,24 @@ def _saved_logits(path: Path, scored: Sequence[Example]) -> np.ndarray:
     return logits
 
 
-def _columns(examples: Sequence[Example], hashing: Hashing) -> tuple["sparse.csr_matrix", np.ndarray]:
-    """The feature rows with the n-gram part hashed by ``hashing``, and where the columns whose weight may
-    only raise the risk now sit (after the n-grams, as in ``features.matrix``)."""
+def _columns(
+    examples: Sequence[Example], hashing: Hashing, named_value: float
+) -> tuple["sparse.csr_matrix", np.ndarray]:
+    """The feature rows with the n-gram part hashed by ``hashing`` and the named features at ``named_value``,
+    and where the columns whose weight may only raise the risk now sit (after the n-grams, as in
+    ``features.matrix``)."""
     from scipy import sparse
 
     rep = official()
     analyses = [features.analyse(e.text, rep) for e in examples]
     shipped = features.matrix(analyses, rep)
+    named = shipped[:, features.N_HASH :] * (named_value / features.EXTRA_VALUE)
     if hashing == features.HASHING:
-        return shipped, features.NONNEGATIVE
-    grams = hashing.vectorizer().transform([a.grams for a in analyses]) * features.GRAM_SCALE
+        grams = shipped[:, : features.N_HASH]
+    else:
+        grams = hashing.vectorizer().transform([a.grams for a in analyses]) * features.GRAM_SCALE
     shift = hashing.n_features - features.N_HASH
-    return sparse.hstack([grams, shipped[:, features.N_HASH :]]).tocsr(), features.NONNEGATIVE + shift
+    return sparse.hstack([grams, named]).tocsr(), features.NONNEGATIVE + shift
 
 
 def _pooled(groups: dict[str, list[Example]], args: argparse.Namespace) -> None:
@@ -137,7 +144,7 @@ def _pooled(groups: dict[str, list[Example]], args: argparse.Namespace) -> None:
     everything = [*examples, *held]
     started = time.perf_counter()
     hashing = replace(features.HASHING, n_features=2**args.columns, ngram_range=args.ngrams)
-    x, nonnegative = _columns(everything, hashing)
+    x, nonnegative = _columns(everything, hashing, args.named_value)
     fraud = np.array([e.is_fraud for e in everything])
     weights = np.ones(len(everything))
     start = fit_fraud_head(x, fraud, weights, nonnegative)
@@ -173,8 +180,8 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace, groups: Ma
     if args.folds is None:
         if args.left_out not in groups:
             parser.error(f"no group {args.left_out} in corpus/calibration")
-        if args.ngrams or args.columns or args.save or args.against:
-            parser.error("--ngrams, --columns, --save and --against go with --folds")
+        if args.ngrams or args.columns or args.named_value or args.save or args.against:
+            parser.error("--ngrams, --columns, --named-value, --save and --against go with --folds")
         return
     if args.without or args.only_corpus:
         parser.error("--without and --only-corpus go with one group left out, not with --folds")
@@ -182,6 +189,8 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace, groups: Ma
         parser.error("--folds needs at least 2")
     if args.columns is not None and not 10 <= args.columns <= 24:
         parser.error("--columns is a power of two from 10 to 24")
+    if args.named_value is not None and not 0 < args.named_value <= 100:
+        parser.error("--named-value must be above 0 and at most 100")
     if args.save is not None and args.save.suffix != ".npz":
         parser.error("--save needs a file name ending in .npz")
     if args.against is not None and not args.against.is_file():
@@ -197,7 +206,12 @@ def main() -> None:
     parser.add_argument("--only-corpus", action="store_true", help="train on no group at all")
     parser.add_argument("--folds", type=int, help="score all groups out of fold, in this many folds")
     parser.add_argument("--ngrams", type=_ngrams, help="with --folds: n-gram lengths (default 1,3)")
-    parser.add_argument("--columns", type=int, help="with --folds: 2^N hash columns (default 18)")
+    parser.add_argument(
+        "--columns", type=int, help="with --folds: 2^N hash columns (default: the shipped setting)"
+    )
+    parser.add_argument(
+        "--named-value", type=float, help="with --folds: the named features' value (default: the shipped one)"
+    )
     parser.add_argument("--save", type=Path, help="with --folds: keep the out-of-fold logits in this .npz")
     parser.add_argument("--against", type=Path, help="with --folds: pair with another run's --save file")
     args = parser.parse_args()
@@ -207,6 +221,7 @@ def main() -> None:
     if args.folds is not None:
         args.ngrams = args.ngrams or features.HASHING.ngram_range
         args.columns = args.columns or features.HASHING.n_features.bit_length() - 1
+        args.named_value = args.named_value or features.EXTRA_VALUE
         _pooled(groups, args)
     else:
         _left_out(args.left_out, groups, args.without, args.only_corpus)
