@@ -1,5 +1,5 @@
 """Training time of ``fit_crossed``, as a multiple of one complete fit on the same texts, and its
-out-of-fold fits on one thread against one thread per CPU.
+out-of-fold fits one after another against side by side (one worker process per CPU).
 
 ``fit_crossed`` is the shipped recipe: trained on every writer group, thresholds set out of fold.
 Usage: python -m benchmarks.bench_train [K_GROUPS] [--rounds R]
@@ -57,7 +57,7 @@ def main() -> None:
         print(
             f"  round {r + 1}: one complete fit {one:.0f} s; fit_crossed {crossed:.0f} s "
             f"= {crossed / one:.2f} complete fits (plain out-of-fold fits: {k + 1}); "
-            f"its {k} out-of-fold fits on one thread {timed[1]:.0f} s, on one per CPU {timed[None]:.0f} s "
+            f"its {k} out-of-fold fits one after another {timed[1]:.0f} s, side by side {timed[None]:.0f} s "
             f"= {timed[None] / timed[1]:.2f} of the time",
             flush=True,
         )
