@@ -26,6 +26,7 @@ FOLDERS = [
     HELDOUT / "independent23",
     HELDOUT / "independent24",
     HELDOUT / "independent25",
+    HELDOUT / "independent26",
 ]
 
 
