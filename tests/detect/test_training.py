@@ -76,8 +76,8 @@ def test_out_of_fold_scores_and_thresholds_match_separate_complete_fits() -> Non
 
 
 def test_folds_fitted_side_by_side_score_each_text_as_one_after_another_does() -> None:
-    """The folds' fits finish in any order in worker processes; each text's logit must still be its own fold's,
-    whatever the number of workers."""
+    """The folds' fits finish in any order in worker processes; each text's logit must still be its own
+    fold's, whatever the number of workers."""
     examples, groups = _small_recipe()
     groups.append(load(CORPUS / "calibration" / "reg6")[::20])
     everything = [*examples, *(e for group in groups for e in group)]
