@@ -236,11 +236,14 @@ def out_of_fold_logits(
     over as shared memory), each with BLAS on one thread. L-BFGS-B holds the interpreter lock, so
     threads reached only about 1.3 of two cores; and a fit's BLAS calls are small vector sums, between
     which OpenBLAS's own threads spun for half the CPU of two fits side by side (perf, 2026-12-05)."""
-    from joblib import Parallel, delayed
+    from joblib import Parallel, delayed, parallel_config
 
-    jobs = Parallel(n_jobs=workers or os.cpu_count() or 1, return_as="generator_unordered")
     scored: dict[int, np.ndarray] = {}
-    with threadpool_limits(limits=1, user_api="blas"):
+    with (
+        threadpool_limits(limits=1, user_api="blas"),
+        parallel_config(backend="loky", inner_max_num_threads=1),
+    ):
+        jobs = Parallel(n_jobs=workers or os.cpu_count() or 1, return_as="generator_unordered")
         fits = jobs(
             delayed(_fit_without)(i, x, is_fraud, weights, rows, nonnegative, start)
             for i, rows in enumerate(groups)
