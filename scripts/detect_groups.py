@@ -15,6 +15,9 @@ n-gram columns then come from scikit-learn's vectorizer, which the batch hashing
 settings (and which, unlike it, reads n-grams longer than three characters). ``--named-value 2`` gives the
 named features (rules, entities, script elements and their pairs) that value instead of
 ``features.EXTRA_VALUE``: under the same penalty, a larger value lets them carry more of the decision.
+``--train-only indep24 …`` puts those groups into every fit and scores none of them: the other groups are
+pooled into the same folds as without them, so the run pairs with one that never had them (``--against``)
+and says whether more writers lift the recall on writers the model never saw.
 
 With ``--save FILE.npz`` the out-of-fold logits are kept; ``--against FILE.npz`` (another run's, on the same
 groups) pairs the two at 2% false positives in each register and over all: fraud caught by one run only, with
@@ -23,7 +26,7 @@ an exact McNemar p.
 Usage: FANZHA_DATASETS=../shared/datasets .venv/bin/python scripts/detect_groups.py reg5 [--without reg6]
        [--only-corpus]
        FANZHA_DATASETS=../shared/datasets .venv/bin/python scripts/detect_groups.py --folds 8 [--ngrams 1,4]
-       [--columns 20] [--named-value 2] [--save A.npz] [--against B.npz]
+       [--columns 20] [--named-value 2] [--train-only GROUP …] [--save A.npz] [--against B.npz]
 """
 
 import argparse
@@ -138,6 +141,7 @@ def _columns(
 
 def _pooled(groups: dict[str, list[Example]], args: argparse.Namespace) -> None:
     examples, _ = shipped_recipe()
+    examples += [e for name in args.train_only for e in groups.pop(name)]
     pooled = pool_folds(list(groups.values()), args.folds)
     held = [e for fold in pooled for e in fold]
     theirs = _saved_logits(args.against, held) if args.against else None
@@ -180,8 +184,10 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace, groups: Ma
     if args.folds is None:
         if args.left_out not in groups:
             parser.error(f"no group {args.left_out} in corpus/calibration")
-        if args.ngrams or args.columns or args.named_value or args.save or args.against:
-            parser.error("--ngrams, --columns, --named-value, --save and --against go with --folds")
+        if args.ngrams or args.columns or args.named_value or args.train_only or args.save or args.against:
+            parser.error(
+                "--ngrams, --columns, --named-value, --train-only, --save and --against go with --folds"
+            )
         return
     if args.without or args.only_corpus:
         parser.error("--without and --only-corpus go with one group left out, not with --folds")
@@ -189,6 +195,11 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace, groups: Ma
         parser.error("--folds needs at least 2")
     if args.columns is not None and not 10 <= args.columns <= 24:
         parser.error("--columns is a power of two from 10 to 24")
+    unknown = sorted(set(args.train_only) - set(groups))
+    if unknown:
+        parser.error(f"--train-only: no group {', '.join(unknown)} in corpus/calibration")
+    if len(groups) - len(set(args.train_only)) < args.folds:
+        parser.error("--train-only leaves fewer groups to score than --folds")
     if args.named_value is not None and not 0 < args.named_value <= 100:
         parser.error("--named-value must be above 0 and at most 100")
     if args.save is not None and args.save.suffix != ".npz":
@@ -211,6 +222,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--named-value", type=float, help="with --folds: the named features' value (default: the shipped one)"
+    )
+    parser.add_argument(
+        "--train-only", nargs="+", default=[], help="with --folds: groups in every fit, never scored"
     )
     parser.add_argument("--save", type=Path, help="with --folds: keep the out-of-fold logits in this .npz")
     parser.add_argument("--against", type=Path, help="with --folds: pair with another run's --save file")
