@@ -27,6 +27,7 @@ FOLDERS = [
     HELDOUT / "independent24",
     HELDOUT / "independent25",
     HELDOUT / "independent26",
+    HELDOUT / "independent27",
 ]
 
 
