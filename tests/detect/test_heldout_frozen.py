@@ -6,9 +6,9 @@ In the twenty-second session the labelling rule was settled; ``independent15`` a
 ``independent16`` (frozen in the twentieth) needed no change, and ``independent18``, written under
 the rule, judged that session's retraining; ``independent19`` judges the twenty-third session's
 change, ``independent20`` the twenty-fourth's, ``independent21`` the twenty-fifth's first and
-``independent22`` its second; ``independent23`` judges the twenty-sixth's and ``independent24`` waits
-for the next. The earlier rounds have since
-become training and calibration text (docs/detection.md)."""
+``independent22`` its second; ``independent23`` the twenty-sixth's, ``independent24`` the twenty-eighth's
+and ``independent25`` the thirtieth's; ``independent26`` judges the next change and ``independent27`` the one
+after. The earlier rounds have since become training and calibration text (docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
