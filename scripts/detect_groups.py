@@ -141,7 +141,7 @@ def _columns(
 
 def _pooled(groups: dict[str, list[Example]], args: argparse.Namespace) -> None:
     examples, _ = shipped_recipe()
-    examples += [e for name in args.train_only for e in groups.pop(name)]
+    examples += [e for name in dict.fromkeys(args.train_only) for e in groups.pop(name)]
     pooled = pool_folds(list(groups.values()), args.folds)
     held = [e for fold in pooled for e in fold]
     theirs = _saved_logits(args.against, held) if args.against else None
