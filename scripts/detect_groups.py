@@ -17,7 +17,11 @@ named features (rules, entities, script elements and their pairs) that value ins
 ``features.EXTRA_VALUE``: under the same penalty, a larger value lets them carry more of the decision.
 ``--train-only indep24 …`` puts those groups into every fit and scores none of them: the other groups are
 pooled into the same folds as without them, so the run pairs with one that never had them (``--against``)
-and says whether more writers lift the recall on writers the model never saw.
+and says whether more writers lift the recall on writers the model never saw. ``--cross-source`` also scores
+the public sets with the fit on every group at the 2% threshold over all groups, as the recipe sets its global
+threshold: TF5's recall and false positives and the 80w ads' false positives (all, and the audited ads), which
+the writer groups cannot show (needs ../shared/datasets; raw logits, so a verdict the detector would withhold
+for want of a reason still counts here).
 
 With ``--save FILE.npz`` the out-of-fold logits are kept; ``--against FILE.npz`` (another run's, on the same
 groups) pairs the two at 2% false positives in each register and over all: fraud caught by one run only, with
@@ -26,7 +30,8 @@ an exact McNemar p.
 Usage: FANZHA_DATASETS=../shared/datasets .venv/bin/python scripts/detect_groups.py reg5 [--without reg6]
        [--only-corpus]
        FANZHA_DATASETS=../shared/datasets .venv/bin/python scripts/detect_groups.py --folds 8 [--ngrams 1,4]
-       [--columns 20] [--named-value 2] [--train-only GROUP …] [--save A.npz] [--against B.npz]
+       [--columns 20] [--named-value 2] [--train-only GROUP …] [--cross-source] [--save A.npz]
+       [--against B.npz]
 """
 
 import argparse
@@ -42,6 +47,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import detect_sources
 from detect_sources import ROOT, shipped_recipe
 
 from fanzha.detect import features
@@ -139,6 +145,27 @@ def _columns(
     return sparse.hstack([grams, named]).tocsr(), features.NONNEGATIVE + shift
 
 
+def _cross_sources() -> dict[str, list[Example]]:
+    return {
+        "TF5": detect_sources.tf5(),
+        "80w ads": detect_sources.sms_spam_ads(),
+        "80w ads, audited": detect_sources.sms_spam_ads_audited("ad"),
+    }
+
+
+def _print_cross_source(
+    sets: Mapping[str, list[Example]], fit: tuple[np.ndarray, float], args: argparse.Namespace, cut: float
+) -> None:
+    hashing = replace(features.HASHING, n_features=2**args.columns, ngram_range=args.ngrams)
+    print(f"cross-source, the fit on every group at the {PAIRED_AT:.0%} threshold of all groups ({cut:.3f})")
+    for name, examples in sets.items():
+        x, _ = _columns(examples, hashing, args.named_value)
+        flagged = np.asarray(x @ fit[0]).ravel() + fit[1] >= cut
+        fraud = np.array([e.is_fraud for e in examples])
+        recall = f"recall {flagged[fraud].mean():.3f} · " if fraud.any() else ""
+        print(f"  {name:17s} {recall}FPR {flagged[~fraud].mean():.3f} ({fraud.sum()} / {(~fraud).sum()})")
+
+
 def _pooled(groups: dict[str, list[Example]], args: argparse.Namespace) -> None:
     examples, _ = shipped_recipe()
     examples += [e for name in dict.fromkeys(args.train_only) for e in groups.pop(name)]
@@ -169,6 +196,9 @@ def _pooled(groups: dict[str, list[Example]], args: argparse.Namespace) -> None:
         np.savez(args.save, logits=logits, labels=np.array([e.is_fraud for e in held]), registers=registers)
     if theirs is not None:
         _print_paired(held, logits, args.against, theirs)
+    if args.cross_source:
+        fraud = np.array([e.is_fraud for e in held])
+        _print_cross_source(_cross_sources(), start, args, threshold_for_fpr(logits, fraud, PAIRED_AT))
 
 
 def _ngrams(value: str) -> tuple[int, int]:
@@ -184,9 +214,20 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace, groups: Ma
     if args.folds is None:
         if args.left_out not in groups:
             parser.error(f"no group {args.left_out} in corpus/calibration")
-        if args.ngrams or args.columns or args.named_value or args.train_only or args.save or args.against:
+        if any(
+            [
+                args.ngrams,
+                args.columns,
+                args.named_value,
+                args.train_only,
+                args.cross_source,
+                args.save,
+                args.against,
+            ]
+        ):
             parser.error(
-                "--ngrams, --columns, --named-value, --train-only, --save and --against go with --folds"
+                "--ngrams, --columns, --named-value, --train-only, --cross-source, --save and --against"
+                " go with --folds"
             )
         return
     if args.without or args.only_corpus:
@@ -202,6 +243,8 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace, groups: Ma
         parser.error("--train-only leaves fewer groups to score than --folds")
     if args.named_value is not None and not 0 < args.named_value <= 100:
         parser.error("--named-value must be above 0 and at most 100")
+    if args.cross_source and not detect_sources.SHARED.is_dir():
+        parser.error(f"--cross-source needs the public data sets: no folder {detect_sources.SHARED}")
     if args.save is not None and args.save.suffix != ".npz":
         parser.error("--save needs a file name ending in .npz")
     if args.against is not None and not args.against.is_file():
@@ -225,6 +268,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--train-only", nargs="+", default=[], help="with --folds: groups in every fit, never scored"
+    )
+    parser.add_argument(
+        "--cross-source", action="store_true", help="with --folds: also score TF5 and the 80w ads (public)"
     )
     parser.add_argument("--save", type=Path, help="with --folds: keep the out-of-fold logits in this .npz")
     parser.add_argument("--against", type=Path, help="with --folds: pair with another run's --save file")
