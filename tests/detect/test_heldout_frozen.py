@@ -7,8 +7,9 @@ In the twenty-second session the labelling rule was settled; ``independent15`` a
 the rule, judged that session's retraining; ``independent19`` judges the twenty-third session's
 change, ``independent20`` the twenty-fourth's, ``independent21`` the twenty-fifth's first and
 ``independent22`` its second; ``independent23`` the twenty-sixth's, ``independent24`` the twenty-eighth's
-and ``independent25`` the thirtieth's; ``independent26`` judges the next change and ``independent27`` the one
-after. The earlier rounds have since become training and calibration text (docs/detection.md)."""
+and ``independent25`` the thirtieth's; ``independent26`` judges the thirty-first's, ``independent27`` the next
+change and ``independent28`` the one after. The earlier rounds have since become training and calibration
+text (docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
@@ -28,6 +29,7 @@ FOLDERS = [
     HELDOUT / "independent25",
     HELDOUT / "independent26",
     HELDOUT / "independent27",
+    HELDOUT / "independent28",
 ]
 
 
