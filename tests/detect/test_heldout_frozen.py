@@ -1,15 +1,11 @@
 """The independent held-out sets are frozen: the figures in docs/detection.md were measured on
 exactly these bytes, written before training changed. A changed, added or removed file fails
 here; replacing a set means a new manifest, new figures and saying so in the docs.
-In the twenty-second session the labelling rule was settled; ``independent15`` and
-``independent17`` were retired to training text with their labels made to follow it,
-``independent16`` (frozen in the twentieth) needed no change, and ``independent18``, written under
-the rule, judged that session's retraining; ``independent19`` judges the twenty-third session's
-change, ``independent20`` the twenty-fourth's, ``independent21`` the twenty-fifth's first and
-``independent22`` its second; ``independent23`` the twenty-sixth's, ``independent24`` the twenty-eighth's
-and ``independent25`` the thirtieth's; ``independent26`` judges the thirty-first's, ``independent27`` the next
-change and ``independent28`` the one after. The earlier rounds have since become training and calibration
-text (docs/detection.md)."""
+Each round judges one change and is then read by later models for "before"; in the
+thirty-first session the eight rounds every model had read (``independent16`` and ``18``–``24``) became
+training text (``corpus/calibration/indep16`` …), as earlier rounds had, when ``independent26`` judged that
+change. ``independent25`` stays for "before" readings; ``independent27`` judges the next change and
+``independent28`` the one after (docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
@@ -18,14 +14,6 @@ import pytest
 
 HELDOUT = Path(__file__).resolve().parents[2] / "corpus" / "heldout"
 FOLDERS = [
-    HELDOUT / "independent16",
-    HELDOUT / "independent18",
-    HELDOUT / "independent19",
-    HELDOUT / "independent20",
-    HELDOUT / "independent21",
-    HELDOUT / "independent22",
-    HELDOUT / "independent23",
-    HELDOUT / "independent24",
     HELDOUT / "independent25",
     HELDOUT / "independent26",
     HELDOUT / "independent27",
