@@ -154,12 +154,15 @@ def _cross_sources() -> dict[str, list[Example]]:
 
 
 def _print_cross_source(
-    sets: Mapping[str, list[Example]], fit: tuple[np.ndarray, float], args: argparse.Namespace, cut: float
+    sets: Mapping[str, list[Example]],
+    fit: tuple[np.ndarray, float],
+    hashing: Hashing,
+    named_value: float,
+    cut: float,
 ) -> None:
-    hashing = replace(features.HASHING, n_features=2**args.columns, ngram_range=args.ngrams)
     print(f"cross-source, the fit on every group at the {PAIRED_AT:.0%} threshold of all groups ({cut:.3f})")
     for name, examples in sets.items():
-        x, _ = _columns(examples, hashing, args.named_value)
+        x, _ = _columns(examples, hashing, named_value)
         flagged = np.asarray(x @ fit[0]).ravel() + fit[1] >= cut
         fraud = np.array([e.is_fraud for e in examples])
         recall = f"recall {flagged[fraud].mean():.3f} · " if fraud.any() else ""
@@ -198,7 +201,8 @@ def _pooled(groups: dict[str, list[Example]], args: argparse.Namespace) -> None:
         _print_paired(held, logits, args.against, theirs)
     if args.cross_source:
         fraud = np.array([e.is_fraud for e in held])
-        _print_cross_source(_cross_sources(), start, args, threshold_for_fpr(logits, fraud, PAIRED_AT))
+        cut = threshold_for_fpr(logits, fraud, PAIRED_AT)
+        _print_cross_source(_cross_sources(), start, hashing, args.named_value, cut)
 
 
 def _ngrams(value: str) -> tuple[int, int]:
