@@ -5,8 +5,8 @@ Each round judges one change and is then read by later models for "before"; in t
 thirty-first session the eight rounds every model had read (``independent16`` and ``18``–``24``) became
 training text (``corpus/calibration/indep16`` …), as earlier rounds had, when ``independent26`` judged that
 change. ``independent25`` to ``27`` stay for "before" readings (``independent27`` judged the thirty-second
-session's change); ``independent28`` judges the next change and ``independent29`` the one after
-(docs/detection.md)."""
+session's change); ``independent28`` judges the next change, ``independent29`` the one after and ``independent30``
+the one after that (docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
@@ -20,6 +20,7 @@ FOLDERS = [
     HELDOUT / "independent27",
     HELDOUT / "independent28",
     HELDOUT / "independent29",
+    HELDOUT / "independent30",
 ]
 
 
