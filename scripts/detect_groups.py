@@ -8,7 +8,7 @@ no text is printed. Two ways to leave groups out:
   train --folds`` pools them (``training.pool_folds``; the shipped recipe leaves one group out at a time, this
   about four), each fold scored by a fraud head fitted on the recipe and the other folds; prints the figures
   over all groups at once. This is how a training change is chosen before a held-out round judges it: about
-  56,000 writer texts tell two recipes apart where one round's 1,124 cannot (docs/detection.md).
+  67,000 writer texts tell two recipes apart where one round's 1,124 cannot (docs/detection.md).
 
 ``--ngrams 1,4`` and ``--columns 20`` try other n-gram settings (lengths; 2^N hash columns) in that mode: the
 n-gram columns then come from scikit-learn's vectorizer, which the batch hashing matches at the shipped

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # 2^20 rather than 2^18 since the twenty-ninth session: fewer n-grams share a column. Out of fold on
 # the writer groups at one threshold, 106 frauds were caught only with 2^20 and 65 only with 2^18, and
-# the rule written before `independent24` was read adopted it (docs/detection.md). Screening stayed
+# the rule written before `independent24` was read adopted it (docs/detection-history.md). Screening stayed
 # within its aims (docs/benchmarks.md).
 N_HASH = 2**20
 NGRAMS = (1, 3)

@@ -150,7 +150,7 @@ def fit(
 
     Calibration texts written apart from the training data set truer thresholds: one set on the
     corpus's own genuine SMS (1.9% false positives there) flagged 15% of another writer's genuine
-    SMS (docs/detection.md, independent2)."""
+    SMS (docs/detection-history.md, independent2)."""
     w = list(weights) if weights is not None else [1.0] * len(examples)
     if calibration:
         _check_labels(examples)
