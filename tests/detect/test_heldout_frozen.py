@@ -4,9 +4,9 @@ here; replacing a set means a new manifest, new figures and saying so in the doc
 Each round judges one change and is then read by later models for "before"; in the
 thirty-first session the eight rounds every model had read (``independent16`` and ``18``–``24``) became
 training text (``corpus/calibration/indep16`` …), as earlier rounds had, when ``independent26`` judged that
-change. ``independent25`` to ``27`` stay for "before" readings (``independent27`` judged the thirty-second
-session's change); ``independent28`` judges the next change, ``independent29`` the one after and ``independent30``
-the one after that (docs/detection.md)."""
+change. ``independent25`` to ``28`` stay for "before" readings (``independent28`` judged the thirty-third
+session's change); ``independent29`` judges the next change and ``independent30`` the one after
+(docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
