@@ -72,6 +72,7 @@ def main() -> None:
         "80w SMS ads (normal)": src.sms_spam_ads(),
         "80w SMS ads, digits restored": src.sms_spam_ads(restore_digits=True),
         "80w SMS ads, audited sample: read as ads": src.sms_spam_ads_audited("ad"),
+        "80w SMS ads, dev split (may be read)": src.sms_spam_ads_dev(),
     }
     with_heldout = not args.no_heldout and heldout.is_file()
     if with_heldout:

@@ -7,8 +7,9 @@ no text is printed. Two ways to leave groups out:
 - every group (``detect_groups.py --folds 8``): the groups pooled into that many folds as ``fanzha detect
   train --folds`` pools them (``training.pool_folds``; the shipped recipe leaves one group out at a time, this
   about four), each fold scored by a fraud head fitted on the recipe and the other folds; prints the figures
-  over all groups at once. This is how a training change is chosen before a held-out round judges it: about
-  67,000 writer texts tell two recipes apart where one round's 1,124 cannot (docs/detection.md).
+  over all groups at once. This is how a training change is chosen before a held-out round judges it: the
+  groups' tens of thousands of texts tell two recipes apart where one round's 1,124 cannot
+  (docs/detection.md).
 
 ``--ngrams 1,4`` and ``--columns 20`` try other n-gram settings (lengths; 2^N hash columns) in that mode: the
 n-gram columns then come from scikit-learn's vectorizer, which the batch hashing matches at the shipped
@@ -19,9 +20,9 @@ named features (rules, entities, script elements and their pairs) that value ins
 pooled into the same folds as without them, so the run pairs with one that never had them (``--against``)
 and says whether more writers lift the recall on writers the model never saw. ``--cross-source`` also scores
 the public sets with the fit on every group at the 2% threshold over all groups, as the recipe sets its global
-threshold: TF5's recall and false positives and the 80w ads' false positives (all, and the audited ads), which
-the writer groups cannot show (needs ../shared/datasets; raw logits, so a verdict the detector would withhold
-for want of a reason still counts here).
+threshold: TF5's recall and false positives and the 80w ads' false positives (all, the audited ads and the
+dev split), which the writer groups cannot show (needs ../shared/datasets; raw logits, so a verdict the
+detector would withhold for want of a reason still counts here).
 
 With ``--save FILE.npz`` the out-of-fold logits are kept; ``--against FILE.npz`` (another run's, on the same
 groups) pairs the two at 2% false positives in each register and over all: fraud caught by one run only, with
@@ -150,6 +151,7 @@ def _cross_sources() -> dict[str, list[Example]]:
         "TF5": detect_sources.tf5(),
         "80w ads": detect_sources.sms_spam_ads(),
         "80w ads, audited": detect_sources.sms_spam_ads_audited("ad"),
+        "80w ads, dev split": detect_sources.sms_spam_ads_dev(),
     }
 
 

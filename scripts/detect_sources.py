@@ -134,6 +134,24 @@ def sms_spam_ads(limit: int = 1500, restore_digits: bool = False) -> list[Exampl
     return out
 
 
+def sms_spam_ads_dev() -> list[Example]:
+    """The subset's other advertising SMS (its three sample files, less every text of test.csv,
+    each once): a development split that may be read to see what the model flags, while the
+    first 1,500 of test.csv (``sms_spam_ads``) stay the figure the aim is judged on, unread."""
+    folder = SHARED / "chinese_sms_spam_80w_subset"
+    with (folder / "test.csv").open(encoding="utf-8", newline="") as f:
+        seen = {row["content"].strip() for row in csv.DictReader(f)}
+    out: list[Example] = []
+    for name in ("sample1.csv", "sample2.csv", "sample3.csv"):
+        with (folder / name).open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                text = row["content"].strip()
+                if row["label"] == "1" and text not in seen:
+                    seen.add(text)
+                    out.append(Example(text, False, None, "sms_ads_dev"))
+    return out
+
+
 AUDIT_80W = ROOT / "scripts" / "audits" / "sms80w_ads_sample.jsonl"
 
 
