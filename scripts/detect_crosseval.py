@@ -65,15 +65,7 @@ def main() -> None:
     args = _arguments()
     started = time.perf_counter()
     heldout = ROOT / "corpus" / "heldout" / "heldout_sms_chat.jsonl"
-    tests: dict[str, list[Example]] = {
-        "TF5 (fraud + ads-heavy normal)": src.tf5(),
-        "TF8 (fraud only, 7 types)": src.tf8(),
-        "golfxiao test0819 (dialogue windows)": src.golfxiao(),
-        "80w SMS ads (normal)": src.sms_spam_ads(),
-        "80w SMS ads, digits restored": src.sms_spam_ads(restore_digits=True),
-        "80w SMS ads, audited sample: read as ads": src.sms_spam_ads_audited("ad"),
-        "80w SMS ads, dev split (may be read)": src.sms_spam_ads_dev(),
-    }
+    tests = {name: load_set() for name, load_set in src.CROSS_SOURCE.items()}
     with_heldout = not args.no_heldout and heldout.is_file()
     if with_heldout:
         tests["project held-out SMS/chat"] = load(heldout)

@@ -146,15 +146,6 @@ def _columns(
     return sparse.hstack([grams, named]).tocsr(), features.NONNEGATIVE + shift
 
 
-def _cross_sources() -> dict[str, list[Example]]:
-    return {
-        "TF5": detect_sources.tf5(),
-        "80w ads": detect_sources.sms_spam_ads(),
-        "80w ads, audited": detect_sources.sms_spam_ads_audited("ad"),
-        "80w ads, dev split": detect_sources.sms_spam_ads_dev(),
-    }
-
-
 def _print_cross_source(
     sets: Mapping[str, list[Example]],
     fit: tuple[np.ndarray, float],
@@ -163,12 +154,15 @@ def _print_cross_source(
     cut: float,
 ) -> None:
     print(f"cross-source, the fit on every group at the {PAIRED_AT:.0%} threshold of all groups ({cut:.3f})")
+    width = max(map(len, sets))
     for name, examples in sets.items():
         x, _ = _columns(examples, hashing, named_value)
         flagged = np.asarray(x @ fit[0]).ravel() + fit[1] >= cut
         fraud = np.array([e.is_fraud for e in examples])
         recall = f"recall {flagged[fraud].mean():.3f} · " if fraud.any() else ""
-        print(f"  {name:17s} {recall}FPR {flagged[~fraud].mean():.3f} ({fraud.sum()} / {(~fraud).sum()})")
+        print(
+            f"  {name:{width}s} {recall}FPR {flagged[~fraud].mean():.3f} ({fraud.sum()} / {(~fraud).sum()})"
+        )
 
 
 def _pooled(groups: dict[str, list[Example]], args: argparse.Namespace) -> None:
@@ -204,7 +198,13 @@ def _pooled(groups: dict[str, list[Example]], args: argparse.Namespace) -> None:
     if args.cross_source:
         fraud = np.array([e.is_fraud for e in held])
         cut = threshold_for_fpr(logits, fraud, PAIRED_AT)
-        _print_cross_source(_cross_sources(), start, hashing, args.named_value, cut)
+        _print_cross_source(
+            {name: detect_sources.CROSS_SOURCE[name]() for name in detect_sources.ADVERTISING},
+            start,
+            hashing,
+            args.named_value,
+            cut,
+        )
 
 
 def _ngrams(value: str) -> tuple[int, int]:

@@ -7,6 +7,8 @@ import json
 import os
 import random
 import re
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from fanzha.core.vocab import FraudType
@@ -169,3 +171,24 @@ def sms_spam_ads_audited(category: str) -> list[Example]:
         if row["category"] == category:
             out.append(ad)
     return out
+
+
+# Every public set a model is scored on beside the writers' texts, by the names docs/detection.md uses;
+# loaders, so a script reads only the sets it prints.
+CROSS_SOURCE: dict[str, Callable[[], list[Example]]] = {
+    "TF5 (fraud + ads-heavy normal)": tf5,
+    "TF8 (fraud only, 7 types)": tf8,
+    "golfxiao test0819 (dialogue windows)": golfxiao,
+    "80w SMS ads (normal)": sms_spam_ads,
+    "80w SMS ads, digits restored": partial(sms_spam_ads, restore_digits=True),
+    "80w SMS ads, audited sample: read as ads": partial(sms_spam_ads_audited, "ad"),
+    "80w SMS ads, dev split (may be read)": sms_spam_ads_dev,
+}
+
+# The sets whose genuine class is advertising: the group screen's false-positive check.
+ADVERTISING = (
+    "TF5 (fraud + ads-heavy normal)",
+    "80w SMS ads (normal)",
+    "80w SMS ads, audited sample: read as ads",
+    "80w SMS ads, dev split (may be read)",
+)
