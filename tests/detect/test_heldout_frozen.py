@@ -5,7 +5,8 @@ Each round judges one change and is then read by later models for "before"; in t
 thirty-first session the eight rounds every model had read (``independent16`` and ``18``–``24``) became
 training text (``corpus/calibration/indep16`` …), as earlier rounds had, when ``independent26`` judged that
 change. ``independent25`` to ``29`` stay for "before" readings (``independent29`` judged the thirty-fourth
-session's change); ``independent30`` judges the next change (docs/detection.md)."""
+session's change); ``independent30`` judges the next change and ``independent31`` the one after it
+(docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
@@ -20,6 +21,7 @@ FOLDERS = [
     HELDOUT / "independent28",
     HELDOUT / "independent29",
     HELDOUT / "independent30",
+    HELDOUT / "independent31",
 ]
 
 
