@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fanzha.core.errors import ValidationFailed
-from fanzha.detect import Detector
+from fanzha.detect import Detector, elements
 from fanzha.detect.corpus import load
 from fanzha.detect.normalise import normalise
 
@@ -215,6 +215,13 @@ def test_disguised_contact_spellings_read_as_the_contact_words() -> None:
     assert normalise("刷.单 返li").text == "刷单返利"
     assert normalise("銀行帳戶凍結，請轉帳").text == "银行账户冻结，请转账"
     assert normalise("ＶＸ：ｓｄ８８８").text == "微信：sd888"
+
+
+def test_an_action_is_named_only_where_the_text_asks_for_it() -> None:
+    """A title ("贷款顾问", "酒店顾问") is who someone says they are, not a request to add them."""
+    for text in ("我是您的贷款顾问小王", "我是您的酒店顾问王倩，祝您生活愉快"):
+        assert "act.contact" not in {h.rule.code for h in elements.find(normalise(text).text)}, text
+    assert "act.contact" in {h.rule.code for h in elements.find("我是贷款顾问，加我微信详聊")}
 
 
 def test_disguised_recruitment_post_is_fraud() -> None:

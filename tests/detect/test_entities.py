@@ -72,6 +72,12 @@ def test_links_are_classified() -> None:
     assert found["t.cn/A6x"] == ("shortener",)
 
 
+def test_a_run_of_dotted_numbers_is_not_an_ip_link() -> None:
+    """Lottery picks and version numbers ("12.25.33.41.05.16") are lists, not an address."""
+    for text in ("今晚特码：12.25.33.41.05.16.22", "版本 1.2.3.4.5 已发布"):
+        assert not [e for e in extract(text, OFFICIAL) if e.kind == "url"], text
+
+
 @pytest.mark.parametrize(
     "host", ["1cbc-kefu.top", "a1ipay.vip", "taoba0-tuikuan.com", "vveixin-pay.cn", "p0lice-110.net"]
 )

@@ -4,8 +4,8 @@ here; replacing a set means a new manifest, new figures and saying so in the doc
 Each round judges one change and is then read by later models for "before"; in the
 thirty-first session the eight rounds every model had read (``independent16`` and ``18``–``24``) became
 training text (``corpus/calibration/indep16`` …), as earlier rounds had, when ``independent26`` judged that
-change. ``independent25`` to ``30`` stay for "before" readings (``independent29`` judged the thirty-fourth
-session's change, ``independent30`` the thirty-fifth's); ``independent31`` judges the next change
+change. ``independent25`` to ``31`` stay for "before" readings (``independent29`` judged the thirty-fourth
+session's change, ``independent30`` and ``31`` the thirty-fifth's two); the next change needs a new round
 (docs/detection.md)."""
 
 import hashlib

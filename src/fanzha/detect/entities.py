@@ -94,7 +94,8 @@ _OBFUSCATED_DOT = re.compile(r"(?<=[A-Za-z0-9])(?:\[\.\]|\(\.\)|。|．|\(dot\)|
 _URL = re.compile(
     rf"(?:https?://|hxxps?://)[^\s，。！？、\"'<>）)】]+"
     rf"|(?:www\.)?(?:[A-Za-z0-9-]+\.)+(?:{TLDS})\b(?:[/?#][^\s，。！？、\"'<>）)】]*)?"
-    r"|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d{2,5})?(?:/[^\s，。！？]*)?",
+    # an address of four numbers, not four of a longer run ("特码 12.25.33.41.05.16" is a list)
+    r"|\b(?<!\.)\d{1,3}(?:\.\d{1,3}){3}(?!\d|\.\d)(?::\d{2,5})?(?:/[^\s，。！？]*)?",
     re.IGNORECASE,
 )
 _MOBILE = re.compile(r"(?<![A-Za-z0-9_])(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)")
