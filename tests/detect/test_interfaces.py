@@ -106,9 +106,8 @@ def test_train_then_eval_on_own_data(tmp_path: Path) -> None:
     assert "95% 区间（Wilson）：recall 0.839–1.000" in result.output
 
 
-def test_compare_counts_the_texts_each_model_alone_gets_right(tmp_path: Path) -> None:
-    """A model trained on the labels the wrong way round misses every scam the built-in one catches;
-    compare puts each of those disagreements on the built-in model's side and calls it significant."""
+def _reversed_model(tmp_path: Path) -> Path:
+    """A model trained on the labels the wrong way round: it misses every scam the built-in one catches."""
     reversed_rows = [{"text": f"{NORMAL}{i}", "label": "fraud", "fraud_type": "other"} for i in range(20)]
     reversed_rows += [{"text": f"{FRAUD}{i}", "label": "normal"} for i in range(20)]
     reversed_model = tmp_path / "reversed.npz"
@@ -124,22 +123,66 @@ def test_compare_counts_the_texts_each_model_alone_gets_right(tmp_path: Path) ->
         ],
     )
     assert trained.exit_code == 0, trained.output
+    return reversed_model
+
+
+def _twenty_each(tmp_path: Path, name: str = "labelled.jsonl") -> Path:
     rows = [
         {"text": f"{FRAUD}{i}", "label": "fraud", "fraud_type": "impersonate_authority"} for i in range(20)
     ]
     rows += [{"text": f"{NORMAL}{i}", "label": "normal"} for i in range(20)]
-    data = _jsonl(tmp_path / "labelled.jsonl", rows)
+    return _jsonl(tmp_path / name, rows)
+
+
+# The compare table's "全部" row when the first model alone catches all twenty scams.
+_FIRST_CATCHES_ALL = r"全部\s*│\s*20\s*│\s*20\s*│\s*0\s*│\s*<0\.001\s*│\s*20\s*│\s*0\s*│\s*0\s*│\s*1\.000"
+
+
+def test_compare_counts_the_texts_each_model_alone_gets_right(tmp_path: Path) -> None:
+    """Compare puts each disagreement with the reversed model on the built-in model's side and calls
+    it significant."""
+    reversed_model, data = _reversed_model(tmp_path), _twenty_each(tmp_path)
     comparison = compare(Detector.default(), Detector.from_file(reversed_model), load(data))
     assert comparison["全部"] == Comparison(fraud=20, caught_only_by_first=20, genuine=20)
     assert comparison["全部"].recall_p < 0.001 and comparison["全部"].fpr_p == 1.0
     args = ["detect", "compare", "--data", str(data), "--against", str(reversed_model)]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert re.search(
-        r"全部\s*│\s*20\s*│\s*20\s*│\s*0\s*│\s*<0\.001\s*│\s*20\s*│\s*0\s*│\s*0\s*│\s*1\.000", result.output
-    )
+    assert re.search(_FIRST_CATCHES_ALL, result.output)
     missing = CliRunner().invoke(cli, [*args[:-1], "nope.npz"])
     assert missing.exit_code == 2 and "模型文件不存在：nope.npz" in missing.output
+
+
+def test_compare_pairs_verdicts_each_model_saved_under_its_own_code(tmp_path: Path) -> None:
+    """A change to what the features read is judged by running each model with its own code: eval
+    saves the verdicts (a digest per text, never the text) and compare pairs the two files."""
+    reversed_model, data = _reversed_model(tmp_path), _twenty_each(tmp_path)
+    built_in, reversed_ = tmp_path / "built-in.json", tmp_path / "reversed.json"
+    for model, saved in ((None, built_in), (reversed_model, reversed_)):
+        chosen = ["--model", str(model)] if model else []
+        ran = CliRunner().invoke(
+            cli, ["detect", "eval", "--data", str(data), *chosen, "--save-verdicts", str(saved)]
+        )
+        assert ran.exit_code == 0, ran.output
+    assert "洗钱" not in built_in.read_text(encoding="utf-8")
+    args = ["detect", "compare", "--data", str(data), "--model", str(built_in), "--against", str(reversed_)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert re.search(_FIRST_CATCHES_ALL, result.output)
+    # A saved file is refused on other texts, with the registers read another way, or when missing.
+    other = _twenty_each(tmp_path, "other.jsonl")
+    other.write_text(other.read_text(encoding="utf-8").replace("鱼。1", "肉。1"), encoding="utf-8")
+    refusals = {
+        "不是在这份 --data 上保存的": ["--data", str(other)],
+        "保存时不加 --infer-register": ["--infer-register"],
+        "判定文件不存在": ["--against", str(tmp_path / "gone.json")],
+    }
+    for message, change in refusals.items():
+        refused = CliRunner().invoke(cli, [*args, *change])
+        assert refused.exit_code == 2 and message in refused.output, refused.output
+    wrong_name = ["detect", "eval", "--data", str(data), "--save-verdicts", str(tmp_path / "v.txt")]
+    refused = CliRunner().invoke(cli, wrong_name)
+    assert refused.exit_code == 2 and "判定文件名须以 .json 结尾" in refused.output
 
 
 def test_training_data_errors_name_the_row(tmp_path: Path) -> None:

@@ -13,12 +13,12 @@ from rich.table import Column, Table
 
 from fanzha.core.clitools import command_session, console, err_console, fail
 from fanzha.core.errors import ValidationFailed
-from fanzha.detect import appeals
+from fanzha.detect import appeals, verdictfile
 from fanzha.detect.checkcli import ModelOpt, detector_for
 from fanzha.detect.corpus import Example, load
 from fanzha.detect.detector import Detector
 from fanzha.detect.screening import screen as run_screen
-from fanzha.detect.training import Report, compare, evaluate, evaluate_by_register, fit, fit_crossed
+from fanzha.detect.training import Report, compare_verdicts, evaluate, evaluate_by_register, fit, fit_crossed
 
 app = typer.Typer(help="诈骗识别模型：训练与评估")
 
@@ -157,11 +157,26 @@ def appeals_export(
 
 
 @app.command("eval")
-def eval_cmd(data: LabelledOpt, model: ModelOpt = None, infer_register: InferOpt = False) -> None:
+def eval_cmd(
+    data: LabelledOpt,
+    model: ModelOpt = None,
+    infer_register: InferOpt = False,
+    save_verdicts: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-verdicts",
+            help="把每条的判定（不含文本）存为 .json，供 detect compare 与另一份代码下的模型比较",
+        ),
+    ] = None,
+) -> None:
     """评估模型：二分类指标、各文体与各类型指标、混淆表（只输出汇总数字，不输出单条结果）。"""
+    if save_verdicts is not None and save_verdicts.suffix != verdictfile.SUFFIX:
+        raise fail(ValidationFailed.on("--save-verdicts", "判定文件名须以 .json 结尾"))
     examples = _labelled(data)
     detector = detector_for(model)
     r = evaluate(detector, examples, infer_registers=infer_register)
+    if save_verdicts is not None:
+        verdictfile.save(save_verdicts, examples, r.flagged, infer_register)
     console.print(
         f"样本 {len(examples)} 条：precision {r.precision:.3f}  recall {r.recall:.3f}  "
         f"FPR {r.fpr:.3f}  F1 {r.f1:.3f}  (TP {r.tp} FP {r.fp} TN {r.tn} FN {r.fn})"
@@ -215,16 +230,22 @@ def eval_cmd(data: LabelledOpt, model: ModelOpt = None, infer_register: InferOpt
     console.print(confusion)
 
 
+CompareOpt = "模型文件 (.npz)，或 detect eval --save-verdicts 保存的判定 (.json)"
+
+
 @app.command("compare")
 def compare_cmd(
     data: LabelledOpt,
-    against: Annotated[Path, typer.Option("--against", help="要与 --model 比较的另一个模型文件")],
-    model: ModelOpt = None,
+    against: Annotated[Path, typer.Option("--against", help=f"要与 --model 比较的另一方：{CompareOpt}")],
+    model: Annotated[Path | None, typer.Option("--model", help=f"{CompareOpt}（默认使用内置模型）")] = None,
     infer_register: InferOpt = False,
 ) -> None:
-    """比较两个模型：各文体中只有一方判对的样本数，及其精确 McNemar 检验（只输出汇总数字）。"""
+    """比较两个模型：各文体中只有一方判对的样本数，及其精确 McNemar 检验（只输出汇总数字）。
+
+    改了特征的代码时，各自在自己的代码下运行 detect eval --save-verdicts，再比较两个 .json。"""
     examples = _labelled(data)
-    first, second = detector_for(model), detector_for(against)
+    first = _verdicts(model, examples, infer_register, "--model")
+    second = _verdicts(against, examples, infer_register, "--against")
     table = Table(
         "文体",
         "诈骗",
@@ -239,7 +260,7 @@ def compare_cmd(
         f"文体：{_register_source(infer_register)}）",
         caption="p 为精确 McNemar 检验，只看两模型判得不同的样本：p ≥ 0.05 时，这份数据分不出哪个模型更好",
     )
-    for name, c in compare(first, second, examples, infer_register).items():
+    for name, c in compare_verdicts(examples, first, second).items():
         table.add_row(
             name,
             str(c.fraud),
@@ -252,6 +273,18 @@ def compare_cmd(
             _p(c.fpr_p),
         )
     console.print(table)
+
+
+def _verdicts(path: Path | None, examples: list[Example], infer: bool, field: str) -> list[bool]:
+    """A model's verdicts on the examples: made now, or read from a file saved by eval."""
+    if path is None or path.suffix != verdictfile.SUFFIX:
+        return evaluate(detector_for(path), examples, infer_registers=infer).flagged
+    if not path.is_file():
+        raise fail(ValidationFailed.on(field, f"判定文件不存在：{path}"))
+    try:
+        return verdictfile.load(path, examples, infer, field)
+    except ValidationFailed as err:
+        raise fail(err) from err
 
 
 def _register_source(infer: bool) -> str:

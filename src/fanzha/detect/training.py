@@ -280,6 +280,7 @@ class Report:
     fn: int = 0
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
     registers: Counter[str | None] = field(default_factory=Counter)  # the register each was judged in
+    flagged: list[bool] = field(default_factory=list)  # each text's verdict, in the data's order
 
     @property
     def precision(self) -> float:
@@ -386,15 +387,21 @@ def compare(
 ) -> dict[str, Comparison]:
     """Per register (in the corpus's order, texts without one as "(未标注)") and "全部": the texts
     each model alone gets right, which is what a change between two models on one held-out round is."""
-    result = {name: Comparison() for name in [*_by_register(examples), "全部"]}
-    judged = zip(
-        _judged(first, examples, infer_registers, batch),
-        _judged(second, examples, infer_registers, batch),
-        strict=True,
+    return compare_verdicts(
+        examples,
+        [v.is_fraud for _, v in _judged(first, examples, infer_registers, batch)],
+        [v.is_fraud for _, v in _judged(second, examples, infer_registers, batch)],
     )
-    for (e, a), (_, b) in judged:
+
+
+def compare_verdicts(
+    examples: Sequence[Example], first: Sequence[bool], second: Sequence[bool]
+) -> dict[str, Comparison]:
+    """``compare`` on verdicts already made, as ``detect eval --save-verdicts`` keeps them."""
+    result = {name: Comparison() for name in [*_by_register(examples), "全部"]}
+    for e, a, b in zip(examples, first, second, strict=True):
         for name in (e.register or UNSTATED, "全部"):
-            result[name].add(e.is_fraud, a.is_fraud, b.is_fraud)
+            result[name].add(e.is_fraud, a, b)
     return result
 
 
@@ -416,6 +423,7 @@ def evaluate(
     report = Report()
     for e, v in _judged(detector, examples, infer_registers, batch):
         report.registers[v.register] += 1
+        report.flagged.append(v.is_fraud)
         if e.is_fraud and v.is_fraud:
             report.tp += 1
         elif e.is_fraud:
