@@ -5,8 +5,8 @@ Each round judges one change and is then read by later models for "before"; in t
 thirty-first session the eight rounds every model had read (``independent16`` and ``18``–``24``) became
 training text (``corpus/calibration/indep16`` …), as earlier rounds had, when ``independent26`` judged that
 change. ``independent25`` to ``31`` stay for "before" readings (``independent29`` judged the thirty-fourth
-session's change, ``independent30`` and ``31`` the thirty-fifth's two); the next change needs a new round
-(docs/detection.md)."""
+session's change, ``independent30`` and ``31`` the thirty-fifth's two); ``independent32``, frozen in the
+thirty-sixth session before its change was fitted, judges that change (docs/detection.md)."""
 
 import hashlib
 from pathlib import Path
@@ -22,6 +22,7 @@ FOLDERS = [
     HELDOUT / "independent29",
     HELDOUT / "independent30",
     HELDOUT / "independent31",
+    HELDOUT / "independent32",
 ]
 
 
