@@ -183,6 +183,9 @@ def test_compare_pairs_verdicts_each_model_saved_under_its_own_code(tmp_path: Pa
     wrong_name = ["detect", "eval", "--data", str(data), "--save-verdicts", str(tmp_path / "v.txt")]
     refused = CliRunner().invoke(cli, wrong_name)
     assert refused.exit_code == 2 and "判定文件名须以 .json 结尾" in refused.output
+    no_folder = ["detect", "eval", "--data", str(data), "--save-verdicts", str(tmp_path / "gone" / "v.json")]
+    refused = CliRunner().invoke(cli, no_folder)
+    assert refused.exit_code == 2 and "无法写入" in refused.output and not (tmp_path / "gone").exists()
 
 
 def test_training_data_errors_name_the_row(tmp_path: Path) -> None:

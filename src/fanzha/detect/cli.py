@@ -176,7 +176,10 @@ def eval_cmd(
     detector = detector_for(model)
     r = evaluate(detector, examples, infer_registers=infer_register)
     if save_verdicts is not None:
-        verdictfile.save(save_verdicts, examples, r.flagged, infer_register)
+        try:
+            verdictfile.save(save_verdicts, examples, r.flagged, infer_register)
+        except ValidationFailed as err:
+            raise fail(err) from err
     console.print(
         f"样本 {len(examples)} 条：precision {r.precision:.3f}  recall {r.recall:.3f}  "
         f"FPR {r.fpr:.3f}  F1 {r.f1:.3f}  (TP {r.tp} FP {r.fp} TN {r.tn} FN {r.fn})"

@@ -29,7 +29,10 @@ def save(path: Path, examples: Sequence[Example], flagged: Sequence[bool], infer
         "texts": [_digest(e.text) for e in examples],
         "flagged": [bool(f) for f in flagged],
     }
-    path.write_text(json.dumps(body, separators=(",", ":")), encoding="utf-8")
+    try:
+        path.write_text(json.dumps(body, separators=(",", ":")), encoding="utf-8")
+    except OSError as exc:
+        raise ValidationFailed.on("--save-verdicts", f"无法写入 {path}：请确认目录存在且可写") from exc
 
 
 def load(path: Path, examples: Sequence[Example], infer_registers: bool, field: str) -> list[bool]:
